@@ -1,0 +1,178 @@
+/**
+ * Processes a batch of raw objects into one Parquet file per table, plus rejects and unknown
+ * records: split, route, validate, drop in-batch duplicates, transform, buffer, write.
+ */
+import type { Readable } from 'node:stream';
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Catalog } from '../schemas/catalog';
+import type { EventType } from '../schemas/define-event';
+import { classifyRecord } from './classify-record';
+import { undeclaredAttributes } from './detect-drift';
+import { JsonlFile } from './jsonl-file';
+import { KeySet, keyOf } from './key-set';
+import { readLines, type LineStats } from './read-lines';
+import { emptyStats, increment, type DriftObservation, type RunStats } from './run-stats';
+import { splitRecords, type RecordSink } from './split-records';
+import { TableBuffer } from './table-buffer';
+
+export interface BatchProcessorOptions {
+  catalog: Catalog;
+  /** Local directory for the outputs; created if missing. */
+  workDir: string;
+  /** Replay can limit the output to some tables; other events are counted as skipped. */
+  tables?: readonly string[];
+  rowGroupSize?: number;
+}
+
+export interface StagedTableFile {
+  table: string;
+  fingerprint: string;
+  rows: number;
+  path: string;
+  bytes: number;
+}
+
+export interface BatchOutput {
+  tables: StagedTableFile[];
+  /** JSON lines `{source, line, index, reason, event?, field?, record}`; absent when none. */
+  rejectsPath?: string;
+  /** The unknown records verbatim, one per line: itself a raw object, replayable once a schema exists. */
+  unknownPath?: string;
+  stats: RunStats;
+}
+
+interface TableState {
+  type: EventType;
+  buffer: TableBuffer;
+  keys: KeySet;
+  keyIndexes: number[];
+}
+
+const EXAMPLE_LIMIT = 2048;
+
+export class BatchProcessor {
+  private readonly stats = emptyStats();
+  private readonly tables = new Map<string, TableState>();
+  private readonly tableFilter: ReadonlySet<string> | undefined;
+  private readonly drift = new Map<string, DriftObservation>();
+  private rejects: JsonlFile | undefined;
+  private unknown: JsonlFile | undefined;
+  private finished = false;
+
+  constructor(private readonly options: BatchProcessorOptions) {
+    mkdirSync(options.workDir, { recursive: true });
+    if (options.tables !== undefined) {
+      for (const t of options.tables) {
+        if (options.catalog.table(t) === undefined) throw new Error(`unknown table in the table list: ${t}`);
+      }
+      this.tableFilter = new Set(options.tables);
+    }
+  }
+
+  /** Streams one raw object through the batch; throws UnreadableObjectError when it is not gzip/text. */
+  async processObject(source: string, input: Readable, onChunk?: (s: LineStats) => void | Promise<void>): Promise<void> {
+    if (this.finished) throw new Error('batch already finished');
+    let lineNumber = 0;
+    const sink: RecordSink = {
+      record: (value, text, index) => this.acceptRecord(value, text, source, lineNumber, index),
+      malformed: (reason, text, index) => {
+        this.stats.records++;
+        this.reject(`record: ${reason.startsWith('invalid JSON') ? 'invalid JSON' : reason.split(':')[0]!}`, reason, text, source, lineNumber, index);
+      },
+    };
+    const lineStats = await readLines(
+      source,
+      input,
+      (line, n) => {
+        lineNumber = n;
+        splitRecords(line, sink);
+      },
+      {
+        onChunk,
+        onOverlong: (n, length, head) => {
+          this.stats.records++;
+          this.reject('record: line too long', `line of ${length} characters exceeds the limit`, head, source, n, 0);
+        },
+      },
+    );
+    this.stats.objects++;
+    this.stats.bytesIn += lineStats.bytesIn;
+    this.stats.bytesDecoded += lineStats.bytesDecoded;
+    this.stats.lines += lineStats.lines;
+  }
+
+  private acceptRecord(value: unknown, text: string, source: string, line: number, index: number): void {
+    this.stats.records++;
+    const verdict = classifyRecord(this.options.catalog, value);
+    if (verdict.kind === 'unknown') {
+      increment(this.stats.unknown, verdict.tag);
+      (this.unknown ??= new JsonlFile(join(this.options.workDir, 'unknown.jsonl'))).appendLine(text);
+      return;
+    }
+    if (verdict.kind === 'rejected') {
+      this.reject(verdict.reasonKey, verdict.reason, text, source, line, index, verdict.event, verdict.field);
+      if (verdict.event !== undefined) this.noteDrift(verdict.event, value as Record<string, unknown>, text, source, line);
+      return;
+    }
+    const { type, row } = verdict;
+    this.noteDrift(type.tag, value as Record<string, unknown>, text, source, line);
+    if (this.tableFilter !== undefined && !this.tableFilter.has(type.table)) {
+      this.stats.skipped++;
+      return;
+    }
+    this.stats.valid++;
+    const state = this.tables.get(type.table) ?? this.openTable(type);
+    if (!state.keys.add(keyOf(row, state.keyIndexes))) {
+      this.stats.duplicates++;
+      return;
+    }
+    state.buffer.push(row);
+  }
+
+  private openTable(type: EventType): TableState {
+    const keyIndexes = type.uniqueKey.map((k) => type.columns.findIndex((c) => c.path.length === 1 && c.path[0] === k));
+    const path = join(this.options.workDir, `${type.table}.parquet`);
+    const state: TableState = {
+      type,
+      buffer: new TableBuffer(type.table, type.columns, path, this.options.rowGroupSize),
+      keys: new KeySet(),
+      keyIndexes,
+    };
+    this.tables.set(type.table, state);
+    return state;
+  }
+
+  private noteDrift(event: string, record: Record<string, unknown>, text: string, source: string, line: number): void {
+    const type = this.options.catalog.eventType(event);
+    if (type === undefined) return;
+    for (const attribute of undeclaredAttributes(record, type.declared)) {
+      const id = `${event}\u0001${attribute}`;
+      const seen = this.drift.get(id);
+      if (seen) seen.count++;
+      else this.drift.set(id, { event, attribute, count: 1, example: text.slice(0, EXAMPLE_LIMIT), source, line });
+    }
+  }
+
+  private reject(reasonKey: string, reason: string, text: string, source: string, line: number, index: number, event?: string, field?: string): void {
+    this.stats.rejected++;
+    increment(this.stats.rejectedByReason, reasonKey);
+    this.rejects ??= new JsonlFile(join(this.options.workDir, 'rejects.jsonl'));
+    this.rejects.appendLine(JSON.stringify({ source, line, index, reason, event, field, record: text }));
+  }
+
+  /** Closes every file; the batch cannot take more objects afterwards. */
+  finish(): BatchOutput {
+    this.finished = true;
+    const tables: StagedTableFile[] = [];
+    for (const [table, state] of [...this.tables].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const rows = state.buffer.close();
+      this.stats.events[table] = rows;
+      if (rows > 0) tables.push({ table, fingerprint: state.type.fingerprint, rows, path: state.buffer.path, bytes: statSync(state.buffer.path).size });
+    }
+    this.rejects?.flush();
+    this.unknown?.flush();
+    this.stats.drift = [...this.drift.values()];
+    return { tables, rejectsPath: this.rejects?.path, unknownPath: this.unknown?.path, stats: this.stats };
+  }
+}

@@ -1,0 +1,157 @@
+/** Streams a raw object's lines: gzip or plain, UTF-8 with or without BOM, LF or CRLF. */
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { UnreadableObjectError } from './errors';
+
+export interface LineStats {
+  /** Bytes read from the store (compressed size for gzip). */
+  bytesIn: number;
+  /** Bytes after decompression. */
+  bytesDecoded: number;
+  lines: number;
+}
+
+export interface ReadLinesOptions {
+  /** A longer line is reported to `onOverlong` and skipped, so one runaway line cannot exhaust memory. */
+  maxLineLength?: number;
+  onOverlong?: (lineNumber: number, length: number, head: string) => void;
+  /** Called after each decoded chunk, e.g. to heartbeat. */
+  onChunk?: (stats: LineStats) => void | Promise<void>;
+}
+
+const DEFAULT_MAX_LINE = 16 * 1024 * 1024;
+
+/**
+ * Calls `onLine` for every non-blank line with its 1-based number. Gzip is recognised by its
+ * magic bytes, not the object's name, since agents do not always name files by their content.
+ */
+export async function readLines(
+  source: string,
+  input: Readable,
+  onLine: (text: string, lineNumber: number) => void,
+  options: ReadLinesOptions = {},
+): Promise<LineStats> {
+  const maxLine = options.maxLineLength ?? DEFAULT_MAX_LINE;
+  const stats: LineStats = { bytesIn: 0, bytesDecoded: 0, lines: 0 };
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let carry = '';
+  let skipping = false; // inside an overlong line, until its end
+  let overlongLength = 0;
+
+  const consume = (text: string) => {
+    if (text.includes('\u0000')) throw new UnreadableObjectError(source, `not text: NUL byte near decoded byte ${stats.bytesDecoded}`);
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      stats.lines++;
+      if (skipping) {
+        skipping = false;
+        options.onOverlong?.(stats.lines, overlongLength + nl - start, '');
+        carry = '';
+      } else {
+        const line = carry.length > 0 ? carry + text.slice(start, nl) : text.slice(start, nl);
+        carry = '';
+        emit(line, stats.lines);
+      }
+      start = nl + 1;
+    }
+    if (start < text.length) {
+      if (skipping) overlongLength += text.length - start;
+      else {
+        carry += text.slice(start);
+        if (carry.length > maxLine) {
+          skipping = true;
+          overlongLength = carry.length;
+          carry = '';
+        }
+      }
+    }
+  };
+
+  const emit = (raw: string, lineNumber: number) => {
+    const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    if (line.length > maxLine) {
+      options.onOverlong?.(lineNumber, line.length, line.slice(0, 200));
+      return;
+    }
+    if (line.trim().length === 0) return;
+    onLine(line, lineNumber);
+  };
+
+  for await (const chunk of decompressed(source, input, stats)) {
+    stats.bytesDecoded += chunk.length;
+    let text: string;
+    try {
+      text = decoder.decode(chunk, { stream: true });
+    } catch {
+      throw new UnreadableObjectError(source, `not UTF-8 text near decoded byte ${stats.bytesDecoded - chunk.length}`);
+    }
+    consume(text);
+    await options.onChunk?.(stats);
+  }
+  try {
+    consume(decoder.decode());
+  } catch (error) {
+    if (error instanceof UnreadableObjectError) throw error;
+    throw new UnreadableObjectError(source, 'not UTF-8 text: truncated multi-byte character at the end');
+  }
+  if (skipping) {
+    stats.lines++;
+    options.onOverlong?.(stats.lines, overlongLength, '');
+  } else if (carry.length > 0) {
+    stats.lines++;
+    emit(carry, stats.lines);
+  }
+  return stats;
+}
+
+async function* decompressed(source: string, input: Readable, stats: LineStats): AsyncGenerator<Buffer> {
+  const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let head = await iterator.next();
+  while (!head.done && head.value.length < 2) {
+    // A 1-byte first chunk cannot show the gzip magic; join it with the next.
+    const next = await iterator.next();
+    if (next.done) break;
+    head = { done: false, value: Buffer.concat([head.value, next.value]) };
+  }
+  if (head.done) return;
+  const first = head.value;
+  const rest = async function* () {
+    stats.bytesIn += first.length;
+    yield first;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      stats.bytesIn += next.value.length;
+      yield next.value;
+    }
+  };
+  if (first[0] !== 0x1f || first[1] !== 0x8b) {
+    yield* rest();
+    return;
+  }
+  const gunzip = createGunzip();
+  // A failing read (network, store) stays a plain, retryable error; only zlib's own is corruption.
+  let inputError: unknown;
+  const feed = (async () => {
+    try {
+      for await (const chunk of rest()) {
+        if (!gunzip.write(chunk)) await new Promise<void>((resolve) => gunzip.once('drain', resolve));
+      }
+      gunzip.end();
+    } catch (error) {
+      inputError = error;
+      gunzip.destroy(error as Error);
+    }
+  })();
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (error) {
+    if (inputError !== undefined) throw inputError;
+    throw new UnreadableObjectError(source, `corrupt gzip: ${(error as Error).message}`);
+  } finally {
+    gunzip.destroy();
+    await feed;
+  }
+}

@@ -1,0 +1,63 @@
+/** Run statistics: what a batch (or a whole run) read, kept, dropped, rejected and saw drift in. */
+
+export interface DriftObservation {
+  event: string;
+  /** Dotted path of the undeclared attribute, e.g. `region` or `stats.assists`. */
+  attribute: string;
+  count: number;
+  /** The first record seen carrying it, verbatim (cut at 2 KB), and where it came from. */
+  example: string;
+  source: string;
+  line: number;
+}
+
+export interface RunStats {
+  objects: number;
+  bytesIn: number;
+  bytesDecoded: number;
+  lines: number;
+  /** JSON records and malformed segments found in the lines. */
+  records: number;
+  /** Records that passed validation, duplicates included. */
+  valid: number;
+  /** Rows staged per table: distinct valid events by unique key. */
+  events: Record<string, number>;
+  duplicates: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+  unknown: Record<string, number>;
+  /** Valid or not, records of tables outside a replay's table list. */
+  skipped: number;
+  drift: DriftObservation[];
+}
+
+export function emptyStats(): RunStats {
+  return {
+    objects: 0, bytesIn: 0, bytesDecoded: 0, lines: 0, records: 0, valid: 0, events: {}, duplicates: 0,
+    rejected: 0, rejectedByReason: {}, unknown: {}, skipped: 0, drift: [],
+  };
+}
+
+export function increment(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by;
+}
+
+/** Adds `b` into `a`; drift examples keep the first seen. */
+export function mergeStats(a: RunStats, b: RunStats): RunStats {
+  const out: RunStats = {
+    ...a,
+    events: { ...a.events }, rejectedByReason: { ...a.rejectedByReason }, unknown: { ...a.unknown },
+    drift: a.drift.map((d) => ({ ...d })),
+  };
+  out.objects += b.objects; out.bytesIn += b.bytesIn; out.bytesDecoded += b.bytesDecoded; out.lines += b.lines;
+  out.records += b.records; out.valid += b.valid; out.duplicates += b.duplicates; out.rejected += b.rejected; out.skipped += b.skipped;
+  for (const [k, v] of Object.entries(b.events)) increment(out.events, k, v);
+  for (const [k, v] of Object.entries(b.rejectedByReason)) increment(out.rejectedByReason, k, v);
+  for (const [k, v] of Object.entries(b.unknown)) increment(out.unknown, k, v);
+  for (const d of b.drift) {
+    const seen = out.drift.find((x) => x.event === d.event && x.attribute === d.attribute);
+    if (seen) seen.count += d.count;
+    else out.drift.push({ ...d });
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+/** Output column types: what staged Parquet files and warehouse tables hold. */
+
+/** `json` is text holding a JSON document; `timestamp` is UTC with microsecond precision. */
+export type ColumnType = 'string' | 'json' | 'int64' | 'double' | 'boolean' | 'timestamp';
+
+export const COLUMN_TYPES: readonly ColumnType[] = ['string', 'json', 'int64', 'double', 'boolean', 'timestamp'];
+
+export interface OutputColumn {
+  /** Name in the staged file and the warehouse table (the output name, after any rename). */
+  name: string;
+  type: ColumnType;
+  nullable: boolean;
+  /** Where the value sits in the validated record, e.g. ['stats', 'accuracy']. */
+  path: readonly string[];
+}
+
+/** Warehouse identifiers: lower-case, so every dialect agrees on them without quoting surprises. */
+export const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function assertIdentifier(name: string, what: string): string {
+  if (!IDENTIFIER.test(name)) {
+    throw new Error(`${what} ${JSON.stringify(name)} is not a valid identifier (lower-case letters, digits, _; at most 63 chars)`);
+  }
+  return name;
+}

@@ -1,0 +1,17 @@
+/** purchase: real-money bookings, the source of the bookings KPI. */
+import { defineEvent } from '../define-event';
+import { number, pattern, string, timestamp, uuid } from '../fields';
+
+export default defineEvent({
+  tag: 'purchase',
+  uniqueKey: ['id'],
+  fields: {
+    id: uuid(),
+    date: timestamp(),
+    psess: uuid(),
+    player_id: string({ max: 64 }),
+    sku: string({ max: 64 }),
+    amount: number({ min: 0, max: 1_000_000 }),
+    currency: pattern(/^[A-Z]{3}$/, 'not three upper-case letters'),
+  },
+});

@@ -1,0 +1,186 @@
+/** Field builders: each declares a field's zod rule and the output column(s) it becomes. */
+import { z } from 'zod';
+import type { ColumnType, OutputColumn } from './column-types';
+import { parseTimestampMicros } from './timestamp';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Returned by a field's fast check when the value breaks the rule; zod then says why. */
+export const INVALID: unique symbol = Symbol('invalid');
+export type FastCheck = (value: unknown) => unknown;
+
+export interface Field {
+  /** The rule, and the source of every rejection's reason. */
+  readonly schema: z.ZodType;
+  /**
+   * The same rule and normalisation as `schema`, without zod's per-check machinery: validation
+   * runs for every event, and zod alone measured ~8 µs a record (docs/benchmarks.md). Returns the
+   * normalised value or INVALID; test/schemas/fast-check.test.ts holds the two to agreement.
+   */
+  readonly fast: FastCheck;
+  /** Output columns for a field named `name`; `path` is where its value sits in the record. */
+  columns(name: string, path: readonly string[]): OutputColumn[];
+  /** JSON-text fields keep any inner shape: their inner attributes are never schema drift. */
+  readonly opaque: boolean;
+  /** Declared sub-fields of a flattened object, for drift detection. */
+  readonly children?: Readonly<Record<string, Field>>;
+}
+
+interface FieldOptions { as?: string }
+
+function leaf(schema: z.ZodType, fast: FastCheck, type: ColumnType, options: FieldOptions = {}): Field & FieldModifiers {
+  const field: Field = {
+    schema,
+    fast,
+    opaque: false,
+    columns: (name, path) => [{ name: options.as ?? name, type, nullable: false, path }],
+  };
+  return withModifiers(field, type, options);
+}
+
+interface FieldModifiers {
+  /** Absent or null in the source: stored as NULL. */
+  optional(): Field;
+}
+
+function withModifiers(field: Field, type: ColumnType, options: FieldOptions): Field & FieldModifiers {
+  return {
+    ...field,
+    optional: () => ({
+      ...field,
+      schema: field.schema.nullish().transform((v) => v ?? null),
+      fast: (v) => (v === undefined || v === null ? null : field.fast(v)),
+      columns: (name, path) => [{ name: options.as ?? name, type, nullable: true, path }],
+    }),
+  };
+}
+
+// 1 for a lower-case hex digit or a decimal digit, 2 for an upper-case hex digit, 0 otherwise.
+const HEX = new Uint8Array(128);
+for (const c of '0123456789abcdef') HEX[c.charCodeAt(0)] = 1;
+for (const c of 'ABCDEF') HEX[c.charCodeAt(0)] = 2;
+
+/**
+ * The uuid rule by character codes, then lower-cased only when needed: it runs three times per
+ * event, and this measured faster than the regex (tmp measurements in docs/benchmarks.md).
+ */
+function fastUuid(v: unknown): unknown {
+  if (typeof v !== 'string' || v.length !== 36) return INVALID;
+  let seen = 0;
+  for (let i = 0; i < 36; i++) {
+    const c = v.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return INVALID;
+      continue;
+    }
+    const kind = c < 128 ? HEX[c]! : 0;
+    if (kind === 0) return INVALID;
+    seen |= kind;
+  }
+  return seen & 2 ? v.toLowerCase() : v;
+}
+
+export function uuid(options?: FieldOptions) {
+  const fast: FastCheck = fastUuid;
+  return leaf(z.string().regex(UUID, 'not a uuid').transform((s) => s.toLowerCase()), fast, 'string', options);
+}
+
+export function timestamp(options?: FieldOptions) {
+  const schema = z.string().transform((text, ctx) => {
+    const result = parseTimestampMicros(text);
+    if ('error' in result) {
+      ctx.issues.push({ code: 'custom', message: result.error, input: text });
+      return z.NEVER;
+    }
+    return result.micros;
+  });
+  const fast: FastCheck = (v) => {
+    if (typeof v !== 'string') return INVALID;
+    const result = parseTimestampMicros(v);
+    return 'error' in result ? INVALID : result.micros;
+  };
+  return leaf(schema, fast, 'timestamp', options);
+}
+
+/** Length limits count UTF-16 code units, as zod's min/max do. */
+export function string(limits: { min?: number; max: number }, options?: FieldOptions) {
+  const min = limits.min ?? 1, max = limits.max;
+  const fast: FastCheck = (v) => (typeof v === 'string' && v.length >= min && v.length <= max ? v : INVALID);
+  return leaf(z.string().min(min).max(max), fast, 'string', options);
+}
+
+export function pattern(regex: RegExp, message: string, options?: FieldOptions) {
+  const fast: FastCheck = (v) => (typeof v === 'string' && regex.test(v) ? v : INVALID);
+  return leaf(z.string().regex(regex, message), fast, 'string', options);
+}
+
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T, options?: FieldOptions) {
+  const allowed = new Set<unknown>(values);
+  const fast: FastCheck = (v) => (allowed.has(v) ? v : INVALID);
+  return leaf(z.enum(values), fast, 'string', options);
+}
+
+export function number(limits: { min?: number; max?: number } = {}, options?: FieldOptions) {
+  const min = limits.min ?? -Infinity, max = limits.max ?? Infinity;
+  let schema = z.number();
+  if (limits.min !== undefined) schema = schema.min(limits.min);
+  if (limits.max !== undefined) schema = schema.max(limits.max);
+  // JSON has no NaN or Infinity, but zod refuses them too, so the fast path must.
+  const fast: FastCheck = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? v : INVALID);
+  return leaf(schema, fast, 'double', options);
+}
+
+export function integer(limits: { min?: number; max?: number } = {}, options?: FieldOptions) {
+  const min = limits.min ?? -Infinity, max = limits.max ?? Infinity;
+  let schema = z.int();
+  if (limits.min !== undefined) schema = schema.min(limits.min);
+  if (limits.max !== undefined) schema = schema.max(limits.max);
+  const fast: FastCheck = (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? v : INVALID);
+  return leaf(schema, fast, 'int64', options);
+}
+
+/** A boolean that reads as `whenAbsent` when the source omits it. */
+export function boolean(whenAbsent?: boolean, options?: FieldOptions) {
+  const schema = whenAbsent === undefined ? z.boolean() : z.boolean().default(whenAbsent);
+  const fast: FastCheck = (v) => (typeof v === 'boolean' ? v : v === undefined && whenAbsent !== undefined ? whenAbsent : INVALID);
+  return leaf(schema, fast, 'boolean', options);
+}
+
+/** Any JSON value matching `schema`, stored as JSON text. */
+export function jsonText(schema: z.ZodType, options?: FieldOptions): Field & FieldModifiers {
+  // JSON text columns are rare and their inner shape is open, so zod itself is fast enough here.
+  const field: Field = {
+    schema: schema.transform((v) => JSON.stringify(v)),
+    fast: (v) => {
+      const result = schema.safeParse(v);
+      return result.success ? JSON.stringify(result.data) : INVALID;
+    },
+    opaque: true,
+    columns: (name, path) => [{ name: options?.as ?? name, type: 'json', nullable: false, path }],
+  };
+  return withModifiers(field, 'json', options ?? {});
+}
+
+/** A nested object whose fields become columns `${name}_${field}`. */
+export function flatten(children: Record<string, Field>): Field {
+  const entries = Object.entries(children);
+  return {
+    schema: z.object(Object.fromEntries(entries.map(([k, f]) => [k, f.schema]))),
+    fast: (v) => {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return INVALID;
+      const out: Record<string, unknown> = {};
+      for (const [k, f] of entries) {
+        const value = f.fast((v as Record<string, unknown>)[k]);
+        if (value === INVALID) return INVALID;
+        out[k] = value;
+      }
+      return out;
+    },
+    opaque: false,
+    children,
+    columns: (name, path) =>
+      Object.entries(children).flatMap(([child, f]) =>
+        f.columns(child, [...path, child]).map((c) => ({ ...c, name: `${name}_${c.name}` })),
+      ),
+  };
+}

@@ -1,0 +1,52 @@
+/** The ObjectStore port: what the pipeline needs of S3 or a local directory, and nothing more. */
+import type { Readable } from 'node:stream';
+
+export interface ObjectInfo {
+  /** Key relative to the store's root (never starts with '/'). */
+  key: string;
+  size: number;
+  lastModified: Date;
+  /** Entity tag when the backend has one (S3), otherwise derived from size and mtime. */
+  etag: string;
+}
+
+export interface ListOptions {
+  /** List only keys strictly greater than this one (S3 StartAfter semantics). */
+  startAfter?: string;
+}
+
+export type ObjectBody = Uint8Array | string | Readable;
+
+export interface ObjectStore {
+  /** A location string that opens this store again: an absolute directory or s3://bucket/prefix. */
+  readonly location: string;
+  /** Streams an object's bytes; rejects with ObjectNotFoundError when absent. */
+  read(key: string): Promise<Readable>;
+  readBytes(key: string): Promise<Uint8Array>;
+  /** Writes (or overwrites) an object whole: readers never see a partial object. */
+  write(key: string, body: ObjectBody): Promise<void>;
+  /** Uploads a local file as an object (multipart on S3), atomically from a reader's view. */
+  writeFile(key: string, localPath: string): Promise<void>;
+  head(key: string): Promise<ObjectInfo | undefined>;
+  /** Every object under a prefix, in ascending key order. */
+  list(prefix: string, options?: ListOptions): AsyncIterable<ObjectInfo>;
+  delete(key: string): Promise<void>;
+  /** Copies then deletes; safe to repeat after a crash between the two steps. */
+  move(fromKey: string, toKey: string): Promise<void>;
+  /** A URL an external reader (Redshift COPY, DuckDB) can use for the key. */
+  urlOf(key: string): string;
+}
+
+export class ObjectNotFoundError extends Error {
+  constructor(readonly location: string, readonly key: string) {
+    super(`object not found: ${key} in ${location}`);
+    this.name = 'ObjectNotFoundError';
+  }
+}
+
+export class InvalidKeyError extends Error {
+  constructor(readonly key: string, reason: string) {
+    super(`invalid object key ${JSON.stringify(key)}: ${reason}`);
+    this.name = 'InvalidKeyError';
+  }
+}
