@@ -104,6 +104,10 @@ export class BatchProcessor {
 
   private acceptRecord(value: unknown, text: string, source: string, line: number, index: number): void {
     this.stats.records++;
+    if (this.tableFilter !== undefined && this.outsideFilter(value)) {
+      this.stats.skipped++;
+      return;
+    }
     const verdict = classifyRecord(this.options.catalog, value);
     if (verdict.kind === 'unknown') {
       increment(this.stats.unknown, verdict.tag);
@@ -117,10 +121,6 @@ export class BatchProcessor {
     }
     const { type, row } = verdict;
     this.noteDrift(type.tag, value as Record<string, unknown>, text, source, line);
-    if (this.tableFilter !== undefined && !this.tableFilter.has(type.table)) {
-      this.stats.skipped++;
-      return;
-    }
     this.stats.valid++;
     const state = this.tables.get(type.table) ?? this.openTable(type);
     if (!state.keys.add(keyOf(row, state.keyIndexes))) {
@@ -128,6 +128,14 @@ export class BatchProcessor {
       return;
     }
     state.buffer.push(row);
+  }
+
+  /** A record of a known event type whose table the replay did not ask for, valid or not. */
+  private outsideFilter(value: unknown): boolean {
+    if (typeof value !== 'object' || value === null) return false;
+    const tag = (value as Record<string, unknown>).event;
+    const type = typeof tag === 'string' ? this.options.catalog.eventType(tag) : undefined;
+    return type !== undefined && !this.tableFilter!.has(type.table);
   }
 
   private openTable(type: EventType): TableState {

@@ -1,5 +1,6 @@
 /** Writes one table's rows to a Parquet file, a row group at a time, so memory stays bounded. */
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
+import { compressSync } from 'snappy';
 import type { ColumnType, OutputColumn } from '../schemas/column-types';
 
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
@@ -35,6 +36,8 @@ export class ParquetTableWriter {
       writer: this.sink,
       schema: [{ name: 'root', num_children: columns.length }, ...columns.map(elementFor)],
       codec: 'SNAPPY',
+      // Native snappy: the writer's built-in JavaScript snappy was a third of the write time.
+      compressors: { SNAPPY: (input: Uint8Array) => compressSync(Buffer.from(input.buffer, input.byteOffset, input.byteLength)) },
       // No timestamps or host names in the file: the same rows give the same bytes on a retry.
       createdBy: PARQUET_CREATED_BY,
     });

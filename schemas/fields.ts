@@ -102,11 +102,26 @@ export function timestamp(options?: FieldOptions) {
   return leaf(schema, fast, 'timestamp', options);
 }
 
-/** Length limits count UTF-16 code units, as zod's min/max do. */
+/** Length limits count characters (code points), as zod's min/max do, not UTF-16 code units. */
 export function string(limits: { min?: number; max: number }, options?: FieldOptions) {
   const min = limits.min ?? 1, max = limits.max;
-  const fast: FastCheck = (v) => (typeof v === 'string' && v.length >= min && v.length <= max ? v : INVALID);
+  const fast: FastCheck = (v) => {
+    if (typeof v !== 'string') return INVALID;
+    // Code points lie between ceil(length / 2) and length: count them only when that range straddles a limit.
+    const n = v.length <= max && (v.length + 1) >> 1 >= min ? min : codePoints(v);
+    return n >= min && n <= max ? v : INVALID;
+  };
   return leaf(z.string().min(min).max(max), fast, 'string', options);
+}
+
+function codePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // A low surrogate after a high one completes a pair already counted.
+    if (c < 0xdc00 || c > 0xdfff || i === 0 || text.charCodeAt(i - 1) < 0xd800 || text.charCodeAt(i - 1) > 0xdbff) n++;
+  }
+  return n;
 }
 
 export function pattern(regex: RegExp, message: string, options?: FieldOptions) {
