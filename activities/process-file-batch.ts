@@ -1,0 +1,100 @@
+/** The processFileBatch activity: streams a batch's raw objects through the core, stages the output. */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BatchProcessor } from '../core/batch-processor';
+import { batchIdOf, objectMarkerKey, stagedKey } from '../core/batch-id';
+import { UnreadableObjectError } from '../core/errors';
+import type { Catalog } from '../schemas/catalog';
+import { ObjectNotFoundError, type ObjectStore } from '../stores/object/object-store';
+import type { FileBatchInput, FileBatchResult, RawObjectRef, StagedObject } from '../workflows/file-batch-types';
+import type { StoreCache } from './store-cache';
+
+export interface ProcessDeps {
+  catalog: Catalog;
+  lake: ObjectStore;
+  stores: StoreCache;
+}
+
+interface ObjectMarker {
+  key: string;
+  etag: string;
+  batchId: string;
+}
+
+export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput): Promise<FileBatchResult> {
+  if (input.objects.length === 0) throw ApplicationFailure.nonRetryable('a file batch needs at least one object', 'InvalidBatch');
+  const batchId = batchIdOf(input.source, input.objects);
+  const raw = deps.stores.open(input.source);
+  const { todo, skipped } = await objectsToProcess(deps.lake, input.source, input.objects, batchId);
+  const context = Context.current();
+  const previous = context.info.heartbeatDetails as { object?: number } | undefined;
+  if (previous?.object !== undefined) {
+    context.log.info('retrying a batch from its start: outputs are rewritten whole', { batchId, reachedObject: previous.object });
+  }
+  const workDir = await mkdtemp(join(tmpdir(), `loadout-${batchId}-`));
+  try {
+    const processor = new BatchProcessor({ catalog: deps.catalog, workDir, tables: input.tables });
+    for (const [index, object] of todo.entries()) {
+      await processOne(processor, raw, input.source, object, (bytes) => {
+        context.heartbeat({ object: index, key: object.key, bytes });
+        if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+      });
+    }
+    const output = processor.finish();
+    const staged: StagedObject[] = [];
+    for (const file of output.tables) {
+      const key = stagedKey(file.table, file.fingerprint, batchId);
+      await deps.lake.writeFile(key, file.path);
+      staged.push({ table: file.table, fingerprint: file.fingerprint, key, rows: file.rows, bytes: file.bytes });
+      context.heartbeat({ staging: file.table });
+    }
+    const rejectsKey = output.rejectsPath ? `rejects/${batchId}.jsonl` : undefined;
+    if (output.rejectsPath && rejectsKey) await deps.lake.writeFile(rejectsKey, output.rejectsPath);
+    const unknownKey = output.unknownPath ? `unknown/${batchId}.jsonl` : undefined;
+    if (output.unknownPath && unknownKey) await deps.lake.writeFile(unknownKey, output.unknownPath);
+    const reportKey = `batches/${batchId}.json`;
+    const s = output.stats;
+    const result: FileBatchResult = {
+      batchId, objects: todo.length, skippedObjects: skipped.map((o) => o.key), records: s.records, valid: s.valid,
+      duplicates: s.duplicates, rejected: s.rejected, unknown: s.unknown, staged, rejectsKey, unknownKey, reportKey,
+    };
+    await deps.lake.write(reportKey, JSON.stringify({ ...result, source: input.source, objectKeys: todo.map((o) => o.key), tables: input.tables, stats: s }, null, 2));
+    // Markers last: only a batch whose outputs are all written counts its objects as processed.
+    for (const object of todo) {
+      const marker: ObjectMarker = { key: object.key, etag: object.etag, batchId };
+      await deps.lake.write(objectMarkerKey(input.source, object.key), JSON.stringify(marker));
+    }
+    return result;
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Objects another batch already staged (same key and etag) are skipped: redelivery never reprocesses. */
+async function objectsToProcess(lake: ObjectStore, source: string, objects: readonly RawObjectRef[], batchId: string) {
+  const todo: RawObjectRef[] = [];
+  const skipped: RawObjectRef[] = [];
+  for (const object of objects) {
+    const markerKey = objectMarkerKey(source, object.key);
+    const marker = (await lake.head(markerKey)) ? (JSON.parse(Buffer.from(await lake.readBytes(markerKey)).toString('utf8')) as ObjectMarker) : undefined;
+    if (marker !== undefined && marker.etag === object.etag && marker.batchId !== batchId) skipped.push(object);
+    else todo.push(object);
+  }
+  return { todo, skipped };
+}
+
+async function processOne(processor: BatchProcessor, raw: ObjectStore, source: string, object: RawObjectRef, progress: (bytes: number) => void) {
+  try {
+    const stream = await raw.read(object.key);
+    await processor.processObject(object.key, stream, (stats) => progress(stats.bytesIn));
+  } catch (error) {
+    if (error instanceof UnreadableObjectError) throw ApplicationFailure.nonRetryable(`${source}: ${error.message}`, 'UnreadableObject');
+    if (error instanceof ObjectNotFoundError) {
+      throw ApplicationFailure.nonRetryable(`raw object ${object.key} is gone from ${source}`, 'MissingObject');
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,43 @@
+/** `loadout demo`: a day of synthetic telemetry through the whole pipeline on the embedded defaults. */
+import type { Command } from 'commander';
+import { existsSync, readdirSync } from 'node:fs';
+import { loadConfig } from '../../config/load-config';
+import { generateTelemetry } from '../../generator/generate-telemetry';
+import { withConfigFlags, overridesFrom } from '../config-flags';
+import { printJson } from '../output';
+import { printRunSummary, runPipeline } from './run';
+
+export function registerDemo(program: Command): void {
+  withConfigFlags(program.command('demo').description('generate a day of telemetry, run the pipeline on the embedded defaults, show the results'))
+    .option('--events <n>', 'records to generate when the raw zone is empty', '200000')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (options: Record<string, unknown>) => {
+      const config = loadConfig(overridesFrom(options));
+      if (/^s3:\/\//.test(config.raw)) throw new Error('the demo writes its raw zone locally; unset LOADOUT_RAW or pass --raw DIR');
+      const say = (line: string) => {
+        if (!options.json) process.stdout.write(`${line}\n`);
+      };
+      if (!existsSync(config.raw) || readdirSync(config.raw).length === 0) {
+        const start = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - 1));
+        const generated = await generateTelemetry({ outDir: config.raw, events: Number(options.events), files: 24, start, hours: 24 });
+        say(`generated ${generated.records} records of ${start.toISOString().slice(0, 10)} in ${generated.files.length} raw objects under ${config.raw}`);
+      } else {
+        say(`raw zone ${config.raw} already holds telemetry: ingesting it (delete it to generate a new day)`);
+      }
+      const summary = await runPipeline(config.raw, config, { progress: !options.json });
+      if (options.json) {
+        printJson({ ...summary, raw: config.raw, lake: config.lake, warehouse: config.warehouse });
+        return;
+      }
+      printRunSummary(summary);
+      const { ensureDevServer } = await import('../../workers/dev-server');
+      const server = config.temporal.address ? undefined : await ensureDevServer(config.home, config.temporal.namespace);
+      say('');
+      say('Where to look next:');
+      if (server) say(`  Temporal UI        ${server.uiUrl}/namespaces/${config.temporal.namespace}/workflows  (the dev server keeps running; \`npx loadout server stop\`)`);
+      say(`  staged Parquet     ${config.lake}/staged/`);
+      say(`  rejected records   ${config.lake}/rejects/   unknown events ${config.lake}/unknown/`);
+      say(`  batch reports      ${config.lake}/batches/`);
+      say(`  run it again       npx loadout run ${config.raw}   (completed batches are not reprocessed)`);
+    });
+}

@@ -1,0 +1,23 @@
+/** The flags every pipeline command shares, mapped onto configuration overrides. */
+import type { Command } from 'commander';
+import type { ConfigOverrides } from '../config/load-config';
+
+export function withConfigFlags(command: Command): Command {
+  return command
+    .option('--env <name>', 'environment: production, playtest, local or another name (LOADOUT_ENV)')
+    .option('--home <dir>', 'state of the embedded defaults (LOADOUT_HOME, default ./.loadout)')
+    .option('--raw <location>', 'raw zone: a directory or s3://bucket/prefix (LOADOUT_RAW)')
+    .option('--lake <location>', 'staged/, rejects/, unknown/...: a directory or s3://bucket/prefix (LOADOUT_LAKE)')
+    .option('--warehouse <url>', 'duckdb:PATH, postgres://... or redshift://... (LOADOUT_WAREHOUSE)')
+    .option('--temporal-address <host:port>', 'a Temporal frontend; without it the dev server is started (TEMPORAL_ADDRESS)')
+    .option('--namespace <name>', 'Temporal namespace (TEMPORAL_NAMESPACE)')
+    .option('--task-queue <name>', 'Temporal task queue (LOADOUT_TASK_QUEUE)');
+}
+
+export function overridesFrom(options: Record<string, unknown>): ConfigOverrides {
+  const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    env: s(options.env), home: s(options.home), raw: s(options.raw), lake: s(options.lake), warehouse: s(options.warehouse),
+    temporalAddress: s(options.temporalAddress), namespace: s(options.namespace), taskQueue: s(options.taskQueue),
+  };
+}

@@ -1,0 +1,87 @@
+/** Ingests every raw object under a location through fileBatch workflows and gathers their results. */
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { batchIdOf, fileBatchWorkflowId, type RawObjectRef } from '../core/batch-id';
+import { isRawDataKey, planBatches, type BatchLimits } from '../core/plan-batches';
+import type { ObjectStore } from '../stores/object/object-store';
+import type { FileBatchInput, FileBatchResult } from '../workflows/file-batch-types';
+
+export interface IngestOptions {
+  client: Client;
+  taskQueue: string;
+  source: ObjectStore;
+  limits: BatchLimits;
+  environment: string;
+  tables?: string[];
+  /** Only keys under this prefix of the source. */
+  prefix?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface IngestOutcome {
+  files: number;
+  batches: FileBatchResult[];
+  failures: { workflowId: string; objects: string[]; message: string }[];
+}
+
+export async function listRawObjects(source: ObjectStore, prefix = ''): Promise<RawObjectRef[]> {
+  const objects: RawObjectRef[] = [];
+  for await (const info of source.list(prefix)) {
+    if (isRawDataKey(info.key)) objects.push({ key: info.key, size: info.size, etag: info.etag });
+  }
+  return objects;
+}
+
+/**
+ * Starts one fileBatch per planned batch. A batch that already completed is not run again (its id
+ * is taken and only a failed run may be repeated); its recorded result is used instead.
+ */
+export async function ingestLocation(options: IngestOptions): Promise<IngestOutcome> {
+  const objects = await listRawObjects(options.source, options.prefix);
+  const batches = planBatches(objects, options.limits);
+  let done = 0;
+  options.onProgress?.(0, batches.length);
+  const settled = await Promise.all(
+    batches.map(async (batch) => {
+      const workflowId = fileBatchWorkflowId(batchIdOf(options.source.location, batch));
+      try {
+        const result = await runFileBatch(options.client, workflowId, options.taskQueue, {
+          source: options.source.location, objects: batch, tables: options.tables, environment: options.environment,
+        });
+        return { ok: true as const, result };
+      } catch (error) {
+        return { ok: false as const, failure: { workflowId, objects: batch.map((o) => o.key), message: failureMessage(error) } };
+      } finally {
+        options.onProgress?.(++done, batches.length);
+      }
+    }),
+  );
+  return {
+    files: objects.length,
+    batches: settled.flatMap((s) => (s.ok ? [s.result] : [])),
+    failures: settled.flatMap((s) => (s.ok ? [] : [s.failure])),
+  };
+}
+
+export async function runFileBatch(client: Client, workflowId: string, taskQueue: string, input: FileBatchInput): Promise<FileBatchResult> {
+  try {
+    const handle = await client.workflow.start('fileBatch', {
+      workflowId,
+      taskQueue,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    });
+    return (await handle.result()) as FileBatchResult;
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    return (await client.workflow.getHandle(workflowId).result()) as FileBatchResult;
+  }
+}
+
+function failureMessage(error: unknown): string {
+  let e: unknown = error;
+  // WorkflowFailedError -> ApplicationFailure: the innermost message names the object and the fault.
+  while (e instanceof Error && 'cause' in e && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,30 @@
+/** The `loadout` command: parses flags, runs one subcommand, exits non-zero with a one-line reason. */
+import { Command } from 'commander';
+import { registerBench, registerBenchReference } from './commands/bench';
+import { registerGenerate } from './commands/generate';
+import { registerRun } from './commands/run';
+import { registerDemo } from './commands/demo';
+import { registerWorker } from './commands/worker';
+import { registerServer } from './commands/server';
+
+const program = new Command('loadout')
+  .description('Game telemetry from raw JSON to typed warehouse tables, every batch a durable Temporal workflow.')
+  .showHelpAfterError()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+registerGenerate(program);
+registerBench(program);
+registerBenchReference(program);
+registerRun(program);
+registerDemo(program);
+registerWorker(program);
+registerServer(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`loadout: ${message.split('\n')[0]}\n`);
+  if (process.env.LOADOUT_DEBUG) console.error(error);
+  process.exitCode = 1;
+}

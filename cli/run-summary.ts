@@ -1,0 +1,49 @@
+/** The summary of a run: what `loadout run --json` prints, built from the batches' results. */
+import type { ObjectStore } from '../stores/object/object-store';
+import type { RunStats } from '../core/run-stats';
+import type { IngestOutcome } from './ingest';
+
+export interface RunSummary {
+  files: number;
+  batches: number;
+  records: number;
+  valid: number;
+  /** Rows per table: staged by this run, or in the warehouse once a load ran. */
+  tables: Record<string, number>;
+  duplicates: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+  unknown: Record<string, number>;
+  drift: { event: string; attribute: string; count: number }[];
+  skippedObjects: number;
+  failures: IngestOutcome['failures'];
+}
+
+export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore): Promise<RunSummary> {
+  const summary: RunSummary = {
+    files: outcome.files, batches: outcome.batches.length, records: 0, valid: 0, tables: {}, duplicates: 0,
+    rejected: 0, rejectedByReason: {}, unknown: {}, drift: [], skippedObjects: 0, failures: outcome.failures,
+  };
+  const add = (into: Record<string, number>, from: Record<string, number>) => {
+    for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+  };
+  for (const batch of outcome.batches) {
+    summary.records += batch.records;
+    summary.valid += batch.valid;
+    summary.duplicates += batch.duplicates;
+    summary.rejected += batch.rejected;
+    summary.skippedObjects += batch.skippedObjects.length;
+    add(summary.unknown, batch.unknown);
+    for (const staged of batch.staged) add(summary.tables, { [staged.table]: staged.rows });
+    // Reasons and drift live in the batch report: workflow results carry counts only.
+    const report = JSON.parse(Buffer.from(await lake.readBytes(batch.reportKey)).toString('utf8')) as { stats: RunStats };
+    add(summary.rejectedByReason, report.stats.rejectedByReason);
+    for (const d of report.stats.drift) {
+      const seen = summary.drift.find((x) => x.event === d.event && x.attribute === d.attribute);
+      if (seen) seen.count += d.count;
+      else summary.drift.push({ event: d.event, attribute: d.attribute, count: d.count });
+    }
+  }
+  summary.drift.sort((a, b) => (a.event + a.attribute < b.event + b.attribute ? -1 : 1));
+  return summary;
+}

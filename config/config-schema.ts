@@ -1,0 +1,61 @@
+/** The one validated configuration object, and the named environments' defaults. */
+import { z } from 'zod';
+
+export const ENVIRONMENTS = {
+  /** Live game: loads every 6 hours, as the seed's production ingestion. */
+  production: { loadEvery: '6h' },
+  /** Internal playtests: loaded daily. */
+  playtest: { loadEvery: '24h' },
+  /** The embedded demo and local runs: loaded when asked, or every 15 minutes under `loadout dev`. */
+  local: { loadEvery: '15m' },
+} as const satisfies Record<string, { loadEvery: string }>;
+
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+
+export const duration = z.string().regex(DURATION, 'a duration like 90s, 15m, 6h or 1d');
+
+export function durationMs(text: string): number {
+  const m = DURATION.exec(text);
+  if (!m) throw new Error(`not a duration: ${text}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}
+
+const warehouseUrl = z
+  .string()
+  .refine((s) => /^(duckdb:|postgres:\/\/|postgresql:\/\/|redshift:\/\/)/.test(s), 'duckdb:PATH, postgres://... or redshift://...');
+
+export const configSchema = z.object({
+  /** Environment name: production, playtest, local, or any other name (then loadEvery is required). */
+  env: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lower-case letters, digits and -'),
+  /** Where embedded defaults keep their state: the dev server's database, the lake, the DuckDB file. */
+  home: z.string().min(1),
+  /** The raw zone: a directory or s3://bucket/prefix. Read-only to Loadout. */
+  raw: z.string().min(1),
+  /** staged/, manifests/, loaded/, rejects/, unknown/ live here: a directory or s3://bucket/prefix. */
+  lake: z.string().min(1),
+  warehouse: warehouseUrl,
+  loadEvery: duration,
+  temporal: z.object({
+    /** host:port of a Temporal frontend; absent means: start the dev server under `home`. */
+    address: z.string().regex(/^[^\s:]+:\d+$/, 'host:port').optional(),
+    namespace: z.string().min(1),
+    taskQueue: z.string().min(1),
+  }),
+  worker: z.object({
+    /** Batches and loads one worker runs at once; each batch holds its tables' row groups in memory. */
+    maxConcurrentActivities: z.number().int().min(1).max(64),
+  }),
+  discovery: z.object({
+    /** SQS queue receiving S3 ObjectCreated notifications; absent means: list after a watermark. */
+    sqsQueueUrl: z.string().url().optional(),
+    /** How often to list the raw zone after the watermark (also reconciles missed notifications). */
+    listEvery: duration,
+    /** Raw objects per fileBatch workflow. */
+    batchObjects: z.number().int().min(1).max(1000),
+    /** Bytes per fileBatch workflow (the batch closes at whichever limit comes first). */
+    batchBytes: z.number().int().min(1),
+  }),
+});
+
+export type LoadoutConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,109 @@
+/**
+ * Loads the configuration: defaults, then loadout.config.json in the working directory, then
+ * environment variables, then command-line flags; later sources win. Errors name the setting.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { configSchema, ENVIRONMENTS, type LoadoutConfig } from './config-schema';
+
+export type ConfigOverrides = Partial<{
+  env: string; home: string; raw: string; lake: string; warehouse: string; loadEvery: string;
+  temporalAddress: string; namespace: string; taskQueue: string; sqsQueueUrl: string;
+}>;
+
+type Json = Record<string, unknown>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Which source set a setting, so an error can say where to fix it. */
+const ENV_NAMES: Record<string, string> = {
+  env: 'LOADOUT_ENV', home: 'LOADOUT_HOME', raw: 'LOADOUT_RAW', lake: 'LOADOUT_LAKE',
+  warehouse: 'LOADOUT_WAREHOUSE', loadEvery: 'LOADOUT_LOAD_EVERY', 'temporal.address': 'TEMPORAL_ADDRESS',
+  'temporal.namespace': 'TEMPORAL_NAMESPACE', 'temporal.taskQueue': 'LOADOUT_TASK_QUEUE',
+  'discovery.sqsQueueUrl': 'LOADOUT_SQS_QUEUE_URL',
+};
+
+export function loadConfig(
+  overrides: ConfigOverrides = {},
+  environment: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): LoadoutConfig {
+  const file = readConfigFile(cwd);
+  const fromEnv = pick({
+    env: environment.LOADOUT_ENV, home: environment.LOADOUT_HOME, raw: environment.LOADOUT_RAW,
+    lake: environment.LOADOUT_LAKE, warehouse: environment.LOADOUT_WAREHOUSE, loadEvery: environment.LOADOUT_LOAD_EVERY,
+    temporalAddress: environment.TEMPORAL_ADDRESS, namespace: environment.TEMPORAL_NAMESPACE,
+    taskQueue: environment.LOADOUT_TASK_QUEUE, sqsQueueUrl: environment.LOADOUT_SQS_QUEUE_URL,
+  });
+  const flat: ConfigOverrides = { ...flatten(file), ...fromEnv, ...pick(overrides) };
+  const env = flat.env ?? 'local';
+  const home = resolve(cwd, flat.home ?? '.loadout');
+  const candidate = {
+    env,
+    home,
+    raw: flat.raw ?? join(home, 'raw'),
+    lake: flat.lake ?? join(home, 'lake'),
+    warehouse: flat.warehouse ?? `duckdb:${join(home, 'warehouse.duckdb')}`,
+    loadEvery: flat.loadEvery ?? (ENVIRONMENTS as Record<string, { loadEvery: string }>)[env]?.loadEvery,
+    temporal: {
+      address: flat.temporalAddress,
+      namespace: flat.namespace ?? 'default',
+      taskQueue: flat.taskQueue ?? 'loadout',
+    },
+    worker: {
+      maxConcurrentActivities: numberSetting(environment.LOADOUT_WORKER_CONCURRENCY) ?? (file.worker as Json | undefined)?.maxConcurrentActivities ?? 2,
+    },
+    discovery: {
+      sqsQueueUrl: flat.sqsQueueUrl,
+      listEvery: (file.discovery as Json | undefined)?.listEvery ?? '5m',
+      batchObjects: (file.discovery as Json | undefined)?.batchObjects ?? 16,
+      batchBytes: (file.discovery as Json | undefined)?.batchBytes ?? 256 * 1024 * 1024,
+    },
+  };
+  const parsed = configSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.join('.');
+    const source = ENV_NAMES[path] ? ` (set by loadout.config.json, ${ENV_NAMES[path]} or a flag)` : '';
+    const hint = path === 'loadEvery' ? `; environment ${env} has no default interval, set LOADOUT_LOAD_EVERY` : '';
+    throw new ConfigError(`invalid setting ${path || '(config)'}${source}: ${issue.message}${hint}`);
+  }
+  return parsed.data;
+}
+
+function numberSetting(text: string | undefined): number | string | undefined {
+  if (text === undefined || text === '') return undefined;
+  return /^\d+$/.test(text) ? Number(text) : text;
+}
+
+function readConfigFile(cwd: string): Json {
+  const path = join(cwd, 'loadout.config.json');
+  if (!existsSync(path)) return {};
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
+    return value as Json;
+  } catch (error) {
+    throw new ConfigError(`${path}: ${(error as Error).message}`);
+  }
+}
+
+function flatten(file: Json): ConfigOverrides {
+  const temporal = (file.temporal ?? {}) as Json;
+  const discovery = (file.discovery ?? {}) as Json;
+  return pick({
+    env: file.env, home: file.home, raw: file.raw, lake: file.lake, warehouse: file.warehouse, loadEvery: file.loadEvery,
+    temporalAddress: temporal.address, namespace: temporal.namespace, taskQueue: temporal.taskQueue,
+    sqsQueueUrl: discovery.sqsQueueUrl,
+  } as Record<string, unknown>) as ConfigOverrides;
+}
+
+/** Drops undefined and empty values, so an unset variable never overrides a file setting. */
+function pick(values: Record<string, unknown>): ConfigOverrides {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== '')) as ConfigOverrides;
+}

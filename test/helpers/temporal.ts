@@ -1,0 +1,36 @@
+/** Connects a test file to the run's Temporal dev server; each test gets its own task queue. */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+
+export interface TemporalTestContext {
+  client: Client;
+  nativeConnection: NativeConnection;
+  namespace: string;
+  address: string;
+  workflowBundlePath: string;
+  close(): Promise<void>;
+}
+
+export async function connectTemporal(): Promise<TemporalTestContext> {
+  const address = inject('temporalAddress');
+  const namespace = inject('temporalNamespace');
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  return {
+    client: new Client({ connection, namespace }),
+    nativeConnection,
+    namespace,
+    address,
+    workflowBundlePath: inject('workflowBundlePath'),
+    async close() {
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+export function uniqueTaskQueue(name: string): string {
+  return `test-${name}-${randomUUID().slice(0, 8)}`;
+}

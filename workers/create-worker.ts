@@ -1,0 +1,34 @@
+/** Builds a Temporal worker with Loadout's workflows and activities over the configured stores. */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createRequire } from 'node:module';
+import { createActivities } from '../activities';
+import { StoreCache } from '../activities/store-cache';
+import type { Catalog } from '../schemas/catalog';
+
+const require = createRequire(import.meta.url);
+
+export interface WorkerSetup {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  catalog: Catalog;
+  lakeLocation: string;
+  /** A prebuilt bundle (production) instead of bundling workflows/ at start (development). */
+  workflowBundlePath?: string;
+  options?: Partial<WorkerOptions>;
+}
+
+export async function createLoadoutWorker(setup: WorkerSetup): Promise<Worker> {
+  const stores = new StoreCache();
+  const activities = createActivities({ catalog: setup.catalog, lake: stores.open(setup.lakeLocation), stores });
+  return Worker.create({
+    connection: setup.connection,
+    namespace: setup.namespace,
+    taskQueue: setup.taskQueue,
+    activities,
+    ...(setup.workflowBundlePath
+      ? { workflowBundle: { codePath: setup.workflowBundlePath } }
+      : { workflowsPath: require.resolve('../workflows/index.ts') }),
+    ...setup.options,
+  });
+}

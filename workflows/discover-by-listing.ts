@@ -1,0 +1,82 @@
+/**
+ * discoverByListing: for stores without notifications (the embedded default), and as the periodic
+ * reconciliation of missed notifications. Lists the raw zone after a watermark, starts a fileBatch
+ * child per batch (abandoned, so batches outlive this workflow), sleeps, and continues as new.
+ */
+import {
+  ParentClosePolicy, WorkflowIdReusePolicy, allHandlersFinished, condition, continueAsNew,
+  proxyActivities, sleep, startChild, workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { LoadoutActivities } from '../activities';
+import type { RawObjectRef } from '../core/batch-id';
+import type { FileBatchInput } from './file-batch-types';
+import { fileBatch } from './file-batch';
+
+export interface DiscoverByListingInput {
+  source: string;
+  environment: string;
+  /** Exclusive: keys at or before it were listed by an earlier pass. */
+  watermark?: string;
+  /** Re-list from the start every this many passes to reconcile late or missed objects; 0: never. */
+  reconcileEvery: number;
+  pass?: number;
+  listEvery: string;
+  batchObjects: number;
+  batchBytes: number;
+  /** Stop after one pass (used by `loadout discover --once` and tests). */
+  once?: boolean;
+}
+
+export interface DiscoverByListingResult {
+  started: string[];
+  watermark?: string;
+}
+
+const { listNewObjects } = proxyActivities<LoadoutActivities>({
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '1m',
+  retry: { initialInterval: '1s', maximumInterval: '1m' },
+});
+
+export async function discoverByListing(input: DiscoverByListingInput): Promise<DiscoverByListingResult> {
+  const started: string[] = [];
+  let watermark = input.watermark;
+  let pass = input.pass ?? 0;
+  for (;;) {
+    const reconciling = input.reconcileEvery > 0 && pass % input.reconcileEvery === 0;
+    let cursor = reconciling ? undefined : watermark;
+    for (;;) {
+      const page = await listNewObjects({
+        source: input.source, startAfter: cursor, limit: input.batchObjects * 20, batchObjects: input.batchObjects, batchBytes: input.batchBytes,
+      });
+      for (const batch of page.batches) started.push(await startBatch(input, batch.workflowId, batch.objects));
+      cursor = page.lastKey;
+      if (cursor !== undefined && (watermark === undefined || cursor > watermark)) watermark = cursor;
+      if (page.exhausted) break;
+    }
+    pass++;
+    if (input.once) return { started, watermark };
+    await sleep(input.listEvery);
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof discoverByListing>({ ...input, watermark, pass });
+    }
+  }
+}
+
+async function startBatch(input: DiscoverByListingInput, workflowId: string, objects: RawObjectRef[]): Promise<string> {
+  const batchInput: FileBatchInput = { source: input.source, objects, environment: input.environment };
+  try {
+    await startChild(fileBatch, {
+      workflowId,
+      args: [batchInput],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+    });
+  } catch (error) {
+    // Started by the CLI, the SQS poller or an earlier pass: the batch exists, nothing to do.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  return workflowId;
+}

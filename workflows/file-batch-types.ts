@@ -1,0 +1,42 @@
+/** The fileBatch workflow's input and result: object keys and counts only, never event data. */
+
+import type { RawObjectRef } from '../core/batch-id';
+
+export type { RawObjectRef };
+
+export interface FileBatchInput {
+  /** The raw location the keys are relative to: a directory or s3://bucket/prefix. */
+  source: string;
+  objects: RawObjectRef[];
+  /** Replay: stage only these tables. */
+  tables?: string[];
+  /** Environment name, for search attributes and logs. */
+  environment?: string;
+  /** Heartbeat timeout of the processing activity, e.g. '60s' (tests shorten it). */
+  heartbeatTimeout?: string;
+}
+
+export interface StagedObject {
+  table: string;
+  fingerprint: string;
+  key: string;
+  rows: number;
+  bytes: number;
+}
+
+export interface FileBatchResult {
+  batchId: string;
+  /** Objects processed by this batch; objects an earlier batch already processed are skipped. */
+  objects: number;
+  skippedObjects: string[];
+  records: number;
+  valid: number;
+  duplicates: number;
+  rejected: number;
+  unknown: Record<string, number>;
+  staged: StagedObject[];
+  rejectsKey?: string;
+  unknownKey?: string;
+  /** The full run statistics, drift examples included, as a JSON object in the lake. */
+  reportKey: string;
+}

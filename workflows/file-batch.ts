@@ -1,0 +1,42 @@
+/** fileBatch: one batch of raw objects -> validated, deduplicated Parquet per table in staged/. */
+import { ActivityFailure, ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { LoadoutActivities } from '../activities';
+import type { FileBatchInput, FileBatchResult } from './file-batch-types';
+import { LOADOUT_ENVIRONMENT, LOADOUT_OBJECTS, LOADOUT_STAGE, LOADOUT_TABLES, MAX_OBJECTS_IN_SEARCH_ATTRIBUTE } from './search-attributes';
+
+/** Bad input that no retry fixes: a corrupt or vanished object, a batch that makes no sense. */
+export const NON_RETRYABLE_BATCH_ERRORS = ['UnreadableObject', 'MissingObject', 'InvalidBatch'];
+
+export async function fileBatch(input: FileBatchInput): Promise<FileBatchResult> {
+  const { processFileBatch } = proxyActivities<LoadoutActivities>({
+    startToCloseTimeout: '2h',
+    heartbeatTimeout: input.heartbeatTimeout ?? '60s',
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '1m',
+      maximumAttempts: 20,
+      nonRetryableErrorTypes: NON_RETRYABLE_BATCH_ERRORS,
+    },
+  });
+  upsertSearchAttributes([
+    { key: LOADOUT_STAGE, value: 'processing' },
+    { key: LOADOUT_OBJECTS, value: input.objects.slice(0, MAX_OBJECTS_IN_SEARCH_ATTRIBUTE).map((o) => o.key) },
+    ...(input.environment ? [{ key: LOADOUT_ENVIRONMENT, value: input.environment }] : []),
+    ...(input.tables ? [{ key: LOADOUT_TABLES, value: input.tables }] : []),
+  ]);
+  let result: FileBatchResult;
+  try {
+    result = await processFileBatch(input);
+  } catch (error) {
+    upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'failed' }]);
+    // The cause (e.g. which object is corrupt) is what an operator needs on the failed workflow.
+    if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) throw error.cause;
+    throw error;
+  }
+  upsertSearchAttributes([
+    { key: LOADOUT_STAGE, value: 'staged' },
+    { key: LOADOUT_TABLES, value: result.staged.map((s) => s.table) },
+  ]);
+  return result;
+}

@@ -1,0 +1,3 @@
+/** Every workflow the worker registers, one file each. */
+export { fileBatch } from './file-batch';
+export { discoverByListing } from './discover-by-listing';
