@@ -12,7 +12,7 @@ export interface WrittenRaw {
 }
 
 /** A gzip object of `sessions` session_begin/purchase pairs, each written twice (re-delivery). */
-export function writeSessionsObject(root: string, key: string, sessions: number, seed = randomUUID()): WrittenRaw {
+export function writeSessionsObject(root: string, key: string, sessions: number, seed: string = randomUUID()): WrittenRaw {
   const lines: string[] = [];
   for (let i = 0; i < sessions; i++) {
     const psess = uuidFrom(`${seed}-p-${i}`);

@@ -76,7 +76,7 @@ describe('fileBatch', () => {
     const rows = await db.runAndReadAll(
       `SELECT count(*)::INTEGER AS n, count(DISTINCT id)::INTEGER AS ids, min(date)::VARCHAR AS first FROM read_parquet('${lake.urlOf(byTable.purchase!.key)}')`,
     );
-    expect(rows.getRowObjects()[0]).toEqual({ n: 65, ids: 65, first: '2026-11-22 09:05:00.25' });
+    expect(rows.getRowObjects()[0]).toEqual({ n: 65, ids: 65, first: '2026-11-22 09:05:00.25+00' });
     db.closeSync();
   });
 
