@@ -2,6 +2,7 @@
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
 import type { FileBatchInput } from '../workflows/file-batch-types';
+import { archiveManifest, listTablesToLoad, mergeManifest, planTableLoad, prepareTable, refreshKpiViews } from './load-activities';
 import { listNewObjects, type ListNewObjectsInput } from './list-new-objects';
 import { processFileBatch } from './process-file-batch';
 import { StoreCache } from './store-cache';
@@ -9,13 +10,28 @@ import { StoreCache } from './store-cache';
 export interface ActivityDeps {
   catalog: Catalog;
   lake: ObjectStore;
+  /** duckdb:PATH, postgres://... or redshift://...; loads fail without it. */
+  warehouseUrl?: string;
+  warehouseSchema?: string;
   stores?: StoreCache;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const stores = deps.stores ?? new StoreCache();
   const processDeps = { catalog: deps.catalog, lake: deps.lake, stores };
+  const loadDeps = {
+    catalog: deps.catalog,
+    lake: deps.lake,
+    warehouseUrl: deps.warehouseUrl ?? '',
+    warehouseSchema: deps.warehouseSchema ?? 'loadout',
+  };
   return {
+    planTableLoad: (input: { table: string }) => planTableLoad(loadDeps, input),
+    prepareTable: (input: { table: string }) => prepareTable(loadDeps, input),
+    mergeManifest: (input: { table: string; manifestKey: string }) => mergeManifest(loadDeps, input),
+    archiveManifest: (input: { manifestKey: string }) => archiveManifest(loadDeps, input),
+    listTablesToLoad: (input: { tables?: string[] }) => listTablesToLoad(loadDeps, input),
+    refreshKpiViews: () => refreshKpiViews(loadDeps),
     processFileBatch: (input: FileBatchInput) => processFileBatch(processDeps, input),
     listNewObjects: (input: ListNewObjectsInput) => listNewObjects(processDeps, input),
   };

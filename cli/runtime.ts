@@ -49,6 +49,8 @@ export async function openRuntime(config: LoadoutConfig): Promise<LoadoutRuntime
         taskQueue: config.temporal.taskQueue,
         catalog,
         lakeLocation: config.lake,
+        warehouseUrl: config.warehouse,
+        warehouseSchema: config.warehouseSchema,
         options: { maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities },
       });
       return worker.runUntil(work());

@@ -49,6 +49,7 @@ export function loadConfig(
     raw: flat.raw ?? join(home, 'raw'),
     lake: flat.lake ?? join(home, 'lake'),
     warehouse: flat.warehouse ?? `duckdb:${join(home, 'warehouse.duckdb')}`,
+    warehouseSchema: environment.LOADOUT_WAREHOUSE_SCHEMA || (file.warehouseSchema as string | undefined) || 'loadout',
     loadEvery: flat.loadEvery ?? (ENVIRONMENTS as Record<string, { loadEvery: string }>)[env]?.loadEvery,
     temporal: {
       address: flat.temporalAddress,

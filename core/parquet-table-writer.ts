@@ -24,6 +24,7 @@ function elementFor(column: OutputColumn): SchemaElement {
 }
 
 export const PARQUET_CREATED_BY = 'loadout';
+export const COLUMNS_METADATA_KEY = 'loadout.columns';
 
 export class ParquetTableWriter {
   private readonly writer: ParquetWriter;
@@ -40,6 +41,9 @@ export class ParquetTableWriter {
       compressors: { SNAPPY: (input: Uint8Array) => compressSync(Buffer.from(input.buffer, input.byteOffset, input.byteLength)) },
       // No timestamps or host names in the file: the same rows give the same bytes on a retry.
       createdBy: PARQUET_CREATED_BY,
+      // The exact Loadout columns (json vs string is not visible in Parquet types), so a loader can
+      // build its column list from the footer of a file whose fingerprint it does not know.
+      kvMetadata: [{ key: COLUMNS_METADATA_KEY, value: JSON.stringify(columns.map(({ name, type, nullable }) => ({ name, type, nullable }))) }],
     });
   }
 

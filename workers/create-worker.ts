@@ -13,6 +13,8 @@ export interface WorkerSetup {
   taskQueue: string;
   catalog: Catalog;
   lakeLocation: string;
+  warehouseUrl: string;
+  warehouseSchema: string;
   /** A prebuilt bundle (production) instead of bundling workflows/ at start (development). */
   workflowBundlePath?: string;
   options?: Partial<WorkerOptions>;
@@ -20,7 +22,9 @@ export interface WorkerSetup {
 
 export async function createLoadoutWorker(setup: WorkerSetup): Promise<Worker> {
   const stores = new StoreCache();
-  const activities = createActivities({ catalog: setup.catalog, lake: stores.open(setup.lakeLocation), stores });
+  const activities = createActivities({
+    catalog: setup.catalog, lake: stores.open(setup.lakeLocation), stores, warehouseUrl: setup.warehouseUrl, warehouseSchema: setup.warehouseSchema,
+  });
   return Worker.create({
     connection: setup.connection,
     namespace: setup.namespace,

@@ -68,7 +68,8 @@ export class SqsPoller {
       }
     }
     // Batch per message group so that one failing start holds back only its own messages.
-    const all = [...objectsOf.values()].flat();
+    // One upload can notify twice (S3 multipart: Put and CompleteMultipartUpload): one ref per key.
+    const all = [...new Map([...objectsOf.values()].flat().map((o) => [o.key, o])).values()];
     const batches = planBatches(all, this.options.limits);
     const failedKeys = new Set<string>();
     for (const batch of batches) {

@@ -1,3 +1,5 @@
 /** Every workflow the worker registers, one file each. */
 export { fileBatch } from './file-batch';
 export { discoverByListing } from './discover-by-listing';
+export { load } from './load';
+export { loadTable } from './load-table';

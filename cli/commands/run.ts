@@ -7,6 +7,10 @@ import { ingestLocation } from '../ingest';
 import { CommandError, formatTable, printJson, progressReporter } from '../output';
 import { openRuntime } from '../runtime';
 import { summariseIngest, type RunSummary } from '../run-summary';
+import { runLoad, warehouseRowCounts } from '../load-runner';
+import type { LoadResult } from '../../workflows/load-types';
+
+export type PipelineSummary = RunSummary & { staged: Record<string, number>; load: LoadResult };
 
 export function registerRun(program: Command): void {
   withConfigFlags(
@@ -25,31 +29,39 @@ export function registerRun(program: Command): void {
     });
 }
 
-export async function runPipeline(location: string, config: ReturnType<typeof loadConfig>, view: { progress: boolean }): Promise<RunSummary> {
+export async function runPipeline(location: string, config: ReturnType<typeof loadConfig>, view: { progress: boolean }): Promise<PipelineSummary> {
   const runtime = await openRuntime(config);
   try {
     const source = openObjectStore(location);
     const lake = openObjectStore(config.lake);
-    const outcome = await runtime.withWorker(() =>
-      ingestLocation({
+    const { outcome, load } = await runtime.withWorker(async () => {
+      const outcome = await ingestLocation({
         client: runtime.client,
         taskQueue: config.temporal.taskQueue,
         source,
         limits: { maxObjects: config.discovery.batchObjects, maxBytes: config.discovery.batchBytes },
         environment: config.env,
         onProgress: view.progress ? progressReporter('file batches') : undefined,
-      }),
-    );
-    return await summariseIngest(outcome, lake);
+      });
+      if (view.progress && process.stderr.isTTY) process.stderr.write('loading the warehouse...\n');
+      const load = await runLoad(runtime.client, config, `run:${source.location}:${outcome.batches.map((b) => b.batchId).sort().join(',')}`);
+      return { outcome, load };
+    });
+    const summary = await summariseIngest(outcome, lake);
+    return { ...summary, staged: summary.tables, tables: await warehouseRowCounts(config, runtime.catalog), load };
   } finally {
     await runtime.close();
   }
 }
 
-export function printRunSummary(summary: RunSummary): void {
+export function printRunSummary(summary: PipelineSummary): void {
   const out: string[] = [];
   out.push(`${summary.files} raw objects in ${summary.batches} batches: ${summary.records} records, ${summary.valid} valid, ${summary.duplicates} duplicates dropped, ${summary.rejected} rejected`);
-  out.push('', formatTable([['table', 'rows'], ...Object.entries(summary.tables).sort().map(([t, n]) => [t, n] as [string, number])]));
+  const merged = new Map(summary.load.tables.map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)]));
+  out.push('', formatTable([
+    ['table', 'staged by this run', 'merged by this load', 'rows in warehouse'],
+    ...Object.keys({ ...summary.staged, ...summary.tables }).sort().map((t) => [t, summary.staged[t] ?? 0, merged.get(t) ?? 0, summary.tables[t] ?? 0] as [string, number, number, number]),
+  ]));
   if (summary.rejected > 0) {
     out.push('', formatTable([['rejected because', 'records'], ...Object.entries(summary.rejectedByReason).sort((a, b) => b[1] - a[1]).map(([r, n]) => [r, n] as [string, number])]));
   }

@@ -20,7 +20,7 @@ export type ObjectBody = Uint8Array | string | Readable;
 export interface ObjectStore {
   /** A location string that opens this store again: an absolute directory or s3://bucket/prefix. */
   readonly location: string;
-  /** Streams an object's bytes; rejects with ObjectNotFoundError when absent. */
+  /** Streams an object's bytes; rejects with ObjectNotFoundError when absent. Consume or destroy the stream (on S3 it holds a connection). */
   read(key: string): Promise<Readable>;
   readBytes(key: string): Promise<Uint8Array>;
   /** Writes (or overwrites) an object whole: readers never see a partial object. */
@@ -28,12 +28,15 @@ export interface ObjectStore {
   /** Uploads a local file as an object (multipart on S3), atomically from a reader's view. */
   writeFile(key: string, localPath: string): Promise<void>;
   head(key: string): Promise<ObjectInfo | undefined>;
-  /** Every object under a prefix, in ascending key order. */
+  /**
+   * Every object whose key starts with `prefix` (a plain string prefix, as on S3: 'a' matches 'a.txt'
+   * and 'a/b'; '' lists everything), in ascending UTF-8 byte order of keys, as S3 lists them.
+   */
   list(prefix: string, options?: ListOptions): AsyncIterable<ObjectInfo>;
   delete(key: string): Promise<void>;
   /** Copies then deletes; safe to repeat after a crash between the two steps. */
   move(fromKey: string, toKey: string): Promise<void>;
-  /** A URL an external reader (Redshift COPY, DuckDB) can use for the key. */
+  /** What an external reader (Redshift COPY, DuckDB) opens for the key: s3://bucket/key, or an absolute path for a directory store. */
   urlOf(key: string): string;
 }
 

@@ -17,13 +17,21 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
+export interface StartMotoOptions {
+  /** Defaults to the project's MOTO_SERVER. */
+  executable?: string;
+  timeoutMs?: number;
+}
+
 /** Fails (never skips) when moto is missing: the S3 adapter must be tested for real. */
-export async function startMoto(timeoutMs = 20_000): Promise<MotoServer> {
-  if (!existsSync(MOTO_SERVER)) {
-    throw new Error(`moto is not installed: ${MOTO_SERVER} is missing; run \`node scripts/ensure-tools.mjs\``);
+export async function startMoto(options: StartMotoOptions = {}): Promise<MotoServer> {
+  const executable = options.executable ?? MOTO_SERVER;
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  if (!existsSync(executable)) {
+    throw new Error(`moto is not installed: ${executable} is missing; run \`node scripts/ensure-tools.mjs\``);
   }
   // Port 0: the server picks a free port and prints it, so two test files never race for one.
-  const child = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(executable, ['-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   // An orphaned server would outlive a crashed test fork; the listener goes away in stop().
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -42,7 +50,7 @@ export async function startMoto(timeoutMs = 20_000): Promise<MotoServer> {
       };
       child.stdout.on('data', onData);
       child.stderr.on('data', onData);
-      child.once('error', (error) => { clearTimeout(timer); reject(new Error(`cannot run ${MOTO_SERVER}: ${error.message}`)); });
+      child.once('error', (error) => { clearTimeout(timer); reject(new Error(`cannot run ${executable}: ${error.message}`)); });
       child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`moto exited with code ${code}:\n${output}`)); });
     });
     // Keep draining its request log, or a full pipe would block the server.

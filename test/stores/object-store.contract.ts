@@ -110,6 +110,13 @@ export function objectStoreContract(name: string, makeStore: () => Promise<Objec
       expect((await collect(store.list(''))).map((i) => i.key)).toEqual(['deep/new/dir/f.parquet']);
     });
 
+    test('two workers moving the same key at once both succeed', async () => {
+      await store.write('race/src', 'data');
+      await Promise.all([store.move('race/src', 'race/dst'), store.move('race/src', 'race/dst')]);
+      expect((await collect(store.list('race/'))).map((i) => i.key)).toEqual(['race/dst']);
+      expect(Buffer.from(await store.readBytes('race/dst')).toString()).toBe('data');
+    });
+
     test('move of a key that is nowhere rejects with ObjectNotFoundError', async () => {
       await expect(store.move('missing', 'elsewhere')).rejects.toBeInstanceOf(ObjectNotFoundError);
     });

@@ -1,6 +1,9 @@
 /** S3ObjectStore against a real moto server: the contract, plus prefixes, pagination and the default client. */
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import { S3ObjectStore } from '../../stores/object/s3-store';
@@ -43,9 +46,6 @@ describe('S3ObjectStore', () => {
   });
 
   test('a file written by writeFile is a real multipart object', async () => {
-    const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'loadout-s3-'));
     try {
       writeFileSync(join(dir, 'f'), Buffer.alloc(12 * 1024 * 1024, 1));
@@ -70,7 +70,9 @@ describe('S3ObjectStore', () => {
   test('openObjectStore(s3://...) uses AWS_ENDPOINT_URL with path-style addressing', async () => {
     const prefix = `env-${randomUUID()}`;
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}/raw/x.json`, Body: 'from the explicit client' }));
-    for (const [name, value] of Object.entries(motoEnv(moto.endpoint))) vi.stubEnv(name, value);
+    // 'localhost', not an IP: the SDK picks path style for IP endpoints on its own, and only
+    // forcePathStyle keeps it from asking for <bucket>.localhost, which does not resolve.
+    for (const [name, value] of Object.entries(motoEnv(moto.endpoint.replace('127.0.0.1', 'localhost')))) vi.stubEnv(name, value);
     try {
       const store = openObjectStore(`s3://${BUCKET}/${prefix}/`);
       expect(store).toBeInstanceOf(S3ObjectStore);
@@ -81,6 +83,11 @@ describe('S3ObjectStore', () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  test('the moto harness fails, with the reason, when moto is not installed', async () => {
+    await expect(startMoto({ executable: '/nonexistent/.tools/bin/moto_server' }))
+      .rejects.toThrow('moto is not installed: /nonexistent/.tools/bin/moto_server is missing; run `node scripts/ensure-tools.mjs`');
   });
 
   test('a missing bucket is an error, not a missing object', async () => {

@@ -1,0 +1,211 @@
+/** The load's activities: plan manifests, prepare the table, merge a manifest, archive its files. */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  archivedKeyOf, doneKeyOf, filesKeyOf, fingerprintOfStagedKey, manifestKeyOf, type CopyManifest, type ManifestFiles,
+} from '../core/manifest';
+import type { Catalog } from '../schemas/catalog';
+import type { ObjectStore } from '../stores/object/object-store';
+import { addColumnSql, createTableSql, type TypeNames } from '../stores/warehouse/sql/merge-sql';
+import type { MergeOutcome, StagedFile, Warehouse, WarehouseColumn } from '../stores/warehouse/warehouse';
+import { fileColumnsOf } from './file-columns';
+import { withWarehouse } from './warehouse-session';
+
+export interface LoadDeps {
+  catalog: Catalog;
+  lake: ObjectStore;
+  warehouseUrl: string;
+  warehouseSchema: string;
+}
+
+export interface PlannedManifest {
+  manifestKey: string;
+  fingerprint: string;
+  files: number;
+  bytes: number;
+}
+
+const MAX_FILES_PER_MANIFEST = 500;
+
+/**
+ * Manifests of a table's staged files. Manifests written by an earlier, interrupted load come
+ * first and unchanged, so each staged file belongs to exactly one manifest, loaded at most once.
+ */
+export async function planTableLoad(deps: LoadDeps, input: { table: string }): Promise<PlannedManifest[]> {
+  const { lake } = deps;
+  const pending: PlannedManifest[] = [];
+  const claimed = new Set<string>();
+  for (const key of await unfinishedManifests(lake, input.table)) {
+    const files = await readJson<ManifestFiles>(lake, filesKeyOf(key));
+    for (const k of files.keys) claimed.add(k);
+    pending.push({ manifestKey: key, fingerprint: files.fingerprint, files: files.keys.length, bytes: sum(files.bytes) });
+  }
+  const byFingerprint = new Map<string, { key: string; size: number }[]>();
+  for await (const o of lake.list(`staged/${input.table}/`)) {
+    const fingerprint = fingerprintOfStagedKey(o.key);
+    if (fingerprint === undefined || claimed.has(o.key)) continue;
+    const group = byFingerprint.get(fingerprint) ?? [];
+    group.push({ key: o.key, size: o.size });
+    byFingerprint.set(fingerprint, group);
+  }
+  const fresh: PlannedManifest[] = [];
+  for (const [fingerprint, files] of byFingerprint) {
+    for (let i = 0; i < files.length; i += MAX_FILES_PER_MANIFEST) {
+      const chunk = files.slice(i, i + MAX_FILES_PER_MANIFEST);
+      const manifestKey = manifestKeyOf(input.table, fingerprint, chunk.map((f) => f.key));
+      const copy: CopyManifest = {
+        entries: chunk.map((f) => ({ url: lake.urlOf(f.key), mandatory: true, meta: { content_length: f.size } })),
+      };
+      const sidecar: ManifestFiles = { table: input.table, fingerprint, keys: chunk.map((f) => f.key), bytes: chunk.map((f) => f.size) };
+      // Sidecar first: a manifest without its file list would be unreadable after a crash.
+      await lake.write(filesKeyOf(manifestKey), JSON.stringify(sidecar));
+      await lake.write(manifestKey, JSON.stringify(copy, null, 1));
+      fresh.push({ manifestKey, fingerprint, files: chunk.length, bytes: sum(sidecar.bytes) });
+    }
+  }
+  return [...pending, ...fresh];
+}
+
+/** Creates the table when missing and adds declared columns it lacks: additive changes only. */
+export async function prepareTable(deps: LoadDeps, input: { table: string }): Promise<{ created: boolean; addedColumns: string[] }> {
+  const type = deps.catalog.table(input.table);
+  if (type === undefined) throw ApplicationFailure.nonRetryable(`staged files for ${input.table}, which no schema declares`, 'UnknownTable');
+  return withWarehouse(deps.warehouseUrl, async (warehouse) => {
+    const types = await typeNamesOf(warehouse);
+    await warehouse.ensureLedger(deps.warehouseSchema);
+    const existing = await warehouse.describeTable(deps.warehouseSchema, input.table);
+    if (existing === undefined) {
+      await warehouse.runDdl([createTableSql(deps.warehouseSchema, input.table, type.columns, types)]);
+      return { created: true, addedColumns: [] };
+    }
+    const have = new Map(existing.map((c) => [c.name, c]));
+    const missing = type.columns.filter((c) => !have.has(c.name));
+    const retyped = type.columns.filter((c) => have.has(c.name) && have.get(c.name)!.type !== undefined && have.get(c.name)!.type !== c.type);
+    if (retyped.length > 0) {
+      throw ApplicationFailure.nonRetryable(
+        `${input.table}: ${retyped.map((c) => `${c.name} is ${have.get(c.name)!.warehouseType} in the warehouse but declared ${c.type}`).join('; ')}; a type change is not applied automatically`,
+        'RefusedMigration',
+      );
+    }
+    await warehouse.runDdl(missing.map((c) => addColumnSql(deps.warehouseSchema, input.table, { ...c, nullable: true }, types)));
+    return { created: false, addedColumns: missing.map((c) => c.name) };
+  });
+}
+
+export async function mergeManifest(deps: LoadDeps, input: { table: string; manifestKey: string }): Promise<MergeOutcome> {
+  const type = deps.catalog.table(input.table);
+  if (type === undefined) throw ApplicationFailure.nonRetryable(`no schema declares ${input.table}`, 'UnknownTable');
+  const files = await readJson<ManifestFiles>(deps.lake, filesKeyOf(input.manifestKey));
+  const fileColumns = await fileColumnsOf(deps.catalog, deps.lake, input.table, files.fingerprint, files.keys[0]!);
+  const target: WarehouseColumn[] = type.columns.map(({ name, type: t, nullable }) => ({ name, type: t, nullable }));
+  const unknown = fileColumns.filter((c) => !target.some((t) => t.name === c.name));
+  if (unknown.length > 0) {
+    throw ApplicationFailure.nonRetryable(
+      `${input.manifestKey}: staged columns ${unknown.map((c) => c.name).join(', ')} are no longer declared for ${input.table}; restore them in schemas/ or replay the window`,
+      'RefusedMigration',
+    );
+  }
+  return withWarehouse(deps.warehouseUrl, async (warehouse) => {
+    const local = await localCopies(deps.lake, warehouse, files);
+    try {
+      return await warehouse.merge({
+        schema: deps.warehouseSchema, table: input.table, targetColumns: target, fileColumns, fingerprint: files.fingerprint,
+        uniqueKey: type.uniqueKey, files: local.files, manifestKey: input.manifestKey, manifestUrl: deps.lake.urlOf(input.manifestKey),
+      });
+    } finally {
+      await local.cleanup();
+    }
+  });
+}
+
+/** Moves a loaded manifest's files to loaded/ and marks it done; safe to repeat. */
+export async function archiveManifest(deps: LoadDeps, input: { manifestKey: string }): Promise<number> {
+  const files = await readJson<ManifestFiles>(deps.lake, filesKeyOf(input.manifestKey));
+  for (const [i, key] of files.keys.entries()) {
+    await deps.lake.move(key, archivedKeyOf(key));
+    if (i % 50 === 0) Context.current().heartbeat(i);
+  }
+  await deps.lake.write(doneKeyOf(input.manifestKey), new Date().toISOString());
+  return files.keys.length;
+}
+
+/** Tables with staged files or unfinished manifests, optionally limited to a list. */
+export async function listTablesToLoad(deps: LoadDeps, input: { tables?: string[] }): Promise<string[]> {
+  const wanted = input.tables ?? deps.catalog.tables;
+  const out: string[] = [];
+  for (const table of wanted) {
+    if (deps.catalog.table(table) === undefined) throw ApplicationFailure.nonRetryable(`unknown table ${table}`, 'UnknownTable');
+    if ((await first(deps.lake.list(`staged/${table}/`))) || (await unfinishedManifests(deps.lake, table)).length > 0) out.push(table);
+  }
+  return out;
+}
+
+/** Manifests written by a load that has not archived their files yet. */
+async function unfinishedManifests(lake: ObjectStore, table: string): Promise<string[]> {
+  const done = new Set<string>();
+  const manifests: string[] = [];
+  for await (const o of lake.list(`manifests/${table}/`)) {
+    if (o.key.endsWith('.done')) done.add(o.key);
+    else if (o.key.endsWith('.json') && !o.key.endsWith('.files.json')) manifests.push(o.key);
+  }
+  return manifests.filter((m) => !done.has(doneKeyOf(m)));
+}
+
+async function typeNamesOf(warehouse: Warehouse): Promise<TypeNames> {
+  switch (warehouse.dialect) {
+    case 'duckdb': return (await import('../stores/warehouse/duckdb-warehouse')).DUCKDB_TYPES;
+    case 'postgres': return (await import('../stores/warehouse/postgres-warehouse')).POSTGRES_TYPES;
+    case 'redshift': return (await import('../stores/warehouse/redshift-warehouse')).REDSHIFT_TYPES;
+  }
+}
+
+/** DuckDB and PostgreSQL read local files: an S3 lake's files are fetched to a temp dir first. */
+async function localCopies(lake: ObjectStore, warehouse: Warehouse, files: ManifestFiles): Promise<{ files: StagedFile[]; cleanup: () => Promise<void> }> {
+  const remote = lake.location.startsWith('s3://');
+  if (warehouse.dialect === 'redshift' || !remote) {
+    return { files: files.keys.map((key, i) => ({ key, url: lake.urlOf(key), bytes: files.bytes[i]! })), cleanup: async () => {} };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'loadout-load-'));
+  const out: StagedFile[] = [];
+  for (const [i, key] of files.keys.entries()) {
+    const path = join(dir, `${i}.parquet`);
+    await writeFile(path, await lake.readBytes(key));
+    out.push({ key, url: path, bytes: files.bytes[i]! });
+  }
+  return { files: out, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+async function readJson<T>(store: ObjectStore, key: string): Promise<T> {
+  return JSON.parse(Buffer.from(await store.readBytes(key)).toString('utf8')) as T;
+}
+
+async function first<T>(items: AsyncIterable<T>): Promise<T | undefined> {
+  for await (const item of items) return item;
+  return undefined;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** (Re)creates the KPI views over the tables that exist now. */
+export async function refreshKpiViews(deps: LoadDeps): Promise<string[]> {
+  const { KPI_VIEWS, createKpiViewSql } = await import('../stores/warehouse/sql/kpi-sql');
+  return withWarehouse(deps.warehouseUrl, async (warehouse) => {
+    const existing: string[] = [];
+    for (const table of deps.catalog.tables) {
+      if (await warehouse.describeTable(deps.warehouseSchema, table)) existing.push(table);
+    }
+    const created: string[] = [];
+    for (const view of KPI_VIEWS) {
+      const sql = createKpiViewSql(deps.warehouseSchema, view, existing);
+      if (sql === undefined) continue;
+      await warehouse.runDdl([sql]);
+      created.push(view.name);
+    }
+    return created;
+  });
+}

@@ -1,0 +1,137 @@
+/** The embedded warehouse: one DuckDB file, nothing to install; reads staged Parquet natively. */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ColumnType } from '../../schemas/column-types';
+import { ident, literal } from './sql/identifiers';
+import {
+  createLedgerSql, createSchemaSql, createStagingSql, dropStagingStatements, ledgerQuerySql, mergeStatements, stagingTableName,
+  LEDGER_TABLE, type TypeNames,
+} from './sql/merge-sql';
+import type { ExistingColumn, LedgerEntry, MergeOutcome, MergePlan, Warehouse } from './warehouse';
+
+export const DUCKDB_TYPES: TypeNames = {
+  string: 'VARCHAR', json: 'VARCHAR', int64: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN', timestamp: 'TIMESTAMPTZ',
+};
+
+const FROM_DUCKDB: Record<string, ColumnType> = {
+  VARCHAR: 'string', BIGINT: 'int64', DOUBLE: 'double', BOOLEAN: 'boolean', 'TIMESTAMP WITH TIME ZONE': 'timestamp',
+};
+
+export class DuckDbWarehouse implements Warehouse {
+  readonly dialect = 'duckdb' as const;
+  private connection: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> | undefined;
+
+  /** `path` is the database file; it is opened on first use and closed by close(). */
+  constructor(readonly path: string) {}
+
+  private async db(): Promise<DuckDBConnection> {
+    this.connection ??= (async () => {
+      if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
+      const instance = await openWithRetry(this.path);
+      const connection = await instance.connect();
+      // Timestamps print and group in UTC, whatever the host's zone.
+      await connection.run("SET TimeZone = 'UTC'");
+      return { instance, connection };
+    })();
+    return (await this.connection).connection;
+  }
+
+  async ensureLedger(schema: string): Promise<void> {
+    const db = await this.db();
+    await db.run(createSchemaSql(schema));
+    await db.run(createLedgerSql(schema));
+  }
+
+  async describeTable(schema: string, table: string): Promise<ExistingColumn[] | undefined> {
+    const rows = await this.query(
+      'SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+      [schema, table],
+    );
+    if (rows.length === 0) return undefined;
+    return rows.map((r) => ({
+      name: String(r.column_name),
+      warehouseType: String(r.data_type).toLowerCase(),
+      type: FROM_DUCKDB[String(r.data_type)],
+      nullable: r.is_nullable === 'YES',
+    }));
+  }
+
+  async runDdl(statements: readonly string[]): Promise<void> {
+    const db = await this.db();
+    for (const sql of statements) await db.run(sql);
+  }
+
+  async merge(plan: MergePlan): Promise<MergeOutcome> {
+    const db = await this.db();
+    const ledger = `${ident(plan.schema)}.${ident(LEDGER_TABLE)}`;
+    const staging = ident(stagingTableName(plan));
+    const columns = plan.fileColumns.map((c) => ident(c.name)).join(', ');
+    const files = `[${plan.files.map((f) => literal(f.url)).join(', ')}]`;
+    await db.run('BEGIN TRANSACTION');
+    try {
+      const seen = await db.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${ledger} WHERE manifest_key = $1`, [plan.manifestKey]);
+      if (Number(seen.getRowObjects()[0]!.n) > 0) {
+        await db.run('ROLLBACK');
+        return { applied: false, stagedRows: 0, mergedRows: 0 };
+      }
+      await db.run(createStagingSql(plan, DUCKDB_TYPES));
+      // DuckDB reads the staged Parquet itself: this INSERT is its COPY.
+      await db.run(`INSERT INTO ${staging} (${columns}) SELECT ${columns} FROM read_parquet(${files})`);
+      const [dedup, ...rest] = mergeStatements(plan);
+      await db.run(dedup!);
+      for (const sql of rest) await db.run(sql);
+      const counts = await db.runAndReadAll(
+        `SELECT (SELECT count(*) FROM ${staging})::BIGINT AS staged, (SELECT rows FROM ${ledger} WHERE manifest_key = $1)::BIGINT AS merged`,
+        [plan.manifestKey],
+      );
+      for (const sql of dropStagingStatements(plan)) await db.run(sql);
+      await db.run('COMMIT');
+      const row = counts.getRowObjects()[0]!;
+      return { applied: true, stagedRows: Number(row.staged), mergedRows: Number(row.merged) };
+    } catch (error) {
+      await db.run('ROLLBACK').catch(() => {});
+      for (const sql of dropStagingStatements(plan)) await db.run(sql).catch(() => {});
+      throw error;
+    }
+  }
+
+  async ledger(schema: string, table?: string): Promise<LedgerEntry[]> {
+    const rows = await this.query(ledgerQuerySql(schema, table !== undefined), table !== undefined ? [table] : []);
+    return rows.map((r) => ({
+      manifestKey: String(r.manifest_key), table: String(r.table_name), fingerprint: String(r.fingerprint),
+      files: Number(r.files), rows: Number(r.rows), loadedAt: parseDuckTimestamp(String(r.loaded_at)),
+    }));
+  }
+
+  async query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
+    const db = await this.db();
+    const reader = await db.runAndReadAll(sql, params.length > 0 ? (params as DuckDBValue[]) : undefined);
+    return reader.getRowObjectsJson() as Record<string, unknown>[];
+  }
+
+  async close(): Promise<void> {
+    if (this.connection === undefined) return;
+    const { instance, connection } = await this.connection;
+    this.connection = undefined;
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** A DuckDB file has one writer process: another command may hold it for a moment, so wait a little. */
+async function openWithRetry(path: string): Promise<DuckDBInstance> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await DuckDBInstance.create(path);
+    } catch (error) {
+      if (attempt >= 50 || !/lock/i.test((error as Error).message)) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** DuckDB prints TIMESTAMPTZ as `2026-11-23 09:20:00.123+00`; Date wants ISO-8601. */
+function parseDuckTimestamp(text: string): Date {
+  return new Date(text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+}

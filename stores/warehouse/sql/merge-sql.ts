@@ -1,0 +1,79 @@
+/**
+ * The SQL of a load, shared by the dialects: table DDL from declared columns, the ledger, and the
+ * merge of a deduplicated staging table into the target in one transaction guarded by the ledger.
+ * The statements are plain enough to run unchanged on PostgreSQL, Redshift and DuckDB.
+ */
+import type { ColumnType } from '../../../schemas/column-types';
+import type { MergePlan, WarehouseColumn } from '../warehouse';
+import { ident, literal, qualified } from './identifiers';
+
+export type TypeNames = Record<ColumnType, string>;
+
+export const LEDGER_TABLE = 'loadout_ledger';
+
+export function createSchemaSql(schema: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`;
+}
+
+export function createLedgerSql(schema: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${qualified(schema, LEDGER_TABLE)} (
+  "manifest_key" VARCHAR(1024) NOT NULL PRIMARY KEY,
+  "table_name" VARCHAR(128) NOT NULL,
+  "fingerprint" VARCHAR(16) NOT NULL,
+  "files" INTEGER NOT NULL,
+  "rows" BIGINT NOT NULL,
+  "loaded_at" TIMESTAMPTZ NOT NULL
+)`;
+}
+
+export function createTableSql(schema: string, table: string, columns: readonly WarehouseColumn[], types: TypeNames): string {
+  const defs = columns.map((c) => `  ${ident(c.name)} ${types[c.type]}${c.nullable ? '' : ' NOT NULL'}`);
+  return `CREATE TABLE IF NOT EXISTS ${qualified(schema, table)} (\n${defs.join(',\n')}\n)`;
+}
+
+/** Added columns are nullable: rows loaded before the column existed have no value for it. */
+export function addColumnSql(schema: string, table: string, column: WarehouseColumn, types: TypeNames): string {
+  return `ALTER TABLE ${qualified(schema, table)} ADD COLUMN ${ident(column.name)} ${types[column.type]}`;
+}
+
+export function stagingTableName(plan: Pick<MergePlan, 'table' | 'fingerprint'>): string {
+  return `stg_${plan.table}_${plan.fingerprint}`.slice(0, 63);
+}
+
+export function createStagingSql(plan: MergePlan, types: TypeNames): string {
+  const defs = plan.fileColumns.map((c) => `${ident(c.name)} ${types[c.type]}`);
+  return `CREATE TEMP TABLE ${ident(stagingTableName(plan))} (${defs.join(', ')})`;
+}
+
+/**
+ * After COPY into the staging table: one row per key, then delete-and-insert into the target and
+ * the ledger row, each guarded by "this manifest is not in the ledger", so running the statements
+ * again after a lost commit acknowledgement changes nothing. Compound keys join with AND.
+ */
+export function mergeStatements(plan: MergePlan): string[] {
+  const staging = ident(stagingTableName(plan));
+  const unique = ident(`${stagingTableName(plan)}_one`.slice(0, 63));
+  const target = qualified(plan.schema, plan.table);
+  const ledger = qualified(plan.schema, LEDGER_TABLE);
+  const fileCols = plan.fileColumns.map((c) => ident(c.name));
+  const keyCols = plan.uniqueKey.map(ident);
+  const notLoaded = `NOT EXISTS (SELECT 1 FROM ${ledger} WHERE "manifest_key" = ${literal(plan.manifestKey)})`;
+  const keyJoin = keyCols.map((k) => `${target}.${k} = ${unique}.${k}`).join(' AND ');
+  return [
+    `CREATE TEMP TABLE ${unique} AS SELECT ${fileCols.join(', ')} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${keyCols.join(', ')}) AS "loadout_rn" FROM ${staging}) AS "ranked" WHERE "loadout_rn" = 1`,
+    `DELETE FROM ${target} USING ${unique} WHERE ${keyJoin} AND ${notLoaded}`,
+    `INSERT INTO ${target} (${fileCols.join(', ')}) SELECT ${fileCols.join(', ')} FROM ${unique} WHERE ${notLoaded}`,
+    `INSERT INTO ${ledger} ("manifest_key", "table_name", "fingerprint", "files", "rows", "loaded_at") SELECT ${literal(plan.manifestKey)}, ${literal(plan.table)}, ${literal(plan.fingerprint)}, ${plan.files.length}, (SELECT COUNT(*) FROM ${unique}), CURRENT_TIMESTAMP WHERE ${notLoaded}`,
+  ];
+}
+
+export function dropStagingStatements(plan: MergePlan): string[] {
+  return [
+    `DROP TABLE IF EXISTS ${ident(`${stagingTableName(plan)}_one`.slice(0, 63))}`,
+    `DROP TABLE IF EXISTS ${ident(stagingTableName(plan))}`,
+  ];
+}
+
+export function ledgerQuerySql(schema: string, byTable: boolean): string {
+  return `SELECT "manifest_key", "table_name", "fingerprint", "files", "rows", "loaded_at" FROM ${qualified(schema, LEDGER_TABLE)}${byTable ? ' WHERE "table_name" = $1' : ''} ORDER BY "loaded_at", "manifest_key"`;
+}

@@ -1,0 +1,299 @@
+/** PostgresWarehouse against a real, throwaway PostgreSQL cluster, fed Parquet staged by ParquetTableWriter. */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ParquetTableWriter } from '../../core/parquet-table-writer';
+import { loadCatalog, type Catalog } from '../../schemas/catalog';
+import type { OutputColumn } from '../../schemas/column-types';
+import type { EventType } from '../../schemas/define-event';
+import { fingerprintColumns } from '../../schemas/fingerprint';
+import { POSTGRES_TYPES, PostgresWarehouse, microsToIso } from '../../stores/warehouse/postgres-warehouse';
+import { createTableSql } from '../../stores/warehouse/sql/merge-sql';
+import type { MergePlan, WarehouseColumn } from '../../stores/warehouse/warehouse';
+import { startPostgres, type PostgresServer } from '../helpers/postgres-server';
+
+const SCHEMA = 'loadout_pg';
+let server: PostgresServer;
+let warehouse: PostgresWarehouse;
+let catalog: Catalog;
+let dir: string;
+
+beforeAll(async () => {
+  server = await startPostgres();
+  warehouse = new PostgresWarehouse(server.url);
+  catalog = await loadCatalog();
+  dir = mkdtempSync(join(tmpdir(), 'loadout-pg-warehouse-'));
+  await warehouse.ensureLedger(SCHEMA);
+});
+
+afterAll(async () => {
+  await warehouse?.close();
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const micros = (iso: string, extraMicros = 0) => Date.parse(iso) * 1000 + extraMicros;
+const uuid = (n: number, prefix = '0000') => `${prefix}${String(n).padStart(4, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+function strip(c: OutputColumn): WarehouseColumn {
+  return { name: c.name, type: c.type, nullable: c.nullable };
+}
+
+let fileNo = 0;
+/** One Parquet file; each inner array of `groups` is one row group of row arrays. */
+function stage(columns: readonly OutputColumn[], ...groups: unknown[][][]): string {
+  const path = join(dir, `${++fileNo}.parquet`);
+  const writer = new ParquetTableWriter(path, columns);
+  for (const rows of groups) {
+    const values = columns.map((_, i) => rows.map((r) => r[i]));
+    writer.writeRowGroup(values, rows.length);
+  }
+  writer.close();
+  return path;
+}
+
+function planFor(table: string, type: EventType, files: string[], manifest: string, fileColumns = type.columns, targetColumns = type.columns): MergePlan {
+  return {
+    schema: SCHEMA,
+    table,
+    targetColumns: targetColumns.map(strip),
+    fileColumns: fileColumns.map(strip),
+    fingerprint: fingerprintColumns(fileColumns),
+    uniqueKey: type.uniqueKey,
+    files: files.map((url) => ({ url, key: `staged/${table}/${basename(url)}`, bytes: statSync(url).size })),
+    manifestKey: `manifests/${table}/${manifest}.json`,
+    manifestUrl: `file://${dir}/manifests/${table}/${manifest}.json`,
+  };
+}
+
+async function createTable(table: string, columns: readonly OutputColumn[]): Promise<void> {
+  await warehouse.runDdl([createTableSql(SCHEMA, table, columns.map(strip), POSTGRES_TYPES)]);
+}
+
+async function dump(table: string, orderBy: string): Promise<Record<string, unknown>[]> {
+  return warehouse.query(`SELECT * FROM ${SCHEMA}.${table} ORDER BY ${orderBy}`);
+}
+
+describe('PostgresWarehouse', () => {
+  test('dialect, idempotent ledger, createTableSql and describeTable round trip', async () => {
+    expect(warehouse.dialect).toBe('postgres');
+    await warehouse.ensureLedger(SCHEMA);
+    await warehouse.ensureLedger(SCHEMA);
+    const type = catalog.table('damage_dealt')!;
+    await createTable('dd_describe', type.columns);
+    expect(await warehouse.describeTable(SCHEMA, 'dd_describe')).toEqual([
+      { name: 'id', warehouseType: 'text', type: 'string', nullable: false },
+      { name: 'date', warehouseType: 'timestamp with time zone', type: 'timestamp', nullable: false },
+      { name: 'gsess', warehouseType: 'text', type: 'string', nullable: false },
+      { name: 'psess', warehouseType: 'text', type: 'string', nullable: false },
+      { name: 'eid', warehouseType: 'bigint', type: 'int64', nullable: false },
+      { name: 'weapon', warehouseType: 'text', type: 'string', nullable: false },
+      { name: 'amount', warehouseType: 'double precision', type: 'double', nullable: false },
+      { name: 'critical', warehouseType: 'boolean', type: 'boolean', nullable: false },
+    ]);
+    const changed = catalog.table('loadout_changed')!;
+    await createTable('lc_describe', changed.columns);
+    const described = await warehouse.describeTable(SCHEMA, 'lc_describe');
+    // json is TEXT in PostgreSQL: it reads back as a string column.
+    expect(described?.map((c) => [c.name, c.type, c.nullable])).toEqual([
+      ['id', 'string', false], ['date', 'timestamp', false], ['psess', 'string', false],
+      ['items', 'string', false], ['perks', 'string', true],
+    ]);
+    expect(await warehouse.describeTable(SCHEMA, 'no_such_table')).toBeUndefined();
+    expect(await warehouse.describeTable('no_such_schema', 'dd_describe')).toBeUndefined();
+  });
+
+  test('single key: duplicates inside and across files collapse, re-runs change nothing, later manifests win', async () => {
+    const type = catalog.table('damage_dealt')!;
+    await createTable('dd', type.columns);
+    const t0 = micros('2026-11-22T10:00:00Z');
+    const row = (n: number, weapon: string, amount = n / 4) =>
+      [uuid(n), t0 + n * 1_000_001, uuid(n, '1111'), uuid(n, '2222'), n, weapon, amount, n % 2 === 0];
+    // File 1: two row groups, key 2 twice in it; file 2 repeats key 3.
+    const f1 = stage(type.columns, [row(1, 'rifle'), row(2, 'pistol')], [row(2, 'pistol'), row(3, 'knife')]);
+    const f2 = stage(type.columns, [row(3, 'knife'), row(4, 'bow')]);
+    const first = planFor('dd', type, [f1, f2], 'load-1');
+    expect(await warehouse.merge(first)).toEqual({ applied: true, stagedRows: 4, mergedRows: 4 });
+    const after1 = await dump('dd', 'id');
+    expect(after1.map((r) => [r.id, r.weapon, r.eid, r.amount, r.critical])).toEqual([
+      [uuid(1), 'rifle', 1, 0.25, false], [uuid(2), 'pistol', 2, 0.5, true], [uuid(3), 'knife', 3, 0.75, false], [uuid(4), 'bow', 4, 1, true],
+    ]);
+    expect(after1[0]!.date).toBe(microsToIso(t0 + 1_000_001));
+
+    // The same manifest again: the ledger has it, nothing changes.
+    expect(await warehouse.merge(first)).toEqual({ applied: false, stagedRows: 0, mergedRows: 0 });
+    expect(await dump('dd', 'id')).toEqual(after1);
+
+    // A later manifest: keys 2 and 4 come back changed (latest wins), 5 is new, 1 and 3 stay.
+    const f3 = stage(type.columns, [row(2, 'shotgun', 99.5), row(5, 'sword'), row(4, 'crossbow', 7)]);
+    expect(await warehouse.merge(planFor('dd', type, [f3], 'load-2'))).toEqual({ applied: true, stagedRows: 3, mergedRows: 3 });
+    const after2 = await dump('dd', 'id');
+    expect(after2.map((r) => [r.id, r.weapon, r.amount])).toEqual([
+      [uuid(1), 'rifle', 0.25], [uuid(2), 'shotgun', 99.5], [uuid(3), 'knife', 0.75], [uuid(4), 'crossbow', 7], [uuid(5), 'sword', 1.25],
+    ]);
+    const counts = await warehouse.query(`SELECT count(*) AS n, count(DISTINCT id) AS k FROM ${SCHEMA}.dd`);
+    expect(counts).toEqual([{ n: 5, k: 5 }]);
+
+    // The ledger: one row per applied manifest; the replay did not add one.
+    const ledger = await warehouse.ledger(SCHEMA, 'dd');
+    expect(ledger.map(({ loadedAt, ...rest }) => rest)).toEqual([
+      { manifestKey: 'manifests/dd/load-1.json', table: 'dd', fingerprint: type.fingerprint, files: 2, rows: 4 },
+      { manifestKey: 'manifests/dd/load-2.json', table: 'dd', fingerprint: type.fingerprint, files: 1, rows: 3 },
+    ]);
+    for (const entry of ledger) {
+      expect(entry.loadedAt).toBeInstanceOf(Date);
+      expect(Math.abs(entry.loadedAt.getTime() - Date.now())).toBeLessThan(60_000);
+    }
+    expect((await warehouse.ledger(SCHEMA)).filter((e) => e.table === 'dd')).toHaveLength(2);
+  });
+
+  test('compound key (match_end: gsess, psess): one row per pair', async () => {
+    const type = catalog.table('match_end')!;
+    expect(type.uniqueKey).toEqual(['gsess', 'psess']);
+    await createTable('me', type.columns);
+    const t = micros('2026-11-22T12:00:00Z');
+    const row = (g: number, p: number, result: string, kills: number) => [uuid(g, 'aaaa'), uuid(p, 'bbbb'), t, result, kills, 1, 0.5, 2];
+    const f1 = stage(type.columns, [row(1, 1, 'win', 1), row(1, 2, 'loss', 2), row(2, 1, 'draw', 3), row(1, 1, 'win', 1)]);
+    const f2 = stage(type.columns, [row(2, 1, 'draw', 3), row(2, 2, 'win', 4)]);
+    expect(await warehouse.merge(planFor('me', type, [f1, f2], 'load-1'))).toEqual({ applied: true, stagedRows: 4, mergedRows: 4 });
+    const f3 = stage(type.columns, [row(1, 2, 'win', 20), row(3, 1, 'loss', 5)]);
+    expect(await warehouse.merge(planFor('me', type, [f3], 'load-2'))).toMatchObject({ applied: true, stagedRows: 2 });
+    const rows = await dump('me', 'gsess, psess');
+    expect(rows.map((r) => [r.gsess, r.psess, r.result, r.kills])).toEqual([
+      [uuid(1, 'aaaa'), uuid(1, 'bbbb'), 'win', 1],
+      [uuid(1, 'aaaa'), uuid(2, 'bbbb'), 'win', 20],
+      [uuid(2, 'aaaa'), uuid(1, 'bbbb'), 'draw', 3],
+      [uuid(2, 'aaaa'), uuid(2, 'bbbb'), 'win', 4],
+      [uuid(3, 'aaaa'), uuid(1, 'bbbb'), 'loss', 5],
+    ]);
+  });
+
+  test('NULL and empty strings stay apart; awkward text and microsecond timestamps survive', async () => {
+    const type = catalog.table('loadout_changed')!;
+    await createTable('lc', type.columns);
+    const exact = micros('2026-11-22T10:05:00Z', 123_456);
+    const texts = ['', '""', 'a,b', 'line\nbreak\r\nx', 'back\\slash', 'quote " inside', '\\N', 'NULL', 'ünï😀'];
+    const rows: unknown[][] = [
+      [uuid(1), exact, uuid(1, 'cccc'), '[]', null],
+      [uuid(2), exact + 1, uuid(2, 'cccc'), '', ''],
+      ...texts.map((s, i) => [uuid(10 + i), micros('1999-12-31T23:59:59Z', 999_999), uuid(3, 'cccc'), s, s]),
+    ];
+    const file = stage(type.columns, rows);
+    expect(await warehouse.merge(planFor('lc', type, [file], 'load-1'))).toMatchObject({ applied: true, stagedRows: rows.length });
+    const back = await dump('lc', 'id');
+    expect(back.map((r) => [r.id, r.items, r.perks])).toEqual(rows.map((r) => [r[0], r[3], r[4]]));
+    expect(await warehouse.query(`SELECT count(*) AS n FROM ${SCHEMA}.lc WHERE perks IS NULL`)).toEqual([{ n: 1 }]);
+    expect(await warehouse.query(`SELECT count(*) AS n FROM ${SCHEMA}.lc WHERE perks = ''`)).toEqual([{ n: 1 }]);
+
+    // Microseconds: in the database itself, and as the adapter reads them back.
+    const [ts] = await warehouse.query(
+      `SELECT date, to_char(date AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS text, extract(microseconds FROM date)::bigint AS us
+       FROM ${SCHEMA}.lc WHERE id = $1`,
+      [uuid(1)],
+    );
+    expect(ts).toEqual({ date: '2026-11-22T10:05:00.123456Z', text: '2026-11-22T10:05:00.123456', us: 123_456 });
+    expect((await warehouse.query(`SELECT date FROM ${SCHEMA}.lc WHERE id = $1`, [uuid(2)]))[0]!.date).toBe('2026-11-22T10:05:00.123457Z');
+    expect((await warehouse.query(`SELECT date FROM ${SCHEMA}.lc WHERE id = $1`, [uuid(10)]))[0]!.date).toBe('1999-12-31T23:59:59.999999Z');
+  });
+
+  test('NULLs of every type load as NULL', async () => {
+    const type = catalog.table('damage_dealt')!;
+    // The same columns, all but the key nullable (a later schema that made them optional).
+    const columns = type.columns.map((c) => (c.name === 'id' ? c : { ...c, nullable: true }));
+    await createTable('dd_nullable', columns);
+    const file = stage(columns, [
+      [uuid(1), null, null, null, null, null, null, null],
+      [uuid(2), micros('2026-01-01T00:00:00Z'), '', '', 0, '', 0, false],
+    ]);
+    const plan = planFor('dd_nullable', { ...type, columns }, [file], 'load-1', columns, columns);
+    expect(await warehouse.merge(plan)).toMatchObject({ applied: true, stagedRows: 2 });
+    expect(await dump('dd_nullable', 'id')).toEqual([
+      { id: uuid(1), date: null, gsess: null, psess: null, eid: null, weapon: null, amount: null, critical: null },
+      { id: uuid(2), date: '2026-01-01T00:00:00.000000Z', gsess: '', psess: '', eid: 0, weapon: '', amount: 0, critical: false },
+    ]);
+  });
+
+  test('a file of an older fingerprint (fewer columns) loads into the wider table, the extra column NULL', async () => {
+    const type = catalog.table('loadout_changed')!;
+    const older = type.columns.filter((c) => c.name !== 'perks');
+    expect(fingerprintColumns(older)).not.toBe(type.fingerprint);
+    await createTable('lc_old', type.columns);
+    const t = micros('2026-11-22T10:05:00Z');
+    const current = stage(type.columns, [[uuid(1), t, uuid(1, 'cccc'), '["a"]', '{"x":1}']]);
+    expect(await warehouse.merge(planFor('lc_old', type, [current], 'load-1'))).toMatchObject({ applied: true });
+    // The older file updates key 1 (no perks value any more) and adds key 2.
+    const old = stage(older, [[uuid(1), t, uuid(1, 'cccc'), '["b"]'], [uuid(2), t, uuid(2, 'cccc'), '[]']]);
+    const plan = planFor('lc_old', type, [old], 'load-2', older);
+    expect(plan.fingerprint).toBe(fingerprintColumns(older));
+    expect(await warehouse.merge(plan)).toEqual({ applied: true, stagedRows: 2, mergedRows: 2 });
+    expect((await dump('lc_old', 'id')).map((r) => [r.id, r.items, r.perks])).toEqual([
+      [uuid(1), '["b"]', null], [uuid(2), '[]', null],
+    ]);
+    expect((await warehouse.ledger(SCHEMA, 'lc_old')).map((e) => e.fingerprint)).toEqual([type.fingerprint, fingerprintColumns(older)]);
+  });
+
+  test('a failing load changes nothing and leaves the connection usable for the retry', async () => {
+    const type = catalog.table('damage_dealt')!;
+    await createTable('dd_fail', type.columns);
+    const good = stage(type.columns, [[uuid(1), micros('2026-11-22T10:00:00Z'), uuid(1), uuid(1), 1, 'rifle', 1, true]]);
+    const missing = join(dir, 'never-written.parquet');
+    const plan: MergePlan = {
+      ...planFor('dd_fail', type, [good], 'load-1'),
+      files: [{ url: good, key: 'staged/dd_fail/a.parquet', bytes: 1 }, { url: missing, key: 'staged/dd_fail/b.parquet', bytes: 1 }],
+    };
+    // Several times: a leaked temp table on a pooled connection would make the next one fail differently.
+    for (let i = 0; i < 5; i++) await expect(warehouse.merge(plan)).rejects.toThrow(/never-written|ENOENT/);
+    expect(await dump('dd_fail', 'id')).toEqual([]);
+    expect(await warehouse.ledger(SCHEMA, 'dd_fail')).toEqual([]);
+    // The retry with the file in place (same manifest, same staging table names) goes through.
+    for (let i = 0; i < 5; i++) {
+      expect((await warehouse.merge(planFor('dd_fail', type, [good], `ok-${i}`))).applied).toBe(true);
+    }
+    expect(await dump('dd_fail', 'id')).toHaveLength(1);
+  });
+
+  test('a file whose columns differ from the plan is refused', async () => {
+    const type = catalog.table('damage_dealt')!;
+    await createTable('dd_cols', type.columns);
+    const other = catalog.table('kiosk_weapon_offered')!;
+    const file = stage(other.columns, [[uuid(1), micros('2026-11-22T10:00:00Z'), uuid(1), uuid(1), 1, 'rifle']]);
+    await expect(warehouse.merge(planFor('dd_cols', type, [file], 'load-1'))).rejects.toThrow(/has columns/);
+    expect(await warehouse.ledger(SCHEMA, 'dd_cols')).toEqual([]);
+  });
+
+  test('loads of one table queue behind each other; statement_timeout ends a load that waits too long', async () => {
+    const type = catalog.table('damage_dealt')!;
+    await createTable('dd_lock', type.columns);
+    const file = stage(type.columns, [[uuid(1), micros('2026-11-22T10:00:00Z'), uuid(1), uuid(1), 1, 'rifle', 1, true]]);
+    const blocker = new pg.Client({ connectionString: server.url });
+    await blocker.connect();
+    const impatient = new PostgresWarehouse(server.url, { statementTimeoutMs: 500 });
+    try {
+      await blocker.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`loadout:${SCHEMA}.dd_lock`]);
+      await expect(impatient.merge(planFor('dd_lock', type, [file], 'load-1'))).rejects.toThrow(/statement timeout/);
+      // A patient load waits for the lock, then goes through.
+      const waiting = warehouse.merge(planFor('dd_lock', type, [file], 'load-1'));
+      await new Promise((r) => setTimeout(r, 300));
+      await blocker.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`loadout:${SCHEMA}.dd_lock`]);
+      expect((await waiting).applied).toBe(true);
+      // Two at once with the same manifest: exactly one applies.
+      const both = await Promise.all([
+        warehouse.merge(planFor('dd_lock', type, [file], 'load-2')),
+        warehouse.merge(planFor('dd_lock', type, [file], 'load-2')),
+      ]);
+      expect(both.map((o) => o.applied).sort()).toEqual([false, true]);
+      expect(await dump('dd_lock', 'id')).toHaveLength(1);
+      expect(await warehouse.ledger(SCHEMA, 'dd_lock')).toHaveLength(2);
+    } finally {
+      await blocker.end();
+      await impatient.close();
+    }
+  });
+
+  test('query takes $n parameters and returns JSON-friendly values', async () => {
+    expect(await warehouse.query('SELECT $1::bigint AS a, $2::text AS b, 9007199254740993::bigint AS big, 1.5::numeric AS n, NULL AS z', [42, 'x']))
+      .toEqual([{ a: 42, b: 'x', big: '9007199254740993', n: 1.5, z: null }]);
+  });
+});

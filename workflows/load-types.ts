@@ -1,0 +1,40 @@
+/** Inputs and results of the load and loadTable workflows: keys and counts only. */
+
+export interface LoadInput {
+  environment: string;
+  /** Only these tables (default: every table with staged files). */
+  tables?: string[];
+  /** loadTable children running at once. */
+  maxParallel?: number;
+}
+
+export interface LoadTableInput {
+  environment: string;
+  table: string;
+}
+
+export interface ManifestLoad {
+  manifestKey: string;
+  files: number;
+  applied: boolean;
+  mergedRows: number;
+}
+
+export interface LoadTableResult {
+  table: string;
+  created: boolean;
+  addedColumns: string[];
+  manifests: ManifestLoad[];
+}
+
+export interface LoadResult {
+  tables: LoadTableResult[];
+  /** Tables whose loadTable was already running (never two loads of a table at once). */
+  alreadyLoading: string[];
+  views: string[];
+}
+
+/** One id per environment and table: Temporal refuses a second one while the first runs. */
+export function loadTableWorkflowId(environment: string, table: string): string {
+  return `loadout-load-${environment}-${table}`;
+}

@@ -1,0 +1,52 @@
+/** load: one loadTable child per table with staged files, a few at a time, then the KPI views. */
+import { ParentClosePolicy, executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { LoadoutActivities } from '../activities';
+import { loadTable } from './load-table';
+import { loadTableWorkflowId, type LoadInput, type LoadResult, type LoadTableResult } from './load-types';
+import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE } from './search-attributes';
+
+const { listTablesToLoad, refreshKpiViews } = proxyActivities<LoadoutActivities>({
+  startToCloseTimeout: '10m',
+  retry: { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 20, nonRetryableErrorTypes: ['UnknownTable'] },
+});
+
+export async function load(input: LoadInput): Promise<LoadResult> {
+  upsertSearchAttributes([
+    { key: LOADOUT_STAGE, value: 'loading' },
+    { key: LOADOUT_ENVIRONMENT, value: input.environment },
+  ]);
+  const tables = await listTablesToLoad({ tables: input.tables });
+  const results: LoadTableResult[] = [];
+  const alreadyLoading: string[] = [];
+  const failures: string[] = [];
+  const limit = Math.max(1, input.maxParallel ?? 4);
+  for (let i = 0; i < tables.length; i += limit) {
+    await Promise.all(
+      tables.slice(i, i + limit).map(async (table) => {
+        try {
+          results.push(
+            await executeChild(loadTable, {
+              workflowId: loadTableWorkflowId(input.environment, table),
+              args: [{ environment: input.environment, table }],
+              taskQueue: workflowInfo().taskQueue,
+              parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+            }),
+          );
+        } catch (error) {
+          if (error instanceof WorkflowExecutionAlreadyStartedError) alreadyLoading.push(table);
+          // One table's refused change must not block the others: record it, fail at the end.
+          else failures.push(`${table}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+        }
+      }),
+    );
+  }
+  const views = await refreshKpiViews();
+  results.sort((a, b) => (a.table < b.table ? -1 : 1));
+  if (failures.length > 0) {
+    upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'failed' }]);
+    throw new Error(`load of ${failures.length} table(s) failed: ${failures.join('; ')}`);
+  }
+  upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'loaded' }]);
+  return { tables: results, alreadyLoading, views };
+}
