@@ -2,7 +2,7 @@
 import { Context } from '@temporalio/activity';
 import { batchIdOf, fileBatchWorkflowId, objectMarkerKey, type RawObjectRef } from '../core/batch-id';
 import { isRawDataKey, planBatches } from '../core/plan-batches';
-import type { ObjectStore } from '../stores/object/object-store';
+import { ObjectNotFoundError, type ObjectStore } from '../stores/object/object-store';
 import type { StoreCache } from './store-cache';
 
 export interface ListNewObjectsInput {
@@ -13,6 +13,13 @@ export interface ListNewObjectsInput {
   limit: number;
   batchObjects: number;
   batchBytes: number;
+  /**
+   * Objects modified less than this many seconds ago are left alone, and the listing stops before
+   * the first of them (so the watermark never passes it): when SQS discovery runs too, its
+   * notification starts them, and listing only reconciles the ones whose notification never came.
+   * 0 or absent: take every object.
+   */
+  settleSeconds?: number;
 }
 
 export interface PlannedBatch {
@@ -34,17 +41,45 @@ export async function listNewObjects(deps: { lake: ObjectStore; stores: StoreCac
   const objects: RawObjectRef[] = [];
   let lastKey = input.startAfter;
   let seen = 0;
+  const settledBefore = input.settleSeconds ? Date.now() - input.settleSeconds * 1000 : undefined;
   for await (const info of source.list('', { startAfter: input.startAfter })) {
-    lastKey = info.key;
     if (++seen % 500 === 0) Context.current().heartbeat({ lastKey });
-    if (!isRawDataKey(info.key)) continue;
+    if (!isRawDataKey(info.key)) {
+      lastKey = info.key;
+      continue;
+    }
     // Reconciliation passes list keys again: the marker says whether a batch already took the object.
-    const marker = await deps.lake.head(objectMarkerKey(input.source, info.key));
-    if (marker !== undefined) continue;
+    if (await processedAlready(deps.lake, input.source, info)) {
+      lastKey = info.key;
+      continue;
+    }
+    if (settledBefore !== undefined && info.lastModified.getTime() > settledBefore) {
+      return { batches: plan(input, objects), lastKey, exhausted: true };
+    }
+    lastKey = info.key;
     objects.push({ key: info.key, size: info.size, etag: info.etag });
     if (objects.length >= input.limit) return { batches: plan(input, objects), lastKey, exhausted: false };
   }
   return { batches: plan(input, objects), lastKey, exhausted: true };
+}
+
+/** Processed: a batch wrote the object's marker for this very content (a rewritten object, new etag, is new). */
+async function processedAlready(lake: ObjectStore, source: string, info: { key: string; etag: string }): Promise<boolean> {
+  let bytes: Uint8Array;
+  try {
+    // One GET instead of a HEAD: as cheap, and the etag inside is what decides.
+    bytes = await lake.readBytes(objectMarkerKey(source, info.key));
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return false;
+    throw error;
+  }
+  try {
+    const marker = JSON.parse(Buffer.from(bytes).toString('utf8')) as { etag?: unknown };
+    return marker.etag === info.etag;
+  } catch {
+    // An unreadable marker says nothing: list the object, fileBatch decides.
+    return false;
+  }
 }
 
 function plan(input: ListNewObjectsInput, objects: RawObjectRef[]): PlannedBatch[] {

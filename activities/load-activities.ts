@@ -114,7 +114,7 @@ export async function mergeManifest(deps: LoadDeps, input: { table: string; mani
       return await warehouse.merge({
         schema: deps.warehouseSchema, table: input.table, targetColumns: target, fileColumns, fingerprint: files.fingerprint,
         uniqueKey: type.uniqueKey, files: local.files, manifestKey: input.manifestKey, manifestUrl: deps.lake.urlOf(input.manifestKey),
-      });
+      }, { onPoll: () => Context.current().heartbeat() });
     } finally {
       await local.cleanup();
     }
@@ -135,6 +135,8 @@ export async function archiveManifest(deps: LoadDeps, input: { manifestKey: stri
 /** Tables with staged files or unfinished manifests, optionally limited to a list. */
 export async function listTablesToLoad(deps: LoadDeps, input: { tables?: string[] }): Promise<string[]> {
   const wanted = input.tables ?? deps.catalog.tables;
+  // Once, before the loadTable children run side by side: concurrent CREATEs of it conflict.
+  await withWarehouse(deps.warehouseUrl, (warehouse) => warehouse.ensureLedger(deps.warehouseSchema));
   const out: string[] = [];
   for (const table of wanted) {
     if (deps.catalog.table(table) === undefined) throw ApplicationFailure.nonRetryable(`unknown table ${table}`, 'UnknownTable');

@@ -27,8 +27,7 @@ export class DuckDbWarehouse implements Warehouse {
 
   private async db(): Promise<DuckDBConnection> {
     this.connection ??= (async () => {
-      if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
-      const instance = await openWithRetry(this.path);
+      const instance = await acquireInstance(this.path);
       const connection = await instance.connect();
       // Timestamps print and group in UTC, whatever the host's zone.
       await connection.run("SET TimeZone = 'UTC'");
@@ -112,11 +111,41 @@ export class DuckDbWarehouse implements Warehouse {
 
   async close(): Promise<void> {
     if (this.connection === undefined) return;
-    const { instance, connection } = await this.connection;
+    const { connection } = await this.connection;
     this.connection = undefined;
     connection.closeSync();
-    instance.closeSync();
+    releaseInstance(this.path);
   }
+}
+
+/**
+ * One DuckDB instance per file per process, shared by every adapter and counted: two instances
+ * on one file do not see each other's catalog. The last release closes it, so that another
+ * process (a `loadout query` beside a worker) can open the file between loads.
+ */
+const instances = new Map<string, { instance: Promise<DuckDBInstance>; users: number }>();
+
+async function acquireInstance(path: string): Promise<DuckDBInstance> {
+  let entry = instances.get(path);
+  if (entry === undefined) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    entry = { instance: openWithRetry(path), users: 0 };
+    instances.set(path, entry);
+  }
+  entry.users++;
+  try {
+    return await entry.instance;
+  } catch (error) {
+    instances.delete(path);
+    throw error;
+  }
+}
+
+function releaseInstance(path: string): void {
+  const entry = instances.get(path);
+  if (entry === undefined || --entry.users > 0) return;
+  instances.delete(path);
+  void entry.instance.then((instance) => instance.closeSync());
 }
 
 /** A DuckDB file has one writer process: another command may hold it for a moment, so wait a little. */

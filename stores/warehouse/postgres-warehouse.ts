@@ -40,6 +40,10 @@ export interface PostgresWarehouseOptions {
   maxConnections?: number;
   /** Rows per chunk written to the COPY stream; default 5,000. */
   copyChunkRows?: number;
+  /** work_mem of a merge (the dedup sort and the delete's hash join); default '256MB'. */
+  workMem?: string;
+  /** Called after each step of a merge with its duration: for benchmarks and logs. */
+  onStep?: (step: 'copy' | 'dedup' | 'delete' | 'insert' | 'ledger' | 'finish', ms: number) => void;
 }
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30 * 60_000;
@@ -78,11 +82,16 @@ const TYPES: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-/** `2026-11-22 10:05:00.123456+00` (the session runs in UTC) to `2026-11-22T10:05:00.123456Z`. */
+/**
+ * `2026-11-22 10:05:00.123456+00` (the session runs in UTC) to `2026-11-22T10:05:00.123456Z`,
+ * always with six fractional digits, so that the text sorts as the time does.
+ */
 function isoTimestamp(text: string): string {
-  if (!/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?[+-]\d\d(:\d\d(:\d\d)?)?$/.test(text)) return text;
-  const t = text.replace(' ', 'T');
-  return t.endsWith('+00') ? `${t.slice(0, -3)}Z` : t.replace(/([+-]\d\d)$/, '$1:00');
+  const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?([+-]\d\d)(?::(\d\d))?$/.exec(text);
+  if (!m) return text; // infinity, BC dates, second-level offsets: as PostgreSQL wrote them
+  const fraction = (m[3] ?? '').padEnd(6, '0');
+  const zone = m[4] === '+00' && (m[5] === undefined || m[5] === '00') ? 'Z' : `${m[4]}:${m[5] ?? '00'}`;
+  return `${m[1]}T${m[2]}.${fraction}${zone}`;
 }
 
 export class PostgresWarehouse implements Warehouse {
@@ -90,17 +99,18 @@ export class PostgresWarehouse implements Warehouse {
   private readonly pool: pg.Pool;
   private readonly statementTimeoutMs: number;
   private readonly copyChunkRows: number;
+  private readonly workMem: string;
+  private readonly onStep: NonNullable<PostgresWarehouseOptions['onStep']>;
 
   constructor(readonly url: string, options: PostgresWarehouseOptions = {}) {
     this.statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     this.copyChunkRows = options.copyChunkRows ?? 5_000;
-    this.pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 4, types: TYPES });
+    this.workMem = options.workMem ?? '256MB';
+    if (!/^\d+\s*(kB|MB|GB)?$/.test(this.workMem)) throw new Error(`workMem ${JSON.stringify(this.workMem)} is not a PostgreSQL memory size such as 256MB`);
+    this.onStep = options.onStep ?? (() => {});
+    this.pool = new pg.Pool({ connectionString: withUtcSession(url), max: options.maxConnections ?? 4, types: TYPES });
     // An idle connection the server drops must not crash the process; the next query reconnects.
     this.pool.on('error', () => {});
-    // Timestamps print (and report queries group) in UTC, whatever the server's or host's zone.
-    this.pool.on('connect', (client) => {
-      client.query("SET TIME ZONE 'UTC'").catch(() => {});
-    });
   }
 
   async ensureLedger(schema: string): Promise<void> {
@@ -144,6 +154,7 @@ export class PostgresWarehouse implements Warehouse {
       await client.query('BEGIN');
       try {
         await client.query(`SET LOCAL statement_timeout = ${Math.max(0, Math.floor(this.statementTimeoutMs))}`);
+        await client.query(`SET LOCAL work_mem = '${this.workMem}'`);
         // One load of a table at a time, whatever the orchestration does: a second merge of the
         // same table waits here until the first commits, then sees its ledger row.
         await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`loadout:${plan.schema}.${plan.table}`]);
@@ -152,22 +163,35 @@ export class PostgresWarehouse implements Warehouse {
           await client.query('ROLLBACK');
           return { applied: false, stagedRows: 0, mergedRows: 0 };
         }
+        let clock = performance.now();
+        const step = (name: Parameters<typeof this.onStep>[0]) => {
+          const now = performance.now();
+          this.onStep(name, now - clock);
+          clock = now;
+        };
         await client.query(createStagingSql(plan, POSTGRES_TYPES));
         const staging = ident(stagingTableName(plan));
         const columns = plan.fileColumns.map((c) => ident(c.name)).join(', ');
         const copy = client.query(copyStreams.from(`COPY ${staging} (${columns}) FROM STDIN (FORMAT csv)`));
         await pipeline(Readable.from(csvChunks(plan, this.copyChunkRows)), copy);
+        step('copy');
 
-        const [dedup, ...rest] = mergeStatements(plan);
-        await client.query(dedup!);
-        // Temp tables are never analysed by autovacuum: give the planner the deduplicated row count.
+        const [dedup, deleteSql, insertSql, ledgerSql, ...more] = mergeStatements(plan);
+        if (!dedup || !deleteSql || !insertSql || !ledgerSql || more.length > 0) {
+          throw new Error('mergeStatements changed shape: expected dedup, delete, insert, ledger');
+        }
+        await client.query(dedup);
+        // Temp tables are never analysed by autovacuum: give the planner the deduplicated table's size.
         const unique = ident(`${stagingTableName(plan)}_one`.slice(0, 63));
         await client.query(`ANALYZE ${unique}`);
-        const results: pg.QueryResult[] = [];
-        for (const sql of rest) results.push(await client.query(sql));
-        const insert = results[results.length - 2];
-        const ledgerInsert = results[results.length - 1];
-        const applied = (ledgerInsert?.rowCount ?? 0) === 1;
+        step('dedup');
+        await client.query(deleteSql);
+        step('delete');
+        const insert = await client.query(insertSql);
+        step('insert');
+        const ledgerInsert = await client.query(ledgerSql);
+        step('ledger');
+        const applied = ledgerInsert.rowCount === 1;
         const counts = await client.query<{ staged: number }>(`SELECT count(*) AS staged FROM ${unique}`);
         // The staging tables are plain TEMP tables (the shared SQL has no ON COMMIT DROP), and this
         // connection goes back to the pool: drop them before COMMIT, so a rollback undoes both.
@@ -178,7 +202,8 @@ export class PostgresWarehouse implements Warehouse {
           return { applied: false, stagedRows: 0, mergedRows: 0 };
         }
         await client.query('COMMIT');
-        return { applied: true, stagedRows: Number(counts.rows[0]!.staged), mergedRows: insert?.rowCount ?? 0 };
+        step('finish');
+        return { applied: true, stagedRows: Number(counts.rows[0]!.staged), mergedRows: insert.rowCount ?? 0 };
       } catch (error) {
         await client.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError; });
         throw error;
@@ -210,6 +235,22 @@ export class PostgresWarehouse implements Warehouse {
   }
 }
 
+/**
+ * Every session runs in UTC, so timestamps print (and reports group by day) the same whatever the
+ * server's or host's zone: `-c TimeZone=UTC` added to the URL's own `options` (the URL's query
+ * parameters override node-postgres' config object, so it has to go into the URL).
+ */
+function withUtcSession(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const given = parsed.searchParams.get('options');
+    parsed.searchParams.set('options', [given, '-c TimeZone=UTC'].filter(Boolean).join(' '));
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
 async function retryCatalogRace(work: () => Promise<void>): Promise<void> {
   try {
     await work();
@@ -222,9 +263,10 @@ async function retryCatalogRace(work: () => Promise<void>): Promise<void> {
 }
 
 /** The staged files as CSV text, a chunk of rows at a time, one row group of one file in memory. */
-async function* csvChunks(plan: MergePlan, chunkRows: number): AsyncGenerator<string> {
+export async function* csvChunks(plan: MergePlan, chunkRows: number): AsyncGenerator<string> {
   const names = plan.fileColumns.map((c) => c.name);
   const formatters = plan.fileColumns.map(formatterFor);
+  const width = formatters.length;
   for (const staged of plan.files) {
     const file = await asyncBufferFromFile(staged.url);
     const metadata = await parquetMetadataAsync(file);
@@ -233,29 +275,17 @@ async function* csvChunks(plan: MergePlan, chunkRows: number): AsyncGenerator<st
     for (const group of metadata.row_groups) {
       const groupRows = Number(group.num_rows);
       if (groupRows === 0) continue;
-      let rows: unknown[][] = [];
-      await parquetRead({
-        file,
-        metadata,
-        columns: names,
-        rowStart: groupStart,
-        rowEnd: groupStart + groupRows,
-        // INT64 TIMESTAMP(MICROS) as the raw bigint: a Date would keep milliseconds only.
-        parsers: { timestampFromMicroseconds: (micros: bigint) => micros },
-        compressors: { SNAPPY: nativeSnappy },
-        onComplete: (r: unknown[][]) => { rows = r; },
-      });
+      const columns = await readRowGroup(file, metadata, names, groupStart, groupRows, staged);
       groupStart += groupRows;
-      for (let start = 0; start < rows.length; start += chunkRows) {
-        const end = Math.min(rows.length, start + chunkRows);
+      for (let start = 0; start < groupRows; start += chunkRows) {
+        const end = Math.min(groupRows, start + chunkRows);
         let out = '';
         for (let i = start; i < end; i++) {
-          const row = rows[i]!;
-          for (let c = 0; c < formatters.length; c++) {
+          for (let c = 0; c < width; c++) {
             if (c > 0) out += ',';
-            const v = row[c];
+            const v = columns[c]![i];
             // CSV NULL is an unquoted empty field; every non-NULL string is quoted, so '' is "".
-            if (v !== null && v !== undefined) out += formatters[c]!(v, staged, i);
+            if (v !== null && v !== undefined) out += formatters[c]!(v, staged);
           }
           out += '\n';
         }
@@ -265,6 +295,46 @@ async function* csvChunks(plan: MergePlan, chunkRows: number): AsyncGenerator<st
   }
 }
 
+type Values = ArrayLike<unknown>;
+
+/**
+ * One row group, column by column (hyparquet's row assembly would build an array per row only for
+ * us to take it apart again). Columns arrive as page-sized chunks; one chunk is used as it is.
+ */
+async function readRowGroup(
+  file: Awaited<ReturnType<typeof asyncBufferFromFile>>, metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>,
+  names: string[], groupStart: number, groupRows: number, staged: StagedFile,
+): Promise<Values[]> {
+  const chunks = new Map<string, { rowStart: number; data: Values }[]>(names.map((n) => [n, []]));
+  await parquetRead({
+    file,
+    metadata,
+    columns: names,
+    rowStart: groupStart,
+    rowEnd: groupStart + groupRows,
+    // INT64 TIMESTAMP(MICROS) as the raw bigint: a Date would keep milliseconds only.
+    parsers: { timestampFromMicroseconds: (micros: bigint) => micros },
+    compressors: { SNAPPY: nativeSnappy },
+    onChunk: (chunk) => chunks.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, data: chunk.columnData as Values }),
+  });
+  return names.map((name) => {
+    const parts = chunks.get(name)!.sort((a, b) => a.rowStart - b.rowStart);
+    if (parts.length === 1 && parts[0]!.rowStart === groupStart && parts[0]!.data.length === groupRows) return parts[0]!.data;
+    const values = new Array<unknown>(groupRows);
+    let filled = 0;
+    for (const part of parts) {
+      for (let i = 0; i < part.data.length; i++) {
+        const at = part.rowStart - groupStart + i;
+        if (at >= 0 && at < groupRows) { values[at] = part.data[i]; filled++; }
+      }
+    }
+    if (filled !== groupRows) {
+      throw new Error(`staged file ${staged.key}: column ${name} has ${filled} values in a row group of ${groupRows} rows`);
+    }
+    return values;
+  });
+}
+
 function checkFileColumns(staged: StagedFile, expected: readonly WarehouseColumn[], actual: string[]): void {
   const want = expected.map((c) => c.name);
   if (want.length !== actual.length || want.some((n, i) => n !== actual[i])) {
@@ -272,7 +342,7 @@ function checkFileColumns(staged: StagedFile, expected: readonly WarehouseColumn
   }
 }
 
-type Formatter = (value: unknown, file: StagedFile, row: number) => string;
+type Formatter = (value: unknown, file: StagedFile) => string;
 
 function formatterFor(column: WarehouseColumn): Formatter {
   switch (column.type) {
@@ -297,9 +367,35 @@ function formatterFor(column: WarehouseColumn): Formatter {
   }
 }
 
-/** UTC microseconds since the epoch to `YYYY-MM-DDTHH:MM:SS.ffffffZ`. */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+let cachedDay = Number.NaN;
+let cachedDayText = '';
+
+/**
+ * UTC microseconds since the epoch to `YYYY-MM-DDTHH:MM:SS.ffffffZ`. It runs for every timestamp
+ * of every loaded row, so the date part is cached per day and the rest is arithmetic: a Date and
+ * toISOString per value was half of the CSV formatting time.
+ */
 export function microsToIso(micros: bigint | number): string {
-  const us = typeof micros === 'bigint' ? micros : BigInt(micros);
+  const us = typeof micros === 'bigint' ? Number(micros) : micros;
+  // Doubles hold integers exactly up to 2^53 µs (year 2255); beyond that, or before year 1, exact BigInt arithmetic.
+  if (!Number.isSafeInteger(us) || us < -62_135_596_800_000_000) return microsToIsoExact(BigInt(micros));
+  let sec = Math.floor(us / 1e6);
+  let fraction = us - sec * 1e6;
+  if (fraction < 0) { sec -= 1; fraction += 1e6; } else if (fraction >= 1e6) { sec += 1; fraction -= 1e6; }
+  const day = Math.floor(sec / 86_400);
+  let time = sec - day * 86_400;
+  if (day !== cachedDay) {
+    cachedDayText = new Date(day * 86_400_000).toISOString().slice(0, 11);
+    cachedDay = day;
+  }
+  const hours = Math.floor(time / 3600);
+  time -= hours * 3600;
+  const minutes = Math.floor(time / 60);
+  return `${cachedDayText}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[time - minutes * 60]}.${String(fraction + 1e6).slice(1)}Z`;
+}
+
+function microsToIsoExact(us: bigint): string {
   let ms = us / 1000n;
   let rest = us % 1000n;
   if (rest < 0n) {

@@ -57,9 +57,9 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const common = {
   database: z.string().regex(DATABASE, 'database: letters, digits, _ or $, starting with a letter or _'),
   region: z.string().regex(REGION, 'region: an AWS region such as eu-west-1').optional(),
-  iamRole: z.union([z.literal('default'), z.string().regex(IAM_ROLE_ARN)], {
-    error: 'iamRole: arn:aws:iam::<account>:role/<name>, or default',
-  }).optional(),
+  iamRole: z.string()
+    .refine((v) => v === 'default' || IAM_ROLE_ARN.test(v), 'iamRole: arn:aws:iam::<account>:role/<name>, or default')
+    .optional(),
   secretArn: z.string().regex(SECRET_ARN, 'secretArn: arn:aws:secretsmanager:<region>:<account>:secret:<name>').optional(),
   statementTimeoutSeconds: z.number().int().min(1).max(86_400).default(3600),
   pollIntervalMs: z.number().int().min(1).max(60_000).default(250),
@@ -102,6 +102,7 @@ export function parseRedshiftUrl(url: string): RedshiftConfig {
   const fail = (why: string): never => {
     throw new Error(`invalid Redshift warehouse URL ${JSON.stringify(url)}: ${why} (expected ${URL_FORMS})`);
   };
+  if (/^redshift:\/\/workgroup:/.test(url)) fail('a serverless workgroup is written redshift-serverless://<workgroup>/<database>');
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -154,18 +155,9 @@ export interface RedshiftMergeBatch {
   outcomeIndex: number;
 }
 
-/**
- * CURRENT_TIMESTAMP is a deprecated leader-node-only function on Redshift: a statement that also
- * reads a user table (the ledger INSERT does) fails. SYSDATE is the same instant (the transaction's
- * start) and runs on the compute nodes. Only a token preceded by a space is replaced: literal() admits
- * no space, so it can never be inside a quoted value.
- */
-export function redshiftDialect(sql: string): string {
-  return sql.replace(/(?<= )CURRENT_TIMESTAMP\b/g, REDSHIFT_NOW);
-}
-
 export function redshiftMergeBatch(plan: MergePlan, iamRole: string): RedshiftMergeBatch {
-  const merge = mergeStatements(plan).map(redshiftDialect);
+  // CURRENT_TIMESTAMP is leader-node-only on Redshift and fails beside user tables; SYSDATE is the transaction start.
+  const merge = mergeStatements(plan, { now: REDSHIFT_NOW });
   const sqls = [
     createStagingSql(plan, REDSHIFT_TYPES),
     redshiftCopySql(plan, iamRole),
@@ -369,12 +361,15 @@ export class RedshiftWarehouse implements Warehouse {
   readonly dialect = 'redshift' as const;
   readonly config: RedshiftConfig;
   private readonly client: RedshiftDataClient;
+  /** A client passed in belongs to the caller: close() leaves it open. */
+  private readonly ownsClient: boolean;
   private readonly onPoll: ((info: PollInfo) => void) | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
 
   constructor(config: RedshiftConfigInput, options: RedshiftWarehouseOptions = {}) {
     this.config = RedshiftConfig.parse(config);
+    this.ownsClient = options.client === undefined;
     this.client = options.client ?? new RedshiftDataClient(this.config.region ? { region: this.config.region } : {});
     this.onPoll = options.onPoll;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -475,7 +470,7 @@ export class RedshiftWarehouse implements Warehouse {
   }
 
   async close(): Promise<void> {
-    this.client.destroy();
+    if (this.ownsClient) this.client.destroy();
   }
 
   /** One statement, values only through Parameters; resolves when it FINISHED. */

@@ -52,6 +52,11 @@ export interface MergeOutcome {
   mergedRows: number;
 }
 
+export interface MergeOptions {
+  /** Called while a long statement runs (Redshift polls), so an activity can heartbeat. */
+  onPoll?: (info: unknown) => void;
+}
+
 export interface LedgerEntry {
   manifestKey: string;
   table: string;
@@ -73,7 +78,7 @@ export interface Warehouse {
    * COPY into a staging table shaped like the files, dedup it by key, then in ONE transaction:
    * check the ledger, delete-and-insert into the target on the key, write the ledger row.
    */
-  merge(plan: MergePlan): Promise<MergeOutcome>;
+  merge(plan: MergePlan, options?: MergeOptions): Promise<MergeOutcome>;
   ledger(schema: string, table?: string): Promise<LedgerEntry[]>;
   /** Read-only queries for reports and `loadout query`; values only as parameters. */
   query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;

@@ -50,7 +50,13 @@ export function createStagingSql(plan: MergePlan, types: TypeNames): string {
  * the ledger row, each guarded by "this manifest is not in the ledger", so running the statements
  * again after a lost commit acknowledgement changes nothing. Compound keys join with AND.
  */
-export function mergeStatements(plan: MergePlan): string[] {
+export interface MergeSqlOptions {
+  /** The transaction's timestamp: CURRENT_TIMESTAMP, but SYSDATE on Redshift, where CURRENT_TIMESTAMP is leader-node-only. */
+  now?: string;
+}
+
+export function mergeStatements(plan: MergePlan, options: MergeSqlOptions = {}): string[] {
+  const now = options.now ?? 'CURRENT_TIMESTAMP';
   const staging = ident(stagingTableName(plan));
   const unique = ident(`${stagingTableName(plan)}_one`.slice(0, 63));
   const target = qualified(plan.schema, plan.table);
@@ -58,12 +64,13 @@ export function mergeStatements(plan: MergePlan): string[] {
   const fileCols = plan.fileColumns.map((c) => ident(c.name));
   const keyCols = plan.uniqueKey.map(ident);
   const notLoaded = `NOT EXISTS (SELECT 1 FROM ${ledger} WHERE "manifest_key" = ${literal(plan.manifestKey)})`;
-  const keyJoin = keyCols.map((k) => `${target}.${k} = ${unique}.${k}`).join(' AND ');
+  // "table"."col", not "schema"."table"."col": the form every dialect accepts in DELETE ... USING.
+  const keyJoin = keyCols.map((k) => `${ident(plan.table)}.${k} = ${unique}.${k}`).join(' AND ');
   return [
     `CREATE TEMP TABLE ${unique} AS SELECT ${fileCols.join(', ')} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${keyCols.join(', ')}) AS "loadout_rn" FROM ${staging}) AS "ranked" WHERE "loadout_rn" = 1`,
     `DELETE FROM ${target} USING ${unique} WHERE ${keyJoin} AND ${notLoaded}`,
     `INSERT INTO ${target} (${fileCols.join(', ')}) SELECT ${fileCols.join(', ')} FROM ${unique} WHERE ${notLoaded}`,
-    `INSERT INTO ${ledger} ("manifest_key", "table_name", "fingerprint", "files", "rows", "loaded_at") SELECT ${literal(plan.manifestKey)}, ${literal(plan.table)}, ${literal(plan.fingerprint)}, ${plan.files.length}, (SELECT COUNT(*) FROM ${unique}), CURRENT_TIMESTAMP WHERE ${notLoaded}`,
+    `INSERT INTO ${ledger} ("manifest_key", "table_name", "fingerprint", "files", "rows", "loaded_at") SELECT ${literal(plan.manifestKey)}, ${literal(plan.table)}, ${literal(plan.fingerprint)}, ${plan.files.length}, (SELECT COUNT(*) FROM ${unique}), ${now} WHERE ${notLoaded}`,
   ];
 }
 

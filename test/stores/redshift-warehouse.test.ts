@@ -1,0 +1,469 @@
+/** The Redshift adapter against a mocked Data API client: what it sends, how it waits, what it reads back. */
+import {
+  BatchExecuteStatementCommand, CancelStatementCommand, DescribeStatementCommand, ExecuteStatementCommand,
+  GetStatementResultCommand, RedshiftDataClient,
+} from '@aws-sdk/client-redshift-data';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  createStagingSql, dropStagingStatements, mergeStatements,
+} from '../../stores/warehouse/sql/merge-sql';
+import {
+  mergeClientToken, parseRedshiftUrl, parseRedshiftTimestamp, redshiftMergeBatch, RedshiftStatementError,
+  RedshiftStatementTimeoutError, RedshiftWarehouse, REDSHIFT_TYPES, toDataApiParameters, type PollInfo,
+  type RedshiftConfigInput,
+} from '../../stores/warehouse/redshift-warehouse';
+import type { MergePlan } from '../../stores/warehouse/warehouse';
+
+const ROLE = 'arn:aws:iam::123456789012:role/RedshiftCopy';
+const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:loadout-AbC123';
+
+const plan: MergePlan = {
+  schema: 'analytics',
+  table: 'match_end',
+  targetColumns: [
+    { name: 'match_id', type: 'string', nullable: false },
+    { name: 'ended_at', type: 'timestamp', nullable: false },
+    { name: 'score', type: 'int64', nullable: true },
+  ],
+  fileColumns: [
+    { name: 'match_id', type: 'string', nullable: false },
+    { name: 'ended_at', type: 'timestamp', nullable: false },
+    { name: 'score', type: 'int64', nullable: true },
+  ],
+  fingerprint: '0123456789abcdef',
+  uniqueKey: ['match_id'],
+  files: [
+    { url: 's3://lake/staged/match_end/0123456789abcdef-b1.parquet', key: 'staged/match_end/0123456789abcdef-b1.parquet', bytes: 100 },
+    { url: 's3://lake/staged/match_end/0123456789abcdef-b2.parquet', key: 'staged/match_end/0123456789abcdef-b2.parquet', bytes: 200 },
+  ],
+  manifestKey: 'manifests/match_end/0123456789abcdef-5f3a.json',
+  manifestUrl: 's3://lake/manifests/match_end/0123456789abcdef-5f3a.json',
+};
+
+const client = new RedshiftDataClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+const mock = mockClient(client);
+
+/** A fake clock: sleep() records the delay and moves time forward by it. */
+function harness(config: Partial<RedshiftConfigInput> = {}) {
+  let t = 1_000_000;
+  const sleeps: number[] = [];
+  const polls: PollInfo[] = [];
+  const warehouse = new RedshiftWarehouse(
+    { target: 'cluster', clusterIdentifier: 'loadout-prod', database: 'dev', dbUser: 'loader', iamRole: ROLE, ...config } as RedshiftConfigInput,
+    {
+      client,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        t += ms;
+      },
+      now: () => t,
+      onPoll: (info) => polls.push(info),
+    },
+  );
+  return { warehouse, sleeps, polls, advance: (ms: number) => { t += ms; }, now: () => t };
+}
+
+const outcomeRows = (staged: number, applied: number) => ({
+  ColumnMetadata: [{ name: 'staged_rows', label: 'staged_rows', typeName: 'int8' }, { name: 'applied', label: 'applied', typeName: 'int8' }],
+  Records: [[{ longValue: staged }, { longValue: applied }]],
+  TotalNumRows: 1,
+});
+
+beforeEach(() => {
+  mock.reset();
+});
+
+describe('parseRedshiftUrl', () => {
+  it.each([
+    [
+      'provisioned cluster, temporary credentials for a database user',
+      `redshift://loadout-prod/dev?dbUser=loader&iamRole=${ROLE}&region=eu-west-1`,
+      { target: 'cluster', clusterIdentifier: 'loadout-prod', database: 'dev', dbUser: 'loader', iamRole: ROLE, region: 'eu-west-1' },
+    ],
+    [
+      'provisioned cluster, Secrets Manager',
+      `redshift://loadout-prod/dev?secretArn=${encodeURIComponent(SECRET)}&iamRole=default`,
+      { target: 'cluster', clusterIdentifier: 'loadout-prod', database: 'dev', secretArn: SECRET, iamRole: 'default' },
+    ],
+    [
+      'provisioned cluster, the caller\'s IAM identity',
+      'redshift://loadout-prod/dev',
+      { target: 'cluster', clusterIdentifier: 'loadout-prod', database: 'dev' },
+    ],
+    [
+      'serverless workgroup, IAM identity, with tuning',
+      `redshift-serverless://analytics-wg/dev?iamRole=${ROLE}&statementTimeoutSeconds=600&pollIntervalMs=100&maxPollIntervalMs=2000&withEvent=true`,
+      {
+        target: 'serverless', workgroupName: 'analytics-wg', database: 'dev', iamRole: ROLE,
+        statementTimeoutSeconds: 600, pollIntervalMs: 100, maxPollIntervalMs: 2000, withEvent: true,
+      },
+    ],
+    [
+      'serverless workgroup, Secrets Manager',
+      `redshift-serverless://analytics-wg/dev?secretArn=${SECRET}`,
+      { target: 'serverless', workgroupName: 'analytics-wg', database: 'dev', secretArn: SECRET },
+    ],
+  ])('%s', (_what, url, expected) => {
+    expect(parseRedshiftUrl(url)).toEqual({
+      statementTimeoutSeconds: 3600, pollIntervalMs: 250, maxPollIntervalMs: 5000, withEvent: false, ...expected,
+    });
+  });
+
+  it.each([
+    ['not a URL', 'loadout-prod/dev', /not a URL/],
+    ['no cluster id', 'redshift:///dev', /the cluster id is missing/],
+    ['another scheme', 'postgres://h/db', /scheme postgres: is neither/],
+    ['no database', 'redshift://loadout-prod', /exactly \/<database>/],
+    ['a deeper path', 'redshift://loadout-prod/dev/extra', /exactly \/<database>/],
+    ['a port', 'redshift://loadout-prod:5439/dev', /no port/],
+    ['a password', 'redshift://loader:secret@loadout-prod/dev', /credentials do not go in the URL/],
+    ['an upper-case cluster id', 'redshift://Loadout_Prod/dev', /cluster id: lower-case/],
+    ['the workgroup: form', 'redshift://workgroup:analytics/dev', /redshift-serverless:\/\/<workgroup>\/<database>/],
+    ['an unknown parameter', 'redshift://loadout-prod/dev?user=loader', /unknown parameter user/],
+    ['a repeated parameter', 'redshift://loadout-prod/dev?dbUser=a&dbUser=b', /dbUser is given twice/],
+    ['dbUser and secretArn', `redshift://loadout-prod/dev?dbUser=a&secretArn=${SECRET}`, /give one/],
+    ['dbUser on serverless', 'redshift-serverless://analytics-wg/dev?dbUser=a', /dbUser is for provisioned clusters/],
+    ['a bad role', 'redshift://loadout-prod/dev?iamRole=RedshiftCopy', /iamRole: arn:aws:iam/],
+    ['a bad secret', 'redshift://loadout-prod/dev?secretArn=loadout', /secretArn: arn:aws:secretsmanager/],
+    ['a bad region', 'redshift://loadout-prod/dev?region=europe', /region: an AWS region/],
+    ['a non-numeric timeout', 'redshift://loadout-prod/dev?statementTimeoutSeconds=1h', /statementTimeoutSeconds must be a whole number/],
+    ['a zero timeout', 'redshift://loadout-prod/dev?statementTimeoutSeconds=0', /expected number to be >=1|>=1/],
+    ['poll cap below the first poll', 'redshift://loadout-prod/dev?pollIntervalMs=6000&maxPollIntervalMs=100', /maxPollIntervalMs must not be less/],
+    ['withEvent=yes', 'redshift://loadout-prod/dev?withEvent=yes', /withEvent must be true or false/],
+  ])('refuses %s', (_what, url, reason) => {
+    expect(() => parseRedshiftUrl(url)).toThrow(reason);
+    expect(() => parseRedshiftUrl(url)).toThrow(/invalid Redshift warehouse URL/);
+  });
+});
+
+describe('REDSHIFT_TYPES', () => {
+  it('names every Loadout type', () => {
+    expect(REDSHIFT_TYPES).toEqual({
+      string: 'VARCHAR(1024)', json: 'VARCHAR(65535)', int64: 'BIGINT', double: 'DOUBLE PRECISION', boolean: 'BOOLEAN', timestamp: 'TIMESTAMPTZ',
+    });
+  });
+});
+
+describe('merge', () => {
+  it('sends one BatchExecuteStatement with staging, COPY, the merge, the outcome read-back and the drops, in order', async () => {
+    const { warehouse, sleeps, polls } = harness();
+    mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-1', CreatedAt: new Date(1_000_000) });
+    mock.on(DescribeStatementCommand, { Id: 'batch-1' })
+      .resolvesOnce({ Id: 'batch-1', Status: 'SUBMITTED' })
+      .resolvesOnce({ Id: 'batch-1', Status: 'PICKED' })
+      .resolvesOnce({ Id: 'batch-1', Status: 'STARTED' })
+      .resolvesOnce({ Id: 'batch-1', Status: 'STARTED' })
+      .resolvesOnce({ Id: 'batch-1', Status: 'STARTED' })
+      .resolvesOnce({ Id: 'batch-1', Status: 'STARTED' })
+      .resolvesOnce({ Id: 'batch-1', Status: 'STARTED' })
+      .resolves({
+        Id: 'batch-1', Status: 'FINISHED', HasResultSet: true,
+        SubStatements: Array.from({ length: 9 }, (_, i) => ({ Id: `batch-1:${i + 1}`, Status: 'FINISHED' as const })),
+      });
+    mock.on(GetStatementResultCommand, { Id: 'batch-1:7' }).resolves(outcomeRows(42, 1));
+
+    await expect(warehouse.merge(plan)).resolves.toEqual({ applied: true, stagedRows: 42, mergedRows: 42 });
+
+    const [batch] = mock.commandCalls(BatchExecuteStatementCommand);
+    const input = batch!.args[0].input;
+    expect(input).toEqual({
+      Database: 'dev', ClusterIdentifier: 'loadout-prod', DbUser: 'loader', WithEvent: false,
+      Sqls: expect.any(Array), ClientToken: mergeClientToken(plan.manifestKey), StatementName: 'loadout merge match_end',
+    });
+    const sqls = input.Sqls!;
+    const shared = mergeStatements(plan);
+    expect(sqls).toHaveLength(9);
+    expect(sqls[0]).toBe(createStagingSql(plan, REDSHIFT_TYPES));
+    expect(sqls[0]).toBe('CREATE TEMP TABLE "stg_match_end_0123456789abcdef" ("match_id" VARCHAR(1024), "ended_at" TIMESTAMPTZ, "score" BIGINT)');
+    expect(sqls[1]).toBe(
+      `COPY "stg_match_end_0123456789abcdef" FROM '${plan.manifestUrl}' IAM_ROLE '${ROLE}' FORMAT AS PARQUET MANIFEST`,
+    );
+    expect(sqls.slice(2, 5)).toEqual(shared.slice(0, 3));
+    // The ledger row: the shared statement with SYSDATE for CURRENT_TIMESTAMP (leader-node-only on Redshift).
+    expect(sqls[5]).toBe(shared[3]!.replace(', CURRENT_TIMESTAMP WHERE', ', SYSDATE WHERE'));
+    expect(sqls.join('\n')).not.toContain('CURRENT_TIMESTAMP');
+    expect(sqls[6]).toMatch(/^SELECT "s"."staged_rows", "l"."applied" FROM .* "loaded_at" = SYSDATE\) AS "l"$/);
+    expect(sqls.slice(7)).toEqual(dropStagingStatements(plan));
+    expect(sqls).toEqual(redshiftMergeBatch(plan, ROLE).sqls);
+
+    // Polled until FINISHED, the delay doubling from pollIntervalMs up to the 5 s cap.
+    expect(mock.commandCalls(DescribeStatementCommand)).toHaveLength(8);
+    expect(sleeps).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000]);
+    expect(polls.map((p) => p.status)).toEqual(['SUBMITTED', 'PICKED', 'STARTED', 'STARTED', 'STARTED', 'STARTED', 'STARTED', 'FINISHED']);
+    expect(polls.map((p) => p.polls)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(polls.at(-1)!.elapsedMs).toBe(17_750);
+    expect(mock.commandCalls(GetStatementResultCommand).map((c) => c.args[0].input)).toEqual([{ Id: 'batch-1:7' }]);
+  });
+
+  it('reports a manifest already in the ledger as not applied', async () => {
+    const { warehouse } = harness();
+    mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-2', CreatedAt: new Date(1_000_000) });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'batch-2', Status: 'FINISHED' });
+    mock.on(GetStatementResultCommand, { Id: 'batch-2:7' }).resolves(outcomeRows(42, 0));
+    await expect(warehouse.merge(plan)).resolves.toEqual({ applied: false, stagedRows: 42, mergedRows: 0 });
+  });
+
+  it('keeps its ClientToken across retries, so a batch re-sent after a lost response does not run twice', async () => {
+    const { warehouse } = harness();
+    mock.on(BatchExecuteStatementCommand)
+      .rejectsOnce(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }))
+      .resolves({ Id: 'batch-3', CreatedAt: new Date(1_000_000) });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'batch-3', Status: 'FINISHED' });
+    mock.on(GetStatementResultCommand).resolves(outcomeRows(5, 1));
+
+    await expect(warehouse.merge(plan)).rejects.toThrow('socket hang up');
+    await expect(warehouse.merge(plan)).resolves.toEqual({ applied: true, stagedRows: 5, mergedRows: 5 });
+
+    const tokens = mock.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input.ClientToken);
+    expect(tokens).toEqual([mergeClientToken(plan.manifestKey), mergeClientToken(plan.manifestKey)]);
+    expect(tokens[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(mergeClientToken('manifests/match_end/0123456789abcdef-other.json')).not.toBe(tokens[0]);
+  });
+
+  it('moves past a token whose statement an earlier attempt left FAILED, and runs the batch afresh', async () => {
+    const { warehouse, now } = harness();
+    mock.on(BatchExecuteStatementCommand, { ClientToken: mergeClientToken(plan.manifestKey) })
+      .resolves({ Id: 'old-batch', CreatedAt: new Date(now() - 10 * 60_000) });
+    mock.on(BatchExecuteStatementCommand, { ClientToken: mergeClientToken(plan.manifestKey, 1) })
+      .resolves({ Id: 'new-batch', CreatedAt: new Date(now()) });
+    mock.on(DescribeStatementCommand, { Id: 'old-batch' }).resolves({
+      Id: 'old-batch', Status: 'FAILED', Error: 'ERROR: 1023 Serializable isolation violation on table',
+    });
+    mock.on(DescribeStatementCommand, { Id: 'new-batch' }).resolves({ Id: 'new-batch', Status: 'FINISHED' });
+    mock.on(GetStatementResultCommand, { Id: 'new-batch:7' }).resolves(outcomeRows(3, 1));
+    await expect(warehouse.merge(plan)).resolves.toEqual({ applied: true, stagedRows: 3, mergedRows: 3 });
+    expect(mock.commandCalls(BatchExecuteStatementCommand)).toHaveLength(2);
+  });
+
+  it('surfaces FAILED with the server error, the statement id and the sub-statement that failed', async () => {
+    const { warehouse } = harness();
+    mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-4', CreatedAt: new Date(1_000_000) });
+    const serverError = 'ERROR: Spectrum Scan Error ... has an incompatible Parquet schema for column \'s3://lake/...\'';
+    mock.on(DescribeStatementCommand).resolves({
+      Id: 'batch-4', Status: 'FAILED', Error: serverError,
+      SubStatements: [
+        { Id: 'batch-4:1', Status: 'FINISHED' },
+        { Id: 'batch-4:2', Status: 'FAILED', Error: serverError, QueryString: 'COPY ...' },
+        ...Array.from({ length: 7 }, (_, i) => ({ Id: `batch-4:${i + 3}`, Status: 'ABORTED' as const })),
+      ],
+    });
+    const error = await warehouse.merge(plan).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RedshiftStatementError);
+    const e = error as RedshiftStatementError;
+    expect(e.message).toContain('batch-4');
+    expect(e.message).toContain('FAILED at statement 2 of 9 (COPY "stg_match_end_0123456789abcdef" FROM');
+    expect(e.message).toContain(serverError);
+    expect(e.statementId).toBe('batch-4');
+    expect(e.serverError).toBe(serverError);
+    expect(e.failedStatement).toMatchObject({ index: 2, id: 'batch-4:2' });
+    expect(e.failedStatement!.sql).toMatch(/^COPY /);
+    expect(mock.commandCalls(GetStatementResultCommand)).toHaveLength(0);
+  });
+
+  it('surfaces ABORTED with the server error text', async () => {
+    const { warehouse } = harness();
+    mock.on(ExecuteStatementCommand).resolves({ Id: 'q-1' });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'q-1', Status: 'ABORTED', Error: 'Query (1234) cancelled by user' });
+    await expect(warehouse.query('SELECT 1')).rejects.toThrow(
+      /^Redshift statement q-1 ABORTED \(SELECT 1\): Query \(1234\) cancelled by user$/,
+    );
+  });
+
+  it('cancels a statement that passes its timeout and throws', async () => {
+    const { warehouse, sleeps } = harness({ statementTimeoutSeconds: 10 });
+    mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-5', CreatedAt: new Date(1_000_000) });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'batch-5', Status: 'STARTED' });
+    mock.on(CancelStatementCommand).resolves({ Status: true });
+    const error = await warehouse.merge(plan).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RedshiftStatementTimeoutError);
+    expect((error as Error).message).toMatch(/batch-5 \(batch of 9\) passed statementTimeoutSeconds=10: cancelled/);
+    expect(mock.commandCalls(CancelStatementCommand).map((c) => c.args[0].input)).toEqual([{ Id: 'batch-5' }]);
+    // Never sleeps past the deadline: 250+500+1000+2000+4000 = 7750, then the 2250 ms left.
+    expect(sleeps).toEqual([250, 500, 1000, 2000, 4000, 2250]);
+  });
+
+  it('returns normally when the statement finished just before the cancel', async () => {
+    const { warehouse } = harness({ statementTimeoutSeconds: 1 });
+    mock.on(ExecuteStatementCommand).resolves({ Id: 'q-2' });
+    mock.on(DescribeStatementCommand)
+      .resolvesOnce({ Id: 'q-2', Status: 'STARTED' })
+      .resolvesOnce({ Id: 'q-2', Status: 'STARTED' })
+      .resolvesOnce({ Id: 'q-2', Status: 'STARTED' })
+      .resolvesOnce({ Id: 'q-2', Status: 'STARTED' })
+      .resolves({ Id: 'q-2', Status: 'FINISHED', HasResultSet: false });
+    mock.on(CancelStatementCommand).rejects(new Error('Could not cancel a query that is already in FINISHED state'));
+    await expect(warehouse.runDdl(['ALTER TABLE "analytics"."match_end" ADD COLUMN "x" BIGINT'])).resolves.toBeUndefined();
+    expect(mock.commandCalls(CancelStatementCommand)).toHaveLength(1);
+  });
+
+  it('refuses to merge without an IAM role for COPY', async () => {
+    const { warehouse } = harness({ iamRole: undefined });
+    await expect(warehouse.merge(plan)).rejects.toThrow(/needs iamRole/);
+    expect(mock.commandCalls(BatchExecuteStatementCommand)).toHaveLength(0);
+  });
+
+  it('signs in with WorkgroupName and SecretArn on serverless', async () => {
+    const { warehouse } = harness({
+      target: 'serverless', workgroupName: 'analytics-wg', secretArn: SECRET, withEvent: true,
+      clusterIdentifier: undefined, dbUser: undefined,
+    } as Partial<RedshiftConfigInput>);
+    mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-6', CreatedAt: new Date(1_000_000) });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'batch-6', Status: 'FINISHED' });
+    mock.on(GetStatementResultCommand).resolves(outcomeRows(1, 1));
+    await warehouse.merge(plan);
+    const input = mock.commandCalls(BatchExecuteStatementCommand)[0]!.args[0].input;
+    expect(input).toMatchObject({ Database: 'dev', WorkgroupName: 'analytics-wg', SecretArn: SECRET, WithEvent: true });
+    expect(input).not.toHaveProperty('ClusterIdentifier');
+    expect(input).not.toHaveProperty('DbUser');
+  });
+});
+
+describe('single statements', () => {
+  it('runs DDL one statement per ExecuteStatement, in order, each awaited', async () => {
+    const { warehouse } = harness({ secretArn: SECRET, dbUser: undefined });
+    let n = 0;
+    mock.on(ExecuteStatementCommand).callsFake(async () => ({ Id: `ddl-${++n}` }));
+    mock.on(DescribeStatementCommand).callsFake(async (input: { Id: string }) => ({ Id: input.Id, Status: 'FINISHED' }));
+    await warehouse.ensureLedger('analytics');
+    const calls = mock.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.Sql)).toEqual([
+      'CREATE SCHEMA IF NOT EXISTS "analytics"',
+      expect.stringMatching(/^CREATE TABLE IF NOT EXISTS "analytics"."loadout_ledger" \(/),
+    ]);
+    for (const c of calls) {
+      expect(c).toMatchObject({ Database: 'dev', ClusterIdentifier: 'loadout-prod', SecretArn: SECRET });
+      expect(c).not.toHaveProperty('Parameters');
+      expect(c).not.toHaveProperty('DbUser');
+    }
+    // The second statement was sent only after the first finished.
+    expect(mock.commandCalls(DescribeStatementCommand).map((c) => c.args[0].input.Id)).toEqual(['ddl-1', 'ddl-2']);
+  });
+
+  it('passes values as Parameters, never in the SQL text', async () => {
+    const { warehouse } = harness();
+    mock.on(ExecuteStatementCommand).resolves({ Id: 'q-3' });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'q-3', Status: 'FINISHED', HasResultSet: true });
+    mock.on(GetStatementResultCommand).resolves({ ColumnMetadata: [{ label: 'n', typeName: 'int8' }], Records: [[{ longValue: 7 }]] });
+    const rows = await warehouse.query(
+      'SELECT count(*) AS n FROM "analytics"."match_end" WHERE match_id = $1 AND score > $2 AND note <> \'$1\' AND ended_at < $3',
+      ["m-1'; DROP TABLE x; --", 10, new Date('2026-01-02T03:04:05.678Z')],
+    );
+    expect(rows).toEqual([{ n: 7 }]);
+    const input = mock.commandCalls(ExecuteStatementCommand)[0]!.args[0].input;
+    expect(input.Sql).toBe('SELECT count(*) AS n FROM "analytics"."match_end" WHERE match_id = :p1 AND score > :p2 AND note <> \'$1\' AND ended_at < :p3');
+    expect(input.Parameters).toEqual([
+      { name: 'p1', value: "m-1'; DROP TABLE x; --" }, { name: 'p2', value: '10' }, { name: 'p3', value: '2026-01-02T03:04:05.678Z' },
+    ]);
+    expect(input.Sql).not.toContain('DROP');
+  });
+
+  it('asks the ledger and information_schema with parameters', async () => {
+    const { warehouse } = harness();
+    let n = 0;
+    mock.on(ExecuteStatementCommand).callsFake(async () => ({ Id: `q-${++n}` }));
+    mock.on(DescribeStatementCommand).callsFake(async (input: { Id: string }) => ({ Id: input.Id, Status: 'FINISHED', HasResultSet: true }));
+    mock.on(GetStatementResultCommand, { Id: 'q-1' }).resolves({
+      ColumnMetadata: ['manifest_key', 'table_name', 'fingerprint', 'files', 'rows', 'loaded_at'].map((name) => ({
+        name, label: name, typeName: name === 'loaded_at' ? 'timestamptz' : name === 'files' ? 'int4' : name === 'rows' ? 'int8' : 'varchar',
+      })),
+      Records: [[
+        { stringValue: plan.manifestKey }, { stringValue: 'match_end' }, { stringValue: plan.fingerprint },
+        { longValue: 2 }, { longValue: 42 }, { stringValue: '2026-11-23 09:20:00.123456+00' },
+      ]],
+    });
+    mock.on(GetStatementResultCommand, { Id: 'q-2' }).resolves({
+      ColumnMetadata: ['column_name', 'data_type', 'is_nullable', 'character_maximum_length'].map((name) => ({ name, label: name })),
+      Records: [
+        [{ stringValue: 'match_id' }, { stringValue: 'character varying' }, { stringValue: 'NO' }, { longValue: 1024 }],
+        [{ stringValue: 'payload' }, { stringValue: 'character varying' }, { stringValue: 'YES' }, { longValue: 65535 }],
+        [{ stringValue: 'ended_at' }, { stringValue: 'timestamp with time zone' }, { stringValue: 'NO' }, { isNull: true }],
+        [{ stringValue: 'score' }, { stringValue: 'bigint' }, { stringValue: 'YES' }, { isNull: true }],
+        [{ stringValue: 'ratio' }, { stringValue: 'double precision' }, { stringValue: 'YES' }, { isNull: true }],
+        [{ stringValue: 'won' }, { stringValue: 'boolean' }, { stringValue: 'YES' }, { isNull: true }],
+        [{ stringValue: 'legacy' }, { stringValue: 'numeric' }, { stringValue: 'YES' }, { isNull: true }],
+      ],
+    });
+    mock.on(GetStatementResultCommand, { Id: 'q-3' }).resolves({ ColumnMetadata: [], Records: [] });
+
+    expect(await warehouse.ledger('analytics', 'match_end')).toEqual([{
+      manifestKey: plan.manifestKey, table: 'match_end', fingerprint: plan.fingerprint, files: 2, rows: 42,
+      loadedAt: new Date('2026-11-23T09:20:00.123Z'),
+    }]);
+    expect(await warehouse.describeTable('analytics', 'match_end')).toEqual([
+      { name: 'match_id', warehouseType: 'character varying', type: 'string', nullable: false },
+      { name: 'payload', warehouseType: 'character varying', type: 'json', nullable: true },
+      { name: 'ended_at', warehouseType: 'timestamp with time zone', type: 'timestamp', nullable: false },
+      { name: 'score', warehouseType: 'bigint', type: 'int64', nullable: true },
+      { name: 'ratio', warehouseType: 'double precision', type: 'double', nullable: true },
+      { name: 'won', warehouseType: 'boolean', type: 'boolean', nullable: true },
+      { name: 'legacy', warehouseType: 'numeric', nullable: true },
+    ]);
+    expect(await warehouse.describeTable('analytics', 'missing')).toBeUndefined();
+
+    const inputs = mock.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input);
+    expect(inputs[0]!.Sql).toMatch(/WHERE "table_name" = :p1 ORDER BY/);
+    expect(inputs[0]!.Parameters).toEqual([{ name: 'p1', value: 'match_end' }]);
+    expect(inputs[1]!.Sql).toMatch(/FROM information_schema.columns WHERE table_schema = :p1 AND table_name = :p2 ORDER BY ordinal_position$/);
+    expect(inputs[1]!.Parameters).toEqual([{ name: 'p1', value: 'analytics' }, { name: 'p2', value: 'match_end' }]);
+    expect(inputs[2]!.Parameters).toEqual([{ name: 'p1', value: 'analytics' }, { name: 'p2', value: 'missing' }]);
+    for (const input of inputs) expect(input.Sql).not.toMatch(/'(analytics|match_end|missing)'/);
+  });
+
+  it('reads every page of GetStatementResult and maps typed fields to JS values', async () => {
+    const { warehouse } = harness();
+    mock.on(ExecuteStatementCommand).resolves({ Id: 'q-4' });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'q-4', Status: 'FINISHED', HasResultSet: true });
+    const columns = [
+      { name: 'id', label: 'id', typeName: 'int8' }, { name: 'name', label: 'name', typeName: 'varchar' },
+      { name: 'ratio', label: 'ratio', typeName: 'float8' }, { name: 'won', label: 'won', typeName: 'bool' },
+      { name: 'at', label: 'at', typeName: 'timestamptz' }, { name: 'naive', label: 'naive', typeName: 'timestamp' },
+    ];
+    const row = (i: number) => [
+      { longValue: i }, { stringValue: `p${i}` }, { doubleValue: i / 2 }, { booleanValue: i % 2 === 0 },
+      { stringValue: `2026-01-0${i} 10:00:00+00` }, i === 1 ? { isNull: true } : { stringValue: `2026-01-0${i} 10:00:00.5` },
+    ];
+    mock.on(GetStatementResultCommand, { Id: 'q-4' }).resolves({ ColumnMetadata: columns, Records: [row(1), row(2)], NextToken: 'page-2', TotalNumRows: 5 });
+    mock.on(GetStatementResultCommand, { Id: 'q-4', NextToken: 'page-2' }).resolves({ ColumnMetadata: columns, Records: [row(3), row(4)], NextToken: 'page-3' });
+    mock.on(GetStatementResultCommand, { Id: 'q-4', NextToken: 'page-3' }).resolves({ ColumnMetadata: columns, Records: [row(5)] });
+
+    const rows = await warehouse.query('SELECT * FROM t');
+    expect(rows.map((r) => r.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(rows[0]).toEqual({ id: 1, name: 'p1', ratio: 0.5, won: false, at: new Date('2026-01-01T10:00:00Z'), naive: null });
+    expect(rows[1]).toEqual({ id: 2, name: 'p2', ratio: 1, won: true, at: new Date('2026-01-02T10:00:00Z'), naive: new Date('2026-01-02T10:00:00.500Z') });
+    expect(mock.commandCalls(GetStatementResultCommand).map((c) => c.args[0].input)).toEqual([
+      { Id: 'q-4' }, { Id: 'q-4', NextToken: 'page-2' }, { Id: 'q-4', NextToken: 'page-3' },
+    ]);
+  });
+
+  it('returns no rows for a statement without a result set', async () => {
+    const { warehouse } = harness();
+    mock.on(ExecuteStatementCommand).resolves({ Id: 'q-5' });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'q-5', Status: 'FINISHED', HasResultSet: false });
+    await expect(warehouse.query('ANALYZE "analytics"."match_end"')).resolves.toEqual([]);
+    expect(mock.commandCalls(GetStatementResultCommand)).toHaveLength(0);
+  });
+});
+
+describe('toDataApiParameters', () => {
+  it('renames $n outside strings, quoted identifiers and comments', () => {
+    expect(toDataApiParameters(`SELECT "a$1", 'it''s $1', $1 -- $2\n, /* $2 */ $2, x$1 FROM t`, ['a', 'b'])).toEqual({
+      sql: `SELECT "a$1", 'it''s $1', :p1 -- $2\n, /* $2 */ :p2, x$1 FROM t`,
+      parameters: [{ name: 'p1', value: 'a' }, { name: 'p2', value: 'b' }],
+    });
+  });
+
+  it('refuses NULL, missing and unused parameters', () => {
+    expect(() => toDataApiParameters('SELECT $1', [null])).toThrow(/cannot bind NULL/);
+    expect(() => toDataApiParameters('SELECT $2', ['a'])).toThrow(/uses \$2 but 1 parameter/);
+    expect(() => toDataApiParameters('SELECT $1', ['a', 'b'])).toThrow(/\$2 is not used/);
+    expect(() => toDataApiParameters('SELECT $1', [{}])).toThrow(/cannot pass a object/);
+  });
+
+  it('parses the Data API timestamp forms', () => {
+    expect(parseRedshiftTimestamp('2026-11-23 09:20:00+00')).toEqual(new Date('2026-11-23T09:20:00Z'));
+    expect(parseRedshiftTimestamp('2026-11-23 09:20:00.123456+05:30')).toEqual(new Date('2026-11-23T03:50:00.123Z'));
+    expect(parseRedshiftTimestamp('2026-11-23 09:20:00')).toEqual(new Date('2026-11-23T09:20:00Z'));
+    expect(parseRedshiftTimestamp('not a time')).toBe('not a time');
+  });
+});
