@@ -6,6 +6,8 @@ import { registerRun } from './commands/run';
 import { registerDemo } from './commands/demo';
 import { registerWorker } from './commands/worker';
 import { registerServer } from './commands/server';
+import { registerLoad } from './commands/load';
+import { registerQuery } from './commands/query';
 
 const program = new Command('loadout')
   .description('Game telemetry from raw JSON to typed warehouse tables, every batch a durable Temporal workflow.')
@@ -19,6 +21,8 @@ registerRun(program);
 registerDemo(program);
 registerWorker(program);
 registerServer(program);
+registerLoad(program);
+registerQuery(program);
 
 try {
   await program.parseAsync(process.argv);

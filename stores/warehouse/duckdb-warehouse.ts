@@ -106,7 +106,7 @@ export class DuckDbWarehouse implements Warehouse {
   async query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
     const db = await this.db();
     const reader = await db.runAndReadAll(sql, params.length > 0 ? (params as DuckDBValue[]) : undefined);
-    return reader.getRowObjectsJson() as Record<string, unknown>[];
+    return reader.getRowObjects().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plainValue(v)])));
   }
 
   async close(): Promise<void> {
@@ -163,4 +163,11 @@ async function openWithRetry(path: string): Promise<DuckDBInstance> {
 /** DuckDB prints TIMESTAMPTZ as `2026-11-23 09:20:00.123+00`; Date wants ISO-8601. */
 function parseDuckTimestamp(text: string): Date {
   return new Date(text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+}
+
+/** Numbers as numbers (BIGINT counts included, when exact), temporal and other DuckDB values as text. */
+function plainValue(value: DuckDBValue): unknown {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value === null || typeof value !== 'object') return value;
+  return value.toString();
 }
