@@ -8,6 +8,8 @@ import { registerWorker } from './commands/worker';
 import { registerServer } from './commands/server';
 import { registerLoad } from './commands/load';
 import { registerQuery } from './commands/query';
+import { registerSchedules } from './commands/schedules';
+import { registerDev } from './commands/dev';
 
 const program = new Command('loadout')
   .description('Game telemetry from raw JSON to typed warehouse tables, every batch a durable Temporal workflow.')
@@ -23,6 +25,8 @@ registerWorker(program);
 registerServer(program);
 registerLoad(program);
 registerQuery(program);
+registerSchedules(program);
+registerDev(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,6 +5,10 @@ import { loadConfig } from '../../config/load-config';
 import { generateTelemetry } from '../../generator/generate-telemetry';
 import { withConfigFlags, overridesFrom } from '../config-flags';
 import { printJson } from '../output';
+import { openWarehouse } from '../../stores/warehouse/open-warehouse';
+import { qualified } from '../../stores/warehouse/sql/identifiers';
+import { printRows } from './query';
+import type { LoadoutConfig } from '../../config/config-schema';
 import { printRunSummary, runPipeline } from './run';
 
 export function registerDemo(program: Command): void {
@@ -30,14 +34,36 @@ export function registerDemo(program: Command): void {
         return;
       }
       printRunSummary(summary);
+      say('');
+      say('Key performance indicators, from the warehouse:');
+      await printKpis(config);
       const { ensureDevServer } = await import('../../workers/dev-server');
       const server = config.temporal.address ? undefined : await ensureDevServer(config.home, config.temporal.namespace);
       say('');
       say('Where to look next:');
       if (server) say(`  Temporal UI        ${server.uiUrl}/namespaces/${config.temporal.namespace}/workflows  (the dev server keeps running; \`npx loadout server stop\`)`);
-      say(`  staged Parquet     ${config.lake}/staged/`);
+      say(`  warehouse          ${config.warehouse}   (npx loadout query "SELECT * FROM ${config.warehouseSchema}.purchase LIMIT 5")`);
+      say(`  KPIs               npx loadout report dau|events|bookings|sessions`);
+      say(`  loaded Parquet     ${config.lake}/loaded/   manifests ${config.lake}/manifests/`);
       say(`  rejected records   ${config.lake}/rejects/   unknown events ${config.lake}/unknown/`);
       say(`  batch reports      ${config.lake}/batches/`);
       say(`  run it again       npx loadout run ${config.raw}   (completed batches are not reprocessed)`);
     });
+}
+
+async function printKpis(config: LoadoutConfig): Promise<void> {
+  const warehouse = await openWarehouse(config.warehouse);
+  const view = (name: string) => qualified(config.warehouseSchema, name);
+  try {
+    process.stdout.write('\ndaily active users\n');
+    printRows(await warehouse.query(`SELECT * FROM ${view('kpi_daily_active_users')} ORDER BY "day"`), false);
+    process.stdout.write('\nbookings per currency\n');
+    printRows(await warehouse.query(`SELECT "currency", SUM("bookings") AS "bookings", SUM("purchases") AS "purchases" FROM ${view('kpi_bookings_per_hour')} GROUP BY 1 ORDER BY 2 DESC`), false);
+    process.stdout.write('\nsessions per platform\n');
+    printRows(await warehouse.query(`SELECT "platform", SUM("sessions") AS "sessions", ROUND(AVG("mean_duration_s")) AS "mean_duration_s" FROM ${view('kpi_sessions_per_day')} GROUP BY 1 ORDER BY 2 DESC`), false);
+    process.stdout.write('\nbusiest hours (events of every type)\n');
+    printRows(await warehouse.query(`SELECT "hour", SUM("events") AS "events" FROM ${view('kpi_events_per_hour')} GROUP BY 1 ORDER BY 2 DESC LIMIT 5`), false);
+  } finally {
+    await warehouse.close();
+  }
 }

@@ -1,0 +1,53 @@
+/** `loadout dev`: the long-running local pipeline: dev server with UI, worker, schedule, discovery. */
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import type { Command } from 'commander';
+import { durationMs } from '../../config/config-schema';
+import { loadConfig } from '../../config/load-config';
+import { SqsPoller } from '../../workers/sqs-poller';
+import type { DiscoverByListingInput } from '../../workflows/discover-by-listing';
+import { withConfigFlags, overridesFrom } from '../config-flags';
+import { openRuntime } from '../runtime';
+import { applyLoadSchedule } from '../schedules';
+
+export function registerDev(program: Command): void {
+  withConfigFlags(program.command('dev').description('run everything locally until Ctrl-C: Temporal dev server and UI, a worker, the load schedule, discovery'))
+    .action(async (options: Record<string, unknown>) => {
+      const config = loadConfig(overridesFrom(options));
+      const runtime = await openRuntime(config);
+      const say = (line: string) => process.stderr.write(`${line}\n`);
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      process.once('SIGTERM', () => stop.abort());
+      try {
+        await runtime.withWorker(async () => {
+          say(`Temporal ${runtime.address}${runtime.uiUrl ? `, UI ${runtime.uiUrl}` : ''}; task queue ${config.temporal.taskQueue}`);
+          say(`load schedule ${await applyLoadSchedule(runtime.client, config)}: every ${config.loadEvery}`);
+          // Listing always runs: it is the discovery of the embedded default and reconciles SQS.
+          const listing: DiscoverByListingInput = {
+            source: config.raw, environment: config.env, listEvery: config.discovery.listEvery,
+            reconcileEvery: config.discovery.sqsQueueUrl ? 1 : Math.max(1, Math.round(durationMs('1h') / durationMs(config.discovery.listEvery))),
+            batchObjects: config.discovery.batchObjects, batchBytes: config.discovery.batchBytes,
+          };
+          await runtime.client.workflow.start('discoverByListing', {
+            workflowId: `loadout-discover-${config.env}`, taskQueue: config.temporal.taskQueue, args: [listing],
+            workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          });
+          say(`discovery: listing ${config.raw} every ${config.discovery.listEvery}${config.discovery.sqsQueueUrl ? `, and SQS ${config.discovery.sqsQueueUrl}` : ''}`);
+          const polling = config.discovery.sqsQueueUrl
+            ? new SqsPoller({
+                sqs: new SQSClient({}), queueUrl: config.discovery.sqsQueueUrl, client: runtime.client, taskQueue: config.temporal.taskQueue,
+                rawLocation: config.raw, environment: config.env,
+                limits: { maxObjects: config.discovery.batchObjects, maxBytes: config.discovery.batchBytes },
+                log: (message, fields) => say(JSON.stringify({ level: 'info', message, ...fields })),
+              }).run(stop.signal)
+            : Promise.resolve();
+          say('running; Ctrl-C stops the worker (the dev server keeps running: `loadout server stop`)');
+          await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve()));
+          await polling;
+        });
+      } finally {
+        await runtime.close();
+      }
+    });
+}
