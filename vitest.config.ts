@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
+    setupFiles: ['test/helpers/quiet-temporal-logs.ts'],
     // Temporal's native module does not like worker threads.
     pool: 'forks',
     testTimeout: 120_000,

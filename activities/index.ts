@@ -3,6 +3,7 @@ import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
 import type { FileBatchInput } from '../workflows/file-batch-types';
 import { archiveManifest, listTablesToLoad, mergeManifest, planTableLoad, prepareTable, refreshKpiViews } from './load-activities';
+import { whileHeartbeating } from './heartbeat';
 import { listNewObjects, type ListNewObjectsInput } from './list-new-objects';
 import { processFileBatch } from './process-file-batch';
 import { StoreCache } from './store-cache';
@@ -26,12 +27,12 @@ export function createActivities(deps: ActivityDeps) {
     warehouseSchema: deps.warehouseSchema ?? 'loadout',
   };
   return {
-    planTableLoad: (input: { table: string }) => planTableLoad(loadDeps, input),
-    prepareTable: (input: { table: string }) => prepareTable(loadDeps, input),
-    mergeManifest: (input: { table: string; manifestKey: string }) => mergeManifest(loadDeps, input),
-    archiveManifest: (input: { manifestKey: string }) => archiveManifest(loadDeps, input),
-    listTablesToLoad: (input: { tables?: string[] }) => listTablesToLoad(loadDeps, input),
-    refreshKpiViews: () => refreshKpiViews(loadDeps),
+    planTableLoad: (input: { table: string }) => whileHeartbeating(() => planTableLoad(loadDeps, input)),
+    prepareTable: (input: { table: string }) => whileHeartbeating(() => prepareTable(loadDeps, input)),
+    mergeManifest: (input: { table: string; manifestKey: string }) => whileHeartbeating(() => mergeManifest(loadDeps, input)),
+    archiveManifest: (input: { manifestKey: string }) => whileHeartbeating(() => archiveManifest(loadDeps, input)),
+    listTablesToLoad: (input: { tables?: string[] }) => whileHeartbeating(() => listTablesToLoad(loadDeps, input)),
+    refreshKpiViews: () => whileHeartbeating(() => refreshKpiViews(loadDeps)),
     processFileBatch: (input: FileBatchInput) => processFileBatch(processDeps, input),
     listNewObjects: (input: ListNewObjectsInput) => listNewObjects(processDeps, input),
   };

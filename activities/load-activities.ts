@@ -1,5 +1,4 @@
 /** The load's activities: plan manifests, prepare the table, merge a manifest, archive its files. */
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -114,7 +113,7 @@ export async function mergeManifest(deps: LoadDeps, input: { table: string; mani
       return await warehouse.merge({
         schema: deps.warehouseSchema, table: input.table, targetColumns: target, fileColumns, fingerprint: files.fingerprint,
         uniqueKey: type.uniqueKey, files: local.files, manifestKey: input.manifestKey, manifestUrl: deps.lake.urlOf(input.manifestKey),
-      }, { onPoll: () => Context.current().heartbeat() });
+      });
     } finally {
       await local.cleanup();
     }
@@ -126,7 +125,6 @@ export async function archiveManifest(deps: LoadDeps, input: { manifestKey: stri
   const files = await readJson<ManifestFiles>(deps.lake, filesKeyOf(input.manifestKey));
   for (const [i, key] of files.keys.entries()) {
     await deps.lake.move(key, archivedKeyOf(key));
-    if (i % 50 === 0) Context.current().heartbeat(i);
   }
   await deps.lake.write(doneKeyOf(input.manifestKey), new Date().toISOString());
   return files.keys.length;

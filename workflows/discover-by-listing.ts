@@ -2,6 +2,11 @@
  * discoverByListing: for stores without notifications (the embedded default), and as the periodic
  * reconciliation of missed notifications. Lists the raw zone after a watermark, starts a fileBatch
  * child per batch (abandoned, so batches outlive this workflow), sleeps, and continues as new.
+ *
+ * A reconciliation pass re-lists from the start and takes every object without a marker. Objects
+ * of a batch still running have no marker yet, and a late arrival among them would regroup them
+ * into new batches (new ids) that process them a second time; so a due reconciliation waits, doing
+ * ordinary passes, until the children this workflow started have closed.
  */
 import {
   ParentClosePolicy, WorkflowIdReusePolicy, allHandlersFinished, condition, continueAsNew,
@@ -26,6 +31,10 @@ export interface DiscoverByListingInput {
   batchBytes: number;
   /** Stop after one pass (used by `loadout discover --once` and tests). */
   once?: boolean;
+  /** Leave objects younger than this to SQS discovery (see ListNewObjectsInput.settleSeconds); 0: none. */
+  settleSeconds?: number;
+  /** A reconciliation was due while children were still running (carried across continue-as-new). */
+  reconcileOwed?: boolean;
 }
 
 export interface DiscoverByListingResult {
@@ -41,16 +50,22 @@ const { listNewObjects } = proxyActivities<LoadoutActivities>({
 
 export async function discoverByListing(input: DiscoverByListingInput): Promise<DiscoverByListingResult> {
   const started: string[] = [];
+  /** Children this run started that have not closed yet. */
+  const inFlight = new Set<string>();
   let watermark = input.watermark;
   let pass = input.pass ?? 0;
+  let reconcileOwed = input.reconcileOwed ?? false;
   for (;;) {
-    const reconciling = input.reconcileEvery > 0 && pass % input.reconcileEvery === 0;
+    if (input.reconcileEvery > 0 && pass % input.reconcileEvery === 0) reconcileOwed = true;
+    const reconciling = reconcileOwed && inFlight.size === 0;
+    if (reconciling) reconcileOwed = false;
     let cursor = reconciling ? undefined : watermark;
     for (;;) {
       const page = await listNewObjects({
         source: input.source, startAfter: cursor, limit: input.batchObjects * 20, batchObjects: input.batchObjects, batchBytes: input.batchBytes,
+        ...(input.settleSeconds ? { settleSeconds: input.settleSeconds } : {}),
       });
-      for (const batch of page.batches) started.push(await startBatch(input, batch.workflowId, batch.objects));
+      for (const batch of page.batches) started.push(await startBatch(input, batch.workflowId, batch.objects, inFlight));
       cursor = page.lastKey;
       if (cursor !== undefined && (watermark === undefined || cursor > watermark)) watermark = cursor;
       if (page.exhausted) break;
@@ -59,21 +74,29 @@ export async function discoverByListing(input: DiscoverByListingInput): Promise<
     if (input.once) return { started, watermark };
     await sleep(input.listEvery);
     if (workflowInfo().continueAsNewSuggested) {
+      // The next run cannot see these children: let them close first, so its reconciliation is safe.
+      await condition(() => inFlight.size === 0);
       await condition(allHandlersFinished);
-      await continueAsNew<typeof discoverByListing>({ ...input, watermark, pass });
+      await continueAsNew<typeof discoverByListing>({ ...input, watermark, pass, reconcileOwed });
     }
   }
 }
 
-async function startBatch(input: DiscoverByListingInput, workflowId: string, objects: RawObjectRef[]): Promise<string> {
+async function startBatch(input: DiscoverByListingInput, workflowId: string, objects: RawObjectRef[], inFlight: Set<string>): Promise<string> {
   const batchInput: FileBatchInput = { source: input.source, objects, environment: input.environment };
   try {
-    await startChild(fileBatch, {
+    const child = await startChild(fileBatch, {
       workflowId,
       args: [batchInput],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
+      parentClosePolicy: ParentClosePolicy.TERMINATE,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     });
+    inFlight.add(workflowId);
+    // Success or failure, a closed child no longer holds back a reconciliation.
+    child.result().then(
+      () => inFlight.delete(workflowId),
+      () => inFlight.delete(workflowId),
+    );
   } catch (error) {
     // Started by the CLI, the SQS poller or an earlier pass: the batch exists, nothing to do.
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

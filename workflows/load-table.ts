@@ -6,17 +6,19 @@ import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-att
 
 const NON_RETRYABLE = ['UnknownTable', 'RefusedMigration'];
 
-const quick = proxyActivities<LoadoutActivities>({
-  startToCloseTimeout: '10m',
-  retry: { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
-});
-const long = proxyActivities<LoadoutActivities>({
-  startToCloseTimeout: '2h',
-  heartbeatTimeout: '2m',
-  retry: { initialInterval: '5s', maximumInterval: '2m', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
-});
-
 export async function loadTable(input: LoadTableInput): Promise<LoadTableResult> {
+  // Every activity heartbeats, so a killed worker's work is retried after lostWorkerTimeout.
+  const heartbeatTimeout = input.lostWorkerTimeout ?? '2m';
+  const quick = proxyActivities<LoadoutActivities>({
+    startToCloseTimeout: '30m',
+    heartbeatTimeout,
+    retry: { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+  });
+  const long = proxyActivities<LoadoutActivities>({
+    startToCloseTimeout: '2h',
+    heartbeatTimeout,
+    retry: { initialInterval: '5s', maximumInterval: '2m', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+  });
   upsertSearchAttributes([
     { key: LOADOUT_STAGE, value: 'loading' },
     { key: LOADOUT_TABLES, value: [input.table] },

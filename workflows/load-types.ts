@@ -6,11 +6,14 @@ export interface LoadInput {
   tables?: string[];
   /** loadTable children running at once. */
   maxParallel?: number;
+  /** How soon a vanished worker's activity is retried elsewhere, e.g. '30s' (default 2m; tests shorten it). */
+  lostWorkerTimeout?: string;
 }
 
 export interface LoadTableInput {
   environment: string;
   table: string;
+  lostWorkerTimeout?: string;
 }
 
 export interface ManifestLoad {

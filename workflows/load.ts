@@ -6,12 +6,12 @@ import { loadTable } from './load-table';
 import { loadTableWorkflowId, type LoadInput, type LoadResult, type LoadTableResult } from './load-types';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE } from './search-attributes';
 
-const { listTablesToLoad, refreshKpiViews } = proxyActivities<LoadoutActivities>({
-  startToCloseTimeout: '10m',
-  retry: { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 20, nonRetryableErrorTypes: ['UnknownTable'] },
-});
-
 export async function load(input: LoadInput): Promise<LoadResult> {
+  const { listTablesToLoad, refreshKpiViews } = proxyActivities<LoadoutActivities>({
+    startToCloseTimeout: '30m',
+    heartbeatTimeout: input.lostWorkerTimeout ?? '2m',
+    retry: { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 20, nonRetryableErrorTypes: ['UnknownTable'] },
+  });
   upsertSearchAttributes([
     { key: LOADOUT_STAGE, value: 'loading' },
     { key: LOADOUT_ENVIRONMENT, value: input.environment },
@@ -28,7 +28,7 @@ export async function load(input: LoadInput): Promise<LoadResult> {
           results.push(
             await executeChild(loadTable, {
               workflowId: loadTableWorkflowId(input.environment, table),
-              args: [{ environment: input.environment, table }],
+              args: [{ environment: input.environment, table, lostWorkerTimeout: input.lostWorkerTimeout }],
               taskQueue: workflowInfo().taskQueue,
               parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
             }),

@@ -16,7 +16,9 @@ const worker = await Worker.create({
   namespace: env('TEST_TEMPORAL_NAMESPACE'),
   taskQueue: env('TEST_TASK_QUEUE'),
   workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') },
-  activities: createActivities({ catalog: await loadCatalog(), lake: openObjectStore(env('TEST_LAKE')) }),
+  activities: createActivities({
+    catalog: await loadCatalog(), lake: openObjectStore(env('TEST_LAKE')), warehouseUrl: process.env.TEST_WAREHOUSE, warehouseSchema: 'loadout',
+  }),
 });
 process.stdout.write('worker ready\n');
 await worker.run();

@@ -1,11 +1,10 @@
 /** A worker killed in the middle of a file: the retried activity stages exactly the same objects. */
 import { Worker } from '@temporalio/worker';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createActivities } from '../../activities';
 import { runFileBatch } from '../../cli/ingest';
@@ -14,6 +13,7 @@ import { loadCatalog } from '../../schemas/catalog';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import type { ObjectStore } from '../../stores/object/object-store';
 import { writeSessionsObject } from '../helpers/raw-files';
+import { killWorkerProcess, startWorkerProcess } from '../helpers/worker-child';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 
 let temporal: TemporalTestContext;
@@ -31,20 +31,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startWorkerProcess(taskQueue: string, lake: string): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../helpers/worker-process.ts', import.meta.url))], {
-    env: {
-      ...process.env, TEST_TEMPORAL_ADDRESS: temporal.address, TEST_TEMPORAL_NAMESPACE: temporal.namespace,
-      TEST_TASK_QUEUE: taskQueue, TEST_WORKFLOW_BUNDLE: temporal.workflowBundlePath, TEST_LAKE: lake,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => d.toString().includes('worker ready') && resolve(proc));
-    proc.once('exit', (code) => reject(new Error(`worker process exited early with ${code}`)));
-  });
-}
-
 async function digests(store: ObjectStore, prefix: string) {
   const out: Record<string, string> = {};
   for await (const o of store.list(prefix)) out[o.key] = createHash('sha256').update(readFileSync(store.urlOf(o.key))).digest('hex');
@@ -55,7 +41,7 @@ test('SIGKILL of the worker mid-file, then a new worker: same staged objects, by
   const raw = openObjectStore(join(dir, 'raw'));
   const keys = ['2026/11/22/10/big-1.gz', '2026/11/22/10/big-2.gz'];
   // Large enough that processing takes seconds, so the kill lands inside the activity.
-  for (const [i, key] of keys.entries()) writeSessionsObject(raw.location, key, 60_000, `crash-${i}`);
+  for (const [i, key] of keys.entries()) writeSessionsObject(raw.location, key, 40_000, `crash-${i}`);
   const objects = [];
   for (const key of keys) {
     const h = (await raw.head(key))!;
@@ -76,7 +62,7 @@ test('SIGKILL of the worker mid-file, then a new worker: same staged objects, by
 
   const lake = openObjectStore(join(dir, 'lake'));
   const taskQueue = uniqueTaskQueue('crash');
-  child = await startWorkerProcess(taskQueue, lake.location);
+  child = await startWorkerProcess(temporal, taskQueue, lake.location);
   const workflowId = fileBatchWorkflowId(batchId);
   const handle = await temporal.client.workflow.start('fileBatch', { workflowId, taskQueue, args: [input] });
 
@@ -88,10 +74,10 @@ test('SIGKILL of the worker mid-file, then a new worker: same staged objects, by
     if (Date.now() > deadline) throw new Error('the activity never heartbeated');
     await new Promise((r) => setTimeout(r, 100));
   }
-  child.kill('SIGKILL');
+  await killWorkerProcess(child);
   expect(await digests(lake, 'staged/')).toEqual({});
 
-  child = await startWorkerProcess(taskQueue, lake.location);
+  child = await startWorkerProcess(temporal, taskQueue, lake.location);
   const result = await handle.result();
   const attempts = (await handle.fetchHistory()).events!
     .filter((e) => e.activityTaskStartedEventAttributes)
