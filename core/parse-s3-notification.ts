@@ -1,4 +1,4 @@
-/** Reads an SQS message body from S3 event notifications (direct, or wrapped by SNS). */
+/** Reads an SQS message body from S3 event notifications (direct, or wrapped by SNS). Never throws. */
 
 export interface CreatedObject {
   bucket: string;
@@ -6,18 +6,17 @@ export interface CreatedObject {
   key: string;
   size: number;
   etag: string;
+  /**
+   * S3's per-key event order (hex; right-pad the shorter with zeros, then compare); absent on moto and
+   * other S3-compatible servers that do not send it.
+   */
+  sequencer?: string;
 }
 
 export type Notification =
   | { kind: 'objects'; objects: CreatedObject[] }
   /** s3:TestEvent, deletions, anything else: acknowledged and ignored. */
   | { kind: 'ignored'; reason: string };
-
-interface S3Record {
-  eventSource?: string;
-  eventName?: string;
-  s3?: { bucket?: { name?: string }; object?: { key?: string; size?: number; eTag?: string } };
-}
 
 export function parseS3Notification(body: string): Notification {
   let message: unknown;
@@ -26,25 +25,54 @@ export function parseS3Notification(body: string): Notification {
   } catch {
     return { kind: 'ignored', reason: 'body is not JSON' };
   }
+  // SNS in between (without raw message delivery): the S3 event is the envelope's Message string.
   if (isObject(message) && message.Type === 'Notification' && typeof message.Message === 'string') {
     return parseS3Notification(message.Message);
   }
   if (isObject(message) && message.Event === 's3:TestEvent') return { kind: 'ignored', reason: 's3:TestEvent' };
   if (!isObject(message) || !Array.isArray(message.Records)) return { kind: 'ignored', reason: 'not an S3 event notification' };
   const objects: CreatedObject[] = [];
-  for (const record of message.Records as S3Record[]) {
-    if (!record.eventName?.startsWith('ObjectCreated:')) continue;
-    const bucket = record.s3?.bucket?.name;
-    const key = record.s3?.object?.key;
-    if (!bucket || key === undefined) continue;
+  let undecodable = 0;
+  for (const record of message.Records as unknown[]) {
+    // Junk is acknowledged and ignored, never thrown: one bad record must not hold back a receive.
+    if (!isObject(record) || typeof record.eventName !== 'string' || !record.eventName.startsWith('ObjectCreated:')) continue;
+    const s3 = isObject(record.s3) ? record.s3 : {};
+    const bucket = isObject(s3.bucket) ? s3.bucket.name : undefined;
+    const object = isObject(s3.object) ? s3.object : {};
+    if (typeof bucket !== 'string' || bucket === '' || typeof object.key !== 'string') continue;
+    const key = decodeKey(object.key);
+    if (key === undefined) {
+      undecodable++;
+      continue;
+    }
+    if (key === '') continue;
     objects.push({
       bucket,
-      key: decodeURIComponent(key.replace(/\+/g, ' ')),
-      size: record.s3?.object?.size ?? 0,
-      etag: (record.s3?.object?.eTag ?? '').replace(/"/g, ''),
+      key,
+      size: typeof object.size === 'number' && Number.isFinite(object.size) ? object.size : 0,
+      etag: (typeof object.eTag === 'string' ? object.eTag : '').replace(/"/g, ''),
+      ...(typeof object.sequencer === 'string' && object.sequencer !== '' ? { sequencer: object.sequencer } : {}),
     });
   }
-  return objects.length > 0 ? { kind: 'objects', objects } : { kind: 'ignored', reason: 'no ObjectCreated record' };
+  if (objects.length > 0) return { kind: 'objects', objects };
+  return { kind: 'ignored', reason: undecodable > 0 ? 'object key is not URL-encoded UTF-8' : 'no ObjectCreated record' };
+}
+
+/** S3 form-encodes keys ('+' for space; moto even encodes '/'): undefined when the encoding is broken. */
+function decodeKey(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Orders two sequencers of the same key as S3 documents: right-pad the shorter with zeros, compare as strings. */
+export function compareSequencers(a: string, b: string): number {
+  const width = Math.max(a.length, b.length);
+  const pa = a.toUpperCase().padEnd(width, '0');
+  const pb = b.toUpperCase().padEnd(width, '0');
+  return pa < pb ? -1 : pa > pb ? 1 : 0;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

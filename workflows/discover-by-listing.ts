@@ -88,7 +88,7 @@ async function startBatch(input: DiscoverByListingInput, workflowId: string, obj
     const child = await startChild(fileBatch, {
       workflowId,
       args: [batchInput],
-      parentClosePolicy: ParentClosePolicy.TERMINATE,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     });
     inFlight.add(workflowId);
