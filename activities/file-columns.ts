@@ -3,7 +3,7 @@ import { parquetMetadata } from 'hyparquet';
 import type { OutputColumn } from '../schemas/column-types';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
-import { COLUMNS_METADATA_KEY } from '../core/parquet-table-writer';
+import { COLUMNS_METADATA_KEY } from '../core/duckdb-stage-writer';
 import type { WarehouseColumn } from '../stores/warehouse/warehouse';
 
 export async function fileColumnsOf(catalog: Catalog, lake: ObjectStore, table: string, fingerprint: string, sampleKey: string): Promise<WarehouseColumn[]> {

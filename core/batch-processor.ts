@@ -10,11 +10,11 @@ import type { EventType } from '../schemas/define-event';
 import { classifyRecord } from './classify-record';
 import { undeclaredAttributes } from './detect-drift';
 import { JsonlFile } from './jsonl-file';
-import { KeySet, keyOf } from './key-set';
+import { keySetFor, type KeySet } from './key-set';
 import { readLines, type LineStats } from './read-lines';
 import { emptyStats, increment, type DriftObservation, type RunStats } from './run-stats';
 import { splitRecords, type RecordSink } from './split-records';
-import { TableBuffer } from './table-buffer';
+import { DuckDbStageWriter } from './duckdb-stage-writer';
 
 export interface BatchProcessorOptions {
   catalog: Catalog;
@@ -44,7 +44,6 @@ export interface BatchOutput {
 
 interface TableState {
   type: EventType;
-  buffer: TableBuffer;
   keys: KeySet;
   keyIndexes: number[];
 }
@@ -58,6 +57,7 @@ export class BatchProcessor {
   private readonly drift = new Map<string, DriftObservation>();
   private rejects: JsonlFile | undefined;
   private unknown: JsonlFile | undefined;
+  private writer: DuckDbStageWriter | undefined;
   private finished = false;
 
   constructor(private readonly options: BatchProcessorOptions) {
@@ -73,6 +73,9 @@ export class BatchProcessor {
   /** Streams one raw object through the batch; throws UnreadableObjectError when it is not gzip/text. */
   async processObject(source: string, input: Readable, onChunk?: (s: LineStats) => void | Promise<void>): Promise<void> {
     if (this.finished) throw new Error('batch already finished');
+    this.writer ??= await DuckDbStageWriter.open(this.options.catalog.eventTypes, {
+      workDir: this.options.workDir, rowGroupSize: this.options.rowGroupSize,
+    });
     let lineNumber = 0;
     const sink: RecordSink = {
       record: (value, text, index) => this.acceptRecord(value, text, source, lineNumber, index),
@@ -89,7 +92,13 @@ export class BatchProcessor {
         splitRecords(line, sink);
       },
       {
-        onChunk,
+        onChunk: (stats) => {
+          // Nothing may keep a reference into a consumed chunk (see DuckDbStageWriter.flushAll).
+          this.writer!.flushAll();
+          this.rejects?.flush();
+          this.unknown?.flush();
+          return onChunk?.(stats);
+        },
         onOverlong: (n, length, head) => {
           this.stats.records++;
           this.reject('record: line too long', `line of ${length} characters exceeds the limit`, head, source, n, 0);
@@ -123,11 +132,11 @@ export class BatchProcessor {
     this.noteDrift(type.tag, value as Record<string, unknown>, text, source, line);
     this.stats.valid++;
     const state = this.tables.get(type.table) ?? this.openTable(type);
-    if (!state.keys.add(keyOf(row, state.keyIndexes))) {
+    if (!state.keys.add(row)) {
       this.stats.duplicates++;
       return;
     }
-    state.buffer.push(row);
+    this.writer!.push(type.table, row);
   }
 
   /** A record of a known event type whose table the replay did not ask for, valid or not. */
@@ -140,13 +149,7 @@ export class BatchProcessor {
 
   private openTable(type: EventType): TableState {
     const keyIndexes = type.uniqueKey.map((k) => type.columns.findIndex((c) => c.path.length === 1 && c.path[0] === k));
-    const path = join(this.options.workDir, `${type.table}.parquet`);
-    const state: TableState = {
-      type,
-      buffer: new TableBuffer(type.table, type.columns, path, this.options.rowGroupSize),
-      keys: new KeySet(),
-      keyIndexes,
-    };
+    const state: TableState = { type, keys: keySetFor(keyIndexes, type.keyIsUuid), keyIndexes };
     this.tables.set(type.table, state);
     return state;
   }
@@ -158,7 +161,8 @@ export class BatchProcessor {
       const id = `${event}\u0001${attribute}`;
       const seen = this.drift.get(id);
       if (seen) seen.count++;
-      else this.drift.set(id, { event, attribute, count: 1, example: text.slice(0, EXAMPLE_LIMIT), source, line });
+      // A copy, not a slice: a slice would keep its whole decoded chunk alive for the batch.
+      else this.drift.set(id, { event, attribute, count: 1, example: Buffer.from(text.slice(0, EXAMPLE_LIMIT)).toString(), source, line });
     }
   }
 
@@ -169,14 +173,15 @@ export class BatchProcessor {
     this.rejects.appendLine(JSON.stringify({ source, line, index, reason, event, field, record: text }));
   }
 
-  /** Closes every file; the batch cannot take more objects afterwards. */
-  finish(): BatchOutput {
+  /** Writes the Parquet files and closes every file; the batch cannot take more objects afterwards. */
+  async finish(): Promise<BatchOutput> {
     this.finished = true;
+    const written = this.writer ? await this.writer.finish(this.options.workDir) : new Map<string, { path: string; rows: number }>();
     const tables: StagedTableFile[] = [];
-    for (const [table, state] of [...this.tables].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const rows = state.buffer.close();
-      this.stats.events[table] = rows;
-      if (rows > 0) tables.push({ table, fingerprint: state.type.fingerprint, rows, path: state.buffer.path, bytes: statSync(state.buffer.path).size });
+    for (const table of [...this.tables.keys()].sort()) {
+      const file = written.get(table);
+      this.stats.events[table] = file?.rows ?? 0;
+      if (file) tables.push({ table, fingerprint: this.tables.get(table)!.type.fingerprint, rows: file.rows, path: file.path, bytes: statSync(file.path).size });
     }
     this.rejects?.flush();
     this.unknown?.flush();

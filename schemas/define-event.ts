@@ -25,6 +25,8 @@ export interface EventType {
   readonly columns: readonly OutputColumn[];
   readonly fingerprint: string;
   readonly declared: DeclaredAttributes;
+  /** Every unique key field is a uuid (the dedup pass can hold keys as 128-bit values). */
+  readonly keyIsUuid: boolean;
   /**
    * The record's output column values, in column order, or undefined when it breaks a rule
    * (then `schema.safeParse` says which). Normalised: uuids lower-case, timestamps UTC micros.
@@ -58,6 +60,7 @@ export function defineEvent(declaration: EventDeclaration): EventType {
     columns,
     fingerprint: fingerprintColumns(columns),
     declared: declaredAttributes(declaration.fields, true),
+    keyIsUuid: declaration.uniqueKey.every((k) => declaration.fields[k]?.uuid === true),
     toRow: compileToRow(fields, columns),
   };
 }

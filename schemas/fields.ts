@@ -24,6 +24,8 @@ export interface Field {
   readonly opaque: boolean;
   /** Declared sub-fields of a flattened object, for drift detection. */
   readonly children?: Readonly<Record<string, Field>>;
+  /** Set for uuid fields: their normalised values are 36 lower-case characters, 8-4-4-4-12. */
+  readonly uuid?: boolean;
 }
 
 interface FieldOptions { as?: string }
@@ -82,7 +84,7 @@ function fastUuid(v: unknown): unknown {
 
 export function uuid(options?: FieldOptions) {
   const fast: FastCheck = fastUuid;
-  return leaf(z.string().regex(UUID, 'not a uuid').transform((s) => s.toLowerCase()), fast, 'string', options);
+  return { ...leaf(z.string().regex(UUID, 'not a uuid').transform((s) => s.toLowerCase()), fast, 'string', options), uuid: true };
 }
 
 export function timestamp(options?: FieldOptions) {

@@ -281,7 +281,7 @@ describe('BatchProcessor across objects of one batch', () => {
     await expect(processor.processObject('raw/bad.gz', Readable.from([corrupt]))).rejects.toSatisfy(
       (e: unknown) => e instanceof UnreadableObjectError && e.message.includes('raw/bad.gz'),
     );
-    processor.finish();
+    await processor.finish();
   });
 
   test('a valid record whose strings are 64 non-BMP characters ("1-64 chars") is staged and does not fail the batch', async () => {
