@@ -94,7 +94,13 @@ export async function prepareTable(deps: LoadDeps, input: { table: string }): Pr
   });
 }
 
-export async function mergeManifest(deps: LoadDeps, input: { table: string; manifestKey: string }): Promise<MergeOutcome> {
+export async function mergeManifest(deps: LoadDeps, input: { table: string; manifestKey: string }): Promise<MergeOutcome & { seconds: number }> {
+  const started = performance.now();
+  const outcome = await mergeManifestOnce(deps, input);
+  return { ...outcome, seconds: Math.round(performance.now() - started) / 1000 };
+}
+
+async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifestKey: string }): Promise<MergeOutcome> {
   const type = deps.catalog.table(input.table);
   if (type === undefined) throw ApplicationFailure.nonRetryable(`no schema declares ${input.table}`, 'UnknownTable');
   const files = await readJson<ManifestFiles>(deps.lake, filesKeyOf(input.manifestKey));

@@ -34,6 +34,7 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
   if (previous?.object !== undefined) {
     context.log.info('retrying a batch from its start: outputs are rewritten whole', { batchId, reachedObject: previous.object });
   }
+  const started = performance.now();
   const workDir = await mkdtemp(join(tmpdir(), `loadout-${batchId}-`));
   try {
     const processor = new BatchProcessor({ catalog: deps.catalog, workDir, tables: input.tables });
@@ -43,7 +44,7 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
         if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
       });
     }
-    const output = processor.finish();
+    const output = await processor.finish();
     const staged: StagedObject[] = [];
     for (const file of output.tables) {
       const key = stagedKey(file.table, file.fingerprint, batchId);
@@ -60,6 +61,7 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
     const result: FileBatchResult = {
       batchId, objects: todo.length, skippedObjects: skipped.map((o) => o.key), records: s.records, valid: s.valid,
       duplicates: s.duplicates, rejected: s.rejected, unknown: s.unknown, staged, rejectsKey, unknownKey, reportKey,
+      seconds: Math.round(performance.now() - started) / 1000,
     };
     await deps.lake.write(reportKey, JSON.stringify({ ...result, source: input.source, objectKeys: todo.map((o) => o.key), tables: input.tables, stats: s }, null, 2));
     // Markers last: only a batch whose outputs are all written counts its objects as processed.

@@ -43,7 +43,7 @@ export async function benchCore(catalog: Catalog, inputDir: string, batchObjects
       for (const object of batch) {
         await processor.processObject(object.key, createReadStream(join(store.location, object.key), { highWaterMark: 1 << 20 }));
       }
-      total = mergeStats(total, processor.finish().stats);
+      total = mergeStats(total, (await processor.finish()).stats);
     }
   } finally {
     await rm(workRoot, { recursive: true, force: true });

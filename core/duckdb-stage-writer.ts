@@ -5,6 +5,7 @@
  * the work directory past its memory limit, so a large batch stays within bounded memory.
  */
 import { BOOLEAN, DOUBLE, DuckDBDataChunk, DuckDBInstance, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ColumnType, OutputColumn } from '../schemas/column-types';
 import type { EventType } from '../schemas/define-event';
@@ -73,6 +74,7 @@ export class DuckDbStageWriter {
 
   /** One DuckDB per batch, with a table and an appender per event type of the catalog. */
   static async open(types: readonly EventType[], options: StageWriterOptions): Promise<DuckDbStageWriter> {
+    mkdirSync(options.workDir, { recursive: true });
     // A database file in the work directory, not ':memory:': its pages can always be evicted,
     // so a 1 GB raw file stays within the memory limit (measured: in-memory tables overshot it).
     const instance = await DuckDBInstance.create(join(options.workDir, 'stage.duckdb'), {

@@ -39,4 +39,6 @@ export interface FileBatchResult {
   unknownKey?: string;
   /** The full run statistics, drift examples included, as a JSON object in the lake. */
   reportKey: string;
+  /** Wall time of the processing activity (the successful attempt), for `loadout run`'s timings. */
+  seconds: number;
 }

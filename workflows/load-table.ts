@@ -37,7 +37,7 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
       // After the merge committed: a crash here leaves the manifest unfinished, and the next load
       // finds it, sees it in the ledger (applied=false) and archives its files.
       await long.archiveManifest({ manifestKey: manifest.manifestKey });
-      loads.push({ manifestKey: manifest.manifestKey, files: manifest.files, applied: outcome.applied, mergedRows: outcome.mergedRows });
+      loads.push({ manifestKey: manifest.manifestKey, files: manifest.files, applied: outcome.applied, mergedRows: outcome.mergedRows, seconds: outcome.seconds });
     }
     upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'loaded' }]);
     return { table: input.table, created: prepared.created, addedColumns: prepared.addedColumns, manifests: loads };

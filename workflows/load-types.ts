@@ -21,6 +21,8 @@ export interface ManifestLoad {
   files: number;
   applied: boolean;
   mergedRows: number;
+  /** Wall time of the merge activity. */
+  seconds: number;
 }
 
 export interface LoadTableResult {

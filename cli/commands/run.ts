@@ -10,7 +10,21 @@ import { summariseIngest, type RunSummary } from '../run-summary';
 import { runLoad, warehouseRowCounts } from '../load-runner';
 import type { LoadResult } from '../../workflows/load-types';
 
-export type PipelineSummary = RunSummary & { staged: Record<string, number>; load: LoadResult };
+export interface RunTimings {
+  total_s: number;
+  /** Listing, starting and awaiting the fileBatch workflows. */
+  ingest_s: number;
+  /** Sum of the processing activities' own time (they run up to the worker's concurrency at once). */
+  process_activity_s: number;
+  /** The load workflow, start to result. */
+  load_s: number;
+  /** Sum of the merge activities' own time. */
+  merge_activity_s: number;
+  /** Connecting, the dev server, the worker's start and shutdown. */
+  setup_s: number;
+}
+
+export type PipelineSummary = RunSummary & { staged: Record<string, number>; load: LoadResult; timings: RunTimings };
 
 export function registerRun(program: Command): void {
   withConfigFlags(
@@ -30,11 +44,15 @@ export function registerRun(program: Command): void {
 }
 
 export async function runPipeline(location: string, config: ReturnType<typeof loadConfig>, view: { progress: boolean }): Promise<PipelineSummary> {
+  const t0 = performance.now();
   const runtime = await openRuntime(config);
   try {
     const source = openObjectStore(location);
     const lake = openObjectStore(config.lake);
+    let ingestMs = 0;
+    let loadMs = 0;
     const { outcome, load } = await runtime.withWorker(async () => {
+      const t1 = performance.now();
       const outcome = await ingestLocation({
         client: runtime.client,
         taskQueue: config.temporal.taskQueue,
@@ -43,12 +61,26 @@ export async function runPipeline(location: string, config: ReturnType<typeof lo
         environment: config.env,
         onProgress: view.progress ? progressReporter('file batches') : undefined,
       });
+      ingestMs = performance.now() - t1;
       if (view.progress && process.stderr.isTTY) process.stderr.write('loading the warehouse...\n');
+      const t2 = performance.now();
       const load = await runLoad(runtime.client, config, `run:${source.location}:${outcome.batches.map((b) => b.batchId).sort().join(',')}`);
+      loadMs = performance.now() - t2;
       return { outcome, load };
     });
     const summary = await summariseIngest(outcome, lake);
-    return { ...summary, staged: summary.tables, tables: await warehouseRowCounts(config, runtime.catalog), load };
+    const tables = await warehouseRowCounts(config, runtime.catalog);
+    const total = performance.now() - t0;
+    const round = (ms: number) => Math.round(ms) / 1000;
+    const timings: RunTimings = {
+      total_s: round(total),
+      ingest_s: round(ingestMs),
+      process_activity_s: round(outcome.batches.reduce((n, b) => n + b.seconds * 1000, 0)),
+      load_s: round(loadMs),
+      merge_activity_s: round(load.tables.reduce((n, t) => n + t.manifests.reduce((m, x) => m + x.seconds * 1000, 0), 0)),
+      setup_s: round(total - ingestMs - loadMs),
+    };
+    return { ...summary, staged: summary.tables, tables, load, timings };
   } finally {
     await runtime.close();
   }
@@ -72,5 +104,7 @@ export function printRunSummary(summary: PipelineSummary): void {
     out.push('', formatTable([['event', 'undeclared attribute', 'records'], ...summary.drift.map((d) => [d.event, d.attribute, d.count] as [string, string, number])]));
   }
   for (const f of summary.failures) out.push('', `FAILED ${f.workflowId}: ${f.message}`);
+  const t = summary.timings;
+  out.push('', `time: ${t.total_s} s in all; ingest ${t.ingest_s} s (processing activities ${t.process_activity_s} s), load ${t.load_s} s (merges ${t.merge_activity_s} s), setup ${t.setup_s} s`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
