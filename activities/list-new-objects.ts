@@ -7,6 +7,8 @@ import type { StoreCache } from './store-cache';
 
 export interface ListNewObjectsInput {
   source: string;
+  /** Part of the batches' workflow ids (see fileBatchWorkflowId). */
+  environment?: string;
   /** List keys after this one (exclusive); absent: from the start. */
   startAfter?: string;
   /** At most this many objects per call, so the workflow's payloads stay small. */
@@ -84,7 +86,7 @@ async function processedAlready(lake: ObjectStore, source: string, info: { key: 
 
 function plan(input: ListNewObjectsInput, objects: RawObjectRef[]): PlannedBatch[] {
   return planBatches(objects, { maxObjects: input.batchObjects, maxBytes: input.batchBytes }).map((batch) => ({
-    workflowId: fileBatchWorkflowId(batchIdOf(input.source, batch)),
+    workflowId: fileBatchWorkflowId(batchIdOf(input.source, batch), input.environment),
     objects: batch,
   }));
 }

@@ -8,7 +8,7 @@ import {
 } from '../core/manifest';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
-import { addColumnSql, createTableSql, type TypeNames } from '../stores/warehouse/sql/merge-sql';
+import { addColumnSql, createKeyIndexSql, createTableSql, type TypeNames } from '../stores/warehouse/sql/merge-sql';
 import type { MergeOutcome, StagedFile, Warehouse, WarehouseColumn } from '../stores/warehouse/warehouse';
 import { fileColumnsOf } from './file-columns';
 import { withWarehouse } from './warehouse-session';
@@ -77,7 +77,11 @@ export async function prepareTable(deps: LoadDeps, input: { table: string }): Pr
     await warehouse.ensureLedger(deps.warehouseSchema);
     const existing = await warehouse.describeTable(deps.warehouseSchema, input.table);
     if (existing === undefined) {
-      await warehouse.runDdl([createTableSql(deps.warehouseSchema, input.table, type.columns, types)]);
+      await warehouse.runDdl([
+        createTableSql(deps.warehouseSchema, input.table, type.columns, types),
+        // DuckDB's ART indexes slow bulk inserts and Redshift has none: PostgreSQL only.
+        ...(warehouse.dialect === 'postgres' ? [createKeyIndexSql(deps.warehouseSchema, input.table, type.uniqueKey)] : []),
+      ]);
       return { created: true, addedColumns: [] };
     }
     const have = new Map(existing.map((c) => [c.name, c]));

@@ -43,7 +43,7 @@ export async function ingestLocation(options: IngestOptions): Promise<IngestOutc
   options.onProgress?.(0, batches.length);
   const settled = await Promise.all(
     batches.map(async (batch) => {
-      const workflowId = fileBatchWorkflowId(batchIdOf(options.source.location, batch));
+      const workflowId = fileBatchWorkflowId(batchIdOf(options.source.location, batch), options.environment);
       try {
         const result = await runFileBatch(options.client, workflowId, options.taskQueue, {
           source: options.source.location, objects: batch, tables: options.tables, environment: options.environment,

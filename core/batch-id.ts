@@ -17,9 +17,13 @@ export function batchIdOf(source: string, objects: readonly RawObjectRef[]): str
   return hash.digest('hex').slice(0, 32);
 }
 
-/** The workflow id of a batch: bounded length and free of object names or event data. */
-export function fileBatchWorkflowId(batchId: string): string {
-  return `loadout-filebatch-${batchId}`;
+/**
+ * The workflow id of a batch: bounded length and free of object names or event data. The
+ * environment is part of it: environments sharing a namespace have their own lakes, and a batch
+ * completed for one must not answer for another.
+ */
+export function fileBatchWorkflowId(batchId: string, environment?: string): string {
+  return environment ? `loadout-filebatch-${environment}-${batchId}` : `loadout-filebatch-${batchId}`;
 }
 
 /** Where a raw object's processed-marker lives in the lake (hashed: S3 keys may be 1024 bytes). */

@@ -104,6 +104,10 @@ export function timestamp(options?: FieldOptions) {
   return leaf(schema, fast, 'timestamp', options);
 }
 
+/** Text columns of PostgreSQL (and Redshift) cannot hold U+0000: such a record is rejected here, not at load. */
+const NUL_MESSAGE = 'contains a NUL character (\\u0000)';
+const noNul = (s: string) => !s.includes('\u0000');
+
 /** Length limits count characters (code points), as zod's min/max do, not UTF-16 code units. */
 export function string(limits: { min?: number; max: number }, options?: FieldOptions) {
   const min = limits.min ?? 1, max = limits.max;
@@ -111,9 +115,9 @@ export function string(limits: { min?: number; max: number }, options?: FieldOpt
     if (typeof v !== 'string') return INVALID;
     // Code points lie between ceil(length / 2) and length: count them only when that range straddles a limit.
     const n = v.length <= max && (v.length + 1) >> 1 >= min ? min : codePoints(v);
-    return n >= min && n <= max ? v : INVALID;
+    return n >= min && n <= max && !v.includes('\u0000') ? v : INVALID;
   };
-  return leaf(z.string().min(min).max(max), fast, 'string', options);
+  return leaf(z.string().min(min).max(max).refine(noNul, NUL_MESSAGE), fast, 'string', options);
 }
 
 function codePoints(text: string): number {
@@ -127,8 +131,8 @@ function codePoints(text: string): number {
 }
 
 export function pattern(regex: RegExp, message: string, options?: FieldOptions) {
-  const fast: FastCheck = (v) => (typeof v === 'string' && regex.test(v) ? v : INVALID);
-  return leaf(z.string().regex(regex, message), fast, 'string', options);
+  const fast: FastCheck = (v) => (typeof v === 'string' && regex.test(v) && !v.includes('\u0000') ? v : INVALID);
+  return leaf(z.string().regex(regex, message).refine(noNul, NUL_MESSAGE), fast, 'string', options);
 }
 
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, options?: FieldOptions) {

@@ -53,4 +53,6 @@ function ensurePythonTools() {
 
 ensureNodeModules();
 ensurePythonTools();
+// The PostgreSQL server the warehouse tests run against (Debian's package; quick when present).
+run('sh', [join(root, 'scripts', 'ensure-postgres.sh'), ...(quiet ? ['--quiet'] : [])]);
 say('tools ready');

@@ -140,7 +140,7 @@ export class SqsPoller {
 
   private async start(objects: RawObjectRef[]): Promise<string> {
     const input: FileBatchInput = { source: this.source, objects, environment: this.options.environment };
-    const workflowId = fileBatchWorkflowId(batchIdOf(this.source, objects));
+    const workflowId = fileBatchWorkflowId(batchIdOf(this.source, objects), this.options.environment);
     try {
       await this.options.client.workflow.start('fileBatch', {
         workflowId,

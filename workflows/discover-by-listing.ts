@@ -62,7 +62,7 @@ export async function discoverByListing(input: DiscoverByListingInput): Promise<
     let cursor = reconciling ? undefined : watermark;
     for (;;) {
       const page = await listNewObjects({
-        source: input.source, startAfter: cursor, limit: input.batchObjects * 20, batchObjects: input.batchObjects, batchBytes: input.batchBytes,
+        source: input.source, environment: input.environment, startAfter: cursor, limit: input.batchObjects * 20, batchObjects: input.batchObjects, batchBytes: input.batchBytes,
         ...(input.settleSeconds ? { settleSeconds: input.settleSeconds } : {}),
       });
       for (const batch of page.batches) started.push(await startBatch(input, batch.workflowId, batch.objects, inFlight));

@@ -81,7 +81,8 @@ export class DuckDbWarehouse implements Warehouse {
       await db.run(dedup!);
       for (const sql of rest) await db.run(sql);
       const counts = await db.runAndReadAll(
-        `SELECT (SELECT count(*) FROM ${staging})::BIGINT AS staged, (SELECT rows FROM ${ledger} WHERE manifest_key = $1)::BIGINT AS merged`,
+        // The ledger row holds the deduplicated count: rows staged after dedup, all merged.
+        `SELECT (SELECT rows FROM ${ledger} WHERE manifest_key = $1)::BIGINT AS staged, (SELECT rows FROM ${ledger} WHERE manifest_key = $1)::BIGINT AS merged`,
         [plan.manifestKey],
       );
       for (const sql of dropStagingStatements(plan)) await db.run(sql);

@@ -1,7 +1,13 @@
 /**
  * PostgreSQL as the warehouse. PostgreSQL cannot read Parquet, so merge() reads the staged files
- * itself (hyparquet, one row group at a time) and streams them as CSV into the staging table with
- * COPY FROM STDIN, then runs the shared merge SQL, all in one transaction on one connection.
+ * itself (hyparquet, one row group at a time) and streams them into the staging table with
+ * COPY FROM STDIN (binary format by default, CSV on request), then runs the shared merge SQL, all
+ * in one transaction on one connection.
+ *
+ * Staging tables: the shared SQL makes plain TEMP tables; they are dropped inside the transaction
+ * before COMMIT (a ROLLBACK undoes their creation anyway), so a pooled connection never carries
+ * one into the next merge. (ON COMMIT DROP would do the same, but would need a dialect-specific
+ * createStagingSql.)
  */
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import pg from 'pg';
@@ -38,7 +44,9 @@ export interface PostgresWarehouseOptions {
   statementTimeoutMs?: number;
   /** Connections in the pool; default 4. */
   maxConnections?: number;
-  /** Rows per chunk written to the COPY stream; default 5,000. */
+  /** COPY's format: 'binary' (default; measured faster, see scripts/bench-postgres-load.ts) or 'csv'. */
+  copyFormat?: 'binary' | 'csv';
+  /** Rows per chunk written to the COPY stream in CSV; default 5,000. */
   copyChunkRows?: number;
   /** work_mem of a merge (the dedup sort and the delete's hash join); default '256MB'. */
   workMem?: string;
@@ -99,12 +107,14 @@ export class PostgresWarehouse implements Warehouse {
   private readonly pool: pg.Pool;
   private readonly statementTimeoutMs: number;
   private readonly copyChunkRows: number;
+  private readonly copyFormat: 'binary' | 'csv';
   private readonly workMem: string;
   private readonly onStep: NonNullable<PostgresWarehouseOptions['onStep']>;
 
   constructor(readonly url: string, options: PostgresWarehouseOptions = {}) {
     this.statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     this.copyChunkRows = options.copyChunkRows ?? 5_000;
+    this.copyFormat = options.copyFormat ?? 'binary';
     this.workMem = options.workMem ?? '256MB';
     if (!/^\d+\s*(kB|MB|GB)?$/.test(this.workMem)) throw new Error(`workMem ${JSON.stringify(this.workMem)} is not a PostgreSQL memory size such as 256MB`);
     this.onStep = options.onStep ?? (() => {});
@@ -172,8 +182,9 @@ export class PostgresWarehouse implements Warehouse {
         await client.query(createStagingSql(plan, POSTGRES_TYPES));
         const staging = ident(stagingTableName(plan));
         const columns = plan.fileColumns.map((c) => ident(c.name)).join(', ');
-        const copy = client.query(copyStreams.from(`COPY ${staging} (${columns}) FROM STDIN (FORMAT csv)`));
-        await pipeline(Readable.from(csvChunks(plan, this.copyChunkRows)), copy);
+        const copy = client.query(copyStreams.from(`COPY ${staging} (${columns}) FROM STDIN (FORMAT ${this.copyFormat})`));
+        const chunks = this.copyFormat === 'binary' ? binaryChunks(plan) : csvChunks(plan, this.copyChunkRows);
+        await pipeline(Readable.from(chunks), copy);
         step('copy');
 
         const [dedup, deleteSql, insertSql, ledgerSql, ...more] = mergeStatements(plan);
@@ -205,12 +216,13 @@ export class PostgresWarehouse implements Warehouse {
         step('finish');
         return { applied: true, stagedRows: Number(counts.rows[0]!.staged), mergedRows: insert.rowCount ?? 0 };
       } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError; });
+        await client.query('ROLLBACK').catch(() => {});
         throw error;
       }
     } catch (error) {
-      // A connection that failed mid-COPY or could not roll back is discarded, not reused.
-      broken ??= error as Error;
+      // After any failure the connection is closed, not pooled: a COPY cut off midway or a failed
+      // ROLLBACK could leave it in a state the next merge should not inherit.
+      broken = error as Error;
       throw error;
     } finally {
       client.release(broken);
@@ -262,37 +274,158 @@ async function retryCatalogRace(work: () => Promise<void>): Promise<void> {
   }
 }
 
-/** The staged files as CSV text, a chunk of rows at a time, one row group of one file in memory. */
-export async function* csvChunks(plan: MergePlan, chunkRows: number): AsyncGenerator<string> {
+interface RowGroup {
+  staged: StagedFile;
+  rows: number;
+  /** One array per plan.fileColumns entry. */
+  columns: Values[];
+}
+
+/** The staged files' row groups in plan order, one row group of one file in memory at a time. */
+async function* stagedRowGroups(plan: MergePlan, rawStrings: boolean): AsyncGenerator<RowGroup> {
   const names = plan.fileColumns.map((c) => c.name);
-  const formatters = plan.fileColumns.map(formatterFor);
-  const width = formatters.length;
   for (const staged of plan.files) {
     const file = await asyncBufferFromFile(staged.url);
     const metadata = await parquetMetadataAsync(file);
     checkFileColumns(staged, plan.fileColumns, parquetSchema(metadata).children.map((c) => c.element.name));
     let groupStart = 0;
     for (const group of metadata.row_groups) {
-      const groupRows = Number(group.num_rows);
-      if (groupRows === 0) continue;
-      const columns = await readRowGroup(file, metadata, names, groupStart, groupRows, staged);
-      groupStart += groupRows;
-      for (let start = 0; start < groupRows; start += chunkRows) {
-        const end = Math.min(groupRows, start + chunkRows);
-        let out = '';
-        for (let i = start; i < end; i++) {
-          for (let c = 0; c < width; c++) {
-            if (c > 0) out += ',';
-            const v = columns[c]![i];
-            // CSV NULL is an unquoted empty field; every non-NULL string is quoted, so '' is "".
-            if (v !== null && v !== undefined) out += formatters[c]!(v, staged);
-          }
-          out += '\n';
+      const rows = Number(group.num_rows);
+      if (rows === 0) continue;
+      const columns = await readRowGroup(file, metadata, names, groupStart, rows, staged, rawStrings);
+      groupStart += rows;
+      yield { staged, rows, columns };
+    }
+  }
+}
+
+/** The staged files as CSV text (COPY ... (FORMAT csv)), `chunkRows` rows a chunk. */
+export async function* csvChunks(plan: MergePlan, chunkRows: number): AsyncGenerator<string> {
+  const formatters = plan.fileColumns.map(formatterFor);
+  const width = formatters.length;
+  for await (const { staged, rows, columns } of stagedRowGroups(plan, false)) {
+    for (let start = 0; start < rows; start += chunkRows) {
+      const end = Math.min(rows, start + chunkRows);
+      let out = '';
+      for (let i = start; i < end; i++) {
+        for (let c = 0; c < width; c++) {
+          if (c > 0) out += ',';
+          const v = columns[c]![i];
+          // CSV NULL is an unquoted empty field; every non-NULL string is quoted, so '' is "".
+          if (v !== null && v !== undefined) out += formatters[c]!(v, staged);
         }
-        yield out;
+        out += '\n';
+      }
+      yield out;
+    }
+  }
+}
+
+const PG_EPOCH_MICROS = 946_684_800_000_000; // 2000-01-01T00:00:00Z, PostgreSQL's timestamp zero
+const TWO_32 = 4_294_967_296;
+const BINARY_HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+/**
+ * The staged files in PostgreSQL's binary COPY format (COPY ... (FORMAT binary)), in buffers of
+ * about `chunkBytes`: per row a 16-bit field count, per field a 32-bit length (-1 for NULL) and
+ * the value in the type's binary send format (int8, float8, bool, text bytes, and timestamptz as
+ * int64 microseconds since 2000-01-01 UTC). Strings are copied as the UTF-8 bytes the Parquet
+ * file holds, never decoded to JavaScript strings; numbers and timestamps need no text at all.
+ * Integers go through doubles when they fit 53 bits (no BigInt allocation per value).
+ */
+export async function* binaryChunks(plan: MergePlan, chunkBytes = 1 << 20): AsyncGenerator<Buffer> {
+  const types = plan.fileColumns.map((c) => c.type);
+  const width = types.length;
+  const textColumns = types.flatMap((t, c) => (t === 'string' || t === 'json' ? [c] : []));
+  const fixedBytes = 2 + width * 12;
+  let buf = Buffer.allocUnsafe(chunkBytes);
+  BINARY_HEADER.copy(buf, 0);
+  let at = BINARY_HEADER.length;
+
+  for await (const { staged, rows, columns } of stagedRowGroups(plan, true)) {
+    for (let i = 0; i < rows; i++) {
+      // Make room for the whole row first: fixed-width fields plus its strings.
+      let need = fixedBytes;
+      for (const c of textColumns) {
+        const v = columns[c]![i] as Uint8Array | string | null | undefined;
+        if (v !== null && v !== undefined) need += typeof v === 'string' ? v.length * 3 : v.length;
+      }
+      if (at + need > buf.length) {
+        if (at > 0) yield buf.subarray(0, at);
+        buf = Buffer.allocUnsafe(Math.max(chunkBytes, need));
+        at = 0;
+      }
+      buf[at] = width >>> 8; buf[at + 1] = width; at += 2;
+      for (let c = 0; c < width; c++) {
+        const v = columns[c]![i];
+        if (v === null || v === undefined) {
+          at = putInt32(buf, at, -1);
+          continue;
+        }
+        switch (types[c]!) {
+          case 'string':
+          case 'json': {
+            const bytes = typeof v === 'string' ? Buffer.from(v, 'utf8') : (v as Uint8Array);
+            const n = bytes.length;
+            if (bytes.indexOf(0) !== -1) throw nulError(staged, plan.fileColumns[c]!.name);
+            at = putInt32(buf, at, n);
+            if (n < 64) for (let k = 0; k < n; k++) buf[at + k] = bytes[k]!;
+            else buf.set(bytes, at);
+            at += n;
+            break;
+          }
+          case 'int64':
+            at = putInt32(buf, at, 8);
+            at = putInt64(buf, at, v as bigint | number);
+            break;
+          case 'double':
+            at = putInt32(buf, at, 8);
+            at = buf.writeDoubleBE(v as number, at);
+            break;
+          case 'boolean':
+            at = putInt32(buf, at, 1);
+            buf[at++] = v ? 1 : 0;
+            break;
+          case 'timestamp': {
+            at = putInt32(buf, at, 8);
+            const us = Number(v as bigint | number) - PG_EPOCH_MICROS;
+            at = Number.isSafeInteger(us) ? putSafeInt64(buf, at, us) : buf.writeBigInt64BE(BigInt(v as bigint | number) - BigInt(PG_EPOCH_MICROS), at);
+            break;
+          }
+        }
       }
     }
   }
+  if (at + 2 > buf.length) {
+    yield buf.subarray(0, at);
+    buf = Buffer.allocUnsafe(2);
+    at = 0;
+  }
+  buf[at] = 0xff; buf[at + 1] = 0xff; at += 2;
+  yield buf.subarray(0, at);
+}
+
+function putInt32(buf: Buffer, at: number, v: number): number {
+  buf[at] = v >>> 24;
+  buf[at + 1] = v >>> 16;
+  buf[at + 2] = v >>> 8;
+  buf[at + 3] = v;
+  return at + 4;
+}
+
+/** A signed 64-bit integer held exactly by a double (|v| < 2^53), without a BigInt. */
+function putSafeInt64(buf: Buffer, at: number, v: number): number {
+  const hi = Math.floor(v / TWO_32);
+  return putInt32(buf, putInt32(buf, at, hi | 0), v - hi * TWO_32);
+}
+
+function putInt64(buf: Buffer, at: number, v: bigint | number): number {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? putSafeInt64(buf, at, n) : buf.writeBigInt64BE(BigInt(v), at);
+}
+
+function nulError(staged: StagedFile, column: string): Error {
+  return new Error(`staged file ${staged.key}, column ${column}: PostgreSQL text cannot hold the NUL character (\\u0000)`);
 }
 
 type Values = ArrayLike<unknown>;
@@ -303,7 +436,7 @@ type Values = ArrayLike<unknown>;
  */
 async function readRowGroup(
   file: Awaited<ReturnType<typeof asyncBufferFromFile>>, metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>,
-  names: string[], groupStart: number, groupRows: number, staged: StagedFile,
+  names: string[], groupStart: number, groupRows: number, staged: StagedFile, rawStrings: boolean,
 ): Promise<Values[]> {
   const chunks = new Map<string, { rowStart: number; data: Values }[]>(names.map((n) => [n, []]));
   await parquetRead({
@@ -313,7 +446,11 @@ async function readRowGroup(
     rowStart: groupStart,
     rowEnd: groupStart + groupRows,
     // INT64 TIMESTAMP(MICROS) as the raw bigint: a Date would keep milliseconds only.
-    parsers: { timestampFromMicroseconds: (micros: bigint) => micros },
+    parsers: {
+      timestampFromMicroseconds: (micros: bigint) => micros,
+      // For binary COPY, UTF-8 strings stay the bytes they are in the file.
+      ...(rawStrings ? { stringFromBytes: (bytes: Uint8Array) => bytes } : {}),
+    },
     compressors: { SNAPPY: nativeSnappy },
     onChunk: (chunk) => chunks.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, data: chunk.columnData as Values }),
   });
@@ -350,9 +487,7 @@ function formatterFor(column: WarehouseColumn): Formatter {
     case 'json':
       return (v, file) => {
         const s = v as string;
-        if (s.includes('\u0000')) {
-          throw new Error(`staged file ${file.key}, column ${column.name}: PostgreSQL text cannot hold the NUL character (\\u0000)`);
-        }
+        if (s.includes('\u0000')) throw nulError(file, column.name);
         return s.includes('"') ? `"${s.replaceAll('"', '""')}"` : `"${s}"`;
       };
     case 'int64':

@@ -327,7 +327,7 @@ describe('SqsPoller', () => {
       { kind: 'objects', objects: [{ bucket, key: 'raw/p.gz', size: head.size, etag: head.etag }] },
     ]);
     expect(await lake.head(objectMarkerKey(`s3://${bucket}/raw`, 'p.gz'))).toBeUndefined();
-    const batchId = fileBatchWorkflowId(batchIdOf(`s3://${bucket}/raw`, [{ key: 'p.gz', size: head.size, etag: head.etag }]));
+    const batchId = fileBatchWorkflowId(batchIdOf(`s3://${bucket}/raw`, [{ key: 'p.gz', size: head.size, etag: head.etag }]), 'test');
     await expect(temporal.client.workflow.getHandle(batchId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
     // Nothing is lost: a poller that can start batches, pointed at the dead-letter queue, redrives it.

@@ -102,7 +102,7 @@ async function expectedBatches(raw: ObjectStore, keys?: string[]): Promise<Array
   for await (const o of raw.list('')) {
     if (isRawDataKey(o.key) && (keys === undefined || keys.includes(o.key))) objects.push({ key: o.key, size: o.size, etag: o.etag });
   }
-  return planBatches(objects, { maxObjects: 2, maxBytes: 1 << 30 }).map((b) => ({ id: fileBatchWorkflowId(batchIdOf(raw.location, b)), keys: b.map((o) => o.key) }));
+  return planBatches(objects, { maxObjects: 2, maxBytes: 1 << 30 }).map((b) => ({ id: fileBatchWorkflowId(batchIdOf(raw.location, b), 'test'), keys: b.map((o) => o.key) }));
 }
 
 /** Key -> sha256 of the bytes: "unchanged" means byte for byte. */

@@ -36,6 +36,11 @@ export function addColumnSql(schema: string, table: string, column: WarehouseCol
   return `ALTER TABLE ${qualified(schema, table)} ADD COLUMN ${ident(column.name)} ${types[column.type]}`;
 }
 
+/** An index on the unique key, for engines with indexes (PostgreSQL): the merge's DELETE joins on it. */
+export function createKeyIndexSql(schema: string, table: string, uniqueKey: readonly string[]): string {
+  return `CREATE INDEX IF NOT EXISTS ${ident(`${table}_loadout_key`.slice(0, 63))} ON ${qualified(schema, table)} (${uniqueKey.map(ident).join(', ')})`;
+}
+
 export function stagingTableName(plan: Pick<MergePlan, 'table' | 'fingerprint'>): string {
   return `stg_${plan.table}_${plan.fingerprint}`.slice(0, 63);
 }

@@ -1,7 +1,10 @@
-/** Writes one table's rows to a Parquet file, a row group at a time, so memory stays bounded. */
+/**
+ * An independent Parquet writer (hyparquet-writer) for test fixtures and load benchmarks: the
+ * adapters must read standard Parquet, not only what DuckDB's writer (core's stage writer) produces.
+ */
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import { compressSync } from 'snappy';
-import type { ColumnType, OutputColumn } from '../schemas/column-types';
+import type { ColumnType, OutputColumn } from '../../schemas/column-types';
 
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
 
