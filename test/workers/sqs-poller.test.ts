@@ -221,7 +221,7 @@ describe('SqsPoller', () => {
     // TestEvent, junk, foreign bucket, elsewhere/, _SUCCESS: five messages acknowledged and ignored.
     expect(outcomes).toMatchObject({ messages: 8, ignored: 5, failed: 0 });
     expect(outcomes.started.length).toBeGreaterThanOrEqual(2);
-    for (const id of outcomes.started) expect(id).toMatch(/^loadout-filebatch-[0-9a-f]{32}$/);
+    for (const id of outcomes.started) expect(id).toMatch(/^loadout-filebatch-test-[0-9a-f]{32}$/);
     expect(await depth(queue.queueUrl)).toBe(0);
     expect(await depth(queue.dlqUrl)).toBe(0);
 
