@@ -11,6 +11,11 @@ export interface RecordSink {
  * that fails it is scanned for concatenated values, so Firehose-style lines cost a second pass.
  */
 export function splitRecords(line: string, sink: RecordSink): void {
+  // A failing JSON.parse costs an exception: lines that visibly hold `}{` go straight to the scanner.
+  if (line.includes('}{')) {
+    scanConcatenated(line, sink);
+    return;
+  }
   let value: unknown;
   try {
     value = JSON.parse(line);
