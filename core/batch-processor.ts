@@ -9,7 +9,7 @@ import type { Catalog } from '../schemas/catalog';
 import type { EventType } from '../schemas/define-event';
 import { classifyRecord } from './classify-record';
 import { undeclaredAttributes } from './detect-drift';
-import { JsonlFile } from './jsonl-file';
+import { LineFile } from './line-file';
 import { keySetFor, type KeySet } from './key-set';
 import { readLines, type LineStats } from './read-lines';
 import { emptyStats, increment, type DriftObservation, type RunStats } from './run-stats';
@@ -55,8 +55,8 @@ export class BatchProcessor {
   private readonly tables = new Map<string, TableState>();
   private readonly tableFilter: ReadonlySet<string> | undefined;
   private readonly drift = new Map<string, DriftObservation>();
-  private rejects: JsonlFile | undefined;
-  private unknown: JsonlFile | undefined;
+  private rejects: LineFile | undefined;
+  private unknown: LineFile | undefined;
   private writer: DuckDbStageWriter | undefined;
   private finished = false;
 
@@ -120,7 +120,7 @@ export class BatchProcessor {
     const verdict = classifyRecord(this.options.catalog, value);
     if (verdict.kind === 'unknown') {
       increment(this.stats.unknown, verdict.tag);
-      (this.unknown ??= new JsonlFile(join(this.options.workDir, 'unknown.jsonl'))).appendLine(text);
+      (this.unknown ??= new LineFile(join(this.options.workDir, 'unknown.jsonl'))).appendLine(text);
       return;
     }
     if (verdict.kind === 'rejected') {
@@ -169,7 +169,7 @@ export class BatchProcessor {
   private reject(reasonKey: string, reason: string, text: string, source: string, line: number, index: number, event?: string, field?: string): void {
     this.stats.rejected++;
     increment(this.stats.rejectedByReason, reasonKey);
-    this.rejects ??= new JsonlFile(join(this.options.workDir, 'rejects.jsonl'));
+    this.rejects ??= new LineFile(join(this.options.workDir, 'rejects.jsonl'));
     this.rejects.appendLine(JSON.stringify({ source, line, index, reason, event, field, record: text }));
   }
 

@@ -5,13 +5,13 @@
  * appender ~4.2 µs, CSV text into DuckDB ~2.6 µs. Memory stays bounded: text is flushed to disk.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ColumnType, OutputColumn } from '../schemas/column-types';
 import type { EventType } from '../schemas/define-event';
+import { LineFile } from './line-file';
 
 export const COLUMNS_METADATA_KEY = 'loadout.columns';
-const FLUSH_AT = 1 << 20;
 
 /** How each column is read back from the CSV: timestamps travel as microseconds. */
 const CSV_TYPE: Record<ColumnType, string> = {
@@ -36,28 +36,24 @@ function csvField(value: unknown): string {
 }
 
 class TableStage {
-  private lines: string[] = [];
-  private buffered = 0;
-  rows = 0;
+  private readonly file: LineFile;
 
   constructor(readonly type: EventType, readonly csvPath: string) {
-    writeFileSync(csvPath, '');
+    this.file = new LineFile(csvPath);
+  }
+
+  get rows(): number {
+    return this.file.lines;
   }
 
   push(row: readonly unknown[]): void {
     let line = csvField(row[0]);
     for (let i = 1; i < row.length; i++) line += ',' + csvField(row[i]);
-    this.lines.push(line);
-    this.buffered += line.length;
-    this.rows++;
-    if (this.buffered >= FLUSH_AT) this.flush();
+    this.file.appendLine(line);
   }
 
   flush(): void {
-    if (this.lines.length === 0) return;
-    appendFileSync(this.csvPath, this.lines.join('\n') + '\n');
-    this.lines = [];
-    this.buffered = 0;
+    this.file.flush();
   }
 }
 

@@ -1,9 +1,9 @@
-/** An append-only JSON-lines file with a write buffer: rejects and unknown records go here. */
+/** An append-only file of lines with a write buffer: rejects, unknown records and staged CSV rows. */
 import { appendFileSync, writeFileSync } from 'node:fs';
 
 const FLUSH_AT = 1 << 20;
 
-export class JsonlFile {
+export class LineFile {
   private buffer: string[] = [];
   private buffered = 0;
   lines = 0;
@@ -12,7 +12,7 @@ export class JsonlFile {
     writeFileSync(path, '');
   }
 
-  /** Writes `text` as one line; callers pass JSON text (a record verbatim, or a stringified object). */
+  /** Writes `text` as one line (JSON text, or a CSV row); it must hold no line break of its own unless quoted. */
   appendLine(text: string): void {
     this.buffer.push(text);
     this.buffered += text.length + 1;
