@@ -54,5 +54,6 @@ function ensurePythonTools() {
 ensureNodeModules();
 ensurePythonTools();
 // The PostgreSQL server the warehouse tests run against (Debian's package; quick when present).
-run('sh', [join(root, 'scripts', 'ensure-postgres.sh'), ...(quiet ? ['--quiet'] : [])]);
+// Only `npm test` asks for it: the demo runs on the embedded defaults and needs no apt-get.
+if (process.argv.includes('--postgres')) run('sh', [join(root, 'scripts', 'ensure-postgres.sh'), ...(quiet ? ['--quiet'] : [])]);
 say('tools ready');
