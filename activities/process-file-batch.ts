@@ -10,6 +10,7 @@ import { UnreadableObjectError } from '../core/errors';
 import type { Catalog } from '../schemas/catalog';
 import { ObjectNotFoundError, type ObjectStore } from '../stores/object/object-store';
 import type { FileBatchInput, FileBatchResult, RawObjectRef, StagedObject } from '../workflows/file-batch-types';
+import { whileHeartbeating } from './heartbeat';
 import type { StoreCache } from './store-cache';
 
 export interface ProcessDeps {
@@ -44,11 +45,12 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
         if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
       });
     }
-    const output = await processor.finish();
+    // DuckDB writing the Parquet files reports no progress of its own: keep heartbeating meanwhile.
+    const output = await whileHeartbeating(() => processor.finish());
     const staged: StagedObject[] = [];
     for (const file of output.tables) {
       const key = stagedKey(file.table, file.fingerprint, batchId);
-      await deps.lake.writeFile(key, file.path);
+      await whileHeartbeating(() => deps.lake.writeFile(key, file.path));
       staged.push({ table: file.table, fingerprint: file.fingerprint, key, rows: file.rows, bytes: file.bytes });
       context.heartbeat({ staging: file.table });
     }
