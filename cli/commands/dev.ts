@@ -28,6 +28,9 @@ export function registerDev(program: Command): void {
             source: config.raw, environment: config.env, listEvery: config.discovery.listEvery,
             reconcileEvery: config.discovery.sqsQueueUrl ? 1 : Math.max(1, Math.round(durationMs('1h') / durationMs(config.discovery.listEvery))),
             batchObjects: config.discovery.batchObjects, batchBytes: config.discovery.batchBytes,
+            // With SQS, notifications start new objects; listing leaves young ones to them, so the
+            // two discoverers do not start the same object at once (markers come at a batch's end).
+            ...(config.discovery.sqsQueueUrl ? { settleSeconds: 600 } : {}),
           };
           await runtime.client.workflow.start('discoverByListing', {
             workflowId: `loadout-discover-${config.env}`, taskQueue: config.temporal.taskQueue, args: [listing],
