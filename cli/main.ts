@@ -10,6 +10,8 @@ import { registerLoad } from './commands/load';
 import { registerQuery } from './commands/query';
 import { registerSchedules } from './commands/schedules';
 import { registerDev } from './commands/dev';
+import { registerSchema } from './commands/schema';
+import { registerStatus } from './commands/status';
 
 const program = new Command('loadout')
   .description('Game telemetry from raw JSON to typed warehouse tables, every batch a durable Temporal workflow.')
@@ -27,6 +29,8 @@ registerLoad(program);
 registerQuery(program);
 registerSchedules(program);
 registerDev(program);
+registerSchema(program);
+registerStatus(program);
 
 try {
   await program.parseAsync(process.argv);

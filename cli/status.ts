@@ -1,0 +1,74 @@
+/** What `loadout status` shows: batches running and failed, each table's last load, what waits. */
+import type { Client } from '@temporalio/client';
+import type { LoadoutConfig } from '../config/config-schema';
+import { fingerprintOfStagedKey } from '../core/manifest';
+import type { RunStats } from '../core/run-stats';
+import type { Catalog } from '../schemas/catalog';
+import type { ObjectStore } from '../stores/object/object-store';
+import type { Warehouse } from '../stores/warehouse/warehouse';
+import { LOADOUT_OBJECTS } from '../workflows/search-attributes';
+
+export interface TableStatus {
+  table: string;
+  lastLoadedAt?: string;
+  /** Seconds since the last load of this table committed. */
+  lastLoadAgeSeconds?: number;
+  stagedFiles: number;
+  stagedBytes: number;
+  /** Fingerprints of the files waiting, so an older one stuck behind a refused change shows. */
+  stagedFingerprints: string[];
+}
+
+export interface PipelineStatus {
+  environment: string;
+  batches: { running: number; failed: { workflowId: string; objects: string[]; closedAt?: string }[] };
+  tables: TableStatus[];
+  rejected: number;
+  unknown: Record<string, number>;
+}
+
+const MAX_FAILED_LISTED = 50;
+
+export async function collectStatus(config: LoadoutConfig, catalog: Catalog, client: Client, lake: ObjectStore, warehouse: Warehouse): Promise<PipelineStatus> {
+  const env = `LoadoutEnvironment = '${config.env.replaceAll("'", '')}'`;
+  let running = 0;
+  for await (const _ of client.workflow.list({ query: `WorkflowType = 'fileBatch' AND ExecutionStatus = 'Running' AND ${env}` })) running++;
+  const failed: PipelineStatus['batches']['failed'] = [];
+  for await (const w of client.workflow.list({ query: `WorkflowType = 'fileBatch' AND ExecutionStatus = 'Failed' AND ${env}` })) {
+    failed.push({ workflowId: w.workflowId, objects: w.typedSearchAttributes.get(LOADOUT_OBJECTS) ?? [], closedAt: w.closeTime?.toISOString() });
+    if (failed.length >= MAX_FAILED_LISTED) break;
+  }
+
+  await warehouse.ensureLedger(config.warehouseSchema);
+  const lastLoad = new Map<string, Date>();
+  for (const entry of await warehouse.ledger(config.warehouseSchema)) {
+    const seen = lastLoad.get(entry.table);
+    if (!seen || entry.loadedAt > seen) lastLoad.set(entry.table, entry.loadedAt);
+  }
+  const tables: TableStatus[] = [];
+  for (const table of catalog.tables) {
+    const status: TableStatus = { table, stagedFiles: 0, stagedBytes: 0, stagedFingerprints: [] };
+    for await (const o of lake.list(`staged/${table}/`)) {
+      status.stagedFiles++;
+      status.stagedBytes += o.size;
+      const fingerprint = fingerprintOfStagedKey(o.key);
+      if (fingerprint && !status.stagedFingerprints.includes(fingerprint)) status.stagedFingerprints.push(fingerprint);
+    }
+    const last = lastLoad.get(table);
+    if (last) {
+      status.lastLoadedAt = last.toISOString();
+      status.lastLoadAgeSeconds = Math.round((Date.now() - last.getTime()) / 1000);
+    }
+    tables.push(status);
+  }
+
+  // Every batch report carries its rejected and unknown counts.
+  let rejected = 0;
+  const unknown: Record<string, number> = {};
+  for await (const o of lake.list('batches/')) {
+    const report = JSON.parse(Buffer.from(await lake.readBytes(o.key)).toString('utf8')) as { stats: RunStats };
+    rejected += report.stats.rejected;
+    for (const [tag, n] of Object.entries(report.stats.unknown)) unknown[tag] = (unknown[tag] ?? 0) + n;
+  }
+  return { environment: config.env, batches: { running, failed }, tables, rejected, unknown };
+}
