@@ -133,9 +133,7 @@ async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifes
 /** Moves a loaded manifest's files to loaded/ and marks it done; safe to repeat. */
 export async function archiveManifest(deps: LoadDeps, input: { manifestKey: string }): Promise<number> {
   const files = await readJson<ManifestFiles>(deps.lake, filesKeyOf(input.manifestKey));
-  for (const [i, key] of files.keys.entries()) {
-    await deps.lake.move(key, archivedKeyOf(key));
-  }
+  for (const key of files.keys) await deps.lake.move(key, archivedKeyOf(key));
   await deps.lake.write(doneKeyOf(input.manifestKey), new Date().toISOString());
   return files.keys.length;
 }

@@ -45,7 +45,6 @@ export interface BatchOutput {
 interface TableState {
   type: EventType;
   keys: KeySet;
-  keyIndexes: number[];
 }
 
 const EXAMPLE_LIMIT = 2048;
@@ -149,7 +148,7 @@ export class BatchProcessor {
 
   private openTable(type: EventType): TableState {
     const keyIndexes = type.uniqueKey.map((k) => type.columns.findIndex((c) => c.path.length === 1 && c.path[0] === k));
-    const state: TableState = { type, keys: keySetFor(keyIndexes, type.keyIsUuid), keyIndexes };
+    const state: TableState = { type, keys: keySetFor(keyIndexes, type.keyIsUuid) };
     this.tables.set(type.table, state);
     return state;
   }

@@ -32,7 +32,6 @@ export class Delivery {
   private previousSample: Written[] = [];
   private late: OutRecord[] = [];
   private writer: RawObjectWriter | undefined;
-  private file = 0;
   private lastFile = false;
   private debt = 0;
   private burst: number;
@@ -46,10 +45,9 @@ export class Delivery {
     this.burst = random.int(1, MAX_BURST);
   }
 
-  /** Starts writing `file` into `writer`: records that arrived late for the previous file come first. */
-  startFile(writer: RawObjectWriter, file: number, last: boolean): void {
+  /** Starts writing the next file into `writer`: records that arrived late for the previous file come first. */
+  startFile(writer: RawObjectWriter, last: boolean): void {
     this.writer = writer;
-    this.file = file;
     this.lastFile = last;
     this.recent = [];
     this.recentNext = 0;

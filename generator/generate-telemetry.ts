@@ -76,7 +76,7 @@ export async function generateTelemetry(options: Partial<GenerateOptions> & { ou
     const jitter = Math.min(keyRandom.int(0, 59) * 1_000_000, Math.max(0, sliceEnd - sliceStart - 1));
     const key = firehoseKey(new Date(Math.floor((sliceStart + jitter) / 1000)), fileUuids.next(), o.gzip);
     const writer = await RawObjectWriter.open(join(o.outDir, ...key.split('/')), format, lineRandom);
-    delivery.startFile(writer, i, i === o.files - 1);
+    delivery.startFile(writer, i === o.files - 1);
     for (;;) {
       const reached = simulation.runUntil(sliceEnd, () => writer.needsFlush);
       if (writer.needsFlush) await writer.flush();
