@@ -3,6 +3,7 @@ import { parquetMetadata } from 'hyparquet';
 import type { OutputColumn } from '../schemas/column-types';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
+import { readJson } from '../stores/object/read-json';
 import { COLUMNS_METADATA_KEY } from '../core/duckdb-stage-writer';
 import type { WarehouseColumn } from '../stores/warehouse/warehouse';
 
@@ -10,7 +11,7 @@ export async function fileColumnsOf(catalog: Catalog, lake: ObjectStore, table: 
   const type = catalog.table(table);
   if (type?.fingerprint === fingerprint) return type.columns.map(strip);
   const cacheKey = `fingerprints/${fingerprint}.json`;
-  if (await lake.head(cacheKey)) return JSON.parse(Buffer.from(await lake.readBytes(cacheKey)).toString('utf8')) as WarehouseColumn[];
+  if (await lake.head(cacheKey)) return readJson<WarehouseColumn[]>(lake, cacheKey);
   // Never guess: an older fingerprint's columns come from the footer the writer left in the file.
   const bytes = await lake.readBytes(sampleKey);
   const metadata = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);

@@ -8,7 +8,8 @@ import {
 } from '../core/manifest';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
-import { addColumnSql, createKeyIndexSql, createTableSql, type TypeNames } from '../stores/warehouse/sql/merge-sql';
+import { readJson } from '../stores/object/read-json';
+import { addColumnSql, createKeyIndexSql, createTableSql } from '../stores/warehouse/sql/merge-sql';
 import type { MergeOutcome, StagedFile, Warehouse, WarehouseColumn } from '../stores/warehouse/warehouse';
 import { fileColumnsOf } from './file-columns';
 import { withWarehouse } from './warehouse-session';
@@ -73,7 +74,7 @@ export async function prepareTable(deps: LoadDeps, input: { table: string }): Pr
   const type = deps.catalog.table(input.table);
   if (type === undefined) throw ApplicationFailure.nonRetryable(`staged files for ${input.table}, which no schema declares`, 'UnknownTable');
   return withWarehouse(deps.warehouseUrl, async (warehouse) => {
-    const types = await typeNamesOf(warehouse);
+    const { types } = warehouse;
     await warehouse.ensureLedger(deps.warehouseSchema);
     const existing = await warehouse.describeTable(deps.warehouseSchema, input.table);
     if (existing === undefined) {
@@ -162,14 +163,6 @@ async function unfinishedManifests(lake: ObjectStore, table: string): Promise<st
   return manifests.filter((m) => !done.has(doneKeyOf(m)));
 }
 
-async function typeNamesOf(warehouse: Warehouse): Promise<TypeNames> {
-  switch (warehouse.dialect) {
-    case 'duckdb': return (await import('../stores/warehouse/duckdb-warehouse')).DUCKDB_TYPES;
-    case 'postgres': return (await import('../stores/warehouse/postgres-warehouse')).POSTGRES_TYPES;
-    case 'redshift': return (await import('../stores/warehouse/redshift-warehouse')).REDSHIFT_TYPES;
-  }
-}
-
 /** DuckDB and PostgreSQL read local files: an S3 lake's files are fetched to a temp dir first. */
 async function localCopies(lake: ObjectStore, warehouse: Warehouse, files: ManifestFiles): Promise<{ files: StagedFile[]; cleanup: () => Promise<void> }> {
   const remote = lake.location.startsWith('s3://');
@@ -184,10 +177,6 @@ async function localCopies(lake: ObjectStore, warehouse: Warehouse, files: Manif
     out.push({ key, url: path, bytes: files.bytes[i]! });
   }
   return { files: out, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
-async function readJson<T>(store: ObjectStore, key: string): Promise<T> {
-  return JSON.parse(Buffer.from(await store.readBytes(key)).toString('utf8')) as T;
 }
 
 async function first<T>(items: AsyncIterable<T>): Promise<T | undefined> {

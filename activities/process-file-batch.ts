@@ -11,6 +11,7 @@ import type { Catalog } from '../schemas/catalog';
 import { ObjectNotFoundError, type ObjectStore } from '../stores/object/object-store';
 import type { FileBatchInput, FileBatchResult, RawObjectRef, StagedObject } from '../workflows/file-batch-types';
 import { whileHeartbeating } from './heartbeat';
+import { readJson } from '../stores/object/read-json';
 import type { StoreCache } from './store-cache';
 
 export interface ProcessDeps {
@@ -83,7 +84,7 @@ async function objectsToProcess(lake: ObjectStore, source: string, objects: read
   const skipped: RawObjectRef[] = [];
   for (const object of objects) {
     const markerKey = objectMarkerKey(source, object.key);
-    const marker = (await lake.head(markerKey)) ? (JSON.parse(Buffer.from(await lake.readBytes(markerKey)).toString('utf8')) as ObjectMarker) : undefined;
+    const marker = (await lake.head(markerKey)) ? await readJson<ObjectMarker>(lake, markerKey) : undefined;
     if (marker !== undefined && marker.etag === object.etag && marker.batchId !== batchId) skipped.push(object);
     else todo.push(object);
   }

@@ -1,6 +1,6 @@
 /** Ingests every raw object under a location through fileBatch workflows and gathers their results. */
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { startFileBatch } from '../workers/start-file-batch';
 import { batchIdOf, fileBatchWorkflowId, type RawObjectRef } from '../core/batch-id';
 import { isRawDataKey, planBatches, type BatchLimits } from '../core/plan-batches';
 import type { ObjectStore } from '../stores/object/object-store';
@@ -64,19 +64,7 @@ export async function ingestLocation(options: IngestOptions): Promise<IngestOutc
 }
 
 export async function runFileBatch(client: Client, workflowId: string, taskQueue: string, input: FileBatchInput): Promise<FileBatchResult> {
-  try {
-    const handle = await client.workflow.start('fileBatch', {
-      workflowId,
-      taskQueue,
-      args: [input],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    });
-    return (await handle.result()) as FileBatchResult;
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    return (await client.workflow.getHandle(workflowId).result()) as FileBatchResult;
-  }
+  return (await (await startFileBatch(client, workflowId, taskQueue, input)).result()) as FileBatchResult;
 }
 
 function failureMessage(error: unknown): string {

@@ -1,5 +1,6 @@
 /** The summary of a run: what `loadout run --json` prints, built from the batches' results. */
 import type { ObjectStore } from '../stores/object/object-store';
+import { readJson } from '../stores/object/read-json';
 import type { RunStats } from '../core/run-stats';
 import type { IngestOutcome } from './ingest';
 
@@ -36,7 +37,7 @@ export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore)
     add(summary.unknown, batch.unknown);
     for (const staged of batch.staged) add(summary.tables, { [staged.table]: staged.rows });
     // Reasons and drift live in the batch report: workflow results carry counts only.
-    const report = JSON.parse(Buffer.from(await lake.readBytes(batch.reportKey)).toString('utf8')) as { stats: RunStats };
+    const report = await readJson<{ stats: RunStats }>(lake, batch.reportKey);
     add(summary.rejectedByReason, report.stats.rejectedByReason);
     for (const d of report.stats.drift) {
       const seen = summary.drift.find((x) => x.event === d.event && x.attribute === d.attribute);

@@ -5,6 +5,7 @@ import { fingerprintOfStagedKey } from '../core/manifest';
 import type { RunStats } from '../core/run-stats';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
+import { readJson } from '../stores/object/read-json';
 import type { Warehouse } from '../stores/warehouse/warehouse';
 import { LOADOUT_OBJECTS } from '../workflows/search-attributes';
 
@@ -66,7 +67,7 @@ export async function collectStatus(config: LoadoutConfig, catalog: Catalog, cli
   let rejected = 0;
   const unknown: Record<string, number> = {};
   for await (const o of lake.list('batches/')) {
-    const report = JSON.parse(Buffer.from(await lake.readBytes(o.key)).toString('utf8')) as { stats: RunStats };
+    const report = await readJson<{ stats: RunStats }>(lake, o.key);
     rejected += report.stats.rejected;
     for (const [tag, n] of Object.entries(report.stats.unknown)) unknown[tag] = (unknown[tag] ?? 0) + n;
   }

@@ -6,12 +6,12 @@
  * objects an earlier batch staged are skipped by fileBatch itself.
  */
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import { batchIdOf, fileBatchWorkflowId, type RawObjectRef } from '../core/batch-id';
 import { compareSequencers, parseS3Notification, type CreatedObject } from '../core/parse-s3-notification';
 import { isRawDataKey, planBatches, type BatchLimits } from '../core/plan-batches';
 import type { FileBatchInput } from '../workflows/file-batch-types';
+import { startFileBatch } from './start-file-batch';
 
 export interface SqsPollerOptions {
   sqs: SQSClient;
@@ -141,18 +141,8 @@ export class SqsPoller {
   private async start(objects: RawObjectRef[]): Promise<string> {
     const input: FileBatchInput = { source: this.source, objects, environment: this.options.environment };
     const workflowId = fileBatchWorkflowId(batchIdOf(this.source, objects), this.options.environment);
-    try {
-      await this.options.client.workflow.start('fileBatch', {
-        workflowId,
-        taskQueue: this.options.taskQueue,
-        args: [input],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      });
-    } catch (error) {
-      // Already ran to completion: the batch exists, which is all a redelivered message asks.
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
+    // A batch that exists, running or completed, is all a redelivered message asks for.
+    await startFileBatch(this.options.client, workflowId, this.options.taskQueue, input);
     return workflowId;
   }
 

@@ -37,11 +37,9 @@ export function registerDemo(program: Command): void {
       say('');
       say('Key performance indicators, from the warehouse:');
       await printKpis(config);
-      const { ensureDevServer } = await import('../../workers/dev-server');
-      const server = config.temporal.address ? undefined : await ensureDevServer(config.home, config.temporal.namespace);
       say('');
       say('Where to look next:');
-      if (server) say(`  Temporal UI        ${server.uiUrl}/namespaces/${config.temporal.namespace}/workflows  (the dev server keeps running; \`npx loadout server stop\`)`);
+      if (summary.temporalUi) say(`  Temporal UI        ${summary.temporalUi}/namespaces/${config.temporal.namespace}/workflows  (the dev server keeps running; \`npx loadout server stop\`)`);
       say(`  warehouse          ${config.warehouse}   (npx loadout query "SELECT * FROM ${config.warehouseSchema}.purchase LIMIT 5")`);
       say(`  KPIs               npx loadout report dau|events|bookings|sessions`);
       say(`  loaded Parquet     ${config.lake}/loaded/   manifests ${config.lake}/manifests/`);

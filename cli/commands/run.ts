@@ -24,7 +24,13 @@ export interface RunTimings {
   setup_s: number;
 }
 
-export type PipelineSummary = RunSummary & { staged: Record<string, number>; load: LoadResult; timings: RunTimings };
+export type PipelineSummary = RunSummary & {
+  staged: Record<string, number>;
+  load: LoadResult;
+  timings: RunTimings;
+  /** The Temporal UI, when the embedded dev server ran the pipeline. */
+  temporalUi?: string;
+};
 
 export function registerRun(program: Command): void {
   withConfigFlags(
@@ -80,7 +86,7 @@ export async function runPipeline(location: string, config: ReturnType<typeof lo
       merge_activity_s: round(load.tables.reduce((n, t) => n + t.manifests.reduce((m, x) => m + x.seconds * 1000, 0), 0)),
       setup_s: round(total - ingestMs - loadMs),
     };
-    return { ...summary, staged: summary.tables, tables, load, timings };
+    return { ...summary, staged: summary.tables, tables, load, timings, temporalUi: runtime.uiUrl };
   } finally {
     await runtime.close();
   }

@@ -20,6 +20,7 @@ const FROM_DUCKDB: Record<string, ColumnType> = {
 
 export class DuckDbWarehouse implements Warehouse {
   readonly dialect = 'duckdb' as const;
+  readonly types = DUCKDB_TYPES;
   private connection: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> | undefined;
 
   /** `path` is the database file; it is opened on first use and closed by close(). */

@@ -104,6 +104,7 @@ function isoTimestamp(text: string): string {
 
 export class PostgresWarehouse implements Warehouse {
   readonly dialect = 'postgres' as const;
+  readonly types = POSTGRES_TYPES;
   private readonly pool: pg.Pool;
   private readonly statementTimeoutMs: number;
   private readonly copyChunkRows: number;

@@ -359,6 +359,7 @@ const MAX_TOKEN_GENERATIONS = 8;
 
 export class RedshiftWarehouse implements Warehouse {
   readonly dialect = 'redshift' as const;
+  readonly types = REDSHIFT_TYPES;
   readonly config: RedshiftConfig;
   private readonly client: RedshiftDataClient;
   /** A client passed in belongs to the caller: close() leaves it open. */

@@ -1,5 +1,6 @@
 /** The Warehouse port: what loading needs of DuckDB, PostgreSQL or Redshift, and nothing more. */
 import type { ColumnType } from '../../schemas/column-types';
+import type { TypeNames } from './sql/merge-sql';
 
 export interface WarehouseColumn {
   name: string;
@@ -68,6 +69,8 @@ export interface LedgerEntry {
 
 export interface Warehouse {
   readonly dialect: 'duckdb' | 'postgres' | 'redshift';
+  /** The dialect's column types for Loadout's, used by all DDL built for this warehouse. */
+  readonly types: TypeNames;
   /** Creates the schema and the ledger table if missing (idempotent). */
   ensureLedger(schema: string): Promise<void>;
   /** The table's columns, or undefined when it does not exist. */
