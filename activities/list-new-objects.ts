@@ -59,7 +59,7 @@ export async function listNewObjects(deps: { lake: ObjectStore; stores: StoreCac
       return { batches: plan(input, objects), lastKey, exhausted: true };
     }
     lastKey = info.key;
-    objects.push({ key: info.key, size: info.size, etag: info.etag });
+    objects.push({ key: info.key, size: info.size, etag: info.etag, modified: info.lastModified.toISOString() });
     if (objects.length >= input.limit) return { batches: plan(input, objects), lastKey, exhausted: false };
   }
   return { batches: plan(input, objects), lastKey, exhausted: true };

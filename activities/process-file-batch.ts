@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { BatchProcessor } from '../core/batch-processor';
 import { batchIdOf, objectMarkerKey, stagedKey } from '../core/batch-id';
 import { UnreadableObjectError } from '../core/errors';
+import type { RunStats } from '../core/run-stats';
 import type { Catalog } from '../schemas/catalog';
 import { ObjectNotFoundError, type ObjectStore } from '../stores/object/object-store';
 import type { FileBatchInput, FileBatchResult, RawObjectRef, StagedObject } from '../workflows/file-batch-types';
@@ -18,6 +19,21 @@ export interface ProcessDeps {
   catalog: Catalog;
   lake: ObjectStore;
   stores: StoreCache;
+}
+
+/** `batches/{batchId}.json`: the result plus what status, drift and freshness read later. */
+export interface BatchReport extends FileBatchResult {
+  source: string;
+  objectKeys: string[];
+  /** Creation time of the batch's oldest object, when the lister knew it: the start of freshness. */
+  oldestObjectTime?: string;
+  tables?: string[];
+  stats: RunStats;
+}
+
+function oldestTimeOf(objects: readonly RawObjectRef[]): string | undefined {
+  const times = objects.flatMap((o) => (o.modified ? [o.modified] : [])).sort();
+  return times[0];
 }
 
 interface ObjectMarker {
@@ -66,7 +82,10 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
       duplicates: s.duplicates, rejected: s.rejected, unknown: s.unknown, staged, rejectsKey, unknownKey, reportKey,
       seconds: Math.round(performance.now() - started) / 1000,
     };
-    await deps.lake.write(reportKey, JSON.stringify({ ...result, source: input.source, objectKeys: todo.map((o) => o.key), tables: input.tables, stats: s }, null, 2));
+    const report: BatchReport = {
+      ...result, source: input.source, objectKeys: todo.map((o) => o.key), oldestObjectTime: oldestTimeOf(todo), tables: input.tables, stats: s,
+    };
+    await deps.lake.write(reportKey, JSON.stringify(report, null, 2));
     // Markers last: only a batch whose outputs are all written counts its objects as processed.
     for (const object of todo) {
       const marker: ObjectMarker = { key: object.key, etag: object.etag, batchId };

@@ -27,7 +27,7 @@ export interface IngestOutcome {
 export async function listRawObjects(source: ObjectStore, prefix = ''): Promise<RawObjectRef[]> {
   const objects: RawObjectRef[] = [];
   for await (const info of source.list(prefix)) {
-    if (isRawDataKey(info.key)) objects.push({ key: info.key, size: info.size, etag: info.etag });
+    if (isRawDataKey(info.key)) objects.push({ key: info.key, size: info.size, etag: info.etag, modified: info.lastModified.toISOString() });
   }
   return objects;
 }

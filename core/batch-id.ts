@@ -7,6 +7,11 @@ export interface RawObjectRef {
   size: number;
   /** The store's entity tag, so a rewritten object (same key, new content) is a new batch. */
   etag: string;
+  /**
+   * When the object was created (ISO 8601), as the store or its notification says: for freshness
+   * metrics and drift's first/last seen. Not part of the batch id.
+   */
+  modified?: string;
 }
 
 /** 32 hex digits: the same source and objects, in any order, give the same id. */

@@ -11,6 +11,8 @@ export interface CreatedObject {
    * other S3-compatible servers that do not send it.
    */
   sequencer?: string;
+  /** The record's eventTime (ISO 8601), when present and valid. */
+  eventTime?: string;
 }
 
 export type Notification =
@@ -52,6 +54,7 @@ export function parseS3Notification(body: string): Notification {
       size: typeof object.size === 'number' && Number.isFinite(object.size) ? object.size : 0,
       etag: (typeof object.eTag === 'string' ? object.eTag : '').replace(/"/g, ''),
       ...(typeof object.sequencer === 'string' && object.sequencer !== '' ? { sequencer: object.sequencer } : {}),
+      ...(typeof record.eventTime === 'string' && !Number.isNaN(Date.parse(record.eventTime)) ? { eventTime: new Date(record.eventTime).toISOString() } : {}),
     });
   }
   if (objects.length > 0) return { kind: 'objects', objects };

@@ -97,7 +97,7 @@ export class SqsPoller {
     }
     // In key order: the same notifications, however SQS groups or orders them, give the same batches.
     const all: RawObjectRef[] = [...latest.values()]
-      .map((o) => ({ key: o.key.slice(this.prefix.length), size: o.size, etag: o.etag }))
+      .map((o) => ({ key: o.key.slice(this.prefix.length), size: o.size, etag: o.etag, ...(o.eventTime ? { modified: o.eventTime } : {}) }))
       .sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
     const batches = planBatches(all, this.options.limits);
     const failedKeys = new Set<string>();

@@ -64,13 +64,13 @@ describe('parseS3Notification', () => {
   test('a moto Put: the quote_plus key decoded (spaces, plus, %2F, UTF-8), size and eTag kept', () => {
     expect(parseS3Notification(MOTO_PUT)).toEqual({
       kind: 'objects',
-      objects: [{ bucket: 'bkt-cap', key: 'raw/2026/11/22/game server+1 ü€.json.gz', size: 5, etag: 'eb5c1399a871211c7e7ed732d15e3a8b' }],
+      objects: [{ bucket: 'bkt-cap', key: 'raw/2026/11/22/game server+1 ü€.json.gz', size: 5, etag: 'eb5c1399a871211c7e7ed732d15e3a8b', eventTime: '2026-11-23T09:24:46.828Z' }],
     });
   });
 
   test('moto multipart completion and Copy are ObjectCreated too', () => {
     expect(parseS3Notification(MOTO_MULTIPART)).toEqual({
-      kind: 'objects', objects: [{ bucket: 'bkt-cap', key: 'raw/big.gz', size: 6291456, etag: 'b94c50b4c452824bfce770ed18d6f771-2' }],
+      kind: 'objects', objects: [{ bucket: 'bkt-cap', key: 'raw/big.gz', size: 6291456, etag: 'b94c50b4c452824bfce770ed18d6f771-2', eventTime: '2026-11-23T09:24:47.122Z' }],
     });
     expect(parseS3Notification(MOTO_COPY)).toMatchObject({ kind: 'objects', objects: [{ key: 'raw/moved.gz', etag: '4715e35cf900ae14837e3c098e87d522' }] });
   });
@@ -79,8 +79,8 @@ describe('parseS3Notification', () => {
     expect(parseS3Notification(AWS_TWO_RECORDS)).toEqual({
       kind: 'objects',
       objects: [
-        { bucket: 'game-telemetry', key: 'raw/2026/11/22/10/firehose-1-2026-11-22-10-00-00-abc.gz', size: 1024, etag: 'd41d8cd98f00b204e9800998ecf8427e', sequencer: '0055AED6DCD90281E5' },
-        { bucket: 'game-telemetry', key: 'raw/2026/11/22/10/big one.gz', size: 16_777_216, etag: '9b2cf535f27731c974343645a3985328-2', sequencer: '0055AED6DCD90281E6' },
+        { bucket: 'game-telemetry', key: 'raw/2026/11/22/10/firehose-1-2026-11-22-10-00-00-abc.gz', size: 1024, etag: 'd41d8cd98f00b204e9800998ecf8427e', sequencer: '0055AED6DCD90281E5', eventTime: '2026-11-22T10:00:01.000Z' },
+        { bucket: 'game-telemetry', key: 'raw/2026/11/22/10/big one.gz', size: 16_777_216, etag: '9b2cf535f27731c974343645a3985328-2', sequencer: '0055AED6DCD90281E6', eventTime: '2026-11-22T10:00:02.000Z' },
       ],
     });
   });
