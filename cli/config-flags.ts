@@ -11,7 +11,8 @@ export function withConfigFlags(command: Command): Command {
     .option('--warehouse <url>', 'duckdb:PATH, postgres://... or redshift://... (LOADOUT_WAREHOUSE)')
     .option('--temporal-address <host:port>', 'a Temporal frontend; without it the dev server is started (TEMPORAL_ADDRESS)')
     .option('--namespace <name>', 'Temporal namespace (TEMPORAL_NAMESPACE)')
-    .option('--task-queue <name>', 'Temporal task queue (LOADOUT_TASK_QUEUE)');
+    .option('--task-queue <name>', 'Temporal task queue (LOADOUT_TASK_QUEUE)')
+    .option('--schemas <dir>', 'the event catalog: a directory of event files (LOADOUT_SCHEMAS, default: the shipped schemas/events)');
 }
 
 export function overridesFrom(options: Record<string, unknown>): ConfigOverrides {
@@ -19,5 +20,6 @@ export function overridesFrom(options: Record<string, unknown>): ConfigOverrides
   return {
     env: s(options.env), home: s(options.home), raw: s(options.raw), lake: s(options.lake), warehouse: s(options.warehouse),
     temporalAddress: s(options.temporalAddress), namespace: s(options.namespace), taskQueue: s(options.taskQueue),
+    schemas: s(options.schemas),
   };
 }

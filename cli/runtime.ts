@@ -34,7 +34,7 @@ export async function openRuntime(config: LoadoutConfig): Promise<LoadoutRuntime
   }
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const catalog = await loadCatalog();
+  const catalog = await loadCatalog(config.schemas);
   let nativeConnection: NativeConnection | undefined;
   return {
     client,

@@ -35,6 +35,8 @@ export const configSchema = z.object({
   /** staged/, manifests/, loaded/, rejects/, unknown/ live here: a directory or s3://bucket/prefix. */
   lake: z.string().min(1),
   warehouse: warehouseUrl,
+  /** The event catalog: a directory of event files (default: the shipped schemas/events). */
+  schemas: z.string().min(1),
   /** Schema holding the tables, the ledger and the KPI views. */
   warehouseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier'),
   loadEvery: duration,

@@ -4,11 +4,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SHIPPED_EVENTS_DIR } from '../schemas/catalog';
 import { configSchema, ENVIRONMENTS, type LoadoutConfig } from './config-schema';
 
 export type ConfigOverrides = Partial<{
   env: string; home: string; raw: string; lake: string; warehouse: string; loadEvery: string;
-  temporalAddress: string; namespace: string; taskQueue: string; sqsQueueUrl: string;
+  temporalAddress: string; namespace: string; taskQueue: string; sqsQueueUrl: string; schemas: string;
 }>;
 
 type Json = Record<string, unknown>;
@@ -25,7 +26,7 @@ const ENV_NAMES: Record<string, string> = {
   env: 'LOADOUT_ENV', home: 'LOADOUT_HOME', raw: 'LOADOUT_RAW', lake: 'LOADOUT_LAKE',
   warehouse: 'LOADOUT_WAREHOUSE', loadEvery: 'LOADOUT_LOAD_EVERY', 'temporal.address': 'TEMPORAL_ADDRESS',
   'temporal.namespace': 'TEMPORAL_NAMESPACE', 'temporal.taskQueue': 'LOADOUT_TASK_QUEUE',
-  'discovery.sqsQueueUrl': 'LOADOUT_SQS_QUEUE_URL',
+  'discovery.sqsQueueUrl': 'LOADOUT_SQS_QUEUE_URL', schemas: 'LOADOUT_SCHEMAS',
 };
 
 export function loadConfig(
@@ -38,7 +39,7 @@ export function loadConfig(
     env: environment.LOADOUT_ENV, home: environment.LOADOUT_HOME, raw: environment.LOADOUT_RAW,
     lake: environment.LOADOUT_LAKE, warehouse: environment.LOADOUT_WAREHOUSE, loadEvery: environment.LOADOUT_LOAD_EVERY,
     temporalAddress: environment.TEMPORAL_ADDRESS, namespace: environment.TEMPORAL_NAMESPACE,
-    taskQueue: environment.LOADOUT_TASK_QUEUE, sqsQueueUrl: environment.LOADOUT_SQS_QUEUE_URL,
+    taskQueue: environment.LOADOUT_TASK_QUEUE, sqsQueueUrl: environment.LOADOUT_SQS_QUEUE_URL, schemas: environment.LOADOUT_SCHEMAS,
   });
   const flat: ConfigOverrides = { ...flatten(file), ...fromEnv, ...pick(overrides) };
   const env = flat.env ?? 'local';
@@ -49,6 +50,7 @@ export function loadConfig(
     raw: flat.raw ?? join(home, 'raw'),
     lake: flat.lake ?? join(home, 'lake'),
     warehouse: flat.warehouse ?? `duckdb:${join(home, 'warehouse.duckdb')}`,
+    schemas: flat.schemas ? resolve(cwd, flat.schemas) : SHIPPED_EVENTS_DIR,
     warehouseSchema: environment.LOADOUT_WAREHOUSE_SCHEMA || (file.warehouseSchema as string | undefined) || 'loadout',
     loadEvery: flat.loadEvery ?? (ENVIRONMENTS as Record<string, { loadEvery: string }>)[env]?.loadEvery,
     temporal: {
@@ -100,7 +102,7 @@ function flatten(file: Json): ConfigOverrides {
   return pick({
     env: file.env, home: file.home, raw: file.raw, lake: file.lake, warehouse: file.warehouse, loadEvery: file.loadEvery,
     temporalAddress: temporal.address, namespace: temporal.namespace, taskQueue: temporal.taskQueue,
-    sqsQueueUrl: discovery.sqsQueueUrl,
+    sqsQueueUrl: discovery.sqsQueueUrl, schemas: file.schemas,
   } as Record<string, unknown>) as ConfigOverrides;
 }
 

@@ -1,6 +1,7 @@
 /** `loadout schema list`: the catalog as shipped in schemas/, with keys, columns and fingerprints. */
 import type { Command } from 'commander';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
+import { loadConfig } from '../../config/load-config';
 import { formatTable, printJson } from '../output';
 
 export function describeCatalog(catalog: Catalog) {
@@ -19,8 +20,9 @@ export function registerSchema(program: Command): void {
     .command('list')
     .description('every event type with its table, unique key, output columns and fingerprint')
     .option('--json', 'print one JSON document')
-    .action(async (options: { json?: boolean }) => {
-      const described = describeCatalog(await loadCatalog());
+    .option('--schemas <dir>', 'the event catalog directory (LOADOUT_SCHEMAS, default: the shipped schemas/events)')
+    .action(async (options: { json?: boolean; schemas?: string }) => {
+      const described = describeCatalog(await loadCatalog(loadConfig({ schemas: options.schemas }).schemas));
       if (options.json) return printJson(described);
       process.stdout.write(
         `${formatTable([
