@@ -8,6 +8,7 @@ import { BatchProcessor } from '../core/batch-processor';
 import { batchIdOf, objectMarkerKey, stagedKey } from '../core/batch-id';
 import { UnreadableObjectError } from '../core/errors';
 import type { RunStats } from '../core/run-stats';
+import { driftPartKeyOf, type DriftRegistryPart } from '../core/drift-registry';
 import type { Catalog } from '../schemas/catalog';
 import { ObjectNotFoundError, type ObjectStore } from '../stores/object/object-store';
 import type { FileBatchInput, FileBatchResult, RawObjectRef, StagedObject } from '../workflows/file-batch-types';
@@ -75,6 +76,9 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
     if (output.rejectsPath && rejectsKey) await deps.lake.writeFile(rejectsKey, output.rejectsPath);
     const unknownKey = output.unknownPath ? `unknown/${batchId}.jsonl` : undefined;
     if (output.unknownPath && unknownKey) await deps.lake.writeFile(unknownKey, output.unknownPath);
+    // The batch's part of the drift registry: its own object, so concurrent batches never contend.
+    const drift: DriftRegistryPart = { batchId, source: input.source, variations: output.variations };
+    await deps.lake.write(driftPartKeyOf(batchId), JSON.stringify(drift));
     const reportKey = `batches/${batchId}.json`;
     const s = output.stats;
     const result: FileBatchResult = {
@@ -113,7 +117,7 @@ async function objectsToProcess(lake: ObjectStore, source: string, objects: read
 async function processOne(processor: BatchProcessor, raw: ObjectStore, source: string, object: RawObjectRef, progress: (bytes: number) => void) {
   try {
     const stream = await raw.read(object.key);
-    await processor.processObject(object.key, stream, (stats) => progress(stats.bytesIn));
+    await processor.processObject(object.key, stream, (stats) => progress(stats.bytesIn), object.modified);
   } catch (error) {
     if (error instanceof UnreadableObjectError) throw ApplicationFailure.nonRetryable(`${source}: ${error.message}`, 'UnreadableObject');
     if (error instanceof ObjectNotFoundError) {

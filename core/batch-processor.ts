@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Catalog } from '../schemas/catalog';
 import type { EventType } from '../schemas/define-event';
 import { classifyRecord } from './classify-record';
-import { undeclaredAttributes } from './detect-drift';
+import { VariationTracker, type AttributeVariation } from './attribute-variations';
 import { LineFile } from './line-file';
 import { keySetFor, type KeySet } from './key-set';
 import { readLines, type LineStats } from './read-lines';
@@ -40,6 +40,8 @@ export interface BatchOutput {
   /** The unknown records verbatim, one per line: itself a raw object, replayable once a schema exists. */
   unknownPath?: string;
   stats: RunStats;
+  /** Attribute variations per event type, unknown ones included: the batch's part of the drift registry. */
+  variations: AttributeVariation[];
 }
 
 interface TableState {
@@ -47,13 +49,12 @@ interface TableState {
   keys: KeySet;
 }
 
-const EXAMPLE_LIMIT = 2048;
-
 export class BatchProcessor {
   private readonly stats = emptyStats();
   private readonly tables = new Map<string, TableState>();
   private readonly tableFilter: ReadonlySet<string> | undefined;
-  private readonly drift = new Map<string, DriftObservation>();
+  private readonly variations: VariationTracker;
+  private seenAt = '';
   private rejects: LineFile | undefined;
   private unknown: LineFile | undefined;
   private writer: DuckDbStageWriter | undefined;
@@ -61,6 +62,7 @@ export class BatchProcessor {
 
   constructor(private readonly options: BatchProcessorOptions) {
     mkdirSync(options.workDir, { recursive: true });
+    this.variations = new VariationTracker((tag) => options.catalog.eventType(tag)?.declared);
     if (options.tables !== undefined) {
       for (const t of options.tables) {
         if (options.catalog.table(t) === undefined) throw new Error(`unknown table in the table list: ${t}`);
@@ -69,9 +71,13 @@ export class BatchProcessor {
     }
   }
 
-  /** Streams one raw object through the batch; throws UnreadableObjectError when it is not gzip/text. */
-  async processObject(source: string, input: Readable, onChunk?: (s: LineStats) => void | Promise<void>): Promise<void> {
+  /**
+   * Streams one raw object through the batch; throws UnreadableObjectError when it is not gzip/text.
+   * `createdAt` (ISO 8601) is the object's creation time, for the drift registry's first/last seen.
+   */
+  async processObject(source: string, input: Readable, onChunk?: (s: LineStats) => void | Promise<void>, createdAt?: string): Promise<void> {
     if (this.finished) throw new Error('batch already finished');
+    this.seenAt = createdAt ?? new Date().toISOString();
     this.writer ??= await DuckDbStageWriter.open(this.options.catalog.eventTypes, {
       workDir: this.options.workDir, rowGroupSize: this.options.rowGroupSize,
     });
@@ -119,16 +125,17 @@ export class BatchProcessor {
     const verdict = classifyRecord(this.options.catalog, value);
     if (verdict.kind === 'unknown') {
       increment(this.stats.unknown, verdict.tag);
+      if (typeof value === 'object' && value !== null) this.variations.observe(verdict.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
       (this.unknown ??= new LineFile(join(this.options.workDir, 'unknown.jsonl'))).appendLine(text);
       return;
     }
     if (verdict.kind === 'rejected') {
       this.reject(verdict.reasonKey, verdict.reason, text, source, line, index, verdict.event, verdict.field);
-      if (verdict.event !== undefined) this.noteDrift(verdict.event, value as Record<string, unknown>, text, source, line);
+      if (verdict.event !== undefined) this.variations.observe(verdict.event, value as Record<string, unknown>, text, source, line, this.seenAt);
       return;
     }
     const { type, row } = verdict;
-    this.noteDrift(type.tag, value as Record<string, unknown>, text, source, line);
+    this.variations.observe(type.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
     this.stats.valid++;
     const state = this.tables.get(type.table) ?? this.openTable(type);
     if (!state.keys.add(row)) {
@@ -153,18 +160,6 @@ export class BatchProcessor {
     return state;
   }
 
-  private noteDrift(event: string, record: Record<string, unknown>, text: string, source: string, line: number): void {
-    const type = this.options.catalog.eventType(event);
-    if (type === undefined) return;
-    for (const attribute of undeclaredAttributes(record, type.declared)) {
-      const id = `${event}\u0001${attribute}`;
-      const seen = this.drift.get(id);
-      if (seen) seen.count++;
-      // A copy, not a slice: a slice would keep its whole decoded chunk alive for the batch.
-      else this.drift.set(id, { event, attribute, count: 1, example: Buffer.from(text.slice(0, EXAMPLE_LIMIT)).toString(), source, line });
-    }
-  }
-
   private reject(reasonKey: string, reason: string, text: string, source: string, line: number, index: number, event?: string, field?: string): void {
     this.stats.rejected++;
     increment(this.stats.rejectedByReason, reasonKey);
@@ -184,7 +179,23 @@ export class BatchProcessor {
     }
     this.rejects?.flush();
     this.unknown?.flush();
-    this.stats.drift = [...this.drift.values()];
-    return { tables, rejectsPath: this.rejects?.path, unknownPath: this.unknown?.path, stats: this.stats };
+    const variations = this.variations.variations();
+    this.stats.drift = driftOf(variations);
+    return { tables, rejectsPath: this.rejects?.path, unknownPath: this.unknown?.path, stats: this.stats, variations };
   }
+}
+
+/** Per undeclared attribute of a known event type: records carrying it, and the first example. */
+function driftOf(variations: readonly AttributeVariation[]): DriftObservation[] {
+  const byAttribute = new Map<string, DriftObservation>();
+  for (const v of variations) {
+    if (!v.known) continue;
+    for (const attribute of v.undeclared) {
+      const id = `${v.event}\u0001${attribute}`;
+      const seen = byAttribute.get(id);
+      if (seen) seen.count += v.count;
+      else byAttribute.set(id, { event: v.event, attribute, count: v.count, example: v.example, source: v.source, line: v.line });
+    }
+  }
+  return [...byAttribute.values()];
 }

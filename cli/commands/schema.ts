@@ -1,7 +1,14 @@
-/** `loadout schema list`: the catalog as shipped in schemas/, with keys, columns and fingerprints. */
+/**
+ * `loadout schema list`: the catalog with keys, columns and fingerprints; `loadout schema drift`:
+ * attributes and event types the source carries that the catalog does not declare.
+ */
 import type { Command } from 'commander';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import { loadConfig } from '../../config/load-config';
+import type { DriftReport } from '../../core/drift-registry';
+import { openObjectStore } from '../../stores/object/open-object-store';
+import { withConfigFlags, overridesFrom } from '../config-flags';
+import { readDriftReport } from '../drift';
 import { formatTable, printJson } from '../output';
 
 export function describeCatalog(catalog: Catalog) {
@@ -31,4 +38,43 @@ export function registerSchema(program: Command): void {
         ])}\n`,
       );
     });
+
+  withConfigFlags(
+    schema
+      .command('drift')
+      .description('new attributes and unknown event types seen in the source, with counts, first/last seen and an example'),
+  )
+    .option('--json', 'print one JSON document (with every attribute variation)')
+    .action(async (options: Record<string, unknown>) => {
+      const config = loadConfig(overridesFrom(options));
+      const report = await readDriftReport(openObjectStore(config.lake), await loadCatalog(config.schemas));
+      if (options.json) return printJson(report);
+      process.stdout.write(formatDrift(report));
+    });
 }
+
+function formatDrift(report: DriftReport): string {
+  const out: string[] = [`${report.variations.length} attribute variations in ${report.batches} batches`];
+  const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+  if (report.newAttributes.length > 0) {
+    out.push('', formatTable([
+      ['event', 'new attribute', 'records', 'first seen', 'last seen', 'example from'],
+      ...report.newAttributes.map((a) => [a.event, a.attribute, a.records, day(a.firstSeen), day(a.lastSeen), `${a.source}:${a.line}`] as (string | number)[]),
+    ]));
+  }
+  if (report.unknownEvents.length > 0) {
+    out.push('', formatTable([
+      ['unknown event', 'records', 'first seen', 'last seen', 'attributes'],
+      ...report.unknownEvents.map((u) => [u.event, u.records, day(u.firstSeen), day(u.lastSeen), u.attributes.join(', ')] as (string | number)[]),
+    ]));
+  }
+  if (report.newAttributes.length === 0 && report.unknownEvents.length === 0) out.push('no drift: the catalog declares everything the source carries');
+  else {
+    const from = [...report.newAttributes, ...report.unknownEvents].map((d) => d.firstSeen).sort()[0]!;
+    // The replay window ends before `to`: one second past the last object seen.
+    const to = new Date(Date.parse([...report.newAttributes, ...report.unknownEvents].map((d) => d.lastSeen).sort().at(-1)!) + 1000).toISOString();
+    out.push('', 'To recover them: declare them in the schemas directory, then', '  loadout migrate --apply', `  loadout replay --from ${from} --to ${to} --tables <their tables>`);
+  }
+  return `${out.join('\n')}\n`;
+}
+

@@ -1,6 +1,6 @@
-/** Schema drift: attributes a record carries that its event type does not declare, by dotted path. */
+/** Attribute variations and schema drift: which attribute paths records carry, and which the catalog does not declare. */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { undeclaredAttributes } from '../../core/detect-drift';
+import { undeclaredPaths, VariationTracker, variationIdOf } from '../../core/attribute-variations';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 
 const U = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -23,9 +23,18 @@ beforeAll(async () => {
   catalog = await loadCatalog();
 });
 
-const drift = (tag: string, record: Record<string, unknown>) => [...undeclaredAttributes(record, catalog.eventType(tag)!.declared)].sort();
+const trackerOf = () => new VariationTracker((tag) => catalog.eventType(tag)?.declared);
 
-describe('undeclaredAttributes', () => {
+/** The undeclared attributes of one record, as the tracker sees them and as the catalog judges its paths later. */
+function drift(tag: string, record: Record<string, unknown>): string[] {
+  const tracker = trackerOf();
+  tracker.observe(tag, record, JSON.stringify(record), 'raw/a.gz', 1, '2026-11-22T10:00:00.000Z');
+  const [variation] = tracker.variations();
+  expect(undeclaredPaths(variation!.paths, catalog.eventType(tag)!.declared)).toEqual(variation!.undeclared);
+  return variation!.undeclared;
+}
+
+describe('undeclared attributes of a variation', () => {
   test.each(Object.keys(VALID))('%s: a record with only declared fields (and `event`) has no drift', (tag) => {
     expect(drift(tag, VALID[tag]!)).toEqual([]);
   });
@@ -73,5 +82,62 @@ describe('undeclaredAttributes', () => {
 
   test('a field declared by another event type is still drift here', () => {
     expect(drift('purchase', { ...VALID.purchase, platform: 'pc', stats: { accuracy: 1 } })).toEqual(['platform', 'stats']);
+  });
+});
+
+describe('VariationTracker', () => {
+  const at = (hour: number) => `2026-11-22T${String(hour).padStart(2, '0')}:00:00.000Z`;
+
+  test('the same attributes in any order are one variation; counts, first and last seen follow the objects', () => {
+    const tracker = trackerOf();
+    const record = VALID.purchase!;
+    const reversed = Object.fromEntries(Object.entries(record).reverse());
+    tracker.observe('purchase', record, JSON.stringify(record), 'raw/b.gz', 7, at(11));
+    tracker.observe('purchase', reversed, JSON.stringify(reversed), 'raw/a.gz', 3, at(9));
+    tracker.observe('purchase', record, JSON.stringify(record), 'raw/c.gz', 1, at(13));
+    const variations = tracker.variations();
+    expect(variations).toHaveLength(1);
+    expect(variations[0]).toMatchObject({
+      event: 'purchase', known: true, count: 3, firstSeen: at(9), lastSeen: at(13), undeclared: [],
+      paths: Object.keys(record).sort(), variation: variationIdOf(Object.keys(record).sort()),
+      example: JSON.stringify(record), source: 'raw/b.gz', line: 7,
+    });
+  });
+
+  test('an optional field present or absent, or a new attribute, makes a new variation; nested paths are included', () => {
+    const tracker = trackerOf();
+    const base = VALID.match_end!;
+    const { kills: _k, ...withoutKills } = base;
+    const withAssists = { ...base, stats: { accuracy: 0.5, headshots: 1, assists: 2 } };
+    for (const r of [base, withoutKills, withAssists, withAssists]) tracker.observe('match_end', r, JSON.stringify(r), 'raw/a.gz', 1, at(10));
+    const variations = tracker.variations();
+    expect(variations.map((v) => v.count).sort()).toEqual([1, 1, 2]);
+    const assists = variations.find((v) => v.undeclared.length > 0)!;
+    expect(assists.paths).toContain('stats.assists');
+    expect(assists.paths).toContain('stats.accuracy');
+    expect(assists.undeclared).toEqual(['stats.assists']);
+  });
+
+  test('unknown event types are tracked with every path undeclared', () => {
+    const tracker = trackerOf();
+    const record = { event: 'achievement_unlocked', id: 'x', detail: { tier: 2 } };
+    tracker.observe('achievement_unlocked', record, JSON.stringify(record), 'raw/a.gz', 4, at(10));
+    expect(tracker.variations()).toEqual([
+      expect.objectContaining({ event: 'achievement_unlocked', known: false, paths: ['detail', 'detail.tier', 'event', 'id'], undeclared: ['detail', 'event', 'id'] }),
+    ]);
+  });
+
+  test('records made of random keys cannot grow the tracker without bound', () => {
+    const tracker = new VariationTracker((tag) => catalog.eventType(tag)?.declared, { pathsPerEvent: 50, variationsPerEvent: 20, unknownEvents: 3 });
+    for (let i = 0; i < 500; i++) {
+      const record = { ...VALID.purchase, [`k${i}`]: 1, [`j${i}`]: { [`n${i}`]: 2 } };
+      tracker.observe('purchase', record, '{}', 'raw/a.gz', i, at(10));
+      tracker.observe(`unknown_${i}`, { event: `unknown_${i}` }, '{}', 'raw/a.gz', i, at(10));
+    }
+    const variations = tracker.variations();
+    expect(variations.filter((v) => v.event === 'purchase').length).toBeLessThanOrEqual(20);
+    expect(new Set(variations.map((v) => v.event)).size).toBe(4);
+    const counted = variations.reduce((n, v) => n + v.count, 0) + tracker.untracked;
+    expect(counted).toBe(1000);
   });
 });

@@ -1,0 +1,223 @@
+/**
+ * Attribute variations: for each event type, the distinct sets of attribute paths its records
+ * carry (nested objects included), with counts, first and last seen and one example. The drift
+ * registry is built from them; drift (undeclared attributes) is read off them.
+ */
+import { createHash } from 'node:crypto';
+import type { DeclaredAttributes } from '../schemas/define-event';
+
+export interface AttributeVariation {
+  event: string;
+  /** False for records of an event type the catalog does not declare. */
+  known: boolean;
+  /** 16 hex digits of sha256 over the sorted paths: one set of paths has one id everywhere. */
+  variation: string;
+  /** Sorted dotted paths, e.g. `id`, `stats.kills`; arrays and declared JSON blobs are leaves. */
+  paths: string[];
+  /** Top-most paths the catalog did not declare when the records were seen (all of them when unknown). */
+  undeclared: string[];
+  count: number;
+  /** Creation times of the raw objects the records came from (ISO 8601): the window to replay. */
+  firstSeen: string;
+  lastSeen: string;
+  /** The first record seen, verbatim (cut at 2 KB), and where it came from. */
+  example: string;
+  source: string;
+  line: number;
+}
+
+interface PathNode {
+  readonly path: string;
+  /** 40 bits of the path's hash: a record's signature is the sum over its paths, in any order. */
+  readonly weight: number;
+  readonly declared: boolean;
+  /** Walk into object values: a declared flattened object, or any undeclared attribute. */
+  readonly descend: boolean;
+  readonly declaredChildren: DeclaredAttributes | undefined;
+  readonly children: Map<string, PathNode>;
+}
+
+interface VariationState extends AttributeVariation {
+  readonly signature: number;
+}
+
+export interface VariationLimits {
+  /** Distinct paths remembered per event type; further new keys share one `…` path per level. */
+  pathsPerEvent: number;
+  /** Distinct variations per event type; records of further ones are only counted. */
+  variationsPerEvent: number;
+  /** Distinct unknown event tags tracked. */
+  unknownEvents: number;
+}
+
+const DEFAULT_LIMITS: VariationLimits = { pathsPerEvent: 4096, variationsPerEvent: 1024, unknownEvents: 256 };
+const EXAMPLE_LIMIT = 2048;
+const OVERFLOW_KEY = '…';
+const EMPTY: DeclaredAttributes = new Map();
+
+interface EventTree {
+  readonly known: boolean;
+  readonly root: PathNode;
+  paths: number;
+  readonly bySignature: Map<number, VariationState>;
+}
+
+export class VariationTracker {
+  private readonly trees = new Map<string, EventTree>();
+  private unknownTags = 0;
+  /** Records whose variation was over a limit: counted, not described. */
+  untracked = 0;
+
+  constructor(
+    private readonly declaredOf: (tag: string) => DeclaredAttributes | undefined,
+    private readonly limits: VariationLimits = DEFAULT_LIMITS,
+  ) {}
+
+  /** Hot path: one Map lookup per attribute plus an add; the paths are spelled out only for a new variation. */
+  observe(tag: string, record: Record<string, unknown>, text: string, source: string, line: number, seenAt: string): void {
+    const tree = this.trees.get(tag) ?? this.openTree(tag);
+    if (tree === undefined) {
+      this.untracked++;
+      return;
+    }
+    const signature = this.signatureOf(tree, tree.root, record);
+    const seen = tree.bySignature.get(signature);
+    if (seen !== undefined) {
+      seen.count++;
+      if (seenAt < seen.firstSeen) seen.firstSeen = seenAt;
+      else if (seenAt > seen.lastSeen) seen.lastSeen = seenAt;
+      return;
+    }
+    if (tree.bySignature.size >= this.limits.variationsPerEvent) {
+      this.untracked++;
+      return;
+    }
+    const nodes: PathNode[] = [];
+    collectNodes(tree.root, record, nodes);
+    const paths = nodes.map((n) => n.path).sort();
+    tree.bySignature.set(signature, {
+      signature,
+      event: tag,
+      known: tree.known,
+      variation: variationIdOf(paths),
+      paths,
+      undeclared: topMostUndeclared(nodes),
+      count: 1,
+      firstSeen: seenAt,
+      lastSeen: seenAt,
+      // A copy, not a slice: a slice would keep its whole decoded chunk alive for the batch.
+      example: Buffer.from(text.slice(0, EXAMPLE_LIMIT)).toString(),
+      source,
+      line,
+    });
+  }
+
+  variations(): AttributeVariation[] {
+    const out: AttributeVariation[] = [];
+    for (const tree of this.trees.values()) {
+      for (const { signature: _signature, ...variation } of tree.bySignature.values()) out.push(variation);
+    }
+    return out.sort((a, b) => (a.event === b.event ? (a.variation < b.variation ? -1 : 1) : a.event < b.event ? -1 : 1));
+  }
+
+  private openTree(tag: string): EventTree | undefined {
+    const declared = this.declaredOf(tag);
+    if (declared === undefined) {
+      if (this.unknownTags >= this.limits.unknownEvents) return undefined;
+      this.unknownTags++;
+    }
+    const root: PathNode = { path: '', weight: 0, declared: true, descend: true, declaredChildren: declared ?? EMPTY, children: new Map() };
+    const tree: EventTree = { known: declared !== undefined, root, paths: 0, bySignature: new Map() };
+    this.trees.set(tag, tree);
+    return tree;
+  }
+
+  private signatureOf(tree: EventTree, node: PathNode, value: Record<string, unknown>): number {
+    let sum = 0;
+    for (const key in value) {
+      const child = node.children.get(key) ?? this.addChild(tree, node, key);
+      sum += child.weight;
+      if (child.descend) {
+        const inner = value[key];
+        if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) sum += this.signatureOf(tree, child, inner as Record<string, unknown>);
+      }
+    }
+    return sum;
+  }
+
+  private addChild(tree: EventTree, parent: PathNode, key: string): PathNode {
+    if (tree.paths >= this.limits.pathsPerEvent) {
+      // Past the limit every new key of this level is one path, so a record made of random keys cannot grow the tree.
+      const overflow = parent.children.get(OVERFLOW_KEY) ?? newNode(parent, OVERFLOW_KEY);
+      parent.children.set(OVERFLOW_KEY, overflow);
+      parent.children.set(key, overflow);
+      return overflow;
+    }
+    tree.paths++;
+    const node = newNode(parent, key);
+    parent.children.set(key, node);
+    return node;
+  }
+}
+
+function newNode(parent: PathNode, key: string): PathNode {
+  const path = parent.path === '' ? key : `${parent.path}.${key}`;
+  const entry = parent.declared ? parent.declaredChildren?.get(key) : undefined;
+  const declared = entry !== undefined;
+  const declaredChildren = entry !== undefined && entry !== null && entry !== true ? entry : undefined;
+  return {
+    path,
+    weight: Number.parseInt(createHash('sha256').update(path).digest('hex').slice(0, 10), 16),
+    declared,
+    // Declared JSON blobs (`true`) and plain fields (`null`) are leaves; undeclared objects are walked.
+    descend: declaredChildren !== undefined || !declared,
+    declaredChildren,
+    children: new Map(),
+  };
+}
+
+/** The nodes of a record's paths, in the order the signature walked them (the slow path, once per variation). */
+function collectNodes(node: PathNode, value: Record<string, unknown>, out: PathNode[]): void {
+  const seen = new Set<PathNode>();
+  const walk = (at: PathNode, object: Record<string, unknown>) => {
+    for (const key in object) {
+      const child = at.children.get(key)!;
+      if (!seen.has(child)) {
+        seen.add(child);
+        out.push(child);
+      }
+      const inner = object[key];
+      if (child.descend && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) walk(child, inner as Record<string, unknown>);
+    }
+  };
+  walk(node, value);
+}
+
+function topMostUndeclared(nodes: readonly PathNode[]): string[] {
+  const undeclared = nodes.filter((n) => !n.declared).map((n) => n.path).sort();
+  return undeclared.filter((p) => !undeclared.some((q) => p.startsWith(`${q}.`)));
+}
+
+export function variationIdOf(sortedPaths: readonly string[]): string {
+  return createHash('sha256').update(sortedPaths.join('\n')).digest('hex').slice(0, 16);
+}
+
+/** Attributes of `paths` that `declared` does not declare, top-most only: drift judged against a catalog. */
+export function undeclaredPaths(paths: readonly string[], declared: DeclaredAttributes): string[] {
+  const out: string[] = [];
+  for (const path of paths) {
+    let level: DeclaredAttributes | true | null | undefined = declared;
+    const parts = path.split('.');
+    for (const [i, part] of parts.entries()) {
+      if (level === true || level === null) break;
+      const next: DeclaredAttributes | true | null | undefined = level?.get(part);
+      if (next === undefined) {
+        const top = parts.slice(0, i + 1).join('.');
+        if (!out.includes(top)) out.push(top);
+        break;
+      }
+      level = next;
+    }
+  }
+  return out.sort();
+}
