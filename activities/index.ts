@@ -6,6 +6,7 @@ import { archiveManifest, listTablesToLoad, mergeManifest, planTableLoad, prepar
 import { whileHeartbeating } from './heartbeat';
 import { listNewObjects, type ListNewObjectsInput } from './list-new-objects';
 import { processFileBatch } from './process-file-batch';
+import { listReplayObjects, type ListReplayObjectsInput } from './list-replay-objects';
 import { StoreCache } from './store-cache';
 
 export interface ActivityDeps {
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     refreshKpiViews: () => whileHeartbeating(() => refreshKpiViews(loadDeps)),
     processFileBatch: (input: FileBatchInput) => processFileBatch(processDeps, input),
     listNewObjects: (input: ListNewObjectsInput) => listNewObjects(processDeps, input),
+    listReplayObjects: (input: ListReplayObjectsInput) => listReplayObjects(processDeps, input),
   };
 }
 

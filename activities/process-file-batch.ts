@@ -5,7 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchProcessor } from '../core/batch-processor';
-import { batchIdOf, objectMarkerKey, stagedKey } from '../core/batch-id';
+import { batchIdOf, objectMarkerKey, replayBatchIdOf, stagedKey } from '../core/batch-id';
+import { replayCatalogVersion } from './replay-catalog';
 import { UnreadableObjectError } from '../core/errors';
 import type { RunStats } from '../core/run-stats';
 import { driftPartKeyOf, type DriftRegistryPart } from '../core/drift-registry';
@@ -45,9 +46,14 @@ interface ObjectMarker {
 
 export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput): Promise<FileBatchResult> {
   if (input.objects.length === 0) throw ApplicationFailure.nonRetryable('a file batch needs at least one object', 'InvalidBatch');
-  const batchId = batchIdOf(input.source, input.objects);
+  const batchId = input.replay ? replayBatchIdFor(deps.catalog, input, input.replay.catalogVersion) : batchIdOf(input.source, input.objects);
   const raw = deps.stores.open(input.source);
-  const { todo, skipped } = await objectsToProcess(deps.lake, input.source, input.objects, batchId);
+  // A replay reprocesses on purpose: the markers answer "was it ever processed", which it was.
+  const { todo, skipped } = input.replay
+    ? { todo: [...input.objects], skipped: [] }
+    : await objectsToProcess(deps.lake, input.source, input.objects, batchId);
+  // Replays keep their reports apart, so rejected and unknown counts and drift are not counted twice.
+  const outputs = input.replay ? 'replay/' : '';
   const context = Context.current();
   const previous = context.info.heartbeatDetails as { object?: number } | undefined;
   if (previous?.object !== undefined) {
@@ -72,14 +78,16 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
       staged.push({ table: file.table, fingerprint: file.fingerprint, key, rows: file.rows, bytes: file.bytes });
       context.heartbeat({ staging: file.table });
     }
-    const rejectsKey = output.rejectsPath ? `rejects/${batchId}.jsonl` : undefined;
+    const rejectsKey = output.rejectsPath ? `${outputs}rejects/${batchId}.jsonl` : undefined;
     if (output.rejectsPath && rejectsKey) await deps.lake.writeFile(rejectsKey, output.rejectsPath);
-    const unknownKey = output.unknownPath ? `unknown/${batchId}.jsonl` : undefined;
+    const unknownKey = output.unknownPath ? `${outputs}unknown/${batchId}.jsonl` : undefined;
     if (output.unknownPath && unknownKey) await deps.lake.writeFile(unknownKey, output.unknownPath);
     // The batch's part of the drift registry: its own object, so concurrent batches never contend.
-    const drift: DriftRegistryPart = { batchId, source: input.source, variations: output.variations };
-    await deps.lake.write(driftPartKeyOf(batchId), JSON.stringify(drift));
-    const reportKey = `batches/${batchId}.json`;
+    if (!input.replay) {
+      const drift: DriftRegistryPart = { batchId, source: input.source, variations: output.variations };
+      await deps.lake.write(driftPartKeyOf(batchId), JSON.stringify(drift));
+    }
+    const reportKey = `${outputs}batches/${batchId}.json`;
     const s = output.stats;
     const result: FileBatchResult = {
       batchId, objects: todo.length, skippedObjects: skipped.map((o) => o.key), records: s.records, valid: s.valid,
@@ -91,7 +99,7 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
     };
     await deps.lake.write(reportKey, JSON.stringify(report, null, 2));
     // Markers last: only a batch whose outputs are all written counts its objects as processed.
-    for (const object of todo) {
+    for (const object of input.replay ? [] : todo) {
       const marker: ObjectMarker = { key: object.key, etag: object.etag, batchId };
       await deps.lake.write(objectMarkerKey(input.source, object.key), JSON.stringify(marker));
     }
@@ -99,6 +107,18 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** The replay's id for the batch, after checking this worker's schemas are the ones the replay planned with. */
+function replayBatchIdFor(catalog: Catalog, input: FileBatchInput, plannedVersion: string): string {
+  const version = replayCatalogVersion(catalog, input.tables);
+  if (version !== plannedVersion) {
+    throw ApplicationFailure.nonRetryable(
+      `this worker's schemas (version ${version}) differ from the replay's (${plannedVersion}): workers with different schemas/ serve the task queue`,
+      'InvalidBatch',
+    );
+  }
+  return replayBatchIdOf(input.source, input.objects, input.tables, version);
 }
 
 /** Objects another batch already staged (same key and etag) are skipped: redelivery never reprocesses. */

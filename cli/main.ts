@@ -12,6 +12,7 @@ import { registerSchedules } from './commands/schedules';
 import { registerDev } from './commands/dev';
 import { registerSchema } from './commands/schema';
 import { registerStatus } from './commands/status';
+import { registerReplay } from './commands/replay';
 
 const program = new Command('loadout')
   .description('Game telemetry from raw JSON to typed warehouse tables, every batch a durable Temporal workflow.')
@@ -31,6 +32,7 @@ registerSchedules(program);
 registerDev(program);
 registerSchema(program);
 registerStatus(program);
+registerReplay(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -39,3 +39,34 @@ export function objectMarkerKey(source: string, key: string): string {
 export function stagedKey(table: string, fingerprint: string, batchId: string): string {
   return `staged/${table}/${fingerprint}-${batchId}.parquet`;
 }
+
+/** The schema version of some tables: their output-column fingerprints, so a changed schema makes new replay batches. */
+export function catalogVersionOf(types: readonly { table: string; fingerprint: string }[]): string {
+  const lines = types.map((t) => `${t.table}:${t.fingerprint}`).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16);
+}
+
+/**
+ * A replay batch's id: its objects, the tables it stages and their schema version. Repeating a
+ * replay under the same schema finds its batches done; after a schema change they run again.
+ */
+export function replayBatchIdOf(source: string, objects: readonly RawObjectRef[], tables: readonly string[] | undefined, catalogVersion: string): string {
+  return createHash('sha256')
+    .update(batchIdOf(source, objects))
+    .update('\n')
+    .update(tables === undefined ? '*' : [...tables].sort().join(','))
+    .update('\n')
+    .update(catalogVersion)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+export function replayBatchWorkflowId(batchId: string, environment: string): string {
+  return `loadout-replaybatch-${environment}-${batchId}`;
+}
+
+/** A replay request's workflow id: the same environment, location, window and tables are one replay. */
+export function replayWorkflowId(environment: string, source: string, from: string, to: string, tables: readonly string[] | undefined): string {
+  const request = [source, new Date(from).toISOString(), new Date(to).toISOString(), tables === undefined ? '*' : [...tables].sort().join(',')].join('\n');
+  return `loadout-replay-${environment}-${createHash('sha256').update(request).digest('hex').slice(0, 24)}`;
+}

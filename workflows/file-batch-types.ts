@@ -10,6 +10,11 @@ export interface FileBatchInput {
   objects: RawObjectRef[];
   /** Replay: stage only these tables. */
   tables?: string[];
+  /**
+   * Set by the replay workflow: the batch reprocesses objects whatever their processed-markers say,
+   * its id includes the tables and their schema version, and its reports go under replay/.
+   */
+  replay?: { catalogVersion: string };
   /** Environment name, for search attributes and logs. */
   environment?: string;
   /** Heartbeat timeout of the processing activity, e.g. '60s' (tests shorten it). */

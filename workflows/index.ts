@@ -3,3 +3,4 @@ export { fileBatch } from './file-batch';
 export { discoverByListing } from './discover-by-listing';
 export { load } from './load';
 export { loadTable } from './load-table';
+export { replay } from './replay';
