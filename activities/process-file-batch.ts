@@ -8,6 +8,7 @@ import { BatchProcessor } from '../core/batch-processor';
 import { batchIdOf, objectMarkerKey, replayBatchIdOf, stagedKey } from '../core/batch-id';
 import { replayCatalogVersion } from './replay-catalog';
 import { UnreadableObjectError } from '../core/errors';
+import { objectTimeSpan } from '../core/object-time';
 import type { RunStats } from '../core/run-stats';
 import { driftPartKeyOf, type DriftRegistryPart } from '../core/drift-registry';
 import type { Catalog } from '../schemas/catalog';
@@ -137,7 +138,9 @@ async function objectsToProcess(lake: ObjectStore, source: string, objects: read
 async function processOne(processor: BatchProcessor, raw: ObjectStore, source: string, object: RawObjectRef, progress: (bytes: number) => void) {
   try {
     const stream = await raw.read(object.key);
-    await processor.processObject(object.key, stream, (stats) => progress(stats.bytesIn), object.modified);
+    // Drift's first/last seen use the time replay selects by, so the window it suggests finds the objects.
+    const seenAt = new Date(objectTimeSpan(object.key, object.modified ? new Date(object.modified) : new Date()).start).toISOString();
+    await processor.processObject(object.key, stream, (stats) => progress(stats.bytesIn), seenAt);
   } catch (error) {
     if (error instanceof UnreadableObjectError) throw ApplicationFailure.nonRetryable(`${source}: ${error.message}`, 'UnreadableObject');
     if (error instanceof ObjectNotFoundError) {

@@ -73,11 +73,11 @@ export class BatchProcessor {
 
   /**
    * Streams one raw object through the batch; throws UnreadableObjectError when it is not gzip/text.
-   * `createdAt` (ISO 8601) is the object's creation time, for the drift registry's first/last seen.
+   * `seenAt` (ISO 8601) is the object's time (see core/object-time.ts), for the drift registry's first/last seen.
    */
-  async processObject(source: string, input: Readable, onChunk?: (s: LineStats) => void | Promise<void>, createdAt?: string): Promise<void> {
+  async processObject(source: string, input: Readable, onChunk?: (s: LineStats) => void | Promise<void>, seenAt?: string): Promise<void> {
     if (this.finished) throw new Error('batch already finished');
-    this.seenAt = createdAt ?? new Date().toISOString();
+    this.seenAt = seenAt ?? new Date().toISOString();
     this.writer ??= await DuckDbStageWriter.open(this.options.catalog.eventTypes, {
       workDir: this.options.workDir, rowGroupSize: this.options.rowGroupSize,
     });
