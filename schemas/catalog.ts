@@ -38,7 +38,7 @@ export class Catalog {
 
 /** Imports every `*.ts`/`*.js` file of `dir`; each must `export default defineEvent(...)`. */
 export async function loadCatalog(dir: string = SHIPPED_EVENTS_DIR): Promise<Catalog> {
-  const files = (await readdir(dir)).filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts')).sort();
+  const files = (await readdir(dir)).filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith('.d.ts')).sort();
   const types: EventType[] = [];
   for (const file of files) {
     const module = (await import(pathToFileURL(join(dir, file)).href)) as { default?: EventType };
