@@ -1,8 +1,10 @@
 /** loadout schedules apply: real Temporal Schedules, created once and updated idempotently. */
-import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { Client, ScheduleOverlapPolicy } from '@temporalio/client';
+import { msToTs } from '@temporalio/common';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { loadConfig } from '../../config/load-config';
 import { applyLoadSchedule, loadScheduleId } from '../../cli/schedules';
+import { registerSearchAttributes } from '../../workers/register-search-attributes';
 import { connectTemporal, type TemporalTestContext } from '../helpers/temporal';
 
 let temporal: TemporalTestContext;
@@ -51,4 +53,28 @@ test('applying again updates in place: one schedule, the new interval', async ()
 test('an environment without a default interval must be given one', () => {
   expect(() => loadConfig({ env: 'nightly' }, {}, '/tmp')).toThrow(/LOADOUT_LOAD_EVERY/);
   expect(loadConfig({ env: 'nightly', loadEvery: '30m' }, {}, '/tmp').loadEvery).toBe('30m');
+});
+
+test('search attributes are registered on a fresh namespace, once; queries by them work there', async () => {
+  const namespace = `loadout-sa-${suffix}`;
+  const connection = temporal.client.connection;
+  await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+  // A new namespace takes a moment to reach every service of the dev server.
+  let first: Awaited<ReturnType<typeof registerSearchAttributes>> | undefined;
+  for (let attempt = 0; first === undefined; attempt++) {
+    try {
+      first = await registerSearchAttributes(connection, namespace);
+    } catch (error) {
+      if (attempt > 40) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  expect(first.added.sort()).toEqual(['LoadoutEnvironment', 'LoadoutObjects', 'LoadoutStage', 'LoadoutTables']);
+  expect(await registerSearchAttributes(connection, namespace)).toEqual({ added: [], present: ['LoadoutStage', 'LoadoutEnvironment', 'LoadoutObjects', 'LoadoutTables'] });
+  const listed = await connection.operatorService.listSearchAttributes({ namespace });
+  expect(Object.keys(listed.customAttributes ?? {})).toEqual(expect.arrayContaining(['LoadoutStage', 'LoadoutObjects']));
+  const client = new Client({ connection, namespace });
+  const found: string[] = [];
+  for await (const w of client.workflow.list({ query: "LoadoutStage = 'failed' AND LoadoutTables = 'purchase'" })) found.push(w.workflowId);
+  expect(found).toEqual([]);
 });
