@@ -172,4 +172,24 @@ describe('replay', () => {
       });
     });
   });
+
+  test('a corrupt object fails its batch only: the others are loaded, then the replay fails naming it', async () => {
+    const raw = openObjectStore(join(dir, 'corrupt', 'raw'));
+    const lake = openObjectStore(join(dir, 'corrupt', 'lake'));
+    const warehouseUrl = `duckdb:${join(dir, 'corrupt', 'warehouse.duckdb')}`;
+    writeHour(raw.location, '2026/11/22/10/good.gz', 'good', 3);
+    writeObject(raw.location, '2026/11/22/10/torn.gz', Buffer.concat([gzipSync('{"event":"purchase"}\n'.repeat(50)).subarray(0, 30), Buffer.from('junk')]));
+    const taskQueue = uniqueTaskQueue('replay-corrupt');
+    await (await workerOn(shipped, lake, warehouseUrl, taskQueue)).runUntil(async () => {
+      const handle = await temporal.client.workflow.start('replay', {
+        workflowId: `${taskQueue}-replay`, taskQueue,
+        args: [{ environment: taskQueue, source: raw.location, from: '2026-11-22T10:00:00Z', to: '2026-11-22T11:00:00Z', batchObjects: 1 } satisfies ReplayInput],
+      });
+      await expect(handle.result()).rejects.toMatchObject({
+        cause: { type: 'ReplayBatchesFailed', message: expect.stringMatching(/^1 of 2 replay batches failed .*torn\.gz/) },
+      });
+      expect(await handle.query<ReplayProgress>('progress')).toMatchObject({ phase: 'failed', batchesDone: 1, batchesFailed: 1 });
+      expect((await warehouseState(warehouseUrl)).purchases).toHaveLength(3);
+    });
+  });
 });
