@@ -1,5 +1,5 @@
 /** load: one loadTable child per table with staged files, a few at a time, then the KPI views. */
-import { ParentClosePolicy, executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, ParentClosePolicy, executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { LoadoutActivities } from '../activities';
 import { loadTable } from './load-table';
@@ -45,7 +45,8 @@ export async function load(input: LoadInput): Promise<LoadResult> {
   results.sort((a, b) => (a.table < b.table ? -1 : 1));
   if (failures.length > 0) {
     upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'failed' }]);
-    throw new Error(`load of ${failures.length} table(s) failed: ${failures.join('; ')}`);
+    // An ApplicationFailure fails the run; a plain Error would only fail the task and retry it forever.
+    throw ApplicationFailure.nonRetryable(`load of ${failures.length} table(s) failed: ${failures.join('; ')}`, 'LoadFailed');
   }
   upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'loaded' }]);
   return { tables: results, alreadyLoading, views };
