@@ -9,9 +9,10 @@ import {
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
 import { readJson } from '../stores/object/read-json';
-import { addColumnSql, createKeyIndexSql, createTableSql } from '../stores/warehouse/sql/merge-sql';
 import type { MergeOutcome, StagedFile, Warehouse, WarehouseColumn } from '../stores/warehouse/warehouse';
+import { addedColumns, createdTable, REFUSED_MIGRATION, refusalMessage } from '../workflows/schema-migration-types';
 import { fileColumnsOf } from './file-columns';
+import { applyMigration } from './migration-activities';
 import { withWarehouse } from './warehouse-session';
 
 export interface LoadDeps {
@@ -69,34 +70,14 @@ export async function planTableLoad(deps: LoadDeps, input: { table: string }): P
   return [...pending, ...fresh];
 }
 
-/** Creates the table when missing and adds declared columns it lacks: additive changes only. */
+/**
+ * The additive part of the table's migration, refusing the rest. loadTable runs started before it
+ * ran schemaMigration as a child (workflows/load-table.ts, patched) still call this activity.
+ */
 export async function prepareTable(deps: LoadDeps, input: { table: string }): Promise<{ created: boolean; addedColumns: string[] }> {
-  const type = deps.catalog.table(input.table);
-  if (type === undefined) throw ApplicationFailure.nonRetryable(`staged files for ${input.table}, which no schema declares`, 'UnknownTable');
-  return withWarehouse(deps.warehouseUrl, async (warehouse) => {
-    const { types } = warehouse;
-    await warehouse.ensureLedger(deps.warehouseSchema);
-    const existing = await warehouse.describeTable(deps.warehouseSchema, input.table);
-    if (existing === undefined) {
-      await warehouse.runDdl([
-        createTableSql(deps.warehouseSchema, input.table, type.columns, types),
-        // DuckDB's ART indexes slow bulk inserts and Redshift has none: PostgreSQL only.
-        ...(warehouse.dialect === 'postgres' ? [createKeyIndexSql(deps.warehouseSchema, input.table, type.uniqueKey)] : []),
-      ]);
-      return { created: true, addedColumns: [] };
-    }
-    const have = new Map(existing.map((c) => [c.name, c]));
-    const missing = type.columns.filter((c) => !have.has(c.name));
-    const retyped = type.columns.filter((c) => have.has(c.name) && have.get(c.name)!.type !== undefined && have.get(c.name)!.type !== c.type);
-    if (retyped.length > 0) {
-      throw ApplicationFailure.nonRetryable(
-        `${input.table}: ${retyped.map((c) => `${c.name} is ${have.get(c.name)!.warehouseType} in the warehouse but declared ${c.type}`).join('; ')}; a type change is not applied automatically`,
-        'RefusedMigration',
-      );
-    }
-    await warehouse.runDdl(missing.map((c) => addColumnSql(deps.warehouseSchema, input.table, { ...c, nullable: true }, types)));
-    return { created: false, addedColumns: missing.map((c) => c.name) };
-  });
+  const { plan, applied } = await applyMigration(deps, input);
+  if (plan.refused.length > 0) throw ApplicationFailure.nonRetryable(refusalMessage([plan]), REFUSED_MIGRATION);
+  return { created: createdTable(applied), addedColumns: addedColumns(applied) };
 }
 
 export async function mergeManifest(deps: LoadDeps, input: { table: string; manifestKey: string }): Promise<MergeOutcome & { seconds: number }> {

@@ -4,3 +4,4 @@ export { discoverByListing } from './discover-by-listing';
 export { load } from './load';
 export { loadTable } from './load-table';
 export { replay } from './replay';
+export { schemaMigration } from './schema-migration';

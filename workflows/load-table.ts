@@ -1,10 +1,19 @@
-/** loadTable: manifests of one table's staged files -> COPY, merge with a ledger row -> archive. */
-import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+/**
+ * loadTable: manifests of one table's staged files -> a schemaMigration child when the table or a
+ * column is missing -> COPY, merge with a ledger row -> archive.
+ */
+import {
+  ApplicationFailure, ChildWorkflowFailure, executeChild, patched, proxyActivities, upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
 import type { LoadoutActivities } from '../activities';
 import type { LoadTableInput, LoadTableResult, ManifestLoad } from './load-types';
+import { schemaMigration } from './schema-migration';
+import { addedColumns, createdTable, REFUSED_MIGRATION, tableMigrationWorkflowId } from './schema-migration-types';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
 
-const NON_RETRYABLE = ['UnknownTable', 'RefusedMigration'];
+const NON_RETRYABLE = ['UnknownTable', REFUSED_MIGRATION];
+/** Runs started before the schemaMigration child call prepareTable instead (captured histories replay so). */
+const MIGRATION_CHILD_PATCH = 'loadout-schema-migration-child';
 
 export async function loadTable(input: LoadTableInput): Promise<LoadTableResult> {
   // Every activity heartbeats, so a killed worker's work is retried after lostWorkerTimeout.
@@ -30,7 +39,7 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
       upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'loaded' }]);
       return { table: input.table, created: false, addedColumns: [], manifests: [] };
     }
-    const prepared = await quick.prepareTable({ table: input.table });
+    const prepared = patched(MIGRATION_CHILD_PATCH) ? await migrate(input, quick) : await quick.prepareTable({ table: input.table });
     const loads: ManifestLoad[] = [];
     for (const manifest of manifests) {
       const outcome = await long.mergeManifest({ table: input.table, manifestKey: manifest.manifestKey });
@@ -43,6 +52,27 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     return { table: input.table, created: prepared.created, addedColumns: prepared.addedColumns, manifests: loads };
   } catch (error) {
     upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'failed' }]);
+    throw error;
+  }
+}
+
+/** A schemaMigration child when this table's plan is not empty; a refusal fails this table's load only. */
+async function migrate(input: LoadTableInput, activities: Pick<LoadoutActivities, 'planMigration'>): Promise<{ created: boolean; addedColumns: string[] }> {
+  const [plan] = await activities.planMigration({ tables: [input.table] });
+  if (plan === undefined || (plan.changes.length === 0 && plan.refused.length === 0)) return { created: false, addedColumns: [] };
+  try {
+    const result = await executeChild(schemaMigration, {
+      workflowId: tableMigrationWorkflowId(input.environment, input.table),
+      args: [{ environment: input.environment, tables: [input.table], apply: true, lostWorkerTimeout: input.lostWorkerTimeout }],
+      taskQueue: workflowInfo().taskQueue,
+    });
+    const applied = result.tables.flatMap((t) => t.applied);
+    return { created: createdTable(applied), addedColumns: addedColumns(applied) };
+  } catch (error) {
+    // Surface the child's plan as this workflow's own failure, so the load's message carries it.
+    if (error instanceof ChildWorkflowFailure && error.cause instanceof ApplicationFailure && error.cause.type === REFUSED_MIGRATION) {
+      throw ApplicationFailure.create({ message: error.cause.message, type: REFUSED_MIGRATION, nonRetryable: true, details: error.cause.details ?? [] });
+    }
     throw error;
   }
 }

@@ -1,0 +1,50 @@
+/**
+ * schemaMigration: the declared schemas against the warehouse tables. Plans every listed table;
+ * with `apply`, runs the additive changes of each table that refuses nothing. Any refused change
+ * fails the run (non-retryable, type RefusedMigration) with the plan as its message, after the
+ * other tables were migrated: one table's refusal never holds back another's columns.
+ */
+import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { LoadoutActivities } from '../activities';
+import { REFUSED_MIGRATION, refusalMessage, type SchemaMigrationInput, type SchemaMigrationResult, type TableMigration } from './schema-migration-types';
+import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
+
+export async function schemaMigration(input: SchemaMigrationInput): Promise<SchemaMigrationResult> {
+  const { planMigration, applyMigration } = proxyActivities<LoadoutActivities>({
+    startToCloseTimeout: '30m',
+    heartbeatTimeout: input.lostWorkerTimeout ?? '2m',
+    retry: { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 20, nonRetryableErrorTypes: ['UnknownTable'] },
+  });
+  const apply = input.apply === true;
+  upsertSearchAttributes([
+    { key: LOADOUT_STAGE, value: 'migrating' },
+    { key: LOADOUT_ENVIRONMENT, value: input.environment },
+    ...(input.tables ? [{ key: LOADOUT_TABLES, value: input.tables }] : []),
+  ]);
+  try {
+    const plans = await planMigration({ tables: input.tables });
+    const touched = plans.filter((p) => p.changes.length > 0 || p.refused.length > 0).map((p) => p.table);
+    if (input.tables === undefined && touched.length > 0) upsertSearchAttributes([{ key: LOADOUT_TABLES, value: touched }]);
+    const tables: TableMigration[] = [];
+    // One table at a time: migrations are rare and small, and DDL on one DuckDB file is serial anyway.
+    for (const plan of plans) {
+      if (apply && plan.refused.length === 0 && plan.changes.length > 0) {
+        const outcome = await applyMigration({ table: plan.table });
+        tables.push({ table: plan.table, plan: outcome.plan, applied: outcome.applied });
+      } else {
+        tables.push({ table: plan.table, plan, applied: [] });
+      }
+    }
+    const result: SchemaMigrationResult = { environment: input.environment, apply, tables };
+    if (tables.some((t) => t.plan.refused.length > 0)) {
+      throw ApplicationFailure.create({
+        message: refusalMessage(tables.map((t) => t.plan)), type: REFUSED_MIGRATION, nonRetryable: true, details: [result],
+      });
+    }
+    upsertSearchAttributes([{ key: LOADOUT_STAGE, value: apply ? 'migrated' : 'planned' }]);
+    return result;
+  } catch (error) {
+    upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'failed' }]);
+    throw error;
+  }
+}
