@@ -12,6 +12,7 @@ import { registerSchedules } from './commands/schedules';
 import { registerDev } from './commands/dev';
 import { registerSchema } from './commands/schema';
 import { registerStatus } from './commands/status';
+import { registerMigrate } from './commands/migrate';
 import { registerReplay } from './commands/replay';
 
 const program = new Command('loadout')
@@ -32,6 +33,7 @@ registerSchedules(program);
 registerDev(program);
 registerSchema(program);
 registerStatus(program);
+registerMigrate(program);
 registerReplay(program);
 
 try {

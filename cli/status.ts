@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { LoadoutConfig } from '../config/config-schema';
 import { fingerprintOfStagedKey } from '../core/manifest';
+import { planTableMigration } from '../core/plan-migration';
 import type { RunStats } from '../core/run-stats';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
@@ -18,6 +19,13 @@ export interface TableStatus {
   stagedBytes: number;
   /** Fingerprints of the files waiting, so an older one stuck behind a refused change shows. */
   stagedFingerprints: string[];
+  /** The table against its schema, planned as schemaMigration plans it. */
+  migration: {
+    /** Additive changes the next load (or `loadout migrate --apply`) makes. */
+    pending: string[];
+    /** Refused changes, each with what to do: while any is listed, the table's staged files wait. */
+    refused: string[];
+  };
 }
 
 export interface PipelineStatus {
@@ -48,7 +56,13 @@ export async function collectStatus(config: LoadoutConfig, catalog: Catalog, cli
   }
   const tables: TableStatus[] = [];
   for (const table of catalog.tables) {
-    const status: TableStatus = { table, stagedFiles: 0, stagedBytes: 0, stagedFingerprints: [] };
+    const plan = planTableMigration(catalog.table(table)!, await warehouse.describeTable(config.warehouseSchema, table), {
+      schema: config.warehouseSchema, dialect: warehouse.dialect, types: warehouse.types,
+    });
+    const status: TableStatus = {
+      table, stagedFiles: 0, stagedBytes: 0, stagedFingerprints: [],
+      migration: { pending: plan.changes.map((c) => c.description), refused: plan.refused.map((r) => `${r.column}: ${r.reason}. To do: ${r.todo}`) },
+    };
     for await (const o of lake.list(`staged/${table}/`)) {
       status.stagedFiles++;
       status.stagedBytes += o.size;

@@ -23,10 +23,17 @@ export function registerStatus(program: Command): void {
           `environment ${status.environment}: ${status.batches.running} batches running, ${status.batches.failed.length} failed; ${status.rejected} records rejected in all`,
           '',
           formatTable([
-            ['table', 'last load', 'age', 'staged files waiting', 'MB'],
-            ...status.tables.map((t) => [t.table, t.lastLoadedAt ?? '', age(t.lastLoadAgeSeconds), t.stagedFiles, Math.round(t.stagedBytes / 1e4) / 100]),
+            ['table', 'last load', 'age', 'staged files waiting', 'MB', 'schema'],
+            ...status.tables.map((t) => [
+              t.table, t.lastLoadedAt ?? '', age(t.lastLoadAgeSeconds), t.stagedFiles, Math.round(t.stagedBytes / 1e4) / 100,
+              t.migration.refused.length > 0 ? 'BLOCKED' : t.migration.pending.length > 0 ? 'to migrate' : 'ok',
+            ]),
           ]),
         ];
+        for (const t of status.tables.filter((x) => x.migration.refused.length > 0)) {
+          out.push('', `BLOCKED ${t.table}: ${t.stagedFiles} staged files wait for a refused schema change (loadout migrate shows the plan)`);
+          for (const line of t.migration.refused) out.push(`  ${line}`);
+        }
         if (Object.keys(status.unknown).length > 0) out.push('', `unknown event types: ${Object.entries(status.unknown).map(([t, n]) => `${t} ${n}`).join(', ')}`);
         for (const f of status.batches.failed) out.push(`FAILED ${f.workflowId} ${f.objects.slice(0, 3).join(' ')}${f.objects.length > 3 ? ' ...' : ''}`);
         process.stdout.write(`${out.join('\n')}\n`);

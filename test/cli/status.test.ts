@@ -69,9 +69,12 @@ test('status: failed batches with their objects, last load per table, staged fil
     const begin = status.tables.find((t) => t.table === 'session_begin')!;
     expect(begin.stagedFiles).toBe(0);
     expect(begin.lastLoadAgeSeconds).toBeLessThan(120);
+    expect(begin.migration).toEqual({ pending: [], refused: [] });
     const purchase = status.tables.find((t) => t.table === 'purchase')!;
     expect(purchase).toMatchObject({ stagedFiles: 1, stagedFingerprints: [catalog.table('purchase')!.fingerprint] });
     expect(purchase.lastLoadedAt).toBeUndefined();
+    // Never loaded: its table is still to be created, which blocks nothing.
+    expect(purchase.migration).toEqual({ pending: ['create loadout.purchase with 7 columns'], refused: [] });
     expect(status.rejected).toBe(1);
     expect(status.unknown).toEqual({ emote_used: 1 });
   } finally {

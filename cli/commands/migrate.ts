@@ -1,0 +1,94 @@
+/** `loadout migrate [--tables a,b] [--apply] [--json]`: the schemaMigration workflow, plan by default. */
+import type { Client } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Command } from 'commander';
+import { createHash } from 'node:crypto';
+import type { LoadoutConfig } from '../../config/config-schema';
+import { loadConfig } from '../../config/load-config';
+import { REFUSED_MIGRATION, type SchemaMigrationInput, type SchemaMigrationResult } from '../../workflows/schema-migration-types';
+import { withConfigFlags, overridesFrom } from '../config-flags';
+import { CommandError, formatTable, printJson } from '../output';
+import { openRuntime } from '../runtime';
+
+export interface MigrateOutcome {
+  result: SchemaMigrationResult;
+  /** The refusal's message (the plan), when a change was refused. */
+  refused?: string;
+}
+
+/** The same request gets the same id: a repeated command joins a run still going, or starts anew after it. */
+export function migrateWorkflowId(environment: string, tables: readonly string[] | undefined, apply: boolean): string {
+  const which = createHash('sha256').update(JSON.stringify(tables ? [...tables].sort() : null)).digest('hex').slice(0, 16);
+  return `loadout-migrate-${environment}-${apply ? 'apply' : 'plan'}-${which}`;
+}
+
+export async function runMigration(client: Client, config: LoadoutConfig, tables: string[] | undefined, apply: boolean): Promise<MigrateOutcome> {
+  const input: SchemaMigrationInput = { environment: config.env, tables, apply };
+  const handle = await client.workflow.start('schemaMigration', {
+    workflowId: migrateWorkflowId(config.env, tables, apply),
+    taskQueue: config.temporal.taskQueue,
+    args: [input],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+  });
+  try {
+    return { result: (await handle.result()) as SchemaMigrationResult };
+  } catch (error) {
+    const cause = error instanceof WorkflowFailedError ? error.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === REFUSED_MIGRATION && cause.details?.[0] !== undefined) {
+      return { result: cause.details[0] as SchemaMigrationResult, refused: cause.message };
+    }
+    // Another failure (an unknown table, an unreachable warehouse): its innermost reason, not "Workflow execution failed".
+    let reason: unknown = cause;
+    while (reason instanceof Error && reason.cause instanceof Error) reason = reason.cause;
+    if (reason instanceof Error) throw new CommandError(`schemaMigration ${handle.workflowId} failed: ${reason.message}`);
+    throw error;
+  }
+}
+
+export function formatMigration(outcome: MigrateOutcome): string {
+  const { result } = outcome;
+  const rows: (string | number)[][] = [];
+  const details: string[] = [];
+  for (const t of result.tables) {
+    const applied = new Set(t.applied.map((c) => c.description));
+    for (const c of t.plan.changes) {
+      const state = applied.has(c.description) ? 'applied' : t.plan.refused.length > 0 ? 'held back (table refused)' : result.apply ? 'not applied' : 'planned';
+      rows.push([t.table, c.description, state]);
+    }
+    for (const r of t.plan.refused) {
+      rows.push([t.table, r.reason, 'REFUSED']);
+      details.push(`${t.table}.${r.column}: ${r.todo}`);
+    }
+  }
+  const upToDate = result.tables.filter((t) => t.plan.changes.length === 0 && t.plan.refused.length === 0).map((t) => t.table);
+  const out: string[] = [];
+  if (rows.length > 0) out.push(formatTable([['table', 'change', 'state'], ...rows]));
+  if (details.length > 0) out.push('', 'what to do:', ...details.map((d) => `  ${d}`));
+  if (upToDate.length > 0) out.push('', `up to date: ${upToDate.join(', ')}`);
+  const planned = result.tables.some((t) => t.plan.refused.length === 0 && t.plan.changes.length > t.applied.length);
+  if (!result.apply && planned) out.push('', 'nothing was changed: run loadout migrate --apply to apply the planned changes');
+  return out.join('\n');
+}
+
+export function registerMigrate(program: Command): void {
+  withConfigFlags(program.command('migrate').description('compare the declared schemas with the warehouse tables: plan by default, --apply to apply the additive changes'))
+    .option('--tables <list>', 'comma-separated tables (default: every declared table)')
+    .option('--apply', 'create missing tables and add missing columns (changes that would lose or reinterpret data are never applied)')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (options: Record<string, unknown>) => {
+      const config = loadConfig(overridesFrom(options));
+      const tables = typeof options.tables === 'string' ? options.tables.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
+      const runtime = await openRuntime(config);
+      let outcome: MigrateOutcome;
+      try {
+        outcome = await runtime.withWorker(() => runMigration(runtime.client, config, tables, options.apply === true));
+      } finally {
+        await runtime.close();
+      }
+      if (options.json) printJson({ ...outcome.result, refused: outcome.refused !== undefined, ...(outcome.refused ? { reason: outcome.refused } : {}) });
+      else process.stdout.write(`${formatMigration(outcome)}\n`);
+      if (outcome.refused !== undefined) throw new CommandError(outcome.refused.split('\n')[0]!);
+    });
+}
