@@ -5,6 +5,7 @@ import type { FileBatchInput } from '../workflows/file-batch-types';
 import { archiveManifest, listTablesToLoad, mergeManifest, planTableLoad, prepareTable, refreshKpiViews } from './load-activities';
 import { whileHeartbeating } from './heartbeat';
 import { listNewObjects, type ListNewObjectsInput } from './list-new-objects';
+import { applyMigration, planMigration } from './migration-activities';
 import { processFileBatch } from './process-file-batch';
 import { listReplayObjects, type ListReplayObjectsInput } from './list-replay-objects';
 import { StoreCache } from './store-cache';
@@ -34,6 +35,8 @@ export function createActivities(deps: ActivityDeps) {
     archiveManifest: (input: { manifestKey: string }) => whileHeartbeating(() => archiveManifest(loadDeps, input)),
     listTablesToLoad: (input: { tables?: string[] }) => whileHeartbeating(() => listTablesToLoad(loadDeps, input)),
     refreshKpiViews: () => whileHeartbeating(() => refreshKpiViews(loadDeps)),
+    planMigration: (input: { tables?: string[] }) => whileHeartbeating(() => planMigration(loadDeps, input)),
+    applyMigration: (input: { table: string }) => whileHeartbeating(() => applyMigration(loadDeps, input)),
     processFileBatch: (input: FileBatchInput) => processFileBatch(processDeps, input),
     listNewObjects: (input: ListNewObjectsInput) => listNewObjects(processDeps, input),
     listReplayObjects: (input: ListReplayObjectsInput) => listReplayObjects(processDeps, input),
