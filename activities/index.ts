@@ -6,6 +6,7 @@ import { archiveManifest, listTablesToLoad, mergeManifest, planTableLoad, prepar
 import { whileHeartbeating } from './heartbeat';
 import { listNewObjects, type ListNewObjectsInput } from './list-new-objects';
 import { applyMigration, planMigration } from './migration-activities';
+import { observeActivities } from './observe';
 import { processFileBatch } from './process-file-batch';
 import { listReplayObjects, type ListReplayObjectsInput } from './list-replay-objects';
 import { StoreCache } from './store-cache';
@@ -17,6 +18,8 @@ export interface ActivityDeps {
   warehouseUrl?: string;
   warehouseSchema?: string;
   stores?: StoreCache;
+  /** A worker's: log each batch's and merge's outcome, and record metrics when it serves them. */
+  observe?: { metrics: boolean };
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -28,7 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     warehouseUrl: deps.warehouseUrl ?? '',
     warehouseSchema: deps.warehouseSchema ?? 'loadout',
   };
-  return {
+  const activities = {
     planTableLoad: (input: { table: string }) => whileHeartbeating(() => planTableLoad(loadDeps, input)),
     prepareTable: (input: { table: string }) => whileHeartbeating(() => prepareTable(loadDeps, input)),
     mergeManifest: (input: { table: string; manifestKey: string }) => whileHeartbeating(() => mergeManifest(loadDeps, input)),
@@ -41,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     listNewObjects: (input: ListNewObjectsInput) => listNewObjects(processDeps, input),
     listReplayObjects: (input: ListReplayObjectsInput) => listReplayObjects(processDeps, input),
   };
+  return deps.observe ? observeActivities(activities, { lake: deps.lake, metrics: deps.observe.metrics }) : activities;
 }
 
 export type LoadoutActivities = ReturnType<typeof createActivities>;

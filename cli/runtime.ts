@@ -1,10 +1,13 @@
 /** Connects to Temporal (the configured cluster, or the embedded dev server) and runs a worker. */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime as TemporalRuntime, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { Logger } from '@temporalio/common';
+import { NativeConnection, Runtime as TemporalRuntime, type Worker } from '@temporalio/worker';
+import { HISTOGRAM_BUCKETS } from '../activities/metrics';
 import type { LoadoutConfig } from '../config/config-schema';
 import { loadCatalog, type Catalog } from '../schemas/catalog';
 import { createLoadoutWorker } from '../workers/create-worker';
 import { ensureDevServer } from '../workers/dev-server';
+import { createLogger, defaultLogFormat } from '../workers/logging';
 
 export interface LoadoutRuntime {
   client: Client;
@@ -12,19 +15,48 @@ export interface LoadoutRuntime {
   address: string;
   /** The Temporal UI, when Loadout started or reused the embedded dev server. */
   uiUrl?: string;
+  /** Prometheus metrics of this process's worker, when served. */
+  metricsUrl?: string;
+  /** The process's logger (the Temporal Runtime's): stderr, in the configured format. */
+  log: Logger;
   /** Runs `work` with an in-process worker polling the task queue, then shuts the worker down. */
   withWorker<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
+export interface RuntimeOptions {
+  /**
+   * A long-running worker (`loadout worker`, `loadout dev`): logs at INFO, and serves /metrics when
+   * a metrics port is configured. Other commands log warnings only and never bind the port.
+   */
+  serving?: boolean;
+}
+
+let metricsUrl: string | undefined;
 let runtimeInstalled = false;
 
-export async function openRuntime(config: LoadoutConfig): Promise<LoadoutRuntime> {
-  if (!runtimeInstalled) {
-    // The SDK's default logger writes every worker state change to stdout, which would break --json.
-    TemporalRuntime.install({ logger: new DefaultLogger('WARN', (entry) => process.stderr.write(`[temporal] ${entry.level} ${entry.message}\n`)) });
-    runtimeInstalled = true;
-  }
+/** The Temporal Runtime is one per process and fixed at its first use: its logger and metrics exporter. */
+function installRuntime(config: LoadoutConfig, serving: boolean): void {
+  if (runtimeInstalled) return;
+  const port = serving ? config.worker.metricsPort : undefined;
+  TemporalRuntime.install({
+    // stderr only (the SDK's default logger writes to stdout, which would break --json).
+    logger: createLogger(config.logFormat ?? defaultLogFormat(), serving ? 'INFO' : 'WARN'),
+    ...(port === undefined ? {} : {
+      telemetryOptions: {
+        metrics: {
+          globalTags: { environment: config.env },
+          prometheus: { bindAddress: `0.0.0.0:${port}`, countersTotalSuffix: true, useSecondsForDurations: true, histogramBucketOverrides: HISTOGRAM_BUCKETS },
+        },
+      },
+    }),
+  });
+  runtimeInstalled = true;
+  if (port !== undefined) metricsUrl = `http://127.0.0.1:${port}/metrics`;
+}
+
+export async function openRuntime(config: LoadoutConfig, options: RuntimeOptions = {}): Promise<LoadoutRuntime> {
+  installRuntime(config, options.serving ?? false);
   let address = config.temporal.address;
   let uiUrl: string | undefined;
   if (address === undefined) {
@@ -41,6 +73,8 @@ export async function openRuntime(config: LoadoutConfig): Promise<LoadoutRuntime
     catalog,
     address,
     uiUrl,
+    metricsUrl,
+    log: TemporalRuntime.instance().logger,
     async withWorker<T>(work: () => Promise<T>): Promise<T> {
       nativeConnection ??= await NativeConnection.connect({ address: address! });
       const worker: Worker = await createLoadoutWorker({
@@ -51,6 +85,7 @@ export async function openRuntime(config: LoadoutConfig): Promise<LoadoutRuntime
         lakeLocation: config.lake,
         warehouseUrl: config.warehouse,
         warehouseSchema: config.warehouseSchema,
+        observe: { metrics: metricsUrl !== undefined },
         options: { maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities },
       });
       return worker.runUntil(work());

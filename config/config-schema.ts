@@ -49,7 +49,11 @@ export const configSchema = z.object({
   worker: z.object({
     /** Batches and loads one worker runs at once; each batch holds its tables' row groups in memory. */
     maxConcurrentActivities: z.number().int().min(1).max(64),
+    /** `loadout worker` / `loadout dev` serve Prometheus metrics on http://0.0.0.0:PORT/metrics. */
+    metricsPort: z.number().int().min(1).max(65535).optional(),
   }),
+  /** Log lines on stderr: one JSON object per line, or human text; absent: text on a terminal, else JSON. */
+  logFormat: z.enum(['json', 'text']).optional(),
   discovery: z.object({
     /** SQS queue receiving S3 ObjectCreated notifications; absent means: list after a watermark. */
     sqsQueueUrl: z.string().url().optional(),

@@ -10,6 +10,7 @@ import { configSchema, ENVIRONMENTS, type LoadoutConfig } from './config-schema'
 export type ConfigOverrides = Partial<{
   env: string; home: string; raw: string; lake: string; warehouse: string; loadEvery: string;
   temporalAddress: string; namespace: string; taskQueue: string; sqsQueueUrl: string; schemas: string;
+  metricsPort: string; logFormat: string;
 }>;
 
 type Json = Record<string, unknown>;
@@ -27,6 +28,7 @@ const ENV_NAMES: Record<string, string> = {
   warehouse: 'LOADOUT_WAREHOUSE', loadEvery: 'LOADOUT_LOAD_EVERY', 'temporal.address': 'TEMPORAL_ADDRESS',
   'temporal.namespace': 'TEMPORAL_NAMESPACE', 'temporal.taskQueue': 'LOADOUT_TASK_QUEUE',
   'discovery.sqsQueueUrl': 'LOADOUT_SQS_QUEUE_URL', schemas: 'LOADOUT_SCHEMAS',
+  'worker.metricsPort': 'LOADOUT_METRICS_PORT', logFormat: 'LOADOUT_LOG_FORMAT',
 };
 
 export function loadConfig(
@@ -40,6 +42,7 @@ export function loadConfig(
     lake: environment.LOADOUT_LAKE, warehouse: environment.LOADOUT_WAREHOUSE, loadEvery: environment.LOADOUT_LOAD_EVERY,
     temporalAddress: environment.TEMPORAL_ADDRESS, namespace: environment.TEMPORAL_NAMESPACE,
     taskQueue: environment.LOADOUT_TASK_QUEUE, sqsQueueUrl: environment.LOADOUT_SQS_QUEUE_URL, schemas: environment.LOADOUT_SCHEMAS,
+    metricsPort: environment.LOADOUT_METRICS_PORT, logFormat: environment.LOADOUT_LOG_FORMAT,
   });
   const flat: ConfigOverrides = { ...flatten(file), ...fromEnv, ...pick(overrides) };
   const env = flat.env ?? 'local';
@@ -60,7 +63,9 @@ export function loadConfig(
     },
     worker: {
       maxConcurrentActivities: numberSetting(environment.LOADOUT_WORKER_CONCURRENCY) ?? (file.worker as Json | undefined)?.maxConcurrentActivities ?? 2,
+      metricsPort: numberSetting(flat.metricsPort),
     },
+    logFormat: flat.logFormat,
     discovery: {
       sqsQueueUrl: flat.sqsQueueUrl,
       listEvery: (file.discovery as Json | undefined)?.listEvery ?? '5m',
@@ -99,10 +104,12 @@ function readConfigFile(cwd: string): Json {
 function flatten(file: Json): ConfigOverrides {
   const temporal = (file.temporal ?? {}) as Json;
   const discovery = (file.discovery ?? {}) as Json;
+  const worker = (file.worker ?? {}) as Json;
   return pick({
     env: file.env, home: file.home, raw: file.raw, lake: file.lake, warehouse: file.warehouse, loadEvery: file.loadEvery,
     temporalAddress: temporal.address, namespace: temporal.namespace, taskQueue: temporal.taskQueue,
     sqsQueueUrl: discovery.sqsQueueUrl, schemas: file.schemas,
+    metricsPort: worker.metricsPort === undefined ? undefined : String(worker.metricsPort), logFormat: file.logFormat,
   } as Record<string, unknown>) as ConfigOverrides;
 }
 

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { createActivities } from '../activities';
 import { StoreCache } from '../activities/store-cache';
 import type { Catalog } from '../schemas/catalog';
+import { activityLogAttributes } from './activity-log-attributes';
 
 const require = createRequire(import.meta.url);
 
@@ -17,6 +18,8 @@ export interface WorkerSetup {
   warehouseSchema: string;
   /** A prebuilt bundle (production) instead of bundling workflows/ at start (development). */
   workflowBundlePath?: string;
+  /** Log each batch's and merge's outcome; record Loadout's metrics when the Runtime exports them. */
+  observe?: { metrics: boolean };
   options?: Partial<WorkerOptions>;
 }
 
@@ -24,12 +27,15 @@ export async function createLoadoutWorker(setup: WorkerSetup): Promise<Worker> {
   const stores = new StoreCache();
   const activities = createActivities({
     catalog: setup.catalog, lake: stores.open(setup.lakeLocation), stores, warehouseUrl: setup.warehouseUrl, warehouseSchema: setup.warehouseSchema,
+    observe: setup.observe,
   });
   return Worker.create({
     connection: setup.connection,
     namespace: setup.namespace,
     taskQueue: setup.taskQueue,
     activities,
+    // Batch ids, object keys, table and manifest key on every activity log line.
+    interceptors: { activity: [activityLogAttributes] },
     ...(setup.workflowBundlePath
       ? { workflowBundle: { codePath: setup.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows/index.ts') }),

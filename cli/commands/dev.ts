@@ -6,22 +6,26 @@ import { durationMs } from '../../config/config-schema';
 import { loadConfig } from '../../config/load-config';
 import { SqsPoller } from '../../workers/sqs-poller';
 import type { DiscoverByListingInput } from '../../workflows/discover-by-listing';
-import { withConfigFlags, overridesFrom } from '../config-flags';
+import { withConfigFlags } from '../config-flags';
 import { openRuntime } from '../runtime';
 import { applyLoadSchedule } from '../schedules';
+import { withWorkerFlags, workerOverridesFrom } from '../worker-flags';
 
 export function registerDev(program: Command): void {
-  withConfigFlags(program.command('dev').description('run everything locally until Ctrl-C: Temporal dev server and UI, a worker, the load schedule, discovery'))
+  withWorkerFlags(withConfigFlags(program.command('dev').description('run everything locally until Ctrl-C: Temporal dev server and UI, a worker, the load schedule, discovery')))
     .action(async (options: Record<string, unknown>) => {
-      const config = loadConfig(overridesFrom(options));
-      const runtime = await openRuntime(config);
-      const say = (line: string) => process.stderr.write(`${line}\n`);
+      const config = loadConfig(workerOverridesFrom(options));
+      const runtime = await openRuntime(config, { serving: true });
+      const say = (line: string, fields?: Record<string, unknown>) => runtime.log.info(line, fields);
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
       try {
         await runtime.withWorker(async () => {
-          say(`Temporal ${runtime.address}${runtime.uiUrl ? `, UI ${runtime.uiUrl}` : ''}; task queue ${config.temporal.taskQueue}`);
+          say(`Temporal ${runtime.address}${runtime.uiUrl ? `, UI ${runtime.uiUrl}` : ''}; task queue ${config.temporal.taskQueue}${runtime.metricsUrl ? `; metrics ${runtime.metricsUrl}` : ''}`, {
+            address: runtime.address, ...(runtime.uiUrl ? { ui: runtime.uiUrl } : {}), taskQueue: config.temporal.taskQueue, environment: config.env,
+            ...(runtime.metricsUrl ? { metrics: runtime.metricsUrl } : {}),
+          });
           say(`load schedule ${await applyLoadSchedule(runtime.client, config)}: every ${config.loadEvery}`);
           // Listing always runs: it is the discovery of the embedded default and reconciles SQS.
           const listing: DiscoverByListingInput = {
@@ -42,7 +46,7 @@ export function registerDev(program: Command): void {
                 sqs: new SQSClient({}), queueUrl: config.discovery.sqsQueueUrl, client: runtime.client, taskQueue: config.temporal.taskQueue,
                 rawLocation: config.raw, environment: config.env,
                 limits: { maxObjects: config.discovery.batchObjects, maxBytes: config.discovery.batchBytes },
-                log: (message, fields) => say(JSON.stringify({ level: 'info', message, ...fields })),
+                log: (message, fields) => say(message, fields),
               }).run(stop.signal)
             : Promise.resolve();
           say('running; Ctrl-C stops the worker (the dev server keeps running: `loadout server stop`)');

@@ -1,15 +1,19 @@
 /** `loadout worker`: a worker for an existing Temporal cluster (or the embedded dev server). */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config';
-import { withConfigFlags, overridesFrom } from '../config-flags';
+import { withConfigFlags } from '../config-flags';
 import { openRuntime } from '../runtime';
+import { withWorkerFlags, workerOverridesFrom } from '../worker-flags';
 
 export function registerWorker(program: Command): void {
-  withConfigFlags(program.command('worker').description('run a worker: processes file batches and loads until interrupted')).action(
+  withWorkerFlags(withConfigFlags(program.command('worker').description('run a worker: processes file batches and loads until interrupted'))).action(
     async (options: Record<string, unknown>) => {
-      const config = loadConfig(overridesFrom(options));
-      const runtime = await openRuntime(config);
-      process.stderr.write(`worker on ${runtime.address}, namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}${runtime.uiUrl ? `; UI ${runtime.uiUrl}` : ''}\n`);
+      const config = loadConfig(workerOverridesFrom(options));
+      const runtime = await openRuntime(config, { serving: true });
+      runtime.log.info('worker starting', {
+        address: runtime.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, environment: config.env,
+        ...(runtime.uiUrl ? { ui: runtime.uiUrl } : {}), ...(runtime.metricsUrl ? { metrics: runtime.metricsUrl } : {}),
+      });
       const stop = new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

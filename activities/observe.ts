@@ -1,0 +1,72 @@
+/**
+ * Wraps the activities that produce counts: after each, one log line with its outcome and, when the
+ * worker exports metrics, the metrics of activities/metrics.ts. Nothing here changes a result, and
+ * a failure to measure freshness never fails a merge that has committed.
+ */
+import { Context } from '@temporalio/activity';
+import type { FileBatchInput, FileBatchResult } from '../workflows/file-batch-types';
+import type { ObjectStore } from '../stores/object/object-store';
+import type { MergeOutcome } from '../stores/warehouse/warehouse';
+import { freshnessOfManifest } from './freshness';
+import { whileHeartbeating } from './heartbeat';
+import { recordFileBatch, recordMerge } from './metrics';
+
+export interface ObserveOptions {
+  lake: ObjectStore;
+  /** Record metrics (and read batch reports for freshness): the worker serves /metrics. */
+  metrics: boolean;
+}
+
+interface Observed {
+  processFileBatch: (input: FileBatchInput) => Promise<FileBatchResult>;
+  mergeManifest: (input: { table: string; manifestKey: string }) => Promise<MergeOutcome & { seconds: number }>;
+}
+
+export function observeActivities<A extends Observed>(activities: A, options: ObserveOptions): A {
+  return {
+    ...activities,
+    async processFileBatch(input: FileBatchInput) {
+      const result = await activities.processFileBatch(input);
+      const context = currentContext();
+      if (context) {
+        if (options.metrics) recordFileBatch(context.metricMeter, result);
+        context.log.info('file batch staged', {
+          records: result.records, valid: result.valid, duplicates: result.duplicates, rejected: result.rejected,
+          unknown: Object.values(result.unknown).reduce((a, b) => a + b, 0), skippedObjects: result.skippedObjects.length,
+          staged: Object.fromEntries(result.staged.map((s) => [s.table, s.rows])), reportKey: result.reportKey, seconds: result.seconds,
+        });
+      }
+      return result;
+    },
+    async mergeManifest(input: { table: string; manifestKey: string }) {
+      const outcome = await activities.mergeManifest(input);
+      const committedAt = new Date();
+      const context = currentContext();
+      if (context) {
+        let freshness: number[] = [];
+        if (options.metrics && outcome.applied) {
+          try {
+            freshness = (await whileHeartbeating(() => freshnessOfManifest(options.lake, input.manifestKey, committedAt))).map((f) => f.seconds);
+          } catch (error) {
+            context.log.warn('freshness not measured: a batch report could not be read', { error });
+          }
+          recordMerge(context.metricMeter, input.table, outcome, freshness);
+        }
+        context.log.info(outcome.applied ? 'manifest merged' : 'manifest already in the ledger: nothing merged', {
+          applied: outcome.applied, stagedRows: outcome.stagedRows, mergedRows: outcome.mergedRows, seconds: outcome.seconds,
+          ...(freshness.length > 0 ? { freshnessSeconds: Math.max(...freshness) } : {}),
+        });
+      }
+      return outcome;
+    },
+  };
+}
+
+/** Tests call activities directly, outside any activity: then there is nothing to log or record to. */
+function currentContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
