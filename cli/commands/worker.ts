@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config';
 import { withConfigFlags } from '../config-flags';
 import { openRuntime } from '../runtime';
+import { registerSearchAttributes } from '../../workers/register-search-attributes';
 import { withWorkerFlags, workerOverridesFrom } from '../worker-flags';
 
 export function registerWorker(program: Command): void {
@@ -10,6 +11,9 @@ export function registerWorker(program: Command): void {
     async (options: Record<string, unknown>) => {
       const config = loadConfig(workerOverridesFrom(options));
       const runtime = await openRuntime(config, { serving: true });
+      // Workflows upsert these on every run; on a namespace without them every run would fail its first task.
+      const searchAttributes = await registerSearchAttributes(runtime.client.connection, config.temporal.namespace);
+      if (searchAttributes.added.length > 0) runtime.log.info('registered search attributes', { namespace: config.temporal.namespace, added: searchAttributes.added });
       runtime.log.info('worker starting', {
         address: runtime.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, environment: config.env,
         ...(runtime.uiUrl ? { ui: runtime.uiUrl } : {}), ...(runtime.metricsUrl ? { metrics: runtime.metricsUrl } : {}),
