@@ -4,10 +4,14 @@
  * them as start flags instead (workers/dev-server.ts).
  */
 import type { ConnectionLike } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// A CommonJS module whose names Node's ESM loader cannot see: take its default export.
+import proto from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
-const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+const { temporal } = proto;
+type IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
+
+const INDEXED: Record<string, IndexedValueType> = {
   KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
   TEXT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
@@ -22,7 +26,7 @@ export interface SearchAttributeRegistration {
 export async function registerSearchAttributes(connection: ConnectionLike, namespace: string): Promise<SearchAttributeRegistration> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const have = new Map(Object.entries(existing.customAttributes ?? {}));
-  const missing: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
+  const missing: Record<string, IndexedValueType> = {};
   for (const key of SEARCH_ATTRIBUTES) {
     const type = INDEXED[key.type];
     if (type === undefined) throw new Error(`no indexed value type for search attribute ${key.name} (${key.type})`);
