@@ -324,7 +324,7 @@ describe('SqsPoller', () => {
     const head = (await store.head('raw/p.gz'))!;
     const lost = await sqs.send(new ReceiveMessageCommand({ QueueUrl: poison.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 0 }));
     expect(lost.Messages?.map((m) => parseS3Notification(m.Body!))).toEqual([
-      { kind: 'objects', objects: [{ bucket, key: 'raw/p.gz', size: head.size, etag: head.etag }] },
+      { kind: 'objects', objects: [{ bucket, key: 'raw/p.gz', size: head.size, etag: head.etag, eventTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }] },
     ]);
     expect(await lake.head(objectMarkerKey(`s3://${bucket}/raw`, 'p.gz'))).toBeUndefined();
     const batchId = fileBatchWorkflowId(batchIdOf(`s3://${bucket}/raw`, [{ key: 'p.gz', size: head.size, etag: head.etag }]), 'test');
