@@ -86,7 +86,7 @@ function printReplay(workflowId: string, outcome: ReplayOutcome): void {
   const p = outcome.progress;
   const out: string[] = [`replay ${workflowId}`];
   if (p) {
-    out.push(`${p.objects} objects in the window (${p.scanned} listed), ${p.batches} batches: ${p.batchesDone} run, ${p.batchesAlreadyDone} already done under the same schemas, ${p.batchesFailed} failed`);
+    out.push(`${p.objects} objects in the window (${p.scanned} listed), ${p.batches} ${p.batches === 1 ? 'batch' : 'batches'}: ${p.batchesDone} run, ${p.batchesAlreadyDone} already done under the same schemas, ${p.batchesFailed} failed`);
     const merged = new Map(('load' in outcome && outcome.load ? outcome.load.tables : []).map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)]));
     const tables = [...new Set([...Object.keys(p.rowsStaged), ...merged.keys()])].sort();
     if (tables.length > 0) out.push('', formatTable([['table', 'rows staged', 'rows merged'], ...tables.map((t) => [t, p.rowsStaged[t] ?? 0, merged.get(t) ?? 0] as [string, number, number])]));

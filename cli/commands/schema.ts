@@ -54,7 +54,7 @@ export function registerSchema(program: Command): void {
 }
 
 function formatDrift(report: DriftReport): string {
-  const out: string[] = [`${report.variations.length} attribute variations in ${report.batches} batches`];
+  const out: string[] = [`${report.variations.length} attribute variations in ${report.batches} ${report.batches === 1 ? 'batch' : 'batches'}`];
   const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
   if (report.newAttributes.length > 0) {
     out.push('', formatTable([
