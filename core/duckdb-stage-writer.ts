@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ColumnType, OutputColumn } from '../schemas/column-types';
 import type { EventType } from '../schemas/define-event';
+import { csvRowFormatter } from './csv-row';
 import { LineFile } from './line-file';
 
 export const COLUMNS_METADATA_KEY = 'loadout.columns';
@@ -23,23 +24,13 @@ function outputExpression(column: OutputColumn): string {
   return column.type === 'timestamp' ? `CAST(make_timestamp(${name}) AS TIMESTAMPTZ) AS ${name}` : name;
 }
 
-const NEEDS_QUOTES = /[",\n\r]/;
-
-/**
- * One CSV field. NULL is an unquoted empty field and the empty string is `""` (read with
- * allow_quoted_nulls=false), so the two stay apart; numbers print exactly (shortest round trip).
- */
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value === '' || NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-  return String(value);
-}
-
 class TableStage {
   private readonly file: LineFile;
+  private readonly format: (row: readonly unknown[]) => string;
 
   constructor(readonly type: EventType, readonly csvPath: string) {
     this.file = new LineFile(csvPath);
+    this.format = csvRowFormatter(type.columns, type.uuidColumns);
   }
 
   get rows(): number {
@@ -47,9 +38,7 @@ class TableStage {
   }
 
   push(row: readonly unknown[]): void {
-    let line = csvField(row[0]);
-    for (let i = 1; i < row.length; i++) line += ',' + csvField(row[i]);
-    this.file.appendLine(line);
+    this.file.appendLine(this.format(row));
   }
 
   flush(): void {

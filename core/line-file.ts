@@ -22,7 +22,9 @@ export class LineFile {
 
   flush(): void {
     if (this.buffer.length === 0) return;
-    appendFileSync(this.path, this.buffer.join('\n') + '\n');
+    // The empty last element gives the final line break: `join() + '\n'` would copy the whole text again.
+    this.buffer.push('');
+    appendFileSync(this.path, this.buffer.join('\n'));
     this.buffer = [];
     this.buffered = 0;
   }

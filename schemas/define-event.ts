@@ -27,6 +27,8 @@ export interface EventType {
   readonly declared: DeclaredAttributes;
   /** Every unique key field is a uuid (the dedup pass can hold keys as 128-bit values). */
   readonly keyIsUuid: boolean;
+  /** Per output column: its values are validated uuids (36 characters, hex digits and dashes), so text writers need not quote them. */
+  readonly uuidColumns: readonly boolean[];
   /**
    * The record's output column values, in column order, or undefined when it breaks a rule
    * (then `schema.safeParse` says which). Normalised: uuids lower-case, timestamps UTC micros.
@@ -61,6 +63,7 @@ export function defineEvent(declaration: EventDeclaration): EventType {
     fingerprint: fingerprintColumns(columns),
     declared: declaredAttributes(declaration.fields, true),
     keyIsUuid: declaration.uniqueKey.every((k) => declaration.fields[k]?.uuid === true),
+    uuidColumns: fields.flatMap(([name, field]) => uuidFlags(field, name)),
     toRow: compileToRow(fields, columns),
   };
 }
@@ -93,6 +96,12 @@ function compileToRow(fields: [string, Field][], columns: readonly OutputColumn[
     }
     return row;
   };
+}
+
+/** One flag per output column of the field, in column order; a flattened object's come from its children. */
+function uuidFlags(field: Field, name: string): boolean[] {
+  if (field.children) return Object.entries(field.children).flatMap(([child, f]) => uuidFlags(f, child));
+  return field.columns(name, [name]).map(() => field.uuid === true);
 }
 
 function declaredAttributes(fields: Readonly<Record<string, Field>>, top: boolean): DeclaredAttributes {
