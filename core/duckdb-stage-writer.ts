@@ -102,9 +102,11 @@ export class DuckDbStageWriter {
         const columns = stage.type.columns;
         const metadata = JSON.stringify(columns.map(({ name, type, nullable }) => ({ name, type, nullable })));
         const csvColumns = columns.map((c) => `'${c.name}': '${CSV_TYPE[c.type]}'`).join(', ');
+        // Every setting of the dialect is given, and this file's writer is the only author of
+        // the text: no sniffing (auto_detect) of a sample, which measured ~10 % of this step.
         await connection.run(
           `COPY (SELECT ${columns.map(outputExpression).join(', ')} FROM read_csv('${quote(stage.csvPath)}', header = false, delim = ',', ` +
-            `quote = '"', escape = '"', allow_quoted_nulls = false, parallel = false, columns = {${csvColumns}})) ` +
+            `quote = '"', escape = '"', allow_quoted_nulls = false, parallel = false, auto_detect = false, columns = {${csvColumns}})) ` +
             `TO '${quote(path)}' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${this.options.rowGroupSize ?? 100_000}, ` +
             `KV_METADATA {'${COLUMNS_METADATA_KEY}': '${quote(metadata)}'})`,
         );
