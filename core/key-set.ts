@@ -32,49 +32,110 @@ class StringKeySet implements KeySet {
  * string hashing. A batch of a few million events keeps its keys in tens of MB.
  */
 class UuidKeySet implements KeySet {
-  private words: Uint32Array;
+  private words: Int32Array;
   private used: Uint8Array;
   private capacity = 1 << 16;
   private count = 0;
   private readonly width: number;
-  private readonly scratch: Uint32Array;
+  private readonly scratch: Int32Array;
 
   constructor(private readonly keyIndexes: readonly number[]) {
     this.width = keyIndexes.length * 4;
-    this.words = new Uint32Array(this.capacity * this.width);
+    this.words = new Int32Array(this.capacity * this.width);
     this.used = new Uint8Array(this.capacity);
-    this.scratch = new Uint32Array(this.width);
+    this.scratch = new Int32Array(this.width);
   }
 
   add(row: readonly unknown[]): boolean {
-    const key = this.scratch;
-    for (let k = 0; k < this.keyIndexes.length; k++) {
-      packUuid(row[this.keyIndexes[k]!] as string, key, k * 4);
-    }
     // Linear probing stays short up to three quarters full.
     if (this.count * 4 >= this.capacity * 3) this.grow();
-    return this.insert(key);
+    if (this.width === 4) return this.addOne(row[this.keyIndexes[0]!] as string);
+    if (this.width === 8) return this.addTwo(row[this.keyIndexes[0]!] as string, row[this.keyIndexes[1]!] as string);
+    const key = this.scratch;
+    for (let k = 0; k < this.keyIndexes.length; k++) packUuid(row[this.keyIndexes[k]!] as string, key, k * 4);
+    return this.insert(key, 0);
   }
 
   get size(): number {
     return this.count;
   }
 
-  private insert(key: Uint32Array): boolean {
+  /** The single-uuid key (most shipped tables): words in locals, no scratch array or loops. */
+  private addOne(uuid: string): boolean {
+    const w0 = (hex4(uuid, 0) << 16) | hex4(uuid, 4);
+    const w1 = (hex4(uuid, 9) << 16) | hex4(uuid, 14);
+    const w2 = (hex4(uuid, 19) << 16) | hex4(uuid, 24);
+    const w3 = (hex4(uuid, 28) << 16) | hex4(uuid, 32);
+    const words = this.words, used = this.used;
+    const mask = this.capacity - 1;
+    let slot = finish(mix(mix(mix(mix(SEED, w0), w1), w2), w3)) & mask;
+    for (;;) {
+      const base = slot * 4;
+      if (used[slot] === 0) {
+        words[base] = w0;
+        words[base + 1] = w1;
+        words[base + 2] = w2;
+        words[base + 3] = w3;
+        used[slot] = 1;
+        this.count++;
+        return true;
+      }
+      if (words[base] === w0 && words[base + 1] === w1 && words[base + 2] === w2 && words[base + 3] === w3) return false;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** The same for a key of two uuids (damage_taken, match_end). */
+  private addTwo(first: string, second: string): boolean {
+    const w0 = (hex4(first, 0) << 16) | hex4(first, 4);
+    const w1 = (hex4(first, 9) << 16) | hex4(first, 14);
+    const w2 = (hex4(first, 19) << 16) | hex4(first, 24);
+    const w3 = (hex4(first, 28) << 16) | hex4(first, 32);
+    const w4 = (hex4(second, 0) << 16) | hex4(second, 4);
+    const w5 = (hex4(second, 9) << 16) | hex4(second, 14);
+    const w6 = (hex4(second, 19) << 16) | hex4(second, 24);
+    const w7 = (hex4(second, 28) << 16) | hex4(second, 32);
+    const words = this.words, used = this.used;
+    const mask = this.capacity - 1;
+    let slot = finish(mix(mix(mix(mix(mix(mix(mix(mix(SEED, w0), w1), w2), w3), w4), w5), w6), w7)) & mask;
+    for (;;) {
+      const base = slot * 8;
+      if (used[slot] === 0) {
+        words[base] = w0;
+        words[base + 1] = w1;
+        words[base + 2] = w2;
+        words[base + 3] = w3;
+        words[base + 4] = w4;
+        words[base + 5] = w5;
+        words[base + 6] = w6;
+        words[base + 7] = w7;
+        used[slot] = 1;
+        this.count++;
+        return true;
+      }
+      if (words[base] === w0 && words[base + 1] === w1 && words[base + 2] === w2 && words[base + 3] === w3
+        && words[base + 4] === w4 && words[base + 5] === w5 && words[base + 6] === w6 && words[base + 7] === w7) return false;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private insert(key: Int32Array, at: number): boolean {
     const width = this.width;
     const mask = this.capacity - 1;
-    let slot = hash(key) & mask;
+    let h = SEED;
+    for (let i = 0; i < width; i++) h = mix(h, key[at + i]!);
+    let slot = finish(h) & mask;
     for (;;) {
+      const base = slot * width;
       if (this.used[slot] === 0) {
-        this.words.set(key, slot * width);
+        for (let i = 0; i < width; i++) this.words[base + i] = key[at + i]!;
         this.used[slot] = 1;
         this.count++;
         return true;
       }
-      const base = slot * width;
       let same = true;
       for (let i = 0; i < width; i++) {
-        if (this.words[base + i] !== key[i]) {
+        if (this.words[base + i] !== key[at + i]) {
           same = false;
           break;
         }
@@ -88,43 +149,42 @@ class UuidKeySet implements KeySet {
     const { words, used, width } = this;
     const oldCapacity = this.capacity;
     this.capacity *= 2;
-    this.words = new Uint32Array(this.capacity * width);
+    this.words = new Int32Array(this.capacity * width);
     this.used = new Uint8Array(this.capacity);
     this.count = 0;
     for (let slot = 0; slot < oldCapacity; slot++) {
-      if (used[slot] === 1) this.insert(words.subarray(slot * width, slot * width + width));
+      if (used[slot] === 1) this.insert(words, slot * width);
     }
   }
 }
 
-/**
- * The 32 hex digits of a validated, lower-case uuid as four 32-bit words, by character codes:
- * no substrings, since this runs for every event.
- */
-function packUuid(uuid: string, into: Uint32Array, at: number): void {
-  let word = 0;
-  let digits = 0;
-  let w = at;
-  for (let i = 0; i < 36; i++) {
-    const c = uuid.charCodeAt(i);
-    if (c === 45) continue;
-    word = (word << 4) | (c <= 57 ? c - 48 : c - 87);
-    if (++digits === 8) {
-      into[w++] = word >>> 0;
-      word = 0;
-      digits = 0;
-    }
-  }
+// Value of a lower-case hex digit by character code (uuids are validated and lower-cased before).
+const HEX_VALUE = new Int32Array(128);
+for (let d = 0; d < 16; d++) HEX_VALUE['0123456789abcdef'.charCodeAt(d)] = d;
+
+/** Four hex digits at `at` as a 16-bit value. */
+function hex4(s: string, at: number): number {
+  return (HEX_VALUE[s.charCodeAt(at)]! << 12) | (HEX_VALUE[s.charCodeAt(at + 1)]! << 8) | (HEX_VALUE[s.charCodeAt(at + 2)]! << 4) | HEX_VALUE[s.charCodeAt(at + 3)]!;
 }
 
-function hash(key: Uint32Array): number {
-  let h = 0x9e3779b9;
-  for (let i = 0; i < key.length; i++) {
-    h = Math.imul(h ^ key[i]!, 0x85ebca6b);
-    h ^= h >>> 13;
-  }
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+/** The 32 hex digits of a uuid (8-4-4-4-12) as four 32-bit words, by character codes: no substrings. */
+function packUuid(uuid: string, into: Int32Array, at: number): void {
+  into[at] = (hex4(uuid, 0) << 16) | hex4(uuid, 4);
+  into[at + 1] = (hex4(uuid, 9) << 16) | hex4(uuid, 14);
+  into[at + 2] = (hex4(uuid, 19) << 16) | hex4(uuid, 24);
+  into[at + 3] = (hex4(uuid, 28) << 16) | hex4(uuid, 32);
+}
+
+const SEED = 0x9e3779b9 | 0;
+
+function mix(h: number, word: number): number {
+  h = Math.imul(h ^ word, 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
+function finish(h: number): number {
+  h = Math.imul(h, 0xc2b2ae35 | 0);
+  return h ^ (h >>> 16);
 }
 
 /** The compact set when every key field is a uuid, the general one otherwise. */
