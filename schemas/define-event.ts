@@ -68,34 +68,31 @@ export function defineEvent(declaration: EventDeclaration): EventType {
   };
 }
 
-function compileToRow(fields: [string, Field][], columns: readonly OutputColumn[]) {
-  // Straight from record to row: no intermediate object, since this runs for every event.
-  const steps = fields.map(([name, field]) => ({
-    name,
-    fast: field.fast,
-    // Flattened objects fill several columns: the sub-paths below the field.
-    subPaths: field.children ? columns.filter((c) => c.path[0] === name).map((c) => c.path.slice(1)) : undefined,
-  }));
-  const width = columns.length;
-  return (record: Record<string, unknown>): unknown[] | undefined => {
-    const row = new Array<unknown>(width);
-    let at = 0;
-    for (let s = 0; s < steps.length; s++) {
-      const step = steps[s]!;
-      const value = step.fast(record[step.name]);
-      if (value === INVALID) return undefined;
-      if (step.subPaths === undefined) {
-        row[at++] = value;
-        continue;
-      }
-      for (const path of step.subPaths) {
-        let inner: unknown = value;
-        for (const key of path) inner = (inner as Record<string, unknown>)[key];
-        row[at++] = inner;
-      }
+/**
+ * Straight from record to row: no intermediate object, since this runs for every event. The
+ * function is generated per event type so that each property read names its field and each
+ * fast check has a call site of its own: V8 then keeps both monomorphic and inlines the checks,
+ * where one loop over all fields of all types is megamorphic (measured in docs/benchmarks.md).
+ * Only field names from the declaration enter the code, as JSON string literals.
+ */
+function compileToRow(fields: [string, Field][], columns: readonly OutputColumn[]): (record: Record<string, unknown>) => unknown[] | undefined {
+  const lines: string[] = [];
+  const values: string[] = [];
+  fields.forEach(([name, field], s) => {
+    lines.push(`const v${s} = check${s}(record[${JSON.stringify(name)}]);`, `if (v${s} === INVALID) return undefined;`);
+    if (field.children === undefined) {
+      values.push(`v${s}`);
+      return;
     }
-    return row;
-  };
+    // Flattened objects fill several columns: the sub-paths below the field.
+    for (const column of columns.filter((c) => c.path[0] === name)) {
+      values.push(`v${s}${column.path.slice(1).map((k) => `[${JSON.stringify(k)}]`).join('')}`);
+    }
+  });
+  lines.push(`return [${values.join(', ')}];`);
+  const checks = fields.map(([, field]) => field.fast);
+  const factory = new Function('INVALID', ...checks.map((_, s) => `check${s}`), `return (record) => {\n${lines.join('\n')}\n};`);
+  return factory(INVALID, ...checks) as (record: Record<string, unknown>) => unknown[] | undefined;
 }
 
 /** One flag per output column of the field, in column order; a flattened object's come from its children. */

@@ -1,7 +1,7 @@
 /** Field builders: each declares a field's zod rule and the output column(s) it becomes. */
 import { z } from 'zod';
 import type { ColumnType, OutputColumn } from './column-types';
-import { parseTimestampMicros } from './timestamp';
+import { parseTimestampMicros, timestampMicros } from './timestamp';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -57,29 +57,32 @@ function withModifiers(field: Field, type: ColumnType, options: FieldOptions): F
   };
 }
 
-// 1 for a lower-case hex digit or a decimal digit, 2 for an upper-case hex digit, 0 otherwise.
-const HEX = new Uint8Array(128);
+// 1 for a lower-case hex digit or a decimal digit, 2 for an upper-case hex digit, 4 otherwise.
+const HEX = new Uint8Array(128).fill(4);
 for (const c of '0123456789abcdef') HEX[c.charCodeAt(0)] = 1;
 for (const c of 'ABCDEF') HEX[c.charCodeAt(0)] = 2;
 
+/** The kinds of the characters in [from, to), or-ed together. */
+function hexKinds(v: string, from: number, to: number): number {
+  let kinds = 0;
+  for (let i = from; i < to; i++) {
+    const c = v.charCodeAt(i);
+    kinds |= c < 128 ? HEX[c]! : 4;
+  }
+  return kinds;
+}
+
 /**
  * The uuid rule by character codes, then lower-cased only when needed: it runs three times per
- * event, and this measured faster than the regex (tmp measurements in docs/benchmarks.md).
+ * event, and this measured faster than the regex (tmp measurements in docs/benchmarks.md). The
+ * dashes are checked first, then the five digit groups without a branch per character.
  */
 function fastUuid(v: unknown): unknown {
   if (typeof v !== 'string' || v.length !== 36) return INVALID;
-  let seen = 0;
-  for (let i = 0; i < 36; i++) {
-    const c = v.charCodeAt(i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 45) return INVALID;
-      continue;
-    }
-    const kind = c < 128 ? HEX[c]! : 0;
-    if (kind === 0) return INVALID;
-    seen |= kind;
-  }
-  return seen & 2 ? v.toLowerCase() : v;
+  if (v.charCodeAt(8) !== 45 || v.charCodeAt(13) !== 45 || v.charCodeAt(18) !== 45 || v.charCodeAt(23) !== 45) return INVALID;
+  const kinds = hexKinds(v, 0, 8) | hexKinds(v, 9, 13) | hexKinds(v, 14, 18) | hexKinds(v, 19, 23) | hexKinds(v, 24, 36);
+  if (kinds & 4) return INVALID;
+  return kinds & 2 ? v.toLowerCase() : v;
 }
 
 export function uuid(options?: FieldOptions) {
@@ -98,8 +101,8 @@ export function timestamp(options?: FieldOptions) {
   });
   const fast: FastCheck = (v) => {
     if (typeof v !== 'string') return INVALID;
-    const result = parseTimestampMicros(v);
-    return 'error' in result ? INVALID : result.micros;
+    const micros = timestampMicros(v);
+    return Number.isNaN(micros) ? INVALID : micros;
   };
   return leaf(schema, fast, 'timestamp', options);
 }
