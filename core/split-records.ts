@@ -13,7 +13,7 @@ export interface RecordSink {
 export function splitRecords(line: string, sink: RecordSink): void {
   // A failing JSON.parse costs an exception: lines that visibly hold `}{` go straight to the scanner.
   if (line.includes('}{')) {
-    scanConcatenated(line, sink);
+    if (!splitAtBraces(line, sink)) scanConcatenated(line, sink);
     return;
   }
   let value: unknown;
@@ -24,6 +24,34 @@ export function splitRecords(line: string, sink: RecordSink): void {
     return;
   }
   sink.record(value, line, 0);
+}
+
+/**
+ * The usual concatenated line, objects written back to back with nothing between: cut at each
+ * `}{` and parse the pieces, which is valid only if every piece parses (a `}{` inside a string
+ * leaves a piece that does not). Then the pieces are exactly the values the scanner would find,
+ * since a valid object's last brace is where its depth first returns to zero. Nothing is passed
+ * to the sink unless the whole line splits; otherwise the scanner takes the line.
+ */
+function splitAtBraces(line: string, sink: RecordSink): boolean {
+  if (line.charCodeAt(0) !== OPEN_BRACE || line.charCodeAt(line.length - 1) !== CLOSE_BRACE) return false;
+  const values: unknown[] = [];
+  const texts: string[] = [];
+  let start = 0;
+  for (;;) {
+    const cut = line.indexOf('}{', start);
+    const text = cut < 0 ? line.slice(start) : line.slice(start, cut + 1);
+    try {
+      values.push(JSON.parse(text));
+    } catch {
+      return false;
+    }
+    texts.push(text);
+    if (cut < 0) break;
+    start = cut + 1;
+  }
+  for (let i = 0; i < values.length; i++) sink.record(values[i], texts[i]!, i);
+  return true;
 }
 
 const OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93, QUOTE = 34, BACKSLASH = 92;
