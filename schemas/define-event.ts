@@ -34,6 +34,11 @@ export interface EventType {
    * (then `schema.safeParse` says which). Normalised: uuids lower-case, timestamps UTC micros.
    */
   readonly toRow: (record: Record<string, unknown>) => unknown[] | undefined;
+  /**
+   * For a record toRow refused: the first field (in declaration order) whose fast check refuses
+   * it, and that field's zod schema, so the reason comes from zod without parsing the whole record.
+   */
+  readonly firstRefused: (record: Record<string, unknown>) => { field: string; schema: z.ZodType } | undefined;
 }
 
 export function defineEvent(declaration: EventDeclaration): EventType {
@@ -65,6 +70,12 @@ export function defineEvent(declaration: EventDeclaration): EventType {
     keyIsUuid: declaration.uniqueKey.every((k) => declaration.fields[k]?.uuid === true),
     uuidColumns: fields.flatMap(([name, field]) => uuidFlags(field, name)),
     toRow: compileToRow(fields, columns),
+    firstRefused: (record) => {
+      for (const [field, { fast, schema }] of fields) {
+        if (fast(record[field]) === INVALID) return { field, schema };
+      }
+      return undefined;
+    },
   };
 }
 
