@@ -1,7 +1,7 @@
 /**
  * One staged row as a CSV line, with a formatter per column chosen from the schema's column types:
  * a row is written for every staged event, and a generic field formatter (type test and quoting
- * regex on every value) measured about twice the cost (docs/benchmarks.md).
+ * regex on every value) measured about 1.5 times the cost (docs/benchmarks.md).
  *
  * The text is what DuckDB's CSV reader gets in DuckDbStageWriter: NULL is an unquoted empty field,
  * the empty string is `""` (read with allow_quoted_nulls=false); numbers print exactly (shortest
@@ -30,7 +30,7 @@ function integer(value: unknown): string {
 
 /**
  * Doubles as String() prints them (the shortest text that reads back the same), with a fast path
- * for values of at most two decimals such as 62.3 or 4.99, which String() prints at about three
+ * for values of at most two decimals such as 62.3 or 4.99, which String() prints at about 2.7
  * times the cost: when k / 100 reads back as the value, no text with fewer digits can (doubles
  * below 2^31 / 100 lie far closer together than 0.01), so k's digits are the shortest text.
  */
@@ -55,7 +55,7 @@ const HIGH = 1e8;
 
 /**
  * Microseconds since 2000 have 16 digits, past the small integers V8 prints fast: printed as two
- * halves below 10^8 each (measured ~2x faster than String() on this corpus).
+ * halves below 10^8 each (measured ~1.5x faster than String() on this corpus).
  */
 function micros(value: unknown): string {
   if (value === null || value === undefined) return '';

@@ -101,8 +101,8 @@ export async function readLines(
 
 /**
  * Strict streaming UTF-8 decoding (as TextDecoder with `fatal`, BOM dropped at the start), with
- * an ASCII chunk (most of them) copied as a one-byte string: isAscii and latin1Slice are
- * simdutf and memcpy, where TextDecoder measured about 3 ns a byte (docs/benchmarks.md).
+ * an ASCII chunk (most of them) copied as a one-byte string: isAscii (simdutf) plus a Latin-1
+ * copy measured about half of TextDecoder's time per byte (docs/benchmarks.md).
  */
 class Utf8Chunks {
   private pending: Buffer | undefined;
