@@ -19,6 +19,8 @@ export type DeclaredAttributes = ReadonlyMap<string, DeclaredAttributes | true |
 export interface EventType {
   readonly tag: string;
   readonly table: string;
+  /** What the event file declared: a changed schema is the same declaration with other fields. */
+  readonly declaration: EventDeclaration;
   readonly uniqueKey: readonly string[];
   /** Strict zod schema of one record; its output is the validated, normalised record. */
   readonly schema: z.ZodType<Record<string, unknown>>;
@@ -62,6 +64,7 @@ export function defineEvent(declaration: EventDeclaration): EventType {
   return {
     tag: declaration.tag,
     table,
+    declaration,
     uniqueKey: [...declaration.uniqueKey],
     schema: z.object({ event: z.literal(declaration.tag), ...shape }) as unknown as z.ZodType<Record<string, unknown>>,
     columns,

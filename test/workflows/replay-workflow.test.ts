@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createActivities } from '../../activities';
 import { ingestLocation } from '../../cli/ingest';
-import { Catalog, loadCatalog } from '../../schemas/catalog';
-import { defineEvent } from '../../schemas/define-event';
-import { number, pattern, string, timestamp, uuid } from '../../schemas/fields';
+import { loadCatalog, type Catalog } from '../../schemas/catalog';
+import purchase from '../../schemas/events/purchase';
+import { string } from '../../schemas/fields';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import type { ObjectStore } from '../../stores/object/object-store';
 import { DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
@@ -20,24 +20,12 @@ import { temporalBinary } from '../../workers/temporal-binary';
 import type { LoadResult } from '../../workflows/load-types';
 import type { ReplayInput, ReplayProgress, ReplayResult } from '../../workflows/replay-types';
 import { uuidFrom, writeObject } from '../helpers/raw-files';
+import { catalogWith, withFields } from '../helpers/schema-changes';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import { gzipSync } from 'node:zlib';
 
 /** The shipped purchase event plus the attribute the game servers had started to send. */
-const purchaseWithStore = defineEvent({
-  tag: 'purchase',
-  uniqueKey: ['id'],
-  fields: {
-    id: uuid(),
-    date: timestamp(),
-    psess: uuid(),
-    player_id: string({ max: 64 }),
-    sku: string({ max: 64 }),
-    amount: number({ min: 0, max: 1_000_000 }),
-    currency: pattern(/^[A-Z]{3}$/, 'not three upper-case letters'),
-    store: string({ max: 32 }).optional(),
-  },
-});
+const purchaseWithStore = withFields(purchase, { store: string({ max: 32 }).optional() });
 
 let temporal: TemporalTestContext;
 let shipped: Catalog;
@@ -47,7 +35,7 @@ let dir: string;
 beforeAll(async () => {
   temporal = await connectTemporal();
   shipped = await loadCatalog();
-  withStore = new Catalog(shipped.eventTypes.map((t) => (t.tag === 'purchase' ? purchaseWithStore : t)));
+  withStore = catalogWith(shipped, purchaseWithStore);
   dir = mkdtempSync(join(tmpdir(), 'loadout-replay-'));
 });
 

@@ -19,8 +19,10 @@ import { ingestLocation } from '../../cli/ingest';
 import { collectStatus } from '../../cli/status';
 import { loadConfig } from '../../config/load-config';
 import { Catalog, loadCatalog } from '../../schemas/catalog';
-import { defineEvent, type EventType } from '../../schemas/define-event';
-import { boolean, integer, number, oneOf, pattern, string, timestamp, uuid } from '../../schemas/fields';
+import type { EventType } from '../../schemas/define-event';
+import purchase from '../../schemas/events/purchase';
+import sessionBegin from '../../schemas/events/session-begin';
+import { integer, string } from '../../schemas/fields';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import type { ObjectStore } from '../../stores/object/object-store';
 import { openWarehouse } from '../../stores/warehouse/open-warehouse';
@@ -31,6 +33,7 @@ import type { SchemaMigrationInput, SchemaMigrationResult } from '../../workflow
 import { LOADOUT_STAGE } from '../../workflows/search-attributes';
 import { startPostgres, type PostgresServer } from '../helpers/postgres-server';
 import { uuidFrom, writeObject, writeSessionsObject } from '../helpers/raw-files';
+import { catalogWith as catalogWithTypes, withFields } from '../helpers/schema-changes';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 
 const execFileAsync = promisify(execFile);
@@ -53,23 +56,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// The shipped purchase and session_begin schemas, and the changes a studio might make to them.
-const purchaseFields = {
-  id: uuid(), date: timestamp(), psess: uuid(), player_id: string({ max: 64 }), sku: string({ max: 64 }),
-  amount: number({ min: 0, max: 1_000_000 }), currency: pattern(/^[A-Z]{3}$/, 'not three upper-case letters'),
-};
-const sessionBeginFields = {
-  id: uuid(), date: timestamp(), psess: uuid(), player_id: string({ max: 64 }),
-  platform: oneOf(['pc', 'ps5', 'xbox', 'switch', 'ios', 'android']), app_version: string({ max: 32 }), detailed_logging: boolean(false),
-};
-const purchaseWithCoupon = defineEvent({ tag: 'purchase', uniqueKey: ['id'], fields: { ...purchaseFields, coupon: string({ max: 32 }).optional() } });
-const purchaseWholeAmounts = defineEvent({ tag: 'purchase', uniqueKey: ['id'], fields: { ...purchaseFields, amount: integer({ min: 0 }) } });
-const sessionBeginWithBuild = defineEvent({ tag: 'session_begin', uniqueKey: ['id'], fields: { ...sessionBeginFields, build: string({ max: 16 }).optional() } });
+// Changes a studio might make to the shipped purchase and session_begin schemas.
+const purchaseWithCoupon = withFields(purchase, { coupon: string({ max: 32 }).optional() });
+const purchaseWholeAmounts = withFields(purchase, { amount: integer({ min: 0 }) });
+const sessionBeginWithBuild = withFields(sessionBegin, { build: string({ max: 16 }).optional() });
 
 /** The shipped catalog with some event types replaced: what a worker sees after a schema change. */
-function catalogWith(...changed: EventType[]): Catalog {
-  return new Catalog(shipped.eventTypes.map((t) => changed.find((c) => c.tag === t.tag) ?? t));
-}
+const catalogWith = (...changed: EventType[]): Catalog => catalogWithTypes(shipped, ...changed);
 
 /** Purchases as the game would log them after the change: whole amounts, a coupon when given. */
 function writePurchases(root: string, key: string, n: number, seed: string, extra: { amount: number; coupon?: string }) {
