@@ -8,7 +8,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, appendFileSync, chmodSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../workers/ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,17 +73,6 @@ async function run(bin: string, args: string[], cwd: string): Promise<string> {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startPostgres(options: { timeoutMs?: number } = {}): Promise<PostgresServer> {
   const timeoutMs = options.timeoutMs ?? 60_000;

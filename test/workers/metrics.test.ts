@@ -5,13 +5,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { batchIdOf, fileBatchWorkflowId } from '../../core/batch-id';
 import { ingestLocation, listRawObjects } from '../../cli/ingest';
+import { freePort } from '../../workers/ports';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import type { FileBatchResult } from '../../workflows/file-batch-types';
 import { loadTableWorkflowId, type LoadResult } from '../../workflows/load-types';
@@ -162,15 +162,4 @@ async function scrape(url: string): Promise<Sample[]> {
   const response = await fetch(url);
   expect(response.status).toBe(200);
   return parsePrometheusText(await response.text());
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
