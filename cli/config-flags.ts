@@ -23,3 +23,8 @@ export function overridesFrom(options: Record<string, unknown>): ConfigOverrides
     schemas: s(options.schemas),
   };
 }
+
+/** `--tables a,b` as a list; undefined when the flag is absent (every table). */
+export function tablesFrom(options: Record<string, unknown>): string[] | undefined {
+  return typeof options.tables === 'string' ? options.tables.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
+}

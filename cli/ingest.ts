@@ -4,6 +4,7 @@ import { startFileBatch } from '../workers/start-file-batch';
 import { batchIdOf, fileBatchWorkflowId, type RawObjectRef } from '../core/batch-id';
 import { isRawDataKey, planBatches, type BatchLimits } from '../core/plan-batches';
 import type { ObjectStore } from '../stores/object/object-store';
+import { innermostMessage } from '../core/errors';
 import type { FileBatchInput, FileBatchResult } from '../workflows/file-batch-types';
 
 export interface IngestOptions {
@@ -50,7 +51,7 @@ export async function ingestLocation(options: IngestOptions): Promise<IngestOutc
         });
         return { ok: true as const, result };
       } catch (error) {
-        return { ok: false as const, failure: { workflowId, objects: batch.map((o) => o.key), message: failureMessage(error) } };
+        return { ok: false as const, failure: { workflowId, objects: batch.map((o) => o.key), message: innermostMessage(error) } };
       } finally {
         options.onProgress?.(++done, batches.length);
       }
@@ -65,11 +66,4 @@ export async function ingestLocation(options: IngestOptions): Promise<IngestOutc
 
 export async function runFileBatch(client: Client, workflowId: string, taskQueue: string, input: FileBatchInput): Promise<FileBatchResult> {
   return (await (await startFileBatch(client, workflowId, taskQueue, input)).result()) as FileBatchResult;
-}
-
-function failureMessage(error: unknown): string {
-  let e: unknown = error;
-  // WorkflowFailedError -> ApplicationFailure: the innermost message names the object and the fault.
-  while (e instanceof Error && 'cause' in e && e.cause instanceof Error) e = e.cause;
-  return e instanceof Error ? e.message : String(e);
 }

@@ -7,3 +7,14 @@ export class UnreadableObjectError extends Error {
     this.name = 'UnreadableObjectError';
   }
 }
+
+/**
+ * The message at the bottom of an error's cause chain: Temporal wraps a failure as
+ * WorkflowFailedError -> ChildWorkflowFailure -> ActivityFailure -> ApplicationFailure, and only
+ * the last one names the object and the fault. Pure, so workflows use it too.
+ */
+export function innermostMessage(error: unknown): string {
+  let e: unknown = error;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -2,6 +2,7 @@
 import { ApplicationFailure, ParentClosePolicy, executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { LoadoutActivities } from '../activities';
+import { innermostMessage } from '../core/errors';
 import { loadTable } from './load-table';
 import { loadTableWorkflowId, type LoadInput, type LoadResult, type LoadTableResult } from './load-types';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE } from './search-attributes';
@@ -36,7 +37,7 @@ export async function load(input: LoadInput): Promise<LoadResult> {
         } catch (error) {
           if (error instanceof WorkflowExecutionAlreadyStartedError) alreadyLoading.push(table);
           // One table's refused change must not block the others: record it, fail at the end.
-          else failures.push(`${table}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+          else failures.push(`${table}: ${innermostMessage(error)}`);
         }
       }),
     );

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { LoadoutActivities } from '../activities';
+import { innermostMessage } from '../core/errors';
 import { fileBatch } from './file-batch';
 import { load } from './load';
 import type { ReplayCarried, ReplayInput, ReplayProgress, ReplayResult } from './replay-types';
@@ -30,7 +31,6 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
       phase: 'processing', scanned: 0, objects: 0, batches: 0, batchesDone: 0, batchesAlreadyDone: 0, batchesFailed: 0, rowsStaged: {}, continuedAsNew: 0,
     },
     failures: [],
-    affectedTables: [],
   };
   const { progress } = state;
   setHandler(replayProgressQuery, () => progress);
@@ -65,7 +65,6 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
           progress.batchesDone++;
           for (const s of result.staged) {
             progress.rowsStaged[s.table] = (progress.rowsStaged[s.table] ?? 0) + s.rows;
-            if (!state.affectedTables.includes(s.table)) state.affectedTables.push(s.table);
           }
         } catch (error) {
           if (error instanceof WorkflowExecutionAlreadyStartedError) {
@@ -81,7 +80,8 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     }
 
     let loaded: ReplayResult['load'];
-    const tables = input.tables ?? [...state.affectedTables].sort();
+    // The affected tables: those the batches staged rows for.
+    const tables = input.tables ?? Object.keys(progress.rowsStaged).sort();
     if (input.load !== false && tables.length > 0) {
       progress.phase = 'loading';
       upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'loading' }]);
@@ -116,10 +116,4 @@ async function forEachBounded<T>(items: readonly T[], limit: number, work: (item
     while (next < items.length) await work(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-}
-
-function innermostMessage(error: unknown): string {
-  let e: unknown = error;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  return e instanceof Error ? e.message : String(e);
 }

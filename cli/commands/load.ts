@@ -1,7 +1,7 @@
 /** `loadout load [--tables a,b]`: load staged files into the warehouse now, and wait. */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config';
-import { withConfigFlags, overridesFrom } from '../config-flags';
+import { tablesFrom, withConfigFlags, overridesFrom } from '../config-flags';
 import { runLoad } from '../load-runner';
 import { formatTable, printJson } from '../output';
 import { openRuntime } from '../runtime';
@@ -12,7 +12,7 @@ export function registerLoad(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .action(async (options: Record<string, unknown>) => {
       const config = loadConfig(overridesFrom(options));
-      const tables = typeof options.tables === 'string' ? options.tables.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
+      const tables = tablesFrom(options);
       const runtime = await openRuntime(config);
       try {
         // Each manual load is its own request: the minute names it, so a retried command joins it.

@@ -6,8 +6,9 @@ import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
 import type { LoadoutConfig } from '../../config/config-schema';
 import { loadConfig } from '../../config/load-config';
+import { innermostMessage } from '../../core/errors';
 import { REFUSED_MIGRATION, type SchemaMigrationInput, type SchemaMigrationResult } from '../../workflows/schema-migration-types';
-import { withConfigFlags, overridesFrom } from '../config-flags';
+import { tablesFrom, withConfigFlags, overridesFrom } from '../config-flags';
 import { CommandError, formatTable, printJson } from '../output';
 import { openRuntime } from '../runtime';
 
@@ -40,9 +41,7 @@ export async function runMigration(client: Client, config: LoadoutConfig, tables
       return { result: cause.details[0] as SchemaMigrationResult, refused: cause.message };
     }
     // Another failure (an unknown table, an unreachable warehouse): its innermost reason, not "Workflow execution failed".
-    let reason: unknown = cause;
-    while (reason instanceof Error && reason.cause instanceof Error) reason = reason.cause;
-    if (reason instanceof Error) throw new CommandError(`schemaMigration ${handle.workflowId} failed: ${reason.message}`);
+    if (cause instanceof Error) throw new CommandError(`schemaMigration ${handle.workflowId} failed: ${innermostMessage(cause)}`);
     throw error;
   }
 }
@@ -79,7 +78,7 @@ export function registerMigrate(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .action(async (options: Record<string, unknown>) => {
       const config = loadConfig(overridesFrom(options));
-      const tables = typeof options.tables === 'string' ? options.tables.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
+      const tables = tablesFrom(options);
       const runtime = await openRuntime(config);
       let outcome: MigrateOutcome;
       try {

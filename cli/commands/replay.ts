@@ -4,9 +4,10 @@ import type { Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { loadConfig } from '../../config/load-config';
 import { replayWorkflowId } from '../../core/batch-id';
+import { innermostMessage } from '../../core/errors';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import type { ReplayInput, ReplayProgress, ReplayResult } from '../../workflows/replay-types';
-import { withConfigFlags, overridesFrom } from '../config-flags';
+import { tablesFrom, withConfigFlags, overridesFrom } from '../config-flags';
 import { CommandError, formatTable, printJson } from '../output';
 import { openRuntime } from '../runtime';
 
@@ -27,10 +28,10 @@ export function registerReplay(program: Command): void {
       const from = isoTime(String(options.from), '--from');
       const to = isoTime(String(options.to), '--to');
       if (from >= to) throw new CommandError(`--from ${from} must be before --to ${to}`);
-      const tables = typeof options.tables === 'string' ? options.tables.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
+      const tables = tablesFrom(options);
       const runtime = await openRuntime(config);
       try {
-        for (const t of tables ?? []) if (runtime.catalog.table(t) === undefined) throw new CommandError(`no schema declares table ${t}`);
+        for (const t of tables ?? []) if (runtime.catalog.table(t) === undefined) throw new CommandError(`no schema declares table ${t} (\`loadout schema list\` shows the tables)`);
         const source = openObjectStore(config.raw).location;
         const input: ReplayInput = {
           environment: config.env, source, from, to, tables, load: options.load !== false,
@@ -68,7 +69,7 @@ export async function runReplay(client: Client, taskQueue: string, workflowId: s
     return (await handle.result()) as ReplayResult;
   } catch (error) {
     const progress = await handle.query<ReplayProgress>('progress').catch(() => undefined);
-    return { error: innermost(error), progress };
+    return { error: innermostMessage(error), progress };
   } finally {
     if (timer) clearInterval(timer);
     if (showProgress) process.stderr.write('\n');
@@ -99,10 +100,4 @@ function isoTime(text: string, flag: string): string {
   const t = Date.parse(text);
   if (Number.isNaN(t)) throw new CommandError(`${flag} ${text} is not an ISO 8601 time (e.g. 2026-11-22T00:00:00Z)`);
   return new Date(t).toISOString();
-}
-
-function innermost(error: unknown): string {
-  let e: unknown = error;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  return e instanceof Error ? e.message : String(e);
 }
