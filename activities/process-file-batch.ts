@@ -115,7 +115,7 @@ function replayBatchIdFor(catalog: Catalog, input: FileBatchInput, plannedVersio
   const version = replayCatalogVersion(catalog, input.tables);
   if (version !== plannedVersion) {
     throw ApplicationFailure.nonRetryable(
-      `this worker's schemas (version ${version}) differ from the replay's (${plannedVersion}): workers with different schemas/ serve the task queue`,
+      `this worker's schemas (version ${version}) differ from the replay's (${plannedVersion}): workers with different schemas serve the task queue; give every worker the same LOADOUT_SCHEMAS, then replay the window again`,
       'InvalidBatch',
     );
   }

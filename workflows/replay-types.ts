@@ -50,8 +50,6 @@ export interface ReplayFailure {
 export interface ReplayCarried {
   progress: ReplayProgress;
   failures: ReplayFailure[];
-  /** Tables the batches staged rows for. */
-  affectedTables: string[];
 }
 
 export interface ReplayResult {
