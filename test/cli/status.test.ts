@@ -1,5 +1,4 @@
 /** loadout status and schema list against a real dev server, lake and DuckDB warehouse. */
-import { Worker } from '@temporalio/worker';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import { DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
 import { writeObject, writeSessionsObject } from '../helpers/raw-files';
-import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
+import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 
 let temporal: TemporalTestContext;
 let catalog: Catalog;
@@ -46,11 +45,7 @@ test('status: failed batches with their objects, last load per table, staged fil
   writeSessionsObject(raw.location, 'a/good.gz', 8);
   writeObject(raw.location, 'a/junk.json', '{"event":"purchase","id":"nope"}\n{"event":"emote_used"}\n');
   writeObject(raw.location, 'b/broken.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3]));
-  const worker = await Worker.create({
-    connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue,
-    workflowBundle: { codePath: temporal.workflowBundlePath },
-    activities: createActivities({ catalog, lake, warehouseUrl: config.warehouse, warehouseSchema: 'loadout' }),
-  });
+  const worker = await testWorker(temporal, taskQueue, createActivities({ catalog, lake, warehouseUrl: config.warehouse, warehouseSchema: 'loadout' }));
   await worker.runUntil(async () => {
     await ingestLocation({ client: temporal.client, taskQueue, source: raw, prefix: 'a/', limits: { maxObjects: 8, maxBytes: 1 << 30 }, environment });
     await temporal.client.workflow.execute('load', { workflowId: `${taskQueue}-load`, taskQueue, args: [{ environment, tables: ['session_begin'] }] });

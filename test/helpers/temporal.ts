@@ -1,6 +1,6 @@
 /** Connects a test file to the run's Temporal dev server; each test gets its own task queue. */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 
@@ -33,4 +33,12 @@ export async function connectTemporal(): Promise<TemporalTestContext> {
 
 export function uniqueTaskQueue(name: string): string {
   return `test-${name}-${randomUUID().slice(0, 8)}`;
+}
+
+/** A worker on the run's test server with the prebuilt workflow bundle and the given activities. */
+export function testWorker(temporal: TemporalTestContext, taskQueue: string, activities: object): Promise<Worker> {
+  return Worker.create({
+    connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue,
+    workflowBundle: { codePath: temporal.workflowBundlePath }, activities,
+  });
 }

@@ -1,5 +1,4 @@
 /** A worker killed in the middle of a file: the retried activity stages exactly the same objects. */
-import { Worker } from '@temporalio/worker';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +13,7 @@ import { openObjectStore } from '../../stores/object/open-object-store';
 import type { ObjectStore } from '../../stores/object/object-store';
 import { writeSessionsObject } from '../helpers/raw-files';
 import { killWorkerProcess, startWorkerProcess } from '../helpers/worker-child';
-import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
+import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 
 let temporal: TemporalTestContext;
 let dir: string;
@@ -53,11 +52,7 @@ test('SIGKILL of the worker mid-file, then a new worker: same staged objects, by
   // Reference: the same batch on an undisturbed worker with its own lake.
   const referenceLake = openObjectStore(join(dir, 'lake-reference'));
   const refQueue = uniqueTaskQueue('crash-ref');
-  const refWorker = await Worker.create({
-    connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue: refQueue,
-    workflowBundle: { codePath: temporal.workflowBundlePath },
-    activities: createActivities({ catalog: await loadCatalog(), lake: referenceLake }),
-  });
+  const refWorker = await testWorker(temporal, refQueue, createActivities({ catalog: await loadCatalog(), lake: referenceLake }));
   const reference = await refWorker.runUntil(runFileBatch(temporal.client, `${fileBatchWorkflowId(batchId)}-reference`, refQueue, input));
 
   const lake = openObjectStore(join(dir, 'lake'));

@@ -1,5 +1,4 @@
 /** A worker SIGKILLed in the middle of a load, then a new one: no double rows, no lost rows, each manifest once. */
-import { Worker } from '@temporalio/worker';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +11,7 @@ import { loadCatalog } from '../../schemas/catalog';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import { DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
 import type { LoadResult } from '../../workflows/load-types';
-import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
+import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import { killWorkerProcess, startWorkerProcess } from '../helpers/worker-child';
 
 let temporal: TemporalTestContext;
@@ -39,10 +38,7 @@ test('SIGKILL mid-load and a restarted worker: one row per distinct event, every
   const taskQueue = uniqueTaskQueue('load-crash');
 
   // Stage in-process: one batch per file, so every table gets several staged files.
-  const stager = await Worker.create({
-    connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue,
-    workflowBundle: { codePath: temporal.workflowBundlePath }, activities: createActivities({ catalog, lake }),
-  });
+  const stager = await testWorker(temporal, taskQueue, createActivities({ catalog, lake }));
   const staged = await stager.runUntil(
     ingestLocation({ client: temporal.client, taskQueue, source: raw, limits: { maxObjects: 1, maxBytes: 1 << 30 }, environment: 'test' }),
   );

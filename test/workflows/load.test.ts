@@ -12,7 +12,7 @@ import type { ObjectStore } from '../../stores/object/object-store';
 import { DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
 import type { LoadResult } from '../../workflows/load-types';
 import { writeSessionsObject } from '../helpers/raw-files';
-import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
+import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 
 let temporal: TemporalTestContext;
 let catalog: Catalog;
@@ -44,10 +44,7 @@ async function pipeline(name: string): Promise<Pipeline> {
   const warehouseUrl = `duckdb:${join(dir, name, 'warehouse.duckdb')}`;
   const taskQueue = uniqueTaskQueue(name);
   const activities = createActivities({ catalog, lake, warehouseUrl, warehouseSchema: 'loadout' });
-  const worker = await Worker.create({
-    connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue,
-    workflowBundle: { codePath: temporal.workflowBundlePath }, activities,
-  });
+  const worker = await testWorker(temporal, taskQueue, activities);
   return { raw, lake, warehouseUrl, taskQueue, activities, worker };
 }
 

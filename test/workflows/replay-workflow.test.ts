@@ -21,7 +21,7 @@ import type { LoadResult } from '../../workflows/load-types';
 import type { ReplayInput, ReplayProgress, ReplayResult } from '../../workflows/replay-types';
 import { uuidFrom, writeObject } from '../helpers/raw-files';
 import { catalogWith, withFields } from '../helpers/schema-changes';
-import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
+import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import { gzipSync } from 'node:zlib';
 
 /** The shipped purchase event plus the attribute the game servers had started to send. */
@@ -56,11 +56,7 @@ function writeHour(root: string, key: string, seed: string, sessions: number): v
 }
 
 function workerOn(catalog: Catalog, lake: ObjectStore, warehouseUrl: string, taskQueue: string): Promise<Worker> {
-  return Worker.create({
-    connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue,
-    workflowBundle: { codePath: temporal.workflowBundlePath },
-    activities: createActivities({ catalog, lake, warehouseUrl, warehouseSchema: 'loadout' }),
-  });
+  return testWorker(temporal, taskQueue, createActivities({ catalog, lake, warehouseUrl, warehouseSchema: 'loadout' }));
 }
 
 async function warehouseState(url: string) {

@@ -6,7 +6,6 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +33,7 @@ import { LOADOUT_STAGE } from '../../workflows/search-attributes';
 import { startPostgres, type PostgresServer } from '../helpers/postgres-server';
 import { uuidFrom, writeObject, writeSessionsObject } from '../helpers/raw-files';
 import { catalogWith as catalogWithTypes, withFields } from '../helpers/schema-changes';
-import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
+import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 
 const execFileAsync = promisify(execFile);
 
@@ -103,11 +102,7 @@ function pipeline(name: string, url: string): Pipeline {
   const p: Pipeline = {
     environment, taskQueue, raw, lake, warehouseUrl: url, schema,
     async withWorker(catalog, work) {
-      const worker = await Worker.create({
-        connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue,
-        workflowBundle: { codePath: temporal.workflowBundlePath },
-        activities: createActivities({ catalog, lake, warehouseUrl: url, warehouseSchema: schema }),
-      });
+      const worker = await testWorker(temporal, taskQueue, createActivities({ catalog, lake, warehouseUrl: url, warehouseSchema: schema }));
       return worker.runUntil(work());
     },
     async ingest(prefix) {
