@@ -80,6 +80,18 @@ describe('readLines: plain text', () => {
     for (const [line, n] of lines) expect(line).toBe(`{"i":${n - 1}}`);
   });
 
+
+  test('one large chunk of mixed ASCII and multi-byte lines: characters cut inside the chunk at every offset', async () => {
+    // readLines decodes a large chunk a slice at a time; shifting the text by 0-3 bytes puts a
+    // 2-, 3- or 4-byte character across every slice boundary somewhere in the chunk.
+    const lineTexts = Array.from({ length: 3000 }, (_, i) => `{"i":${i},"s":"${i % 3 === 0 ? 'plain ascii text' : 'é中😀'.repeat(1 + (i % 5))}"}`);
+    for (let shift = 0; shift < 4; shift++) {
+      const text = `${'x'.repeat(shift)}\n${lineTexts.join('\n')}\n`;
+      const { lines, stats } = await read('a.json', [Buffer.from(text)]);
+      expect(lines.map(([line]) => line)).toEqual([...(shift > 0 ? ['x'.repeat(shift)] : []), ...lineTexts]);
+      expect(stats.bytesDecoded).toBe(Buffer.byteLength(text));
+    }
+  });
   test('a name ending in .gz does not make plain text gzip', async () => {
     expect((await read('raw/a.gz', whole('a\nb\n'))).lines).toEqual([['a', 1], ['b', 2]]);
   });
