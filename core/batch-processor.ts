@@ -14,6 +14,7 @@ import { keySetFor, type KeySet } from './key-set';
 import { readLines, type LineStats } from './read-lines';
 import { emptyStats, increment, type DriftObservation, type RunStats } from './run-stats';
 import { splitRecords, type RecordSink } from './split-records';
+import { NOT_SEEN, SeenLines } from './seen-lines';
 import { DuckDbStageWriter } from './duckdb-stage-writer';
 
 export interface BatchProcessorOptions {
@@ -59,6 +60,11 @@ export class BatchProcessor {
   private unknown: LineFile | undefined;
   private writer: DuckDbStageWriter | undefined;
   private finished = false;
+  /** Fingerprints of the lines that held one valid record, created at the first fingerprinted line. */
+  private seenLines: SeenLines | undefined;
+  /** Records and malformed segments of the line in progress, and the variation of its valid record. */
+  private lineSegments = 0;
+  private lineVariation = NOT_SEEN;
 
   constructor(private readonly options: BatchProcessorOptions) {
     mkdirSync(options.workDir, { recursive: true });
@@ -83,8 +89,12 @@ export class BatchProcessor {
     });
     let lineNumber = 0;
     const sink: RecordSink = {
-      record: (value, text, index) => this.acceptRecord(value, text, source, lineNumber, index),
+      record: (value, text, index) => {
+        this.lineSegments++;
+        this.acceptRecord(value, text, source, lineNumber, index);
+      },
       malformed: (reason, text, index) => {
+        this.lineSegments++;
         this.stats.records++;
         this.reject(`record: ${reason.startsWith('invalid JSON') ? 'invalid JSON' : reason.split(':')[0]!}`, reason, text, source, lineNumber, index);
       },
@@ -92,9 +102,22 @@ export class BatchProcessor {
     const lineStats = await readLines(
       source,
       input,
-      (line, n) => {
+      (line, n, high, low) => {
         lineNumber = n;
+        if (high === 0 && low === 0) {
+          splitRecords(line, sink);
+          return;
+        }
+        const seen = (this.seenLines ??= new SeenLines());
+        const variation = seen.find(high, low);
+        if (variation !== NOT_SEEN) {
+          this.countRepeatedLine(variation);
+          return;
+        }
+        this.lineSegments = 0;
+        this.lineVariation = NOT_SEEN;
         splitRecords(line, sink);
+        if (this.lineSegments === 1 && this.lineVariation !== NOT_SEEN) seen.add(high, low, this.lineVariation);
       },
       {
         onChunk: (stats) => {
@@ -135,7 +158,7 @@ export class BatchProcessor {
       return;
     }
     const { type, row } = verdict;
-    this.variations.observe(type.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
+    this.lineVariation = this.variations.observe(type.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
     this.stats.valid++;
     const state = this.tables.get(type.table) ?? this.openTable(type);
     if (!state.keys.add(row)) {
@@ -143,6 +166,17 @@ export class BatchProcessor {
       return;
     }
     this.writer!.push(type.table, row);
+  }
+
+  /**
+   * A byte-identical repeat of a line that held one valid record: the same record again, so a
+   * duplicate (core/seen-lines.ts), counted as the full path would count it.
+   */
+  private countRepeatedLine(variation: number): void {
+    this.stats.records++;
+    this.stats.valid++;
+    this.stats.duplicates++;
+    this.variations.observeAgain(variation, this.seenAt);
   }
 
   /** A record of a known event type whose table the replay did not ask for, valid or not. */
