@@ -1,5 +1,6 @@
 /** Routes one parsed record by its `event` tag and validates it: valid row, rejected, or unknown. */
 import type { z } from 'zod';
+import * as zodCore from 'zod/v4/core';
 import type { Catalog } from '../schemas/catalog';
 import type { EventType } from '../schemas/define-event';
 
@@ -36,31 +37,32 @@ export function classifyRecord(catalog: Catalog, value: unknown): Verdict {
 function explainRejection(type: EventType, record: Record<string, unknown>): Verdict {
   const refused = type.firstRefused(record);
   if (refused !== undefined) {
-    const field = refused.schema.safeParse(record[refused.field]);
-    if (!field.success) return rejection(type, record, firstIssue(field), [refused.field]);
+    const field = safeParseIssues(refused.schema, record[refused.field]);
+    if (!field.success) return rejection(type, record, field.error.issues[0]!, [refused.field]);
   }
-  const result = type.schema.safeParse(record);
+  const result = safeParseIssues(type.schema, record);
   if (result.success) {
     // The fast check and zod disagree (a field builder bug): zod is the rule, so the record is
     // valid and its row comes from zod's output. One record never fails a batch.
     return { kind: 'valid', type, row: type.columns.map((c) => valueAt(result.data, c.path)) };
   }
-  return rejection(type, record, firstIssue(result), []);
+  return rejection(type, record, result.error.issues[0]!, []);
+}
+
+/** What zod's safeParse gives a failing parse, minus the ZodError: the finalized issues. */
+class ZodIssues {
+  constructor(readonly issues: z.core.$ZodIssue[]) {}
 }
 
 /**
- * Zod builds its error (an Error) on the first read of `error`; its stack trace is never used,
- * and collecting one measured ~10 % of a rejection in a warm loop, so none is collected.
+ * Zod's own safeParse (zod/v4/core's `_safeParse`, which takes the class of its error) with the
+ * issues in a plain object instead of a ZodError: the same issues and messages, without building
+ * an Error subclass per rejection, which measured 2-3 times the rest of a rejection (docs/benchmarks.md).
  */
-function firstIssue(failed: { readonly error?: { readonly issues: readonly z.core.$ZodIssue[] } }): z.core.$ZodIssue {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return failed.error!.issues[0]!;
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
+const safeParseIssues = zodCore._safeParse(ZodIssues as unknown as zodCore.$ZodErrorClass) as unknown as <T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+) => { success: true; data: T; error?: undefined } | { success: false; data?: undefined; error: ZodIssues };
 
 function rejection(type: EventType, record: Record<string, unknown>, issue: z.core.$ZodIssue, under: readonly PropertyKey[]): Verdict {
   const path = under.length === 0 ? issue.path : [...under, ...issue.path];
