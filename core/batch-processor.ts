@@ -7,7 +7,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../schemas/catalog';
 import type { EventType } from '../schemas/define-event';
-import { classifyRecord } from './classify-record';
+import { classifyQuickly, explainRefused } from './classify-record';
 import { VariationTracker, type AttributeVariation } from './attribute-variations';
 import { LineFile } from './line-file';
 import { keySetFor, type KeySet } from './key-set';
@@ -45,6 +45,19 @@ export interface BatchOutput {
   variations: AttributeVariation[];
 }
 
+/** A rejection waiting in BatchProcessor's queue: with its reason, or refused by the fast checks and not yet explained. */
+type QueuedRejection = { text: string; source: string; line: number; index: number } & (
+  | { reasonKey: string; reason: string; event?: string; field?: string; refused?: undefined }
+  | { refused: EventType; record: Record<string, unknown> }
+);
+
+/**
+ * Refused records explained in a row: zod's code runs cold when one rejection comes every hundred
+ * records, and explaining them in batches measured about a tenth of the cost each (docs/benchmarks.md).
+ * The queue holds texts that may be slices of decoded chunks, hence a small bound.
+ */
+const EXPLAIN_BATCH = 256;
+
 interface TableState {
   type: EventType;
   keys: KeySet;
@@ -60,6 +73,8 @@ export class BatchProcessor {
   private unknown: LineFile | undefined;
   private writer: DuckDbStageWriter | undefined;
   private finished = false;
+  /** Rejections in the order of their records, while any waits for its reason. */
+  private readonly queuedRejections: QueuedRejection[] = [];
   /** Fingerprints of the lines that held one valid record, created at the first fingerprinted line. */
   private seenLines: SeenLines | undefined;
   /** Records and malformed segments of the line in progress, and the variation of its valid record. */
@@ -133,6 +148,7 @@ export class BatchProcessor {
         },
       },
     );
+    this.flushRejections();
     this.stats.objects++;
     this.stats.bytesIn += lineStats.bytesIn;
     this.stats.bytesDecoded += lineStats.bytesDecoded;
@@ -145,7 +161,13 @@ export class BatchProcessor {
       this.stats.skipped++;
       return;
     }
-    const verdict = classifyRecord(this.options.catalog, value);
+    const verdict = classifyQuickly(this.options.catalog, value);
+    if (verdict.kind === 'refused') {
+      this.variations.observe(verdict.type.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
+      this.queuedRejections.push({ refused: verdict.type, record: value as Record<string, unknown>, text, source, line, index });
+      if (this.queuedRejections.length >= EXPLAIN_BATCH) this.flushRejections();
+      return;
+    }
     if (verdict.kind === 'unknown') {
       increment(this.stats.unknown, verdict.tag);
       if (typeof value === 'object' && value !== null) this.variations.observe(verdict.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
@@ -159,6 +181,10 @@ export class BatchProcessor {
     }
     const { type, row } = verdict;
     this.lineVariation = this.variations.observe(type.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
+    this.stage(type, row);
+  }
+
+  private stage(type: EventType, row: unknown[]): void {
     this.stats.valid++;
     const state = this.tables.get(type.table) ?? this.openTable(type);
     if (!state.keys.add(row)) {
@@ -166,6 +192,26 @@ export class BatchProcessor {
       return;
     }
     this.writer!.push(type.table, row);
+  }
+
+  /**
+   * Writes the queued rejections in their order, explaining the refused ones with zod. Zod is the
+   * rule: where it finds a refused record valid (the fast checks and zod disagree, which
+   * test/schemas/fast-check.test.ts rules out for the shipped builders), the record is staged now.
+   */
+  private flushRejections(): void {
+    const queue = this.queuedRejections;
+    for (let i = 0; i < queue.length; i++) {
+      const q = queue[i]!;
+      if (q.refused === undefined) {
+        this.writeRejection(q.reasonKey, q.reason, q.text, q.source, q.line, q.index, q.event, q.field);
+        continue;
+      }
+      const verdict = explainRefused(q.refused, q.record);
+      if (verdict.kind === 'rejected') this.writeRejection(verdict.reasonKey, verdict.reason, q.text, q.source, q.line, q.index, verdict.event, verdict.field);
+      else if (verdict.kind === 'valid') this.stage(verdict.type, verdict.row);
+    }
+    queue.length = 0;
   }
 
   /**
@@ -195,6 +241,11 @@ export class BatchProcessor {
   }
 
   private reject(reasonKey: string, reason: string, text: string, source: string, line: number, index: number, event?: string, field?: string): void {
+    if (this.queuedRejections.length > 0) this.queuedRejections.push({ reasonKey, reason, text, source, line, index, event, field });
+    else this.writeRejection(reasonKey, reason, text, source, line, index, event, field);
+  }
+
+  private writeRejection(reasonKey: string, reason: string, text: string, source: string, line: number, index: number, event?: string, field?: string): void {
     this.stats.rejected++;
     increment(this.stats.rejectedByReason, reasonKey);
     this.rejects ??= new LineFile(join(this.options.workDir, 'rejects.jsonl'));
@@ -204,6 +255,7 @@ export class BatchProcessor {
   /** Writes the Parquet files and closes every file; the batch cannot take more objects afterwards. */
   async finish(): Promise<BatchOutput> {
     this.finished = true;
+    this.flushRejections();
     const written = this.writer ? await this.writer.finish(this.options.workDir) : new Map<string, { path: string; rows: number }>();
     const tables: StagedTableFile[] = [];
     for (const table of [...this.tables.keys()].sort()) {

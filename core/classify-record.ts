@@ -9,7 +9,19 @@ export type Verdict =
   | { kind: 'rejected'; reason: string; reasonKey: string; event?: string; field?: string }
   | { kind: 'unknown'; tag: string };
 
+/** A record its event type's fast checks refused, whose reason explainRefused() gives (zod's first issue). */
+export type QuickVerdict = Verdict | { kind: 'refused'; type: EventType };
+
 export function classifyRecord(catalog: Catalog, value: unknown): Verdict {
+  const verdict = classifyQuickly(catalog, value);
+  return verdict.kind === 'refused' ? explainRefused(verdict.type, value as Record<string, unknown>) : verdict;
+}
+
+/**
+ * classifyRecord without its slow part: a record of a known type that the fast checks refuse comes
+ * back `refused`, so a caller can explain many of them in a row (see BatchProcessor.flushRejections).
+ */
+export function classifyQuickly(catalog: Catalog, value: unknown): QuickVerdict {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const what = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
     return { kind: 'rejected', reason: `not a JSON object but ${what}`, reasonKey: 'record: not an object' };
@@ -24,8 +36,7 @@ export function classifyRecord(catalog: Catalog, value: unknown): Verdict {
   const type = catalog.eventType(tag);
   if (type === undefined) return { kind: 'unknown', tag };
   const row = type.toRow(record);
-  if (row !== undefined) return { kind: 'valid', type, row };
-  return explainRejection(type, record);
+  return row !== undefined ? { kind: 'valid', type, row } : { kind: 'refused', type };
 }
 
 /**
@@ -34,7 +45,7 @@ export function classifyRecord(catalog: Catalog, value: unknown): Verdict {
  * issue when the two agree (test/schemas/fast-check.test.ts), at about half the cost of parsing
  * the record (docs/benchmarks.md); only when they disagree does the whole record go through zod.
  */
-function explainRejection(type: EventType, record: Record<string, unknown>): Verdict {
+export function explainRefused(type: EventType, record: Record<string, unknown>): Verdict {
   const refused = type.firstRefused(record);
   if (refused !== undefined) {
     const field = safeParseIssues(refused.schema, record[refused.field]);
