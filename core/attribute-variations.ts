@@ -35,6 +35,13 @@ interface PathNode {
   readonly descend: boolean;
   readonly declaredChildren: DeclaredAttributes | undefined;
   readonly children: Map<string, PathNode>;
+  /**
+   * The keys of the last object walked at this node, in order, and their nodes: records of a
+   * producer list their keys in one order, so most keys are found by one comparison at their
+   * position instead of a Map lookup (a key's node never changes once made).
+   */
+  readonly lastKeys: string[];
+  readonly lastNodes: PathNode[];
 }
 
 interface VariationState extends AttributeVariation {
@@ -147,7 +154,7 @@ export class VariationTracker {
       if (this.unknownTags >= this.limits.unknownEvents) return undefined;
       this.unknownTags++;
     }
-    const root: PathNode = { path: '', weight: 0, declared: true, descend: true, declaredChildren: declared ?? EMPTY, children: new Map() };
+    const root: PathNode = { path: '', weight: 0, declared: true, descend: true, declaredChildren: declared ?? EMPTY, children: new Map(), lastKeys: [], lastNodes: [] };
     const tree: EventTree = { known: declared !== undefined, root, paths: 0, bySignature: new Map() };
     this.trees.set(tag, tree);
     return tree;
@@ -155,8 +162,17 @@ export class VariationTracker {
 
   private signatureOf(tree: EventTree, node: PathNode, value: Record<string, unknown>): number {
     let sum = 0;
+    let position = 0;
+    const lastKeys = node.lastKeys, lastNodes = node.lastNodes;
     for (const key in value) {
-      const child = node.children.get(key) ?? this.addChild(tree, node, key);
+      let child: PathNode;
+      if (lastKeys[position] === key) child = lastNodes[position]!;
+      else {
+        child = node.children.get(key) ?? this.addChild(tree, node, key);
+        lastKeys[position] = key;
+        lastNodes[position] = child;
+      }
+      position++;
       sum += child.weight;
       if (child.descend) {
         const inner = value[key];
@@ -194,6 +210,8 @@ function newNode(parent: PathNode, key: string): PathNode {
     descend: declaredChildren !== undefined || !declared,
     declaredChildren,
     children: new Map(),
+    lastKeys: [],
+    lastNodes: [],
   };
 }
 
