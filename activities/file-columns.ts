@@ -4,7 +4,7 @@ import type { OutputColumn } from '../schemas/column-types';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
 import { readJson } from '../stores/object/read-json';
-import { COLUMNS_METADATA_KEY } from '../core/duckdb-stage-writer';
+import { COLUMNS_METADATA_KEY } from '../core/parquet-stage-writer';
 import type { WarehouseColumn } from '../stores/warehouse/warehouse';
 
 export async function fileColumnsOf(catalog: Catalog, lake: ObjectStore, table: string, fingerprint: string, sampleKey: string): Promise<WarehouseColumn[]> {

@@ -15,7 +15,7 @@ import { readLines, type LineStats } from './read-lines';
 import { emptyStats, increment, type DriftObservation, type RunStats } from './run-stats';
 import { splitRecords, type RecordSink } from './split-records';
 import { NOT_SEEN, SeenLines } from './seen-lines';
-import { DuckDbStageWriter } from './duckdb-stage-writer';
+import { ParquetStageWriter } from './parquet-stage-writer';
 
 export interface BatchProcessorOptions {
   catalog: Catalog;
@@ -71,7 +71,7 @@ export class BatchProcessor {
   private seenAt = '';
   private rejects: LineFile | undefined;
   private unknown: LineFile | undefined;
-  private writer: DuckDbStageWriter | undefined;
+  private writer: ParquetStageWriter | undefined;
   private finished = false;
   /** Rejections in the order of their records, while any waits for its reason. */
   private readonly queuedRejections: QueuedRejection[] = [];
@@ -99,7 +99,7 @@ export class BatchProcessor {
   async processObject(source: string, input: Readable, onChunk?: (s: LineStats) => void | Promise<void>, seenAt?: string): Promise<void> {
     if (this.finished) throw new Error('batch already finished');
     this.seenAt = seenAt ?? new Date().toISOString();
-    this.writer ??= await DuckDbStageWriter.open(this.options.catalog.eventTypes, {
+    this.writer ??= await ParquetStageWriter.open(this.options.catalog.eventTypes, {
       workDir: this.options.workDir, rowGroupSize: this.options.rowGroupSize,
     });
     let lineNumber = 0;
@@ -136,8 +136,7 @@ export class BatchProcessor {
       },
       {
         onChunk: (stats) => {
-          // Nothing may keep a reference into a consumed chunk (see DuckDbStageWriter.flushAll).
-          this.writer!.flushAll();
+          // Nothing may keep a reference into a consumed chunk: JSON.parse's strings can be slices of it.
           this.rejects?.flush();
           this.unknown?.flush();
           return onChunk?.(stats);

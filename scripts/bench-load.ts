@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DuckDbStageWriter } from '../core/duckdb-stage-writer';
+import { ParquetStageWriter } from '../core/parquet-stage-writer';
 import { loadCatalog } from '../schemas/catalog';
 import { createTableSql } from '../stores/warehouse/sql/merge-sql';
 import { DUCKDB_TYPES, DuckDbWarehouse } from '../stores/warehouse/duckdb-warehouse';
@@ -31,7 +31,7 @@ const files: StagedFile[] = [];
 const base = Date.UTC(2026, 10, 22) * 1000;
 for (let f = 0; f < fileCount; f++) {
   const work = join(dir, `batch-${f}`);
-  const writer = await DuckDbStageWriter.open([type], { workDir: work });
+  const writer = await ParquetStageWriter.open([type], { workDir: work });
   const per = Math.ceil(rows / fileCount);
   for (let i = f * per; i < Math.min(rows, (f + 1) * per); i++) {
     const k = i % 20 === 0 && i > per ? i - per : i;

@@ -1,0 +1,90 @@
+/**
+ * Writes a batch's tables to Parquet directly: each row's values are copied into per-column page
+ * buffers as it comes, full pages are compressed, and a table's row group is appended to its file
+ * when it is full. Replaces CSV text read back by DuckDB (docs/benchmarks.md, "Direct Parquet
+ * writer"); the files have the types DuckDB's writer gave these columns.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventType } from '../schemas/define-event';
+import { TableFile } from './parquet/table-file';
+
+/** The footer entry holding the exact Loadout columns (json vs string is not visible in Parquet types). */
+export const COLUMNS_METADATA_KEY = 'loadout.columns';
+
+export interface StageWriterOptions {
+  workDir: string;
+  /** Rows per row group (default 100,000, as the DuckDB path was configured). */
+  rowGroupSize?: number;
+  /** Bytes of values per table past which a row group is written before it has rowGroupSize rows. */
+  rowGroupBytes?: number;
+  /** Bytes of values per page of a column. */
+  pageBytes?: number;
+}
+
+/**
+ * 16 MiB of values (before compression) per table and row group: a full 100,000-row group of the
+ * widest catalog table (damage_dealt, ~154 bytes of PLAIN values a row) stays under it, so only
+ * tables of larger rows (long JSON text) get smaller row groups. A table holds its row group's
+ * compressed pages meanwhile (38 % of the values on the bench corpus), plus one page per column.
+ */
+const DEFAULT_ROW_GROUP_BYTES = 16 * 1024 * 1024;
+
+/**
+ * 64 KiB of values per page: each page is compressed as soon as it is full, so a column's raw
+ * values stay in the CPU's cache. The fastest of the layouts measured in the pipeline (1 MiB pages,
+ * one page per column chunk as DuckDB wrote), though within this host's swings: docs/benchmarks.md.
+ */
+const DEFAULT_PAGE_BYTES = 64 * 1024;
+
+export class ParquetStageWriter {
+  private readonly files = new Map<string, TableFile>();
+  private finished = false;
+
+  private constructor(private readonly types: ReadonlyMap<string, EventType>, private readonly options: StageWriterOptions) {}
+
+  /** Nothing is written for a table until its first row. */
+  static async open(types: readonly EventType[], options: StageWriterOptions): Promise<ParquetStageWriter> {
+    mkdirSync(options.workDir, { recursive: true });
+    return new ParquetStageWriter(new Map(types.map((t) => [t.table, t])), options);
+  }
+
+  push(table: string, row: readonly unknown[]): void {
+    if (this.finished) throw new Error('stage writer already finished');
+    (this.files.get(table) ?? this.openTable(table)).push(row);
+  }
+
+  /** Nothing to flush: values are copied out of the rows at push, so no row keeps a decoded chunk alive. */
+  flushAll(): void {}
+
+  rowsOf(table: string): number {
+    return this.files.get(table)?.rows ?? 0;
+  }
+
+  /** Writes `{dir}/{table}.parquet` for every table with rows; returns their row counts. */
+  async finish(dir: string): Promise<Map<string, { path: string; rows: number }>> {
+    if (this.finished) throw new Error('stage writer already finished');
+    this.finished = true;
+    mkdirSync(dir, { recursive: true });
+    const written = new Map<string, { path: string; rows: number }>();
+    for (const [table, file] of this.files) {
+      const path = join(dir, `${table}.parquet`);
+      file.finish(path);
+      written.set(table, { path, rows: file.rows });
+    }
+    return written;
+  }
+
+  private openTable(table: string): TableFile {
+    const type = this.types.get(table);
+    if (type === undefined) throw new Error(`no event type for table ${table}`);
+    const columns = JSON.stringify(type.columns.map(({ name, type: t, nullable }) => ({ name, type: t, nullable })));
+    const file = new TableFile(join(this.options.workDir, `${table}.parquet.partial`), type.columns, type.uuidColumns, [{ key: COLUMNS_METADATA_KEY, value: columns }], {
+      rows: this.options.rowGroupSize ?? 100_000,
+      bytes: this.options.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES,
+      pageBytes: this.options.pageBytes ?? DEFAULT_PAGE_BYTES,
+    });
+    this.files.set(table, file);
+    return file;
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * The values of one column's page being filled, copied in as they arrive and laid out as the body
+ * of a Parquet PLAIN data page: text as 4-byte length + UTF-8 bytes, numbers as 8 bytes, booleans
+ * as bits. Nothing keeps the pushed JS values: strings from JSON.parse can be slices of a whole
+ * decoded chunk and would keep it alive.
+ */
+import { endianness } from 'node:os';
+import type { ColumnType } from '../../schemas/column-types';
+
+// Numbers are laid out through typed arrays, which use the host's byte order; Parquet's is little-endian.
+if (endianness() !== 'LE') throw new Error('the Parquet stage writer needs a little-endian host');
+
+/**
+ * Node's own string writers behind `buf.write(s, offset, encoding)`, without its argument checks
+ * (measured on the corpus's uuids, one call a value: latin1Write 76-80 ns, buf.write 100-119 ns,
+ * a charCodeAt loop 122-148 ns, utf8Write 108 ns). Not in Node's typings, so checked here once.
+ */
+interface StringWriters {
+  latin1Write(text: string, offset: number): number;
+  utf8Write(text: string, offset: number): number;
+}
+type TextBuffer = Buffer & StringWriters;
+const writers = Buffer.prototype as unknown as Partial<StringWriters>;
+if (typeof writers.latin1Write !== 'function' || typeof writers.utf8Write !== 'function') {
+  throw new Error('this Node has no Buffer#latin1Write/utf8Write: the Parquet stage writer needs them');
+}
+
+/**
+ * Bytes kept free before the values, where a page's definition levels go when the column has no
+ * null (at most 10 bytes): the page is then compressed straight from this buffer, without a copy.
+ */
+export const HEAD_ROOM = 16;
+
+const TEXT = 0;
+const UUID = 1;
+const INT64 = 2;
+const DOUBLE = 3;
+const BOOLEAN = 4;
+
+const UUID_LENGTH = 36;
+
+/** Rows of a page made of nulls only, which fill no bytes: its definition levels are the bound. */
+const MAX_PAGE_ROWS = 1 << 20;
+const TWO_32 = 4294967296;
+
+export interface PageStatistics {
+  nulls: number;
+  /** Over the non-null values of int64, timestamp and double columns; absent for the others. */
+  min?: number;
+  max?: number;
+}
+
+export interface EncodedPage {
+  /** The PLAIN values are `buffer[HEAD_ROOM, bodyEnd)`; the buffer is reused by the next page. */
+  buffer: Buffer;
+  bodyEnd: number;
+  /** Rows of the page, nulls included. */
+  rows: number;
+  /** One definition level (0 null, 1 value) per row; undefined when every row has a value. */
+  levels: Uint8Array | undefined;
+  statistics: PageStatistics;
+}
+
+export class ColumnBuffer {
+  private readonly kind: number;
+  /** Where a page is full: text end offset, count of numbers, count of booleans. */
+  private readonly textLimit: number;
+  private readonly valueLimit: number;
+  private data: TextBuffer;
+  private numbers: Float64Array;
+  /** Write position in `data` (text), from HEAD_ROOM. */
+  private end = HEAD_ROOM;
+  /** Rows of this page, nulls included, and values (the non-null ones). */
+  rows = 0;
+  private count = 0;
+  private levels: Uint8Array | undefined;
+
+  /**
+   * `uuids`: the column holds validated uuids (see `uuid`). `onFull` is
+   * called once a page holds `pageBytes` of values (the last value may pass it); it must encode
+   * the page and reset this buffer.
+   */
+  constructor(type: ColumnType, uuids: boolean, pageBytes: number, private readonly onFull: () => void) {
+    this.kind =
+      type === 'string' || type === 'json' ? (uuids ? UUID : TEXT)
+      : type === 'double' ? DOUBLE
+      : type === 'boolean' ? BOOLEAN
+      : INT64;
+    this.textLimit = HEAD_ROOM + pageBytes;
+    this.valueLimit = this.kind === BOOLEAN ? pageBytes : Math.max(1, pageBytes >> 3);
+    const size = this.kind === BOOLEAN ? HEAD_ROOM + this.valueLimit : HEAD_ROOM + Math.max(pageBytes, 8 * this.valueLimit) + 64;
+    this.data = Buffer.from(new ArrayBuffer(size)) as TextBuffer;
+    this.numbers = new Float64Array(this.data.buffer, HEAD_ROOM, (size - HEAD_ROOM) >> 3);
+  }
+
+  /** Bytes of values held now, before encoding. */
+  get bytes(): number {
+    return this.kind <= UUID ? this.end - HEAD_ROOM : this.kind === BOOLEAN ? this.count >> 3 : this.count * 8;
+  }
+
+  /** The method that takes this column's values, which generated code calls by name (see TableFile). */
+  get pushMethod(): 'text' | 'uuid' | 'number' | 'boolean' {
+    return this.kind === TEXT ? 'text' : this.kind === UUID ? 'uuid' : this.kind === BOOLEAN ? 'boolean' : 'number';
+  }
+
+  text(value: unknown): void {
+    if (value === null || value === undefined) return this.pushNull();
+    this.present();
+    this.writeUtf8(value as string);
+    if (this.end >= this.textLimit) this.onFull();
+  }
+
+  /**
+   * For uuid columns, whose values the catalog validated (36 characters, hex digits and dashes):
+   * as ASCII they are their own UTF-8, and latin1Write copies them at about 70 % of utf8Write's
+   * cost. A value of another length would break that promise and is written as UTF-8.
+   */
+  uuid(value: unknown): void {
+    if (value === null || value === undefined) return this.pushNull();
+    this.present();
+    const s = value as string;
+    if (s.length !== UUID_LENGTH) {
+      this.writeUtf8(s);
+    } else {
+      if (this.end + 4 + UUID_LENGTH > this.data.length) this.grow(this.end + 4 + UUID_LENGTH);
+      const data = this.data, at = this.end;
+      data.latin1Write(s, at + 4);
+      data[at] = UUID_LENGTH;
+      data[at + 1] = data[at + 2] = data[at + 3] = 0;
+      this.end = at + 4 + UUID_LENGTH;
+      this.count++;
+    }
+    if (this.end >= this.textLimit) this.onFull();
+  }
+
+  private writeUtf8(s: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit (an astral pair: 4 bytes for 2 units).
+    if (this.end + 4 + 3 * s.length > this.data.length) this.grow(this.end + 4 + 3 * s.length);
+    const n = this.data.utf8Write(s, this.end + 4);
+    const data = this.data, at = this.end;
+    data[at] = n;
+    data[at + 1] = n >>> 8;
+    data[at + 2] = n >>> 16;
+    data[at + 3] = n >>> 24;
+    this.end = at + 4 + n;
+    this.count++;
+  }
+
+  number(value: unknown): void {
+    if (value === null || value === undefined) return this.pushNull();
+    this.present();
+    this.numbers[this.count++] = value as number;
+    if (this.count === this.valueLimit) this.onFull();
+  }
+
+  boolean(value: unknown): void {
+    if (value === null || value === undefined) return this.pushNull();
+    this.present();
+    this.data[HEAD_ROOM + this.count++] = value ? 1 : 0;
+    if (this.count === this.valueLimit) this.onFull();
+  }
+
+  private present(): void {
+    if (this.levels !== undefined) this.level(1);
+    else this.rows++;
+  }
+
+  private pushNull(): void {
+    if (this.levels === undefined) {
+      this.levels = new Uint8Array(Math.max(1024, this.rows * 2));
+      this.levels.fill(1, 0, this.rows);
+    }
+    this.level(0);
+    if (this.rows === MAX_PAGE_ROWS) this.onFull();
+  }
+
+  private level(value: number): void {
+    if (this.rows >= this.levels!.length) {
+      const wider = new Uint8Array(this.levels!.length * 2);
+      wider.set(this.levels!);
+      this.levels = wider;
+    }
+    this.levels![this.rows++] = value;
+  }
+
+  /** Only text grows (a value longer than the room left); numbers and booleans close the page first. */
+  private grow(needed: number): void {
+    let size = this.data.length * 2;
+    while (size < needed) size *= 2;
+    const data = Buffer.from(new ArrayBuffer(size)) as TextBuffer;
+    this.data.copy(data, 0, 0, this.end);
+    this.data = data;
+    this.numbers = new Float64Array(data.buffer, HEAD_ROOM, (size - HEAD_ROOM) >> 3);
+  }
+
+  /** Turns the values into the PLAIN page body, in place. Call `reset` once the page is written. */
+  encode(): EncodedPage {
+    const statistics: PageStatistics = { nulls: this.rows - this.count };
+    let bodyEnd: number;
+    if (this.kind <= UUID) {
+      bodyEnd = this.end;
+    } else if (this.kind === BOOLEAN) {
+      bodyEnd = HEAD_ROOM + packBits(this.data, this.count);
+    } else {
+      bodyEnd = HEAD_ROOM + 8 * this.count;
+      if (this.count > 0) {
+        const { min, max } = this.kind === INT64 ? int64InPlace(this.numbers, this.count) : rangeOf(this.numbers, this.count);
+        if (min <= max) Object.assign(statistics, { min, max });
+      }
+    }
+    const levels = this.levels === undefined ? undefined : this.levels.subarray(0, this.rows);
+    return { buffer: this.data, bodyEnd, rows: this.rows, levels, statistics };
+  }
+
+  reset(): void {
+    this.end = HEAD_ROOM;
+    this.rows = 0;
+    this.count = 0;
+    this.levels = undefined;
+  }
+}
+
+/**
+ * Rewrites each double (a safe integer) as its two's-complement int64, in place: the low and high
+ * 32-bit words, little-endian. Exact for any integral double below 2^63 in magnitude: x >>> 0 is x
+ * modulo 2^32, and x / 2^32 is exact, so its floor is the high word. Returns the range.
+ */
+function int64InPlace(numbers: Float64Array, count: number): { min: number; max: number } {
+  const words = new Int32Array(numbers.buffer, numbers.byteOffset, count * 2);
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < count; i++) {
+    const v = numbers[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    words[2 * i] = v >>> 0;
+    words[2 * i + 1] = Math.floor(v / TWO_32);
+  }
+  return { min, max };
+}
+
+/** Min and max of the doubles; NaN is left out, and a zero bound is -0 for min and +0 for max, as the Parquet spec asks. */
+function rangeOf(numbers: Float64Array, count: number): { min: number; max: number } {
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < count; i++) {
+    const v = numbers[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min: min === 0 ? -0 : min, max: max === 0 ? 0 : max };
+}
+
+/**
+ * Packs the 0/1 bytes at HEAD_ROOM into bits (first value in the lowest bit), in place: byte j is
+ * written after reading bytes 8j..8j+7, at or after j. Returns the packed length.
+ */
+function packBits(data: Buffer, count: number): number {
+  const packed = (count + 7) >> 3;
+  for (let j = 0; j < packed; j++) {
+    const from = HEAD_ROOM + 8 * j;
+    let byte = 0;
+    for (let k = 0; k < 8 && 8 * j + k < count; k++) byte |= data[from + k]! << k;
+    data[HEAD_ROOM + j] = byte;
+  }
+  return packed;
+}

@@ -1,0 +1,167 @@
+/**
+ * One table's Parquet file, written a row group at a time as rows come: each column's pages
+ * (version 1, PLAIN values, RLE definition levels, SNAPPY; see ColumnChunk), column after column,
+ * then the footer, which hyparquet-writer serialises.
+ */
+import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import type { ColumnChunk as ChunkMetadata, FileMetaData, KeyValue, RowGroup, SchemaElement } from 'hyparquet';
+import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
+import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
+import type { OutputColumn } from '../../schemas/column-types';
+import type { ColumnBuffer } from './column-buffer';
+import { ColumnChunk, type ChunkStatistics } from './column-chunk';
+import { parquetSchemaOf } from './parquet-schema';
+
+const MAGIC = Buffer.from('PAR1', 'latin1');
+/** No version, time or host in the file: the same rows give the same bytes on a retry. */
+const CREATED_BY = 'loadout';
+/** Rows between two checks of the byte budget: a row group overshoots it by at most this many rows. */
+const BUDGET_CHECK_ROWS = 64;
+
+export interface FileLimits {
+  /** Rows per row group. */
+  rows: number;
+  /** Bytes of values per row group (before compression) over all columns. */
+  bytes: number;
+  /** Bytes of values per page and column. */
+  pageBytes: number;
+}
+
+export class TableFile {
+  private readonly chunks: ColumnChunk[];
+  private readonly pushValues: (row: readonly unknown[]) => void;
+  private readonly schema: SchemaElement[];
+  private readonly rowGroups: RowGroup[] = [];
+  /** Bytes written to the file so far. */
+  private offset = 0;
+  private groupRows = 0;
+  rows = 0;
+
+  /** Writes to `partialPath` until `finish` moves the complete file to its name. */
+  constructor(
+    readonly partialPath: string,
+    columns: readonly OutputColumn[],
+    uuidColumns: readonly boolean[],
+    private readonly keyValues: KeyValue[],
+    private readonly limits: FileLimits,
+  ) {
+    this.chunks = columns.map((c, i) => new ColumnChunk(c.type, uuidColumns[i] === true, limits.pageBytes));
+    this.pushValues = valuePusher(this.chunks.map((c) => c.values));
+    this.schema = parquetSchemaOf(columns);
+  }
+
+  push(row: readonly unknown[]): void {
+    this.pushValues(row);
+    this.rows++;
+    const groupRows = ++this.groupRows;
+    if (groupRows >= this.limits.rows || (groupRows % BUDGET_CHECK_ROWS === 0 && this.rawBytes() >= this.limits.bytes)) {
+      this.append(this.rowGroup());
+    }
+  }
+
+  /** Writes the last row group and the footer, then gives the file its name. */
+  finish(path: string): void {
+    const parts = this.groupRows > 0 ? this.rowGroup() : [];
+    parts.push(this.footer());
+    this.append(parts);
+    renameSync(this.partialPath, path);
+  }
+
+  private rawBytes(): number {
+    let bytes = 0;
+    for (const chunk of this.chunks) bytes += chunk.rawBytes;
+    return bytes;
+  }
+
+  /** The row group's column chunks, in column order; its metadata goes to the footer. */
+  private rowGroup(): Uint8Array[] {
+    const parts: Uint8Array[] = [];
+    let at = this.offset === 0 ? MAGIC.length : this.offset;
+    const start = at;
+    const columns: ChunkMetadata[] = [];
+    let uncompressed = 0;
+    for (const [i, chunk] of this.chunks.entries()) {
+      const element = this.schema[i + 1]!;
+      const done = chunk.finish();
+      columns.push({
+        file_offset: BigInt(at),
+        meta_data: {
+          type: element.type!,
+          encodings: ['PLAIN'],
+          path_in_schema: [element.name],
+          codec: 'SNAPPY',
+          num_values: BigInt(done.values),
+          total_uncompressed_size: BigInt(done.uncompressedBytes),
+          total_compressed_size: BigInt(done.bytes),
+          data_page_offset: BigInt(at),
+          statistics: statisticsOf(done.statistics),
+        },
+      });
+      parts.push(...done.parts);
+      at += done.bytes;
+      uncompressed += done.uncompressedBytes;
+    }
+    this.rowGroups.push({
+      columns,
+      total_byte_size: BigInt(uncompressed),
+      num_rows: BigInt(this.groupRows),
+      file_offset: BigInt(start),
+      total_compressed_size: BigInt(at - start),
+    });
+    this.groupRows = 0;
+    return parts;
+  }
+
+  private footer(): Uint8Array {
+    const metadata: FileMetaData = {
+      version: 1,
+      schema: this.schema,
+      num_rows: BigInt(this.rows),
+      row_groups: this.rowGroups,
+      key_value_metadata: this.keyValues,
+      created_by: CREATED_BY,
+      metadata_length: 0, // not serialised: writeMetadata appends the real length
+    };
+    const writer = new ByteWriter(4096);
+    writeMetadata(writer, metadata);
+    writer.appendBytes(MAGIC);
+    return writer.getBytes();
+  }
+
+  /**
+   * Appends to the file, which is open only for this call: a batch that fails between two row
+   * groups (a corrupt object) leaves no descriptor behind, and the caller has no close to call.
+   */
+  private append(parts: Uint8Array[]): void {
+    const first = this.offset === 0;
+    const fd = openSync(this.partialPath, first ? 'w' : 'a');
+    try {
+      if (first) this.offset += writeAll(fd, MAGIC);
+      for (const part of parts) this.offset += writeAll(fd, part);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/**
+ * Hands a row's values to their columns. Generated per table, so that each column has a call site
+ * of its own (one value type, one method, which V8 inlines), where a loop over the columns is
+ * polymorphic. Only column indexes and method names enter the code.
+ */
+function valuePusher(columns: readonly ColumnBuffer[]): (row: readonly unknown[]) => void {
+  const calls = columns.map((c, i) => `c${i}.${c.pushMethod}(row[${i}]);`).join('\n');
+  const factory = new Function(...columns.map((_, i) => `c${i}`), `return (row) => {\n${calls}\n};`);
+  return factory(...columns) as (row: readonly unknown[]) => void;
+}
+
+function writeAll(fd: number, bytes: Uint8Array): number {
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+  return done;
+}
+
+function statisticsOf(s: ChunkStatistics) {
+  const range = s.min === undefined ? {} : { min: s.min, max: s.max, min_value: s.min, max_value: s.max };
+  return { null_count: BigInt(s.nulls), ...range };
+}

@@ -1,0 +1,273 @@
+/**
+ * ParquetStageWriter: every column type, nulls and edge values, read back exactly by DuckDB and by
+ * hyparquet; several pages and row groups (by rows and by the byte budget); the Parquet types,
+ * page kind and footer entry DuckDB's writer gave these columns; no file for a table without rows;
+ * the same bytes for the same rows; no descriptor left open between row groups.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parquetMetadata, parquetReadObjects, type FileMetaData } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { COLUMNS_METADATA_KEY, ParquetStageWriter, type StageWriterOptions } from '../../core/parquet-stage-writer';
+import { defineEvent } from '../../schemas/define-event';
+import { boolean, integer, jsonText, number, string, timestamp, uuid } from '../../schemas/fields';
+
+/** One column of each type, all nullable but `id`; rows are pushed as the pipeline does: arrays in column order. */
+const ALL = defineEvent({
+  tag: 'all_types',
+  uniqueKey: ['id'],
+  fields: {
+    id: uuid(),
+    u: uuid().optional(),
+    s: string({ min: 0, max: 100_000 }).optional(),
+    j: jsonText(z.unknown()).optional(),
+    i: integer().optional(),
+    d: number().optional(),
+    b: boolean().optional(),
+    t: timestamp().optional(),
+  },
+});
+const OTHER = defineEvent({ tag: 'other_table', uniqueKey: ['id'], fields: { id: uuid() } });
+
+type Row = [id: string, u: string | null, s: string | null, j: string | null, i: number | null, d: number | null, b: boolean | null, t: number | null];
+
+const id = (n: number) => `${n.toString(16).padStart(8, '0')}-abcd-4ef0-8abc-def012345678`;
+const micros = (iso: string, extra = 0) => Date.parse(iso) * 1000 + extra;
+
+const EDGE_ROWS: Row[] = [
+  [id(1), id(101), 'plain', '{"a":1}', 42, 1.5, true, micros('2026-11-22T10:00:00Z', 123)],
+  [id(2), null, null, null, null, null, null, null],
+  [id(3), id(103), '', '""', 0, 0, false, 0],
+  [id(4), id(104), 'héllo wörld ✓ 日本語', '{"emoji":"😀","clef":"𝄞"}', Number.MAX_SAFE_INTEGER, -0, true, -1],
+  [id(5), id(105), '😀𝄞 astral only', '["line1\\nline2","tab\\t","quote\\"q\\"",{"back\\\\slash":null}]', Number.MIN_SAFE_INTEGER, 5e-324, false, 1],
+  [id(6), id(106), 'real\nnewlines\r\nand "quotes", commas', '{\n  "pretty": true\n}', 2 ** 32, Number.MAX_VALUE, null, micros('1969-07-20T20:17:40Z', 999)],
+  [id(7), id(107), ' leading and trailing ', 'null', -(2 ** 32), -Number.MAX_VALUE, true, micros('1900-01-01T00:00:00Z', -1)],
+  [id(8), id(108), 'x'.repeat(70_000), '[]', 2 ** 31 - 1, -1.5e-300, false, micros('2200-12-31T23:59:59Z', 999_999)],
+  [id(9), id(109), '\u00a0\u2028\u2029 separators', '{}', -(2 ** 31), 0.1 + 0.2, true, micros('1970-01-01T00:00:00Z', -123_456)],
+  [id(10), id(110), 'NULL', 'true', -1, 1 / 3, null, micros('2000-02-29T12:34:56Z', 789_012)],
+  // Not a uuid in a uuid column (validation never lets one through): still written as given.
+  [id(11), 'not-a-uuid ✓', 'a', '1', 1, -123456.789, true, micros('2038-01-19T03:14:08Z')],
+  // The timestamp is 2^53 - 1 microseconds, the last one a JS number holds exactly.
+  [id(12), id(112), 'b', '2', 2, 1e21, false, micros('2255-06-05T23:47:34Z', 740_991)],
+];
+
+let root: string;
+let duck: DuckDBInstance;
+let db: DuckDBConnection;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'loadout-parquet-writer-'));
+  duck = await DuckDBInstance.create(':memory:');
+  db = await duck.connect();
+});
+
+afterAll(() => {
+  db?.closeSync();
+  duck?.closeSync();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+let runs = 0;
+async function write(rows: readonly Row[], options: Partial<StageWriterOptions> = {}) {
+  const dir = join(root, `run-${++runs}`);
+  const writer = await ParquetStageWriter.open([ALL, OTHER], { workDir: dir, ...options });
+  for (const row of rows) writer.push('all_types', row);
+  const written = await writer.finish(dir);
+  return { dir, written, path: written.get('all_types')?.path ?? '' };
+}
+
+function bytesOf(path: string): ArrayBuffer {
+  const b = readFileSync(path);
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
+async function duckRows(path: string): Promise<Row[]> {
+  const reader = await db.runAndReadAll(
+    `SELECT id, u, s, j, i, d, b, epoch_us(t) AS t FROM read_parquet('${path}', file_row_number = true) ORDER BY file_row_number`,
+  );
+  return reader.getRowObjects().map((r) => [
+    r.id as string, r.u as string | null, r.s as string | null, r.j as string | null,
+    r.i === null ? null : Number(r.i as bigint), r.d as number | null, r.b as boolean | null, r.t === null ? null : Number(r.t as bigint),
+  ]);
+}
+
+async function hyparquetRows(path: string): Promise<Row[]> {
+  const objects = await parquetReadObjects({ file: bytesOf(path), parsers: { timestampFromMicroseconds: (m: bigint) => m } });
+  return objects.map((r) => [
+    r.id as string, r.u as string | null, r.s as string | null, r.j as string | null,
+    r.i === null ? null : Number(r.i as bigint), r.d as number | null, r.b as boolean | null, r.t === null ? null : Number(r.t as bigint),
+  ]);
+}
+
+/** toEqual treats -0 and 0 as equal: doubles are compared by Object.is as well. */
+function expectExactly(actual: Row[], expected: readonly Row[]): void {
+  expect(actual).toEqual(expected);
+  actual.forEach((row, n) => expect(Object.is(row[5], expected[n]![5]), `row ${n}: d ${row[5]} vs ${expected[n]![5]}`).toBe(true));
+}
+
+interface PageInfo { type: string; encoding?: string; levels?: string; values: number }
+
+function pagesOf(buffer: ArrayBuffer, metadata: FileMetaData): PageInfo[][][] {
+  return metadata.row_groups.map((group) =>
+    group.columns.map((chunk) => {
+      const md = chunk.meta_data!;
+      const reader = { view: new DataView(buffer), offset: Number(md.data_page_offset) };
+      const end = reader.offset + Number(md.total_compressed_size);
+      const pages: PageInfo[] = [];
+      while (reader.offset < end) {
+        const header = parquetHeader(reader);
+        pages.push({
+          type: header.type,
+          encoding: header.data_page_header?.encoding,
+          levels: header.data_page_header?.definition_level_encoding,
+          values: header.data_page_header?.num_values ?? 0,
+        });
+        reader.offset += header.compressed_page_size;
+      }
+      return pages;
+    }),
+  );
+}
+
+/** Rows with a serial number in `i`, uuids that repeat like session ids, and a null now and then. */
+function manyRows(count: number): Row[] {
+  return Array.from({ length: count }, (_, n): Row => [
+    id(n), n % 97 === 0 ? null : id(n % 300), `weapon_${n % 30}${n % 1000 === 0 ? ' ✓' : ''}`, n % 5 === 0 ? null : `{"n":${n}}`,
+    n, n % 7 === 0 ? null : n / 8, n % 11 === 0 ? null : n % 3 === 0, micros('2026-11-22T00:00:00Z', n * 1_000_003),
+  ]);
+}
+
+describe('ParquetStageWriter', () => {
+  test('every column type, nulls and edge values read back exactly by DuckDB and by hyparquet', async () => {
+    const { path, written } = await write(EDGE_ROWS);
+    expect(written.get('all_types')).toEqual({ path, rows: EDGE_ROWS.length });
+    expectExactly(await duckRows(path), EDGE_ROWS);
+    expectExactly(await hyparquetRows(path), EDGE_ROWS);
+  });
+
+  // A lone surrogate has no UTF-8 form: Node writes U+FFFD for it, as the CSV text staged before did.
+  test('a lone surrogate is stored as U+FFFD, the UTF-8 replacement character', async () => {
+    const { path } = await write([[id(1), null, 'a\ud800b', '"\udfff"', null, null, null, null]]);
+    const [row] = await duckRows(path);
+    expect(row![2]).toBe('a\ufffdb');
+    expect(row![3]).toBe('"\ufffd"');
+  });
+
+  test('DuckDB reads the same column types as from the files its own writer staged', async () => {
+    const { path } = await write(EDGE_ROWS);
+    const reader = await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${path}')`);
+    expect(reader.getRowObjects().map((r) => [r.column_name, r.column_type])).toEqual([
+      ['id', 'VARCHAR'], ['u', 'VARCHAR'], ['s', 'VARCHAR'], ['j', 'VARCHAR'], ['i', 'BIGINT'], ['d', 'DOUBLE'], ['b', 'BOOLEAN'], ['t', 'TIMESTAMP WITH TIME ZONE'],
+    ]);
+  });
+
+  test('footer: the types, repetition and codec DuckDB gave these columns, V1 PLAIN pages, the loadout.columns entry', async () => {
+    const { path } = await write(EDGE_ROWS);
+    const buffer = bytesOf(path);
+    const metadata = parquetMetadata(buffer);
+    expect(metadata.version).toBe(1);
+    expect(metadata.num_rows).toBe(BigInt(EDGE_ROWS.length));
+    expect(metadata.schema.slice(1)).toEqual([
+      { name: 'id', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL', converted_type: 'UTF8' },
+      { name: 'u', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL', converted_type: 'UTF8' },
+      { name: 's', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL', converted_type: 'UTF8' },
+      { name: 'j', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL', converted_type: 'UTF8' },
+      { name: 'i', type: 'INT64', repetition_type: 'OPTIONAL', converted_type: 'INT_64' },
+      { name: 'd', type: 'DOUBLE', repetition_type: 'OPTIONAL' },
+      { name: 'b', type: 'BOOLEAN', repetition_type: 'OPTIONAL' },
+      {
+        name: 't', type: 'INT64', repetition_type: 'OPTIONAL', converted_type: 'TIMESTAMP_MICROS',
+        logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' },
+      },
+    ]);
+    const entry = metadata.key_value_metadata?.find((kv) => kv.key === COLUMNS_METADATA_KEY);
+    expect(JSON.parse(entry!.value!)).toEqual(ALL.columns.map(({ name, type, nullable }) => ({ name, type, nullable })));
+    const chunks = metadata.row_groups[0]!.columns;
+    expect(chunks.map((c) => [c.meta_data!.codec, c.meta_data!.encodings])).toEqual(ALL.columns.map(() => ['SNAPPY', ['PLAIN']]));
+    expect(chunks.map((c) => Number(c.meta_data!.statistics!.null_count))).toEqual([0, 1, 1, 1, 1, 1, 3, 1]);
+    // Range statistics of the numeric columns, -0 for a zero minimum as the spec asks.
+    const stats = (n: number) => chunks[n]!.meta_data!.statistics!;
+    expect([stats(4).min_value, stats(4).max_value]).toEqual([BigInt(Number.MIN_SAFE_INTEGER), BigInt(Number.MAX_SAFE_INTEGER)]);
+    expect([stats(5).min_value, stats(5).max_value]).toEqual([-Number.MAX_VALUE, Number.MAX_VALUE]);
+    for (const page of pagesOf(buffer, metadata).flat(2)) expect(page).toMatchObject({ type: 'DATA_PAGE', encoding: 'PLAIN', levels: 'RLE' });
+  });
+
+  test('row groups of rowGroupSize rows, each column chunk in several pages, values exact', async () => {
+    const rows = manyRows(25_000);
+    const { path } = await write(rows, { rowGroupSize: 10_000, pageBytes: 8192 });
+    const buffer = bytesOf(path);
+    const metadata = parquetMetadata(buffer);
+    expect(metadata.row_groups.map((g) => Number(g.num_rows))).toEqual([10_000, 10_000, 5_000]);
+    const pages = pagesOf(buffer, metadata);
+    for (const [g, group] of pages.entries()) {
+      for (const chunk of group) expect(chunk.reduce((n, p) => n + p.values, 0)).toBe(Number(metadata.row_groups[g]!.num_rows));
+      // 8 KiB pages: 1,024 int64 values each (the `i` column, all present), the rest in the last.
+      const rowsOfGroup = Number(metadata.row_groups[g]!.num_rows);
+      const expected = Array.from({ length: Math.floor(rowsOfGroup / 1024) }, () => 1024);
+      if (rowsOfGroup % 1024 > 0) expected.push(rowsOfGroup % 1024);
+      expect(group[4]!.map((p) => p.values)).toEqual(expected);
+    }
+    expectExactly(await duckRows(path), rows);
+    expectExactly(await hyparquetRows(path), rows);
+  });
+
+  test('a row group is cut at the byte budget before it has rowGroupSize rows', async () => {
+    const rows = manyRows(12_000);
+    const { path } = await write(rows, { rowGroupBytes: 256 * 1024 });
+    const groups = parquetMetadata(bytesOf(path)).row_groups.map((g) => Number(g.num_rows));
+    expect(groups.length).toBeGreaterThan(3);
+    expect(groups.reduce((a, b) => a + b, 0)).toBe(rows.length);
+    // The budget is checked every 64 rows, and ~104 bytes of values a row make ~2,500 rows per group.
+    for (const n of groups.slice(0, -1)) {
+      expect(n % 64).toBe(0);
+      expect(n).toBeLessThan(3_000);
+    }
+    expectExactly(await duckRows(path), rows);
+    expectExactly(await hyparquetRows(path), rows);
+  });
+
+  test('the same rows give the same bytes (a retried batch overwrites its files with the same ones)', async () => {
+    const rows = manyRows(3_000);
+    const a = await write(rows, { pageBytes: 4096 });
+    const b = await write(rows, { pageBytes: 4096 });
+    expect(Buffer.compare(readFileSync(a.path), readFileSync(b.path))).toBe(0);
+  });
+
+  test('no file for a table without rows, and only finished files in the directory', async () => {
+    const { dir, written } = await write(EDGE_ROWS);
+    expect([...written.keys()]).toEqual(['all_types']);
+    expect(readdirSync(dir).sort()).toEqual(['all_types.parquet']);
+  });
+
+  test('rowsOf counts the rows pushed; the writer refuses rows after finish', async () => {
+    const dir = join(root, 'finished');
+    const writer = await ParquetStageWriter.open([ALL, OTHER], { workDir: dir, rowGroupSize: 2 });
+    for (const row of EDGE_ROWS.slice(0, 5)) writer.push('all_types', row);
+    expect(writer.rowsOf('all_types')).toBe(5);
+    expect(writer.rowsOf('other_table')).toBe(0);
+    expect(() => writer.push('no_such_table', [])).toThrow(/no event type for table no_such_table/);
+    await writer.finish(dir);
+    expect(() => writer.push('all_types', EDGE_ROWS[0]!)).toThrow(/finished/);
+    await expect(writer.finish(dir)).rejects.toThrow(/finished/);
+  });
+
+  test('a writer dropped between row groups (a failed batch) leaves no file descriptor open', async () => {
+    const dir = join(root, 'dropped');
+    const writer = await ParquetStageWriter.open([ALL], { workDir: dir, rowGroupSize: 1_000 });
+    for (const row of manyRows(2_500)) writer.push('all_types', row);
+    const partial = join(dir, 'all_types.parquet.partial');
+    expect(existsSync(partial)).toBe(true);
+    const open = readdirSync('/proc/self/fd').map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    });
+    expect(open.filter((target) => target.startsWith(dir))).toEqual([]);
+  });
+});
