@@ -70,7 +70,7 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
         if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
       });
     }
-    // DuckDB writing the Parquet files reports no progress of its own: keep heartbeating meanwhile.
+    // Writing the last row groups and the footers reports no progress of its own: keep heartbeating meanwhile.
     const output = await whileHeartbeating(() => processor.finish());
     const staged: StagedObject[] = [];
     for (const file of output.tables) {

@@ -1,9 +1,10 @@
 /**
  * An independent Parquet writer (hyparquet-writer) for test fixtures and load benchmarks: the
- * adapters must read standard Parquet, not only what DuckDB's writer (core's stage writer) produces.
+ * adapters must read standard Parquet, not only what core's own stage writer (core/parquet-stage-writer.ts) produces.
  */
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import { compressSync } from 'snappy';
+import { COLUMNS_METADATA_KEY } from '../../core/parquet-stage-writer';
 import type { ColumnType, OutputColumn } from '../../schemas/column-types';
 
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
@@ -27,7 +28,6 @@ function elementFor(column: OutputColumn): SchemaElement {
 }
 
 export const PARQUET_CREATED_BY = 'loadout';
-export const COLUMNS_METADATA_KEY = 'loadout.columns';
 
 export class ParquetTableWriter {
   private readonly writer: ParquetWriter;
