@@ -2,16 +2,15 @@
  * BatchProcessor on a small hand-written mixed file: exact stats, the rejects and unknown files,
  * the table filter, and the staged Parquet read back with DuckDB.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { BatchProcessor, type BatchOutput } from '../../core/batch-processor';
 import { UnreadableObjectError } from '../../core/errors';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
+import { duckDbScratch } from '../helpers/duckdb-scratch';
 
 /** Deterministic uuids with hex letters in them, so lower-casing shows. */
 const u = (n: number) => `${n.toString(16).padStart(8, '0')}-abcd-4ef0-8abc-def0123456${(n % 256).toString(16).padStart(2, '0')}`;
@@ -79,26 +78,15 @@ const MIXED = LINES.join('\n');
 const SOURCE = 'raw/2026/11/22/10/mixed.json';
 
 let catalog: Catalog;
-let root: string;
-let duck: DuckDBInstance;
-let db: DuckDBConnection;
+const scratch = duckDbScratch('loadout-batch-processor-');
 
 beforeAll(async () => {
   catalog = await loadCatalog();
-  root = mkdtempSync(join(tmpdir(), 'loadout-batch-processor-'));
-  duck = await DuckDBInstance.create(':memory:');
-  db = await duck.connect();
-});
-
-afterAll(() => {
-  db?.closeSync();
-  duck?.closeSync();
-  if (root) rmSync(root, { recursive: true, force: true });
 });
 
 let runs = 0;
 async function run(objects: [source: string, body: Buffer | string][], tables?: string[]): Promise<BatchOutput> {
-  const processor = new BatchProcessor({ catalog, workDir: join(root, `run-${++runs}`), tables });
+  const processor = new BatchProcessor({ catalog, workDir: join(scratch.root, `run-${++runs}`), tables });
   for (const [source, body] of objects) await processor.processObject(source, Readable.from([Buffer.from(body)]));
   return processor.finish();
 }
@@ -108,12 +96,12 @@ const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a,
 const wordRe = (field: string) => new RegExp(`(^|[^A-Za-z0-9_])${field}([^A-Za-z0-9_]|$)`);
 
 async function rows(path: string, orderBy: string): Promise<Record<string, unknown>[]> {
-  const reader = await db.runAndReadAll(`SELECT * EXCLUDE (date), epoch_us(date) AS date_us FROM read_parquet('${path}') ORDER BY ${orderBy}`);
+  const reader = await scratch.db.runAndReadAll(`SELECT * EXCLUDE (date), epoch_us(date) AS date_us FROM read_parquet('${path}') ORDER BY ${orderBy}`);
   return reader.getRowObjects() as Record<string, unknown>[];
 }
 
 async function describeTypes(path: string): Promise<[string, string][]> {
-  const reader = await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${path}')`);
+  const reader = await scratch.db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${path}')`);
   return reader.getRowObjects().map((r) => [String(r.column_name), String(r.column_type)]);
 }
 
@@ -246,8 +234,8 @@ describe('BatchProcessor on the mixed file', () => {
 
   test('the staged timestamps render as the UTC instants of the source dates', async () => {
     const path = out.tables.find((x) => x.table === 'purchase')!.path;
-    await db.run(`SET TimeZone = 'UTC'`);
-    const reader = await db.runAndReadAll(`SELECT strftime(date, '%Y-%m-%dT%H:%M:%S.%fZ') AS iso FROM read_parquet('${path}') ORDER BY date`);
+    await scratch.db.run(`SET TimeZone = 'UTC'`);
+    const reader = await scratch.db.runAndReadAll(`SELECT strftime(date, '%Y-%m-%dT%H:%M:%S.%fZ') AS iso FROM read_parquet('${path}') ORDER BY date`);
     // Source: 2026-11-22T10:05:00.250+01:00 and 2026-11-22T11:00:00Z.
     expect(reader.getRowObjects().map((r) => r.iso)).toEqual(['2026-11-22T09:05:00.250000Z', '2026-11-22T11:00:00.000000Z']);
   });
@@ -275,7 +263,7 @@ describe('BatchProcessor across objects of one batch', () => {
   });
 
   test('an unreadable object throws UnreadableObjectError naming it', async () => {
-    const processor = new BatchProcessor({ catalog, workDir: join(root, 'unreadable') });
+    const processor = new BatchProcessor({ catalog, workDir: join(scratch.root, 'unreadable') });
     const corrupt = Buffer.from(gzipSync(MIXED.repeat(20)));
     corrupt.fill(0x55, 40, 80);
     await expect(processor.processObject('raw/bad.gz', Readable.from([corrupt]))).rejects.toSatisfy(
@@ -324,6 +312,6 @@ describe('BatchProcessor with a table list', () => {
   });
 
   test('a table outside the catalog is refused', () => {
-    expect(() => new BatchProcessor({ catalog, workDir: join(root, 'bad-list'), tables: ['purchases'] })).toThrow(/purchases/);
+    expect(() => new BatchProcessor({ catalog, workDir: join(scratch.root, 'bad-list'), tables: ['purchases'] })).toThrow(/purchases/);
   });
 });

@@ -4,16 +4,15 @@
  * page kind and footer entry DuckDB's writer gave these columns; no file for a table without rows;
  * the same bytes for the same rows; no descriptor left open between row groups.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetMetadata, parquetReadObjects, type FileMetaData } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { COLUMNS_METADATA_KEY, ParquetStageWriter, type StageWriterOptions } from '../../core/parquet-stage-writer';
 import { defineEvent } from '../../schemas/define-event';
+import { duckDbScratch } from '../helpers/duckdb-scratch';
 import { boolean, integer, jsonText, number, string, timestamp, uuid } from '../../schemas/fields';
 
 /** One column of each type, all nullable but `id`; rows are pushed as the pipeline does: arrays in column order. */
@@ -55,25 +54,11 @@ const EDGE_ROWS: Row[] = [
   [id(12), id(112), 'b', '2', 2, 1e21, false, micros('2255-06-05T23:47:34Z', 740_991)],
 ];
 
-let root: string;
-let duck: DuckDBInstance;
-let db: DuckDBConnection;
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'loadout-parquet-writer-'));
-  duck = await DuckDBInstance.create(':memory:');
-  db = await duck.connect();
-});
-
-afterAll(() => {
-  db?.closeSync();
-  duck?.closeSync();
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+const scratch = duckDbScratch('loadout-parquet-writer-');
 
 let runs = 0;
 async function write(rows: readonly Row[], options: Partial<StageWriterOptions> = {}) {
-  const dir = join(root, `run-${++runs}`);
+  const dir = join(scratch.root, `run-${++runs}`);
   const writer = await ParquetStageWriter.open([ALL, OTHER], { workDir: dir, ...options });
   for (const row of rows) writer.push('all_types', row);
   const written = await writer.finish(dir);
@@ -86,7 +71,7 @@ function bytesOf(path: string): ArrayBuffer {
 }
 
 async function duckRows(path: string): Promise<Row[]> {
-  const reader = await db.runAndReadAll(
+  const reader = await scratch.db.runAndReadAll(
     `SELECT id, u, s, j, i, d, b, epoch_us(t) AS t FROM read_parquet('${path}', file_row_number = true) ORDER BY file_row_number`,
   );
   return reader.getRowObjects().map((r) => [
@@ -159,7 +144,7 @@ describe('ParquetStageWriter', () => {
 
   test('DuckDB reads the same column types as from the files its own writer staged', async () => {
     const { path } = await write(EDGE_ROWS);
-    const reader = await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${path}')`);
+    const reader = await scratch.db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${path}')`);
     expect(reader.getRowObjects().map((r) => [r.column_name, r.column_type])).toEqual([
       ['id', 'VARCHAR'], ['u', 'VARCHAR'], ['s', 'VARCHAR'], ['j', 'VARCHAR'], ['i', 'BIGINT'], ['d', 'DOUBLE'], ['b', 'BOOLEAN'], ['t', 'TIMESTAMP WITH TIME ZONE'],
     ]);
@@ -244,7 +229,7 @@ describe('ParquetStageWriter', () => {
   });
 
   test('rowsOf counts the rows pushed; the writer refuses rows after finish', async () => {
-    const dir = join(root, 'finished');
+    const dir = join(scratch.root, 'finished');
     const writer = await ParquetStageWriter.open([ALL, OTHER], { workDir: dir, rowGroupSize: 2 });
     for (const row of EDGE_ROWS.slice(0, 5)) writer.push('all_types', row);
     expect(writer.rowsOf('all_types')).toBe(5);
@@ -256,7 +241,7 @@ describe('ParquetStageWriter', () => {
   });
 
   test('a writer dropped between row groups (a failed batch) leaves no file descriptor open', async () => {
-    const dir = join(root, 'dropped');
+    const dir = join(scratch.root, 'dropped');
     const writer = await ParquetStageWriter.open([ALL], { workDir: dir, rowGroupSize: 1_000 });
     for (const row of manyRows(2_500)) writer.push('all_types', row);
     const partial = join(dir, 'all_types.parquet.partial');
