@@ -46,13 +46,6 @@ interface PathNode {
 
 interface VariationState extends AttributeVariation {
   readonly signature: number;
-  readonly id: number;
-}
-
-function countSeen(variation: VariationState, seenAt: string): void {
-  variation.count++;
-  if (seenAt < variation.firstSeen) variation.firstSeen = seenAt;
-  else if (seenAt > variation.lastSeen) variation.lastSeen = seenAt;
 }
 
 export interface VariationLimits {
@@ -81,40 +74,35 @@ export class VariationTracker {
   private unknownTags = 0;
   /** Records whose variation was over a limit: counted, not described. */
   untracked = 0;
-  /** Every variation, by the id observe() returns. */
-  private readonly byId: VariationState[] = [];
 
   constructor(
     private readonly declaredOf: (tag: string) => DeclaredAttributes | undefined,
     private readonly limits: VariationLimits = DEFAULT_LIMITS,
   ) {}
 
-  /**
-   * Hot path: one Map lookup per attribute plus an add; the paths are spelled out only for a new
-   * variation. Returns the variation's id for observeAgain(), or -1 when the record is untracked.
-   */
-  observe(tag: string, record: Record<string, unknown>, text: string, source: string, line: number, seenAt: string): number {
+  /** Hot path: one Map lookup per attribute plus an add; the paths are spelled out only for a new variation. */
+  observe(tag: string, record: Record<string, unknown>, text: string, source: string, line: number, seenAt: string): void {
     const tree = this.trees.get(tag) ?? this.openTree(tag);
     if (tree === undefined) {
       this.untracked++;
-      return -1;
+      return;
     }
     const signature = this.signatureOf(tree, tree.root, record);
     const seen = tree.bySignature.get(signature);
     if (seen !== undefined) {
-      countSeen(seen, seenAt);
-      return seen.id;
+      seen.count++;
+      if (seenAt < seen.firstSeen) seen.firstSeen = seenAt;
+      else if (seenAt > seen.lastSeen) seen.lastSeen = seenAt;
+      return;
     }
     if (tree.bySignature.size >= this.limits.variationsPerEvent) {
       this.untracked++;
-      return -1;
+      return;
     }
     const nodes: PathNode[] = [];
     collectNodes(tree.root, record, nodes);
     const paths = nodes.map((n) => n.path).sort();
-    const id = this.byId.length;
-    const variation: VariationState = {
-      id,
+    tree.bySignature.set(signature, {
       signature,
       event: tag,
       known: tree.known,
@@ -128,22 +116,13 @@ export class VariationTracker {
       example: Buffer.from(text.slice(0, EXAMPLE_LIMIT)).toString(),
       source,
       line,
-    };
-    tree.bySignature.set(signature, variation);
-    this.byId.push(variation);
-    return id;
-  }
-
-  /** Another record of variation `id` (from observe; -1 for an untracked one), e.g. a repeat of the same line. */
-  observeAgain(id: number, seenAt: string): void {
-    if (id < 0) this.untracked++;
-    else countSeen(this.byId[id]!, seenAt);
+    });
   }
 
   variations(): AttributeVariation[] {
     const out: AttributeVariation[] = [];
     for (const tree of this.trees.values()) {
-      for (const { signature: _signature, id: _id, ...variation } of tree.bySignature.values()) out.push(variation);
+      for (const { signature: _signature, ...variation } of tree.bySignature.values()) out.push(variation);
     }
     return out.sort((a, b) => (a.event === b.event ? (a.variation < b.variation ? -1 : 1) : a.event < b.event ? -1 : 1));
   }

@@ -14,7 +14,6 @@ import { keySetFor, type KeySet } from './key-set';
 import { readLines, type LineStats } from './read-lines';
 import { emptyStats, increment, type DriftObservation, type RunStats } from './run-stats';
 import { splitRecords, type RecordSink } from './split-records';
-import { NOT_SEEN, SeenLines } from './seen-lines';
 import { ParquetStageWriter } from './parquet-stage-writer';
 
 export interface BatchProcessorOptions {
@@ -75,11 +74,6 @@ export class BatchProcessor {
   private finished = false;
   /** Rejections in the order of their records, while any waits for its reason. */
   private readonly queuedRejections: QueuedRejection[] = [];
-  /** Fingerprints of the lines that held one valid record, created at the first fingerprinted line. */
-  private seenLines: SeenLines | undefined;
-  /** Records and malformed segments of the line in progress, and the variation of its valid record. */
-  private lineSegments = 0;
-  private lineVariation = NOT_SEEN;
 
   constructor(private readonly options: BatchProcessorOptions) {
     mkdirSync(options.workDir, { recursive: true });
@@ -104,12 +98,8 @@ export class BatchProcessor {
     });
     let lineNumber = 0;
     const sink: RecordSink = {
-      record: (value, text, index) => {
-        this.lineSegments++;
-        this.acceptRecord(value, text, source, lineNumber, index);
-      },
+      record: (value, text, index) => this.acceptRecord(value, text, source, lineNumber, index),
       malformed: (reason, text, index) => {
-        this.lineSegments++;
         this.stats.records++;
         this.reject(`record: ${reason.startsWith('invalid JSON') ? 'invalid JSON' : reason.split(':')[0]!}`, reason, text, source, lineNumber, index);
       },
@@ -117,22 +107,9 @@ export class BatchProcessor {
     const lineStats = await readLines(
       source,
       input,
-      (line, n, high, low) => {
+      (line, n) => {
         lineNumber = n;
-        if (high === 0 && low === 0) {
-          splitRecords(line, sink);
-          return;
-        }
-        const seen = (this.seenLines ??= new SeenLines());
-        const variation = seen.find(high, low);
-        if (variation !== NOT_SEEN) {
-          this.countRepeatedLine(variation);
-          return;
-        }
-        this.lineSegments = 0;
-        this.lineVariation = NOT_SEEN;
         splitRecords(line, sink);
-        if (this.lineSegments === 1 && this.lineVariation !== NOT_SEEN) seen.add(high, low, this.lineVariation);
       },
       {
         onChunk: (stats) => {
@@ -179,7 +156,7 @@ export class BatchProcessor {
       return;
     }
     const { type, row } = verdict;
-    this.lineVariation = this.variations.observe(type.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
+    this.variations.observe(type.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
     this.stage(type, row);
   }
 
@@ -211,17 +188,6 @@ export class BatchProcessor {
       else if (verdict.kind === 'valid') this.stage(verdict.type, verdict.row);
     }
     queue.length = 0;
-  }
-
-  /**
-   * A byte-identical repeat of a line that held one valid record: the same record again, so a
-   * duplicate (core/seen-lines.ts), counted as the full path would count it.
-   */
-  private countRepeatedLine(variation: number): void {
-    this.stats.records++;
-    this.stats.valid++;
-    this.stats.duplicates++;
-    this.variations.observeAgain(variation, this.seenAt);
   }
 
   /** A record of a known event type whose table the replay did not ask for, valid or not. */

@@ -3,7 +3,6 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UnreadableObjectError } from './errors';
-import { fingerprint, fingerprintBytes } from './line-fingerprint';
 
 export interface LineStats {
   /** Bytes read from the store (compressed size for gzip). */
@@ -25,20 +24,13 @@ const DEFAULT_MAX_LINE = 16 * 1024 * 1024;
 const DECODE_SLICE = 16 * 1024;
 
 /**
- * Called for every non-blank line with its 1-based number and the 64-bit fingerprint of its bytes
- * (core/line-fingerprint.ts) in two halves, or 0 and 0 when it has none: lines that span two
- * decoded slices, and lines of slices that are not all ASCII, are not fingerprinted.
- */
-export type OnLine = (text: string, lineNumber: number, fingerprintHigh: number, fingerprintLow: number) => void;
-
-/**
- * Calls `onLine` for every non-blank line. Gzip is recognised by its magic bytes, not the object's
- * name, since agents do not always name files by their content.
+ * Calls `onLine` for every non-blank line with its 1-based number. Gzip is recognised by its
+ * magic bytes, not the object's name, since agents do not always name files by their content.
  */
 export async function readLines(
   source: string,
   input: Readable,
-  onLine: OnLine,
+  onLine: (text: string, lineNumber: number) => void,
   options: ReadLinesOptions = {},
 ): Promise<LineStats> {
   const maxLine = options.maxLineLength ?? DEFAULT_MAX_LINE;
@@ -48,8 +40,7 @@ export async function readLines(
   let skipping = false; // inside an overlong line, until its end
   let overlongLength = 0;
 
-  /** `bytes` views the slice `text` was decoded from when every byte of it is one character. */
-  const consume = (text: string, bytes: DataView | undefined) => {
+  const consume = (text: string) => {
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
@@ -59,15 +50,10 @@ export async function readLines(
         skipping = false;
         options.onOverlong?.(stats.lines, overlongLength + nl - start, '');
         carry = '';
-      } else if (carry.length > 0) {
-        const line = carry + text.slice(start, nl);
-        carry = '';
-        emit(line, stats.lines, 0, 0);
-      } else if (bytes !== undefined) {
-        fingerprintBytes(bytes, start, nl);
-        emit(text.slice(start, nl), stats.lines, fingerprint.high, fingerprint.low);
       } else {
-        emit(text.slice(start, nl), stats.lines, 0, 0);
+        const line = carry.length > 0 ? carry + text.slice(start, nl) : text.slice(start, nl);
+        carry = '';
+        emit(line, stats.lines);
       }
       start = nl + 1;
     }
@@ -84,14 +70,14 @@ export async function readLines(
     }
   };
 
-  const emit = (raw: string, lineNumber: number, high: number, low: number) => {
+  const emit = (raw: string, lineNumber: number) => {
     const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     if (line.length > maxLine) {
       options.onOverlong?.(lineNumber, line.length, line.slice(0, 200));
       return;
     }
     if (isBlank(line)) return;
-    onLine(line, lineNumber, high, low);
+    onLine(line, lineNumber);
   };
 
   for await (const chunk of decompressed(source, input, stats)) {
@@ -104,7 +90,7 @@ export async function readLines(
       const text = decoder.decode(slice);
       if (text === undefined) throw new UnreadableObjectError(source, `not UTF-8 text near decoded byte ${stats.bytesDecoded}`);
       stats.bytesDecoded += slice.length;
-      consume(text, decoder.lastWasAscii ? new DataView(slice.buffer, slice.byteOffset, slice.length) : undefined);
+      consume(text);
     }
     await options.onChunk?.(stats);
   }
@@ -114,7 +100,7 @@ export async function readLines(
     options.onOverlong?.(stats.lines, overlongLength, '');
   } else if (carry.length > 0) {
     stats.lines++;
-    emit(carry, stats.lines, 0, 0);
+    emit(carry, stats.lines);
   }
   return stats;
 }
@@ -127,8 +113,6 @@ export async function readLines(
 class Utf8Chunks {
   private pending: Buffer | undefined;
   private atStart = true;
-  /** The last decode() was of an ASCII chunk with no bytes carried in: character i is byte i of that chunk. */
-  lastWasAscii = false;
 
   get pendingBytes(): number {
     return this.pending?.length ?? 0;
@@ -137,16 +121,13 @@ class Utf8Chunks {
   /** The text of the complete characters so far; a character cut at the chunk's end waits for the next. Undefined when not UTF-8. */
   decode(chunk: Buffer): string | undefined {
     let bytes = chunk;
-    this.lastWasAscii = false;
     if (this.pending !== undefined) {
       bytes = Buffer.concat([this.pending, chunk]);
       this.pending = undefined;
     }
     let text: string;
-    if (isAscii(bytes)) {
-      text = bytes.toString('latin1');
-      this.lastWasAscii = bytes === chunk;
-    } else {
+    if (isAscii(bytes)) text = bytes.toString('latin1');
+    else {
       const end = completeCharsEnd(bytes);
       const whole = end === bytes.length ? bytes : bytes.subarray(0, end);
       if (!isUtf8(whole)) return undefined;
