@@ -27,9 +27,13 @@ export interface FileLimits {
   pageBytes: number;
 }
 
+/** Hands a scanned row's values to their columns: see TableFile#pushScanned. */
+type ScannedPusher = (src: Uint8Array, values: readonly unknown[], starts: Int32Array, ends: Int32Array) => void;
+
 export class TableFile {
   private readonly chunks: ColumnChunk[];
   private readonly pushValues: (row: readonly unknown[]) => void;
+  private readonly pushScannedValues: ScannedPusher;
   private readonly schema: SchemaElement[];
   private readonly rowGroups: RowGroup[] = [];
   /** Bytes written to the file so far. */
@@ -47,11 +51,27 @@ export class TableFile {
   ) {
     this.chunks = columns.map((c, i) => new ColumnChunk(c.type, uuidColumns[i] === true, limits.pageBytes));
     this.pushValues = valuePusher(this.chunks.map((c) => c.values));
+    this.pushScannedValues = scannedValuePusher(this.chunks.map((c) => c.values));
     this.schema = parquetSchemaOf(columns);
   }
 
   push(row: readonly unknown[]): void {
     this.pushValues(row);
+    this.rowPushed();
+  }
+
+  /**
+   * One row of a scanned chunk: column i's value is the UTF-8 bytes `src[starts[i], ends[i])` when
+   * `starts[i] >= 0` (uuid columns: 36 validated bytes from `starts[i]`, lower-cased as written),
+   * else `values[i]`, as `push` takes it. Number and boolean columns always take `values[i]`.
+   */
+  pushScanned(src: Uint8Array, values: readonly unknown[], starts: Int32Array, ends: Int32Array): void {
+    this.pushScannedValues(src, values, starts, ends);
+    this.rowPushed();
+  }
+
+  /** Counts a row whose values are in; writes the row group once it is full. */
+  private rowPushed(): void {
     this.rows++;
     const groupRows = ++this.groupRows;
     if (groupRows >= this.limits.rows || (groupRows % BUDGET_CHECK_ROWS === 0 && this.rawBytes() >= this.limits.bytes)) {
@@ -153,6 +173,25 @@ function valuePusher(columns: readonly ColumnBuffer[]): (row: readonly unknown[]
   const calls = columns.map((c, i) => `c${i}.${c.pushMethod}(row[${i}]);`).join('\n');
   const factory = new Function(...columns.map((_, i) => `c${i}`), `return (row) => {\n${calls}\n};`);
   return factory(...columns) as (row: readonly unknown[]) => void;
+}
+
+/** The twin of valuePusher for scanned rows: a call site per column and per kind of value, bytes or JS. */
+function scannedValuePusher(columns: readonly ColumnBuffer[]): ScannedPusher {
+  const calls = columns
+    .map((c, i) => {
+      const js = `c${i}.${c.pushMethod}(values[${i}]);`;
+      switch (c.bytesMethod) {
+        case 'uuidBytes':
+          return `if (starts[${i}] >= 0) c${i}.uuidBytes(src, starts[${i}]); else ${js}`;
+        case 'textBytes':
+          return `if (starts[${i}] >= 0) c${i}.textBytes(src, starts[${i}], ends[${i}]); else ${js}`;
+        case undefined:
+          return js;
+      }
+    })
+    .join('\n');
+  const factory = new Function(...columns.map((_, i) => `c${i}`), `return (src, values, starts, ends) => {\n${calls}\n};`);
+  return factory(...columns) as ScannedPusher;
 }
 
 function writeAll(fd: number, bytes: Uint8Array): number {
