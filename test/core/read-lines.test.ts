@@ -1,9 +1,11 @@
-/** readLines: gzip or plain, UTF-8 with or without BOM, LF or CRLF, chunk boundaries anywhere. */
+/** readLines and readLineBytes: gzip or plain, UTF-8 with or without BOM, LF or CRLF, chunk boundaries anywhere. */
+import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { UnreadableObjectError } from '../../core/errors';
-import { readLines } from '../../core/read-lines';
+import { readLineBytes } from '../../core/read-line-bytes';
+import { readLines, type LineStats, type ReadLinesOptions } from '../../core/read-lines';
 
 type Line = [text: string, lineNumber: number];
 
@@ -214,5 +216,219 @@ describe('readLines: unreadable objects', () => {
       expect(error).not.toBeInstanceOf(UnreadableObjectError);
       expect((error as Error).message).toContain('connection reset');
     }
+  });
+});
+
+describe('readLines: whitespace and limits', () => {
+  test('lines of only spaces, tabs, \\v, \\f, U+FEFF and U+00A0 are blank; other characters are not', async () => {
+    const { lines, stats } = await read('a.json', whole('a\n\u00a0\n \uFEFF\t\v\f\u00a0\r\n\u00a0x\n\u3000\nb'));
+    expect(lines).toEqual([['a', 1], ['\u00a0x', 4], ['\u3000', 5], ['b', 6]]);
+    expect(stats.lines).toBe(6);
+  });
+
+  test('maxLineLength counts UTF-8 bytes: a longer line is reported with its byte length and skipped', async () => {
+    const overlong: [number, number, string][] = [];
+    const lines: Line[] = [];
+    const text = '{"s":"ab"}\n{"s":"é"}\r\n{"s":"éé"}\n{"s":"abc"}\n';
+    await readLines('a.json', Readable.from(whole(text)), (t, n) => lines.push([t, n]), {
+      maxLineLength: 10,
+      onOverlong: (n, length, head) => overlong.push([n, length, head]),
+    });
+    expect(lines).toEqual([['{"s":"ab"}', 1], ['{"s":"é"}', 2]]);
+    expect(overlong).toEqual([[3, 12, '{"s":"éé"}'], [4, 11, '{"s":"abc"}']]);
+  });
+});
+
+type ByteLine = [bytes: Buffer, lineNumber: number];
+
+/** Reads with readLineBytes, copying each range, and checks that `ascii` is never claimed wrongly. */
+async function readBytes(source: string, chunks: Buffer[], options: ReadLinesOptions = {}): Promise<{ lines: ByteLine[]; stats: LineStats; buffers: Buffer[] }> {
+  const lines: ByteLine[] = [];
+  const buffers: Buffer[] = [];
+  const stats = await readLineBytes(source, Readable.from(chunks), (bytes, start, end, n, ascii) => {
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(end).toBeLessThanOrEqual(bytes.length);
+    if (ascii) expect(isAscii(bytes.subarray(start, end))).toBe(true);
+    lines.push([Buffer.from(bytes.subarray(start, end)), n]);
+    buffers.push(bytes);
+  }, options);
+  return { lines, stats, buffers };
+}
+
+const asBytes = (lines: Line[]): ByteLine[] => lines.map(([text, n]) => [Buffer.from(text), n]);
+
+/** The lines as the contract states them, from the whole text decoded at once. */
+function referenceLines(text: string): ByteLine[] {
+  const out: ByteLine[] = [];
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const parts = body.split('\n');
+  if (parts.at(-1) === '') parts.pop();
+  parts.forEach((part, i) => {
+    const line = part.endsWith('\r') ? part.slice(0, -1) : part;
+    if (!/^[ \t\r\v\f\uFEFF\u00a0]*$/.test(line)) out.push([Buffer.from(line), i + 1]);
+  });
+  return out;
+}
+
+describe('readLineBytes: ranges are exactly the lines\' bytes', () => {
+  test('one chunk: every range is of the chunk itself (the common line is not copied)', async () => {
+    const input = Buffer.from(TEXT);
+    const { lines, buffers, stats } = await readBytes('a.json', [input]);
+    expect(lines).toEqual(asBytes(TEXT_LINES));
+    // The last line, cut by the chunk's end (no newline), is the only one copied.
+    expect(buffers.slice(0, -1).every((b) => b === input)).toBe(true);
+    expect(buffers.at(-1)).not.toBe(input);
+    expect(stats).toEqual({ bytesIn: input.length, bytesDecoded: input.length, lines: 6 });
+  });
+
+  test('one-byte chunks, plain and gzip', async () => {
+    expect((await readBytes('a.json', bytewise(TEXT))).lines).toEqual(asBytes(TEXT_LINES));
+    expect((await readBytes('a.gz', bytewise(gzipSync(TEXT)))).lines).toEqual(asBytes(TEXT_LINES));
+  });
+
+  test('every two-chunk split, plain and gzip (CRLF, multi-byte characters and the BOM cut anywhere)', async () => {
+    const text = `\uFEFF${TEXT}\r\n\u00a0\r\n{"e":"\uFEFF中"}\r`;
+    const expected = referenceLines(text);
+    expect(expected.map(([, n]) => n)).toEqual([1, 2, 5, 6, 8]);
+    const bytes = Buffer.from(text);
+    const gz = gzipSync(bytes);
+    for (const input of [bytes, gz]) {
+      for (let i = 0; i <= input.length; i++) {
+        const { lines, stats } = await readBytes('a', [input.subarray(0, i), input.subarray(i)]);
+        expect(lines, `split at ${i}`).toEqual(expected);
+        expect(stats.bytesDecoded).toBe(bytes.length);
+        expect(stats.lines).toBe(8);
+      }
+    }
+  });
+
+  test('every three-chunk split of a short text with every kind of line end and character', async () => {
+    const text = '\uFEFFa\r\n\r\né\n😀\r\r\n \u00a0\n中';
+    const expected = referenceLines(text);
+    const bytes = Buffer.from(text);
+    for (let i = 0; i <= bytes.length; i++) {
+      for (let j = i; j <= bytes.length; j++) {
+        const { lines } = await readBytes('a', [bytes.subarray(0, i), bytes.subarray(i, j), bytes.subarray(j)]);
+        expect(lines, `split at ${i}, ${j}`).toEqual(expected);
+      }
+    }
+  });
+
+  test('a BOM is dropped only at the object\'s start', async () => {
+    const { lines } = await readBytes('a', whole('\uFEFF\uFEFFa\n\uFEFFb\n'));
+    expect(lines).toEqual([[Buffer.from('\uFEFFa'), 1], [Buffer.from('\uFEFFb'), 2]]);
+    expect((await readBytes('a', bytewise('\uFEFF'))).lines).toEqual([]);
+    expect((await readBytes('a', bytewise('\uFEFF'))).stats.bytesDecoded).toBe(3);
+  });
+
+  test('large chunks of mixed lines: multi-byte characters across 16 KB slices; ASCII lines far from them are known ASCII', async () => {
+    const lineTexts = Array.from({ length: 3000 }, (_, i) => `{"i":${i},"s":"${i % 3 === 0 ? 'plain ascii text' : 'é中😀'.repeat(1 + (i % 5))}"}`);
+    const asciiTail = Array.from({ length: 3000 }, (_, i) => `{"ascii":${i}}`);
+    for (let shift = 0; shift < 4; shift++) {
+      const head = `${'x'.repeat(shift)}\n${lineTexts.join('\n')}\n`;
+      const text = `${head}${asciiTail.join('\n')}\n`;
+      // Lines starting a 16 KB slice past the last multi-byte character are known ASCII.
+      const surelyAscii = Buffer.byteLength(head) + 16 * 1024;
+      const lines: Buffer[] = [];
+      let knownAscii = 0;
+      await readLineBytes('a', Readable.from([Buffer.from(text)]), (bytes, start, end, _n, ascii) => {
+        lines.push(Buffer.from(bytes.subarray(start, end)));
+        if (ascii) knownAscii++;
+        if (start >= surelyAscii) expect(ascii, `line at ${start}`).toBe(true);
+      });
+      // As hex: vitest compares 6000 strings far faster than 6000 Buffers.
+      expect(lines.map((b) => b.toString('hex'))).toEqual(referenceLines(text).map(([b]) => b.toString('hex')));
+      expect(knownAscii).toBeGreaterThan(1000);
+    }
+  });
+
+  test('random texts at random chunkings give the reference lines', async () => {
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const pieces = ['{"a":1}', 'x', ' ', '\t', '\r', '\n', '\r\n', '\n\n', 'é', '中', '😀', '\u00a0', '\uFEFF', '\u3000'];
+    for (let round = 0; round < 300; round++) {
+      const text = Array.from({ length: 1 + random(60) }, () => pieces[random(pieces.length)]).join('');
+      const bytes = Buffer.from(text);
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < bytes.length; ) {
+        const size = 1 + random(12);
+        chunks.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      const input = round % 3 === 0 ? [gzipSync(bytes)] : chunks;
+      const { lines } = await readBytes('a', input);
+      expect(lines, JSON.stringify(text)).toEqual(referenceLines(text));
+      // readLines is readLineBytes decoded
+      expect((await read('a', round % 3 === 0 ? [gzipSync(bytes)] : chunks)).lines).toEqual(referenceLines(text).map(([b, n]) => [b.toString(), n]));
+    }
+  });
+});
+
+describe('readLineBytes: overlong lines (the limit counts bytes)', () => {
+  const text = 'ok\n0123456789\r\n01234567890\r\n' + 'a'.repeat(199) + 'é'.repeat(200) + '\r\n{"s":"éé"}\nlast\r\n' + 'b'.repeat(30);
+  type Report = [lineNumber: number, length: number, head: string];
+  const expectedReports: Report[] = [[3, 11, '01234567890'], [4, 599, 'a'.repeat(199)], [5, 12, '{"s":"éé"}'], [7, 30, 'b'.repeat(30)]];
+  const expectedLines = asBytes([['ok', 1], ['0123456789', 2], ['last', 6]]);
+
+  async function readLimited(chunks: Buffer[]): Promise<{ lines: ByteLine[]; reports: Report[]; stats: LineStats }> {
+    const reports: Report[] = [];
+    const { lines, stats } = await readBytes('a', chunks, { maxLineLength: 10, onOverlong: (n, length, head) => reports.push([n, length, head]) });
+    return { lines, reports, stats };
+  }
+
+  test('reported with the byte length (no \\r) and a head cut before a split character, the same for every chunking', async () => {
+    const bytes = Buffer.from(text);
+    const chunkings = [[bytes], bytewise(bytes), [gzipSync(bytes)]];
+    for (let i = 0; i <= bytes.length; i += 7) chunkings.push([bytes.subarray(0, i), bytes.subarray(i)]);
+    for (const chunks of chunkings) {
+      const { lines, reports, stats } = await readLimited(chunks);
+      expect(lines).toEqual(expectedLines);
+      expect(reports).toEqual(expectedReports);
+      expect(stats.lines).toBe(7);
+    }
+  });
+
+  test('a line of exactly the limit passes even when its \\r\\n is cut from it', async () => {
+    const bytes = Buffer.from('0123456789\r\n');
+    for (let i = 0; i <= bytes.length; i++) {
+      const { lines, reports } = await readLimited([bytes.subarray(0, i), bytes.subarray(i)]);
+      expect(lines).toEqual(asBytes([['0123456789', 1]]));
+      expect(reports).toEqual([]);
+    }
+  });
+});
+
+describe('readLineBytes: not UTF-8, wherever the chunks are cut', () => {
+  const cases: [string, Buffer][] = [
+    ['a cut character followed by ASCII', Buffer.from([...Buffer.from('{"s":"'), 0xe2, 0x82, ...Buffer.from('x"}\n')])],
+    ['an overlong encoding', Buffer.from([...Buffer.from('{"s":"'), 0xc0, 0x80, ...Buffer.from('"}\n')])],
+    ['a surrogate', Buffer.from([...Buffer.from('a\n'), 0xed, 0xa0, 0x80, 0x0a])],
+    ['a lone continuation byte after a complete character', Buffer.from([...Buffer.from('é'), 0x80, 0x0a])],
+    ['above U+10FFFF', Buffer.from([0xf4, 0x90, 0x80, 0x80])],
+    ['a BOM cut off at the end', Buffer.from([0xef, 0xbb])],
+    ['a lone BOM start byte', Buffer.from([0xef])],
+    ['a BOM start followed by ASCII', Buffer.from([0xef, 0xbb, 0x41, 0x0a])],
+    ['a 4-byte character cut off at the end', Buffer.from('a\n😀').subarray(0, 5)],
+  ];
+  test.each(cases)('%s', async (_name, bytes) => {
+    for (let i = 0; i <= bytes.length; i++) {
+      const error = await readBytes('raw/bad.json', [bytes.subarray(0, i), bytes.subarray(i)]).then(() => undefined, (e: unknown) => e);
+      expect(error, `split at ${i}`).toBeInstanceOf(UnreadableObjectError);
+    }
+    const error = await readBytes('raw/bad.json', bytewise(bytes)).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(UnreadableObjectError);
+  });
+});
+
+describe('readLineBytes: onChunk', () => {
+  test('called after each decompressed chunk with the stats so far', async () => {
+    const seen: LineStats[] = [];
+    const stats = await readLineBytes('a', Readable.from([Buffer.from('a\nb'), Buffer.from('c\nd\n'), Buffer.from('e')]), () => {}, { onChunk: (s) => void seen.push({ ...s }) });
+    expect(seen).toEqual([
+      { bytesIn: 3, bytesDecoded: 3, lines: 1 },
+      { bytesIn: 7, bytesDecoded: 7, lines: 3 },
+      { bytesIn: 8, bytesDecoded: 8, lines: 3 },
+    ]);
+    expect(stats).toEqual({ bytesIn: 8, bytesDecoded: 8, lines: 4 });
   });
 });
