@@ -1,13 +1,22 @@
 /** Field builders: each declares a field's zod rule and the output column(s) it becomes. */
 import { z } from 'zod';
 import type { ColumnType, OutputColumn } from './column-types';
-import { parseTimestampMicros, timestampMicros } from './timestamp';
+import { parseTimestampMicros, timestampMicros, timestampMicrosOfBytes } from './timestamp';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Returned by a field's fast check when the value breaks the rule; zod then says why. */
 export const INVALID: unique symbol = Symbol('invalid');
 export type FastCheck = (value: unknown) => unknown;
+
+/** Returned by a byte check when the value is the bytes themselves: written as they are (uuids lower-cased). */
+export const AS_BYTES: unique symbol = Symbol('as bytes');
+/**
+ * A field's fast check for a JSON string token given as its UTF-8 bytes `bytes[start, end)`,
+ * without escapes (the byte-level fast lane leaves any record with one to the string path).
+ * Returns INVALID, AS_BYTES, or the normalised value, exactly as `fast` does for that string.
+ */
+export type ByteCheck = (bytes: Uint8Array, start: number, end: number) => unknown;
 
 export interface Field {
   /** The rule, and the source of every rejection's reason. */
@@ -18,6 +27,8 @@ export interface Field {
    * normalised value or INVALID; test/schemas/fast-check.test.ts holds the two to agreement.
    */
   readonly fast: FastCheck;
+  /** `fast` for string values read as bytes; absent when the field needs the JS string (the record then takes the string path). */
+  readonly fromBytes?: ByteCheck;
   /** Output columns for a field named `name`; `path` is where its value sits in the record. */
   columns(name: string, path: readonly string[]): OutputColumn[];
   /** JSON-text fields keep any inner shape: their inner attributes are never schema drift. */
@@ -30,10 +41,11 @@ export interface Field {
 
 interface FieldOptions { as?: string }
 
-function leaf(schema: z.ZodType, fast: FastCheck, type: ColumnType, options: FieldOptions = {}): Field & FieldModifiers {
+function leaf(schema: z.ZodType, fast: FastCheck, type: ColumnType, options: FieldOptions = {}, fromBytes?: ByteCheck): Field & FieldModifiers {
   const field: Field = {
     schema,
     fast,
+    fromBytes,
     opaque: false,
     columns: (name, path) => [{ name: options.as ?? name, type, nullable: false, path }],
   };
@@ -85,9 +97,26 @@ function fastUuid(v: unknown): unknown {
   return kinds & 2 ? v.toLowerCase() : v;
 }
 
+// Per byte: 1 for a lower-case hex digit or a decimal digit, 2 for an upper-case hex digit, 4 otherwise.
+const HEX_BYTE = new Uint8Array(256).fill(4);
+HEX_BYTE.set(HEX);
+
+/** fastUuid on bytes: the value is its bytes, which the writer lower-cases as it copies them. */
+function uuidFromBytes(bytes: Uint8Array, start: number, end: number): unknown {
+  if (end - start !== 36) return INVALID;
+  if (bytes[start + 8] !== 45 || bytes[start + 13] !== 45 || bytes[start + 18] !== 45 || bytes[start + 23] !== 45) return INVALID;
+  let kinds = 0;
+  for (let i = start; i < start + 8; i++) kinds |= HEX_BYTE[bytes[i]!]!;
+  for (let i = start + 9; i < start + 13; i++) kinds |= HEX_BYTE[bytes[i]!]!;
+  for (let i = start + 14; i < start + 18; i++) kinds |= HEX_BYTE[bytes[i]!]!;
+  for (let i = start + 19; i < start + 23; i++) kinds |= HEX_BYTE[bytes[i]!]!;
+  for (let i = start + 24; i < end; i++) kinds |= HEX_BYTE[bytes[i]!]!;
+  return kinds & 4 ? INVALID : AS_BYTES;
+}
+
 export function uuid(options?: FieldOptions) {
   const fast: FastCheck = fastUuid;
-  return { ...leaf(z.string().regex(UUID, 'not a uuid').transform((s) => s.toLowerCase()), fast, 'string', options), uuid: true };
+  return { ...leaf(z.string().regex(UUID, 'not a uuid').transform((s) => s.toLowerCase()), fast, 'string', options, uuidFromBytes), uuid: true };
 }
 
 export function timestamp(options?: FieldOptions) {
@@ -104,7 +133,11 @@ export function timestamp(options?: FieldOptions) {
     const micros = timestampMicros(v);
     return Number.isNaN(micros) ? INVALID : micros;
   };
-  return leaf(schema, fast, 'timestamp', options);
+  const fromBytes: ByteCheck = (bytes, start, end) => {
+    const micros = timestampMicrosOfBytes(bytes, start, end);
+    return Number.isNaN(micros) ? INVALID : micros;
+  };
+  return leaf(schema, fast, 'timestamp', options, fromBytes);
 }
 
 /** Text columns of PostgreSQL (and Redshift) cannot hold U+0000: such a record is rejected here, not at load. */
@@ -120,7 +153,17 @@ export function string(limits: { min?: number; max: number }, options?: FieldOpt
     const n = v.length <= max && (v.length + 1) >> 1 >= min ? min : codePoints(v);
     return n >= min && n <= max && !v.includes('\u0000') ? v : INVALID;
   };
-  return leaf(z.string().min(min).max(max).refine(noNul, NUL_MESSAGE), fast, 'string', options);
+  // Code points are the bytes that do not continue a UTF-8 sequence; a NUL byte never reaches here
+  // (readLineBytes refuses an object holding one, and `\u0000` is an escape).
+  const fromBytes: ByteCheck = (bytes, start, end) => {
+    const length = end - start;
+    // Bytes bound the code points from above and (a quarter of them) from below.
+    if (length <= max && (length + 3) >> 2 >= min) return AS_BYTES;
+    let n = 0;
+    for (let i = start; i < end; i++) if ((bytes[i]! & 0xc0) !== 0x80) n++;
+    return n >= min && n <= max ? AS_BYTES : INVALID;
+  };
+  return leaf(z.string().min(min).max(max).refine(noNul, NUL_MESSAGE), fast, 'string', options, fromBytes);
 }
 
 function codePoints(text: string): number {
@@ -141,7 +184,18 @@ export function pattern(regex: RegExp, message: string, options?: FieldOptions) 
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, options?: FieldOptions) {
   const allowed = new Set<unknown>(values);
   const fast: FastCheck = (v) => (allowed.has(v) ? v : INVALID);
-  return leaf(z.enum(values), fast, 'string', options);
+  const encoded = values.map((v) => Buffer.from(v, 'utf8'));
+  const fromBytes: ByteCheck = (bytes, start, end) => {
+    for (let k = 0; k < encoded.length; k++) {
+      const value = encoded[k]!;
+      if (value.length !== end - start) continue;
+      let i = 0;
+      while (i < value.length && value[i] === bytes[start + i]) i++;
+      if (i === value.length) return values[k];
+    }
+    return INVALID;
+  };
+  return leaf(z.enum(values), fast, 'string', options, fromBytes);
 }
 
 export function number(limits: { min?: number; max?: number } = {}, options?: FieldOptions) {

@@ -29,43 +29,61 @@ function refuse(why: Why | undefined, error: string): number {
   return NaN;
 }
 
+/** The longest text the grammar allows: 19 + `.` + 9 digits + `±HH:MM`; anything longer is refused as not ISO. */
+const MAX_LENGTH = 35;
+const scratch = new Uint8Array(MAX_LENGTH);
+
 /**
  * The rule of parseTimestampMicros as a bare number, NaN when refused (and the reason in `why`):
- * the validation hot path allocates no result object.
+ * the validation hot path allocates no result object. The text's characters are copied as bytes
+ * (anything past ASCII as 0xff, which no part of the grammar accepts) so that one parser serves
+ * strings and the raw bytes the byte-level fast lane reads (timestampMicrosOfBytes).
  */
 export function timestampMicros(text: string, why?: Why): number {
   const n = text.length;
-  if (n < 20 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (text.charCodeAt(10) | 32) !== 116
-    || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
+  if (n > MAX_LENGTH) return refuse(why, NOT_ISO);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    scratch[i] = c < 128 ? c : 0xff;
+  }
+  return timestampMicrosOfBytes(scratch, 0, n, why);
+}
+
+/** timestampMicros of the ASCII/UTF-8 bytes `bytes[start, end)`. */
+export function timestampMicrosOfBytes(bytes: Uint8Array, start: number, end: number, why?: Why): number {
+  const n = end - start;
+  const at = start;
+  if (n < 20 || n > MAX_LENGTH || bytes[at + 4] !== 45 || bytes[at + 7] !== 45 || (bytes[at + 10]! | 32) !== 116
+    || bytes[at + 13] !== 58 || bytes[at + 16] !== 58) {
     return refuse(why, NOT_ISO);
   }
-  const year = digits(text, 0, 4), month = digits(text, 5, 2), day = digits(text, 8, 2);
-  const hour = digits(text, 11, 2), minute = digits(text, 14, 2), second = digits(text, 17, 2);
+  const year = digits(bytes, at, 4), month = digits(bytes, at + 5, 2), day = digits(bytes, at + 8, 2);
+  const hour = digits(bytes, at + 11, 2), minute = digits(bytes, at + 14, 2), second = digits(bytes, at + 17, 2);
   if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return refuse(why, NOT_ISO);
-  let pos = 19;
+  let pos = at + 19;
   let micros = 0;
-  if (text.charCodeAt(pos) === 46) {
+  if (pos < end && bytes[pos] === 46) {
     pos++;
-    const start = pos;
-    while (pos < n && pos - start < 9) {
-      const d = text.charCodeAt(pos) - 48;
+    const first = pos;
+    while (pos < end && pos - first < 9) {
+      const d = bytes[pos]! - 48;
       if (d < 0 || d > 9) break;
-      if (pos - start < 6) micros = micros * 10 + d;
+      if (pos - first < 6) micros = micros * 10 + d;
       pos++;
     }
-    const length = pos - start;
+    const length = pos - first;
     if (length === 0) return refuse(why, NOT_ISO);
     for (let i = length; i < 6; i++) micros *= 10;
   }
   let offsetMinutes = 0;
-  const zone = text.charCodeAt(pos);
-  if ((zone | 32) === 122 && pos + 1 === n) {
+  const zone = pos < end ? bytes[pos]! : -1;
+  if ((zone | 32) === 122 && pos + 1 === end) {
     // Z
-  } else if ((zone === 43 || zone === 45) && (n - pos === 6 || n - pos === 5)) {
-    const oh = digits(text, pos + 1, 2);
-    const colon = n - pos === 6;
-    if (colon && text.charCodeAt(pos + 3) !== 58) return refuse(why, NOT_ISO);
-    const om = digits(text, pos + (colon ? 4 : 3), 2);
+  } else if ((zone === 43 || zone === 45) && (end - pos === 6 || end - pos === 5)) {
+    const oh = digits(bytes, pos + 1, 2);
+    const colon = end - pos === 6;
+    if (colon && bytes[pos + 3] !== 58) return refuse(why, NOT_ISO);
+    const om = digits(bytes, pos + (colon ? 4 : 3), 2);
     if (oh < 0 || om < 0) return refuse(why, NOT_ISO);
     if (oh > 23 || om > 59) return refuse(why, 'timezone offset out of range');
     offsetMinutes = (oh * 60 + om) * (zone === 45 ? -1 : 1);
@@ -83,10 +101,10 @@ export function timestampMicros(text: string, why?: Why): number {
 }
 
 /** The value of `count` ASCII digits at `at`, or -1 when one is not a digit. */
-function digits(text: string, at: number, count: number): number {
+function digits(bytes: Uint8Array, at: number, count: number): number {
   let value = 0;
   for (let i = at; i < at + count; i++) {
-    const d = text.charCodeAt(i) - 48;
+    const d = bytes[i]! - 48;
     if (d < 0 || d > 9) return -1;
     value = value * 10 + d;
   }
