@@ -88,19 +88,60 @@ export class VariationTracker {
       return;
     }
     const signature = this.signatureOf(tree, tree.root, record);
+    if (this.counted(tree, signature, seenAt)) return;
+    const nodes: PathNode[] = [];
+    collectNodes(tree.root, record, nodes);
+    this.addVariation(tree, tag, signature, nodes, text, source, line, seenAt);
+  }
+
+  /**
+   * observe() for a flat record the byte-level fast lane read: its top-level keys (distinct, in
+   * record order; `keys[0, count)`), none holding an object to walk, and its text as bytes, decoded
+   * only for a new variation's example. Gives the same variations as observe() of the parsed record.
+   */
+  observeFlat(tag: string, keys: readonly string[], count: number, bytes: Uint8Array, start: number, end: number, source: string, line: number, seenAt: string): void {
+    const tree = this.trees.get(tag) ?? this.openTree(tag);
+    if (tree === undefined) {
+      this.untracked++;
+      return;
+    }
+    const root = tree.root;
+    const lastKeys = root.lastKeys, lastNodes = root.lastNodes;
+    let signature = 0;
+    for (let position = 0; position < count; position++) {
+      const key = keys[position]!;
+      let child: PathNode;
+      if (lastKeys[position] === key) child = lastNodes[position]!;
+      else {
+        child = root.children.get(key) ?? this.addChild(tree, root, key);
+        lastKeys[position] = key;
+        lastNodes[position] = child;
+      }
+      signature += child.weight;
+    }
+    if (this.counted(tree, signature, seenAt)) return;
+    const nodes = [...new Set(keys.slice(0, count).map((key) => root.children.get(key)!))];
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, Math.min(end - start, EXAMPLE_LIMIT * 3)).toString();
+    this.addVariation(tree, tag, signature, nodes, text, source, line, seenAt);
+  }
+
+  /** Counts a record of a variation already seen; false when it is a new one to describe. */
+  private counted(tree: EventTree, signature: number, seenAt: string): boolean {
     const seen = tree.bySignature.get(signature);
     if (seen !== undefined) {
       seen.count++;
       if (seenAt < seen.firstSeen) seen.firstSeen = seenAt;
       else if (seenAt > seen.lastSeen) seen.lastSeen = seenAt;
-      return;
+      return true;
     }
     if (tree.bySignature.size >= this.limits.variationsPerEvent) {
       this.untracked++;
-      return;
+      return true;
     }
-    const nodes: PathNode[] = [];
-    collectNodes(tree.root, record, nodes);
+    return false;
+  }
+
+  private addVariation(tree: EventTree, tag: string, signature: number, nodes: readonly PathNode[], text: string, source: string, line: number, seenAt: string): void {
     const paths = nodes.map((n) => n.path).sort();
     tree.bySignature.set(signature, {
       signature,

@@ -3,6 +3,11 @@
 /** A set of keys; add() is true the first time a key is seen, false for a duplicate. */
 export interface KeySet {
   add(row: readonly unknown[]): boolean;
+  /**
+   * The same for a key read by the byte-level fast lane: the key fields' uuids as bytes (hex
+   * digits of either case) at `at[0..]`, in key order. Only sets of uuid keys have it.
+   */
+  readonly addBytes?: (bytes: Uint8Array, at: Int32Array) => boolean;
   readonly size: number;
 }
 
@@ -60,12 +65,40 @@ class UuidKeySet implements KeySet {
     return this.count;
   }
 
+  readonly addBytes = (bytes: Uint8Array, at: Int32Array): boolean => {
+    if (this.count * 4 >= this.capacity * 3) this.grow();
+    const a = at[0]!;
+    const w0 = (byteHex4(bytes, a) << 16) | byteHex4(bytes, a + 4);
+    const w1 = (byteHex4(bytes, a + 9) << 16) | byteHex4(bytes, a + 14);
+    const w2 = (byteHex4(bytes, a + 19) << 16) | byteHex4(bytes, a + 24);
+    const w3 = (byteHex4(bytes, a + 28) << 16) | byteHex4(bytes, a + 32);
+    if (this.width === 4) return this.insertOne(w0, w1, w2, w3);
+    if (this.width === 8) {
+      const b = at[1]!;
+      return this.insertTwo(w0, w1, w2, w3, (byteHex4(bytes, b) << 16) | byteHex4(bytes, b + 4), (byteHex4(bytes, b + 9) << 16) | byteHex4(bytes, b + 14),
+        (byteHex4(bytes, b + 19) << 16) | byteHex4(bytes, b + 24), (byteHex4(bytes, b + 28) << 16) | byteHex4(bytes, b + 32));
+    }
+    const key = this.scratch;
+    key[0] = w0;
+    key[1] = w1;
+    key[2] = w2;
+    key[3] = w3;
+    for (let k = 1; k < this.keyIndexes.length; k++) {
+      const b = at[k]!;
+      key[k * 4] = (byteHex4(bytes, b) << 16) | byteHex4(bytes, b + 4);
+      key[k * 4 + 1] = (byteHex4(bytes, b + 9) << 16) | byteHex4(bytes, b + 14);
+      key[k * 4 + 2] = (byteHex4(bytes, b + 19) << 16) | byteHex4(bytes, b + 24);
+      key[k * 4 + 3] = (byteHex4(bytes, b + 28) << 16) | byteHex4(bytes, b + 32);
+    }
+    return this.insert(key, 0);
+  };
+
   /** The single-uuid key (most shipped tables): words in locals, no scratch array or loops. */
   private addOne(uuid: string): boolean {
-    const w0 = (hex4(uuid, 0) << 16) | hex4(uuid, 4);
-    const w1 = (hex4(uuid, 9) << 16) | hex4(uuid, 14);
-    const w2 = (hex4(uuid, 19) << 16) | hex4(uuid, 24);
-    const w3 = (hex4(uuid, 28) << 16) | hex4(uuid, 32);
+    return this.insertOne((hex4(uuid, 0) << 16) | hex4(uuid, 4), (hex4(uuid, 9) << 16) | hex4(uuid, 14), (hex4(uuid, 19) << 16) | hex4(uuid, 24), (hex4(uuid, 28) << 16) | hex4(uuid, 32));
+  }
+
+  private insertOne(w0: number, w1: number, w2: number, w3: number): boolean {
     const words = this.words, used = this.used;
     const mask = this.capacity - 1;
     let slot = finish(mix(mix(mix(mix(SEED, w0), w1), w2), w3)) & mask;
@@ -87,14 +120,13 @@ class UuidKeySet implements KeySet {
 
   /** The same for a key of two uuids (damage_taken, match_end). */
   private addTwo(first: string, second: string): boolean {
-    const w0 = (hex4(first, 0) << 16) | hex4(first, 4);
-    const w1 = (hex4(first, 9) << 16) | hex4(first, 14);
-    const w2 = (hex4(first, 19) << 16) | hex4(first, 24);
-    const w3 = (hex4(first, 28) << 16) | hex4(first, 32);
-    const w4 = (hex4(second, 0) << 16) | hex4(second, 4);
-    const w5 = (hex4(second, 9) << 16) | hex4(second, 14);
-    const w6 = (hex4(second, 19) << 16) | hex4(second, 24);
-    const w7 = (hex4(second, 28) << 16) | hex4(second, 32);
+    return this.insertTwo(
+      (hex4(first, 0) << 16) | hex4(first, 4), (hex4(first, 9) << 16) | hex4(first, 14), (hex4(first, 19) << 16) | hex4(first, 24), (hex4(first, 28) << 16) | hex4(first, 32),
+      (hex4(second, 0) << 16) | hex4(second, 4), (hex4(second, 9) << 16) | hex4(second, 14), (hex4(second, 19) << 16) | hex4(second, 24), (hex4(second, 28) << 16) | hex4(second, 32),
+    );
+  }
+
+  private insertTwo(w0: number, w1: number, w2: number, w3: number, w4: number, w5: number, w6: number, w7: number): boolean {
     const words = this.words, used = this.used;
     const mask = this.capacity - 1;
     let slot = finish(mix(mix(mix(mix(mix(mix(mix(mix(SEED, w0), w1), w2), w3), w4), w5), w6), w7)) & mask;
@@ -161,6 +193,17 @@ class UuidKeySet implements KeySet {
 // Value of a lower-case hex digit by character code (uuids are validated and lower-cased before).
 const HEX_VALUE = new Int32Array(128);
 for (let d = 0; d < 16; d++) HEX_VALUE['0123456789abcdef'.charCodeAt(d)] = d;
+
+// The same by byte, either case (the fast lane's uuids are validated but not yet lower-cased).
+const BYTE_HEX_VALUE = new Int32Array(256);
+for (let d = 0; d < 16; d++) {
+  BYTE_HEX_VALUE['0123456789abcdef'.charCodeAt(d)] = d;
+  BYTE_HEX_VALUE['0123456789ABCDEF'.charCodeAt(d)] = d;
+}
+
+function byteHex4(b: Uint8Array, at: number): number {
+  return (BYTE_HEX_VALUE[b[at]!]! << 12) | (BYTE_HEX_VALUE[b[at + 1]!]! << 8) | (BYTE_HEX_VALUE[b[at + 2]!]! << 4) | BYTE_HEX_VALUE[b[at + 3]!]!;
+}
 
 /** Four hex digits at `at` as a 16-bit value. */
 function hex4(s: string, at: number): number {

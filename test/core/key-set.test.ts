@@ -1,0 +1,44 @@
+/** Key sets: a key is new once; the byte-level fast lane's addBytes agrees with add on lower-cased strings. */
+import { describe, expect, test } from 'vitest';
+import { keySetFor } from '../../core/key-set';
+import { mulberry32 } from '../helpers/catalog-samples';
+
+function uuids(count: number, seed: number): string[] {
+  const random = mulberry32(seed);
+  const hex = () => Math.floor(random() * 16).toString(16);
+  return Array.from({ length: count }, () => [8, 4, 4, 4, 12].map((n) => Array.from({ length: n }, hex).join('')).join('-'));
+}
+
+describe('key sets', () => {
+  test.each([1, 2, 3])('%i-uuid keys: add and addBytes (upper, lower, mixed case) give the same verdicts, through growth', (width) => {
+    const pool = uuids(80_000, width);
+    const choices = [0, 80_000, 300, 60][width]!;
+    const random = mulberry32(width * 17);
+    const strings = keySetFor([...Array(width).keys()], true);
+    const bytes = keySetFor([...Array(width).keys()], true);
+    const at = new Int32Array(width);
+    let fresh = 0, disagreements = 0;
+    for (let i = 0; i < 120_000; i++) {
+      // Few enough distinct keys that many repeat, more than the first table's 49,152 (3/4 of 2^16), so it grows.
+      const key = Array.from({ length: width }, () => pool[Math.floor(random() * choices)]!);
+      const cased = key.map((u) => (random() < 0.3 ? u.toUpperCase() : random() < 0.5 ? u.replace(/[a-f]/, (c) => c.toUpperCase()) : u));
+      const text = Buffer.from(`{${cased.map((u) => `"k":"${u}"`).join(',')}}`);
+      let from = 0;
+      for (let k = 0; k < width; k++) {
+        at[k] = text.indexOf(cased[k]!, from);
+        from = at[k]! + 36;
+      }
+      const expected = strings.add(key);
+      if (bytes.addBytes!(text, at) !== expected) disagreements++;
+      if (expected) fresh++;
+    }
+    expect(disagreements).toBe(0);
+    expect(bytes.size).toBe(strings.size);
+    expect(fresh).toBe(strings.size);
+    expect(fresh).toBeGreaterThan(49_152);
+  });
+
+  test('keys that are not all uuids have no addBytes', () => {
+    expect(keySetFor([0], false).addBytes).toBeUndefined();
+  });
+});
