@@ -1,0 +1,142 @@
+/**
+ * Reads a record the byte-level fast lane tokenized (FlatJsonLine) straight into its output
+ * column values, with the same rules and normalisation as EventType.toRow on the parsed record:
+ * each field's `fromBytes` check for string tokens, its `fast` check for the other tokens and for
+ * a missing field. A record it cannot read exactly (unknown or missing tag, an undeclared or
+ * repeated key, a field whose strings need a JS string, any invalid value) is left to the string
+ * path, which parses it and says why it is refused.
+ */
+import type { Catalog } from '../schemas/catalog';
+import type { EventType } from '../schemas/define-event';
+import { AS_BYTES, INVALID, type ByteCheck, type FastCheck } from '../schemas/fields';
+import { FALSE, KEY_FIELDS, NULL, NUMBER, STRING, TRUE, numberValue, type FlatJsonLine } from './flat-json-line';
+
+/** An event type the fast lane can read: flat fields only, each one output column, keys of uuids. */
+export interface FlatRecordPlan {
+  readonly type: EventType;
+  readonly tag: Uint8Array;
+  readonly names: readonly string[];
+  readonly nameBytes: readonly Uint8Array[];
+  readonly fromBytes: readonly (ByteCheck | undefined)[];
+  readonly fast: readonly FastCheck[];
+  /** Column index of each unique key field, in key order. */
+  readonly keyColumns: readonly number[];
+}
+
+const EVENT = Buffer.from('event');
+
+export class FlatRecordReader {
+  private readonly plans: FlatRecordPlan[];
+  /** After read(): per column, the JS value, or (when `starts[i] >= 0`) the value's bytes `[starts[i], ends[i])`. */
+  readonly values: unknown[] = [];
+  readonly starts = new Int32Array(64);
+  readonly ends = new Int32Array(64);
+  /** After read(): where each unique key field's uuid bytes start, in key order. */
+  readonly keyAt = new Int32Array(8);
+  /** After read(): the record's keys in record order (`event` included), `keyCount` of them. */
+  readonly keyNames: string[] = [];
+  keyCount = 0;
+  private readonly seen = new Uint8Array(64);
+
+  constructor(catalog: Catalog) {
+    this.plans = catalog.eventTypes.map(planOf).filter((p): p is FlatRecordPlan => p !== undefined);
+  }
+
+  /** The plan of the record's `event` tag, or undefined when the record must take the string path. */
+  route(bytes: Uint8Array, line: FlatJsonLine, record: number): FlatRecordPlan | undefined {
+    const keys = line.keys;
+    const first = line.spans[record * 4 + 2]!, count = line.spans[record * 4 + 3]!;
+    for (let i = first * KEY_FIELDS; i < (first + count) * KEY_FIELDS; i += KEY_FIELDS) {
+      if (!equalBytes(bytes, keys[i]!, keys[i + 1]!, EVENT)) continue;
+      if (keys[i + 4] !== STRING) return undefined;
+      for (const plan of this.plans) if (equalBytes(bytes, keys[i + 2]!, keys[i + 3]!, plan.tag)) return plan;
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** Fills the values of a valid record of `plan`'s type; false (values unspecified) when it must take the string path. */
+  read(bytes: Uint8Array, line: FlatJsonLine, record: number, plan: FlatRecordPlan): boolean {
+    const keys = line.keys, values = this.values, starts = this.starts, ends = this.ends, seen = this.seen;
+    const names = plan.names, nameBytes = plan.nameBytes, width = names.length;
+    const first = line.spans[record * 4 + 2]!, count = line.spans[record * 4 + 3]!;
+    seen.fill(0, 0, width);
+    let events = 0;
+    let guess = 0;
+    for (let n = 0; n < count; n++) {
+      const i = (first + n) * KEY_FIELDS;
+      const keyStart = keys[i]!, keyEnd = keys[i + 1]!;
+      // Producers write their keys in one order: the field after the last one matched comes first.
+      let field = -1;
+      if (guess < width && equalBytes(bytes, keyStart, keyEnd, nameBytes[guess]!)) field = guess;
+      else {
+        for (let f = 0; f < width; f++) {
+          if (equalBytes(bytes, keyStart, keyEnd, nameBytes[f]!)) {
+            field = f;
+            break;
+          }
+        }
+      }
+      if (field < 0) {
+        // `event` was matched by route(); any other key is undeclared (drift), which observe() walks.
+        if (!equalBytes(bytes, keyStart, keyEnd, EVENT) || ++events > 1) return false;
+        this.keyNames[n] = 'event';
+        continue;
+      }
+      if (seen[field] === 1) return false;
+      seen[field] = 1;
+      this.keyNames[n] = names[field]!;
+      guess = field + 1;
+      const kind = keys[i + 4]!;
+      let value: unknown;
+      if (kind === STRING) {
+        const check = plan.fromBytes[field];
+        if (check === undefined) return false;
+        value = check(bytes, keys[i + 2]!, keys[i + 3]!);
+        if (value === AS_BYTES) {
+          starts[field] = keys[i + 2]!;
+          ends[field] = keys[i + 3]!;
+          continue;
+        }
+      } else {
+        value = plan.fast[field]!(kind === NUMBER ? numberValue(bytes, keys[i + 2]!, keys[i + 3]!) : kind === TRUE ? true : kind === FALSE ? false : kind === NULL ? null : undefined);
+      }
+      if (value === INVALID) return false;
+      values[field] = value;
+      starts[field] = -1;
+    }
+    for (let f = 0; f < width; f++) {
+      if (seen[f] === 1) continue;
+      const value = plan.fast[f]!(undefined);
+      if (value === INVALID) return false;
+      values[f] = value;
+      starts[f] = -1;
+    }
+    for (let k = 0; k < plan.keyColumns.length; k++) this.keyAt[k] = starts[plan.keyColumns[k]!]!;
+    this.keyCount = count;
+    return true;
+  }
+}
+
+/** Undefined for a type the fast lane leaves to the string path: flattened objects, JSON text, or a key that is not all uuids. */
+function planOf(type: EventType): FlatRecordPlan | undefined {
+  const fields = Object.entries(type.declaration.fields);
+  if (!type.keyIsUuid || fields.length !== type.columns.length || fields.length > 64 || type.uniqueKey.length > 8) return undefined;
+  if (fields.some(([name, field], i) => field.children !== undefined || field.opaque || type.columns[i]!.path.length !== 1 || type.columns[i]!.path[0] !== name)) return undefined;
+  const names = fields.map(([name]) => name);
+  return {
+    type,
+    tag: Buffer.from(type.tag),
+    names,
+    nameBytes: names.map((n) => Buffer.from(n)),
+    fromBytes: fields.map(([, f]) => f.fromBytes),
+    fast: fields.map(([, f]) => f.fast),
+    keyColumns: type.uniqueKey.map((k) => names.indexOf(k)),
+  };
+}
+
+function equalBytes(bytes: Uint8Array, start: number, end: number, expected: Uint8Array): boolean {
+  if (end - start !== expected.length) return false;
+  for (let i = 0; i < expected.length; i++) if (bytes[start + i] !== expected[i]) return false;
+  return true;
+}
