@@ -1,11 +1,15 @@
-/** readLines and readLineBytes: gzip or plain, UTF-8 with or without BOM, LF or CRLF, chunk boundaries anywhere. */
+/** readLineBytes (and its lines decoded to text): gzip or plain, UTF-8 with or without BOM, LF or CRLF, chunk boundaries anywhere. */
 import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { UnreadableObjectError } from '../../core/errors';
-import { readLineBytes } from '../../core/read-line-bytes';
-import { readLines, type LineStats, type ReadLinesOptions } from '../../core/read-lines';
+import { readLineBytes, type LineStats, type ReadLinesOptions } from '../../core/read-line-bytes';
+
+/** The lines as text, decoded as the batch processor decodes the lines its fast lane leaves to the string path. */
+function readLines(source: string, input: Readable, onLine: (text: string, lineNumber: number) => void, options?: ReadLinesOptions): Promise<LineStats> {
+  return readLineBytes(source, input, (bytes, start, end, n, ascii) => onLine(bytes.toString(ascii ? 'latin1' : 'utf8', start, end), n), options);
+}
 
 type Line = [text: string, lineNumber: number];
 
