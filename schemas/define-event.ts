@@ -105,7 +105,7 @@ function compileToRow(fields: [string, Field][], columns: readonly OutputColumn[
   });
   lines.push(`return [${values.join(', ')}];`);
   const checks = fields.map(([, field]) => field.fast);
-  const factory = new Function('INVALID', ...checks.map((_, s) => `check${s}`), `return (record) => {\n${lines.join('\n')}\n};`);
+  const factory = new Function('INVALID', ...checks.map((_, s) => `check${s}`), `return function toRow(record) {\n${lines.join('\n')}\n};`);
   return factory(INVALID, ...checks) as (record: Record<string, unknown>) => unknown[] | undefined;
 }
 

@@ -120,14 +120,9 @@ export class ColumnBuffer {
     return this.kind <= UUID ? this.end - HEAD_ROOM : this.kind === BOOLEAN ? this.count >> 3 : this.count * 8;
   }
 
-  /** The method that takes this column's values, which generated code calls by name (see TableFile). */
+  /** The method that takes this column's values (TableFile's pushers switch on it; text and uuid columns also take bytes). */
   get pushMethod(): 'text' | 'uuid' | 'number' | 'boolean' {
     return this.kind === TEXT ? 'text' : this.kind === UUID ? 'uuid' : this.kind === BOOLEAN ? 'boolean' : 'number';
-  }
-
-  /** The method that takes this column's values as bytes of a scanned chunk; numbers and booleans have none. */
-  get bytesMethod(): 'textBytes' | 'uuidBytes' | undefined {
-    return this.kind === TEXT ? 'textBytes' : this.kind === UUID ? 'uuidBytes' : undefined;
   }
 
   text(value: unknown): void {
