@@ -67,6 +67,8 @@ interface EventTree {
   readonly root: PathNode;
   paths: number;
   readonly bySignature: Map<number, VariationState>;
+  /** The variation of the type's last record: most records repeat it, and a Map lookup by a double key hashes a heap number. */
+  last: VariationState | undefined;
 }
 
 export class VariationTracker {
@@ -127,11 +129,16 @@ export class VariationTracker {
 
   /** Counts a record of a variation already seen; false when it is a new one to describe. */
   private counted(tree: EventTree, signature: number, seenAt: string): boolean {
-    const seen = tree.bySignature.get(signature);
+    const last = tree.last;
+    const seen = last !== undefined && last.signature === signature ? last : tree.bySignature.get(signature);
     if (seen !== undefined) {
+      tree.last = seen;
       seen.count++;
-      if (seenAt < seen.firstSeen) seen.firstSeen = seenAt;
-      else if (seenAt > seen.lastSeen) seen.lastSeen = seenAt;
+      // Records of one object share one seenAt string: the identity check spares two comparisons.
+      if (seenAt !== seen.lastSeen) {
+        if (seenAt < seen.firstSeen) seen.firstSeen = seenAt;
+        else if (seenAt > seen.lastSeen) seen.lastSeen = seenAt;
+      }
       return true;
     }
     if (tree.bySignature.size >= this.limits.variationsPerEvent) {
@@ -175,7 +182,7 @@ export class VariationTracker {
       this.unknownTags++;
     }
     const root: PathNode = { path: '', weight: 0, declared: true, descend: true, declaredChildren: declared ?? EMPTY, children: new Map(), lastKeys: [], lastNodes: [] };
-    const tree: EventTree = { known: declared !== undefined, root, paths: 0, bySignature: new Map() };
+    const tree: EventTree = { known: declared !== undefined, root, paths: 0, bySignature: new Map(), last: undefined };
     this.trees.set(tag, tree);
     return tree;
   }

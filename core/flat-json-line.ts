@@ -121,14 +121,17 @@ function skipSpace(bytes: Uint8Array, p: number, end: number): number {
   return p;
 }
 
+// Per byte inside a string: 1 where the string ends or the fast lane gives up (quote, backslash,
+// control characters), 0 for any other byte; one load and test per byte instead of three compares.
+const STRING_STOP = new Uint8Array(256);
+STRING_STOP.fill(1, 0, 32);
+STRING_STOP[QUOTE] = 1;
+STRING_STOP[BACKSLASH] = 1;
+
 /** Index of the closing quote of a string whose content starts at `p`; -1 for an escape, a control character or no end. */
 function stringEnd(bytes: Uint8Array, p: number, end: number): number {
-  for (; p < end; p++) {
-    const c = bytes[p]!;
-    if (c === QUOTE) return p;
-    if (c === BACKSLASH || c < 32) return -1;
-  }
-  return -1;
+  while (p < end && STRING_STOP[bytes[p]!] === 0) p++;
+  return p < end && bytes[p] === QUOTE ? p : -1;
 }
 
 /** End of a number by JSON's grammar, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, or -1. */

@@ -102,7 +102,7 @@ const HEX_BYTE = new Uint8Array(256).fill(4);
 HEX_BYTE.set(HEX);
 
 /** fastUuid on bytes: the value is its bytes, which the writer lower-cases as it copies them. */
-function uuidFromBytes(bytes: Uint8Array, start: number, end: number): unknown {
+export function uuidFromBytes(bytes: Uint8Array, start: number, end: number): unknown {
   if (end - start !== 36) return INVALID;
   if (bytes[start + 8] !== 45 || bytes[start + 13] !== 45 || bytes[start + 18] !== 45 || bytes[start + 23] !== 45) return INVALID;
   let kinds = 0;
@@ -119,6 +119,12 @@ export function uuid(options?: FieldOptions) {
   return { ...leaf(z.string().regex(UUID, 'not a uuid').transform((s) => s.toLowerCase()), fast, 'string', options, uuidFromBytes), uuid: true };
 }
 
+/** The timestamp rule on bytes; one function for every timestamp field, which the fast lane calls directly. */
+export function timestampFromBytes(bytes: Uint8Array, start: number, end: number): unknown {
+  const micros = timestampMicrosOfBytes(bytes, start, end);
+  return Number.isNaN(micros) ? INVALID : micros;
+}
+
 export function timestamp(options?: FieldOptions) {
   const schema = z.string().transform((text, ctx) => {
     const result = parseTimestampMicros(text);
@@ -133,11 +139,7 @@ export function timestamp(options?: FieldOptions) {
     const micros = timestampMicros(v);
     return Number.isNaN(micros) ? INVALID : micros;
   };
-  const fromBytes: ByteCheck = (bytes, start, end) => {
-    const micros = timestampMicrosOfBytes(bytes, start, end);
-    return Number.isNaN(micros) ? INVALID : micros;
-  };
-  return leaf(schema, fast, 'timestamp', options, fromBytes);
+  return leaf(schema, fast, 'timestamp', options, timestampFromBytes);
 }
 
 /** Text columns of PostgreSQL (and Redshift) cannot hold U+0000: such a record is rejected here, not at load. */
