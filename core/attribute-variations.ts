@@ -108,19 +108,8 @@ export class VariationTracker {
       return;
     }
     const root = tree.root;
-    const lastKeys = root.lastKeys, lastNodes = root.lastNodes;
     let signature = 0;
-    for (let position = 0; position < count; position++) {
-      const key = keys[position]!;
-      let child: PathNode;
-      if (lastKeys[position] === key) child = lastNodes[position]!;
-      else {
-        child = root.children.get(key) ?? this.addChild(tree, root, key);
-        lastKeys[position] = key;
-        lastNodes[position] = child;
-      }
-      signature += child.weight;
-    }
+    for (let position = 0; position < count; position++) signature += this.childAt(tree, root, position, keys[position]!).weight;
     if (this.counted(tree, signature, seenAt)) return;
     const nodes = [...new Set(keys.slice(0, count).map((key) => root.children.get(key)!))];
     const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, Math.min(end - start, EXAMPLE_LIMIT * 3)).toString();
@@ -190,16 +179,8 @@ export class VariationTracker {
   private signatureOf(tree: EventTree, node: PathNode, value: Record<string, unknown>): number {
     let sum = 0;
     let position = 0;
-    const lastKeys = node.lastKeys, lastNodes = node.lastNodes;
     for (const key in value) {
-      let child: PathNode;
-      if (lastKeys[position] === key) child = lastNodes[position]!;
-      else {
-        child = node.children.get(key) ?? this.addChild(tree, node, key);
-        lastKeys[position] = key;
-        lastNodes[position] = child;
-      }
-      position++;
+      const child = this.childAt(tree, node, position++, key);
       sum += child.weight;
       if (child.descend) {
         const inner = value[key];
@@ -207,6 +188,15 @@ export class VariationTracker {
       }
     }
     return sum;
+  }
+
+  /** The child of `node` for the key at `position` of a record: found by one comparison when the last record had it there. */
+  private childAt(tree: EventTree, node: PathNode, position: number, key: string): PathNode {
+    if (node.lastKeys[position] === key) return node.lastNodes[position]!;
+    const child = node.children.get(key) ?? this.addChild(tree, node, key);
+    node.lastKeys[position] = key;
+    node.lastNodes[position] = child;
+    return child;
   }
 
   private addChild(tree: EventTree, parent: PathNode, key: string): PathNode {

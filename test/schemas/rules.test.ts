@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import { classifyRecord } from '../../core/classify-record';
+import { U, VALID } from '../helpers/catalog-samples';
 
 const ABSENT = Symbol('absent');
 type Value = unknown;
@@ -47,27 +48,9 @@ const RULES: Record<string, [string, Rule][]> = {
     ['stats.accuracy', { kind: 'number', min: 0, max: 1 }], ['stats.headshots', { kind: 'integer', min: 0 }]],
 };
 
-const U = {
-  a: '0f8fad5b-d9cb-469f-a165-70867728950e',
-  b: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
-  c: 'c56a4180-65aa-42ec-a945-5fd21dec0538',
-  d: '16fd2706-8baf-433b-82eb-8c7fada847da',
-};
-const DATE = '2026-11-22T10:00:00Z';
 const DATE_MICROS = Date.UTC(2026, 10, 22, 10, 0, 0) * 1000;
 
-/** A valid record of every type; each case changes one field of it. */
-const VALID: Record<string, Record<string, unknown>> = {
-  session_begin: { event: 'session_begin', id: U.a, date: DATE, psess: U.b, player_id: 'player-1', platform: 'pc', app_version: '1.4.2', detailed_logging: true },
-  session_end: { event: 'session_end', id: U.a, date: DATE, psess: U.b, duration_s: 600.5, reason: 'quit' },
-  damage_dealt: { event: 'damage_dealt', id: U.a, date: DATE, gsess: U.c, psess: U.b, eid: 7, weapon: 'rifle', amount: 12.5, critical: true },
-  damage_taken: { event: 'damage_taken', gsess: U.c, hit_id: U.d, date: DATE, psess: U.b, source: 'grenade', amount: 30 },
-  kiosk_weapon_offered: { event: 'kiosk_weapon_offered', id: U.a, date: DATE, psess: U.b, gsess: U.c, eid: 3, weapon: 'shotgun' },
-  purchase: { event: 'purchase', id: U.a, date: DATE, psess: U.b, player_id: 'player-1', sku: 'gold_pack', amount: 4.99, currency: 'EUR' },
-  score_adjustment: { event: 'score_adjustment', id: U.a, date: DATE, psess: U.b, player_id: 'player-1', delta: -25, reason: 'team kill' },
-  loadout_changed: { event: 'loadout_changed', id: U.a, date: DATE, psess: U.b, items: ['rifle', 'scope'], perks: { speed: 2 } },
-  match_end: { event: 'match_end', gsess: U.c, psess: U.b, date: DATE, result: 'win', kills: 10, deaths: 2, stats: { accuracy: 0.42, headshots: 4 } },
-};
+// VALID (test/helpers/catalog-samples.ts): a valid record of every type; each case changes one field of it.
 
 /** The row the spec expects for each VALID record, in column order. */
 const VALID_ROWS: Record<string, unknown[]> = {
