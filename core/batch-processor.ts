@@ -118,10 +118,10 @@ export class BatchProcessor {
     const lineStats = await readLineBytes(
       source,
       input,
-      (bytes, start, end, n, ascii) => {
+      (bytes, start, end, n) => {
         lineNumber = n;
-        if (this.flatReader === undefined || !this.flatLine.tokenize(bytes, start, end)) splitRecords(decode(bytes, start, end, ascii), sink);
-        else this.acceptFlatLine(bytes, start, end, ascii, source, n);
+        if (this.flatReader === undefined || !this.flatLine.tokenize(bytes, start, end)) splitRecords(bytes.toString('utf8', start, end), sink);
+        else this.acceptFlatLine(bytes, start, end, source, n);
       },
       {
         // The rejects and unknown files are not flushed per chunk (one append each per chunk took
@@ -145,7 +145,7 @@ export class BatchProcessor {
    * A line FlatJsonLine tokenized: each record the fast lane can read is staged from the bytes,
    * the others are parsed and take the string path, with the text and index splitRecords gives.
    */
-  private acceptFlatLine(bytes: Buffer, start: number, end: number, ascii: boolean, source: string, line: number): void {
+  private acceptFlatLine(bytes: Buffer, start: number, end: number, source: string, line: number): void {
     const flat = this.flatLine;
     const records = flat.records;
     for (let r = 0; r < records; r++) {
@@ -156,7 +156,7 @@ export class BatchProcessor {
         textEnd = end;
       }
       if (this.acceptFlatRecord(bytes, r, textStart, textEnd, source, line)) continue;
-      const text = decode(bytes, textStart, textEnd, ascii);
+      const text = bytes.toString('utf8', textStart, textEnd);
       this.acceptRecord(JSON.parse(text), text, source, line, r);
     }
   }
@@ -289,10 +289,6 @@ export class BatchProcessor {
     this.stats.drift = driftOf(variations);
     return { tables, rejectsPath: this.rejects?.path, unknownPath: this.unknown?.path, stats: this.stats, variations };
   }
-}
-
-function decode(bytes: Buffer, start: number, end: number, ascii: boolean): string {
-  return bytes.toString(ascii ? 'latin1' : 'utf8', start, end);
 }
 
 const BRACES = Buffer.from('}{');

@@ -4,10 +4,9 @@
  * passed as a range of that chunk; only a line cut by a chunk's end is copied, into one buffer
  * reused for every such line.
  */
-import type { Utf8ChunkCheck } from './utf8-chunk-check';
 import { completeCharsEnd } from './utf8-chunk-check';
 
-export type ByteLineHandler = (bytes: Buffer, start: number, end: number, lineNumber: number, ascii: boolean) => void;
+export type ByteLineHandler = (bytes: Buffer, start: number, end: number, lineNumber: number) => void;
 export type OverlongHandler = (lineNumber: number, length: number, head: string) => void;
 
 /** Bytes of an overlong line kept for its report. */
@@ -19,7 +18,6 @@ export class LineSplitter {
   /** The start of a line cut by the previous chunk's end. */
   private carry = Buffer.alloc(0);
   private carryLength = 0;
-  private carryAscii = true;
   /** Inside an overlong line, which is measured but no longer kept, until its end. */
   private skipping = false;
   private skipLength = 0;
@@ -34,19 +32,18 @@ export class LineSplitter {
     private readonly onOverlong: OverlongHandler | undefined,
   ) {}
 
-  /** Splits a chunk that `check` has just accepted (its ASCII map is this chunk's). */
-  push(chunk: Buffer, check: Utf8ChunkCheck): void {
+  /** Splits a chunk whose UTF-8 has been checked. */
+  push(chunk: Buffer): void {
     let from = 0;
     if (this.carryLength > 0 || this.skipping) {
       const nl = chunk.indexOf(10);
-      this.extend(chunk, 0, nl < 0 ? chunk.length : nl, check);
+      this.extend(chunk, 0, nl < 0 ? chunk.length : nl);
       if (nl < 0) return;
       this.endPending();
       from = nl + 1;
     }
     const onLine = this.onLine;
     const maxLine = this.maxLine;
-    const ascii = check.wholeChunkAscii;
     let lineNumber = this.lines;
     for (;;) {
       // Buffer#indexOf of a byte is a memchr: no JS loop over the line's bytes.
@@ -55,11 +52,11 @@ export class LineSplitter {
       lineNumber++;
       const end = nl > from && chunk[nl - 1] === 13 ? nl - 1 : nl;
       if (end - from > maxLine) this.onOverlong?.(lineNumber, end - from, headText(chunk, from, end));
-      else if (!isBlank(chunk, from, end)) onLine(chunk, from, end, lineNumber, ascii || check.isAsciiRange(from, end));
+      else if (!isBlank(chunk, from, end)) onLine(chunk, from, end, lineNumber);
       from = nl + 1;
     }
     this.lines = lineNumber;
-    if (from < chunk.length) this.extend(chunk, from, chunk.length, check);
+    if (from < chunk.length) this.extend(chunk, from, chunk.length);
   }
 
   /** Ends the last line when the text does not end with a newline. */
@@ -68,7 +65,7 @@ export class LineSplitter {
   }
 
   /** Adds chunk[start, end) to the line cut by a chunk's end. */
-  private extend(chunk: Buffer, start: number, end: number, check: Utf8ChunkCheck): void {
+  private extend(chunk: Buffer, start: number, end: number): void {
     if (start === end) return;
     if (this.skipping) {
       this.skipLength += end - start;
@@ -85,7 +82,6 @@ export class LineSplitter {
       this.skipHeadLength = this.carry.copy(this.skipHead, 0, 0, this.carryLength);
       this.skipHeadLength += chunk.copy(this.skipHead, this.skipHeadLength, start, end);
       this.carryLength = 0;
-      this.carryAscii = true;
       return;
     }
     if (length > this.carry.length) {
@@ -95,7 +91,6 @@ export class LineSplitter {
     }
     chunk.copy(this.carry, this.carryLength, start, end);
     this.carryLength = length;
-    this.carryAscii &&= check.isAsciiRange(start, end);
   }
 
   /** Ends the line cut by a chunk's end. */
@@ -109,11 +104,9 @@ export class LineSplitter {
     }
     const bytes = this.carry;
     const end = bytes[this.carryLength - 1] === 13 ? this.carryLength - 1 : this.carryLength;
-    const ascii = this.carryAscii;
     this.carryLength = 0;
-    this.carryAscii = true;
     if (end > this.maxLine) this.onOverlong?.(lineNumber, end, headText(bytes, 0, end));
-    else if (!isBlank(bytes, 0, end)) this.onLine(bytes, 0, end, lineNumber, ascii);
+    else if (!isBlank(bytes, 0, end)) this.onLine(bytes, 0, end, lineNumber);
   }
 }
 

@@ -31,8 +31,7 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /**
  * Calls `onLine` for every non-blank line with its 1-based number. `bytes[start, end)` is exactly
  * the line's UTF-8 (validated; no BOM, \r or \n), valid only during the call: it is a range of a
- * decompressed chunk, or of a buffer reused for lines cut by a chunk's end. `ascii` true: every
- * byte is below 0x80 (known from the 16 KB slices the line lies in); false: it may not be.
+ * decompressed chunk, or of a buffer reused for lines cut by a chunk's end.
  * Throws UnreadableObjectError for corrupt gzip, a NUL byte, or bytes that are not UTF-8.
  */
 export async function readLineBytes(
@@ -63,7 +62,7 @@ export async function readLineBytes(
     }
     if (start === undefined) {
       if (!check.check(chunk)) throw new UnreadableObjectError(source, `not UTF-8 text near decoded byte ${at}`);
-      splitter.push(chunk, check);
+      splitter.push(chunk);
       stats.lines = splitter.lines;
     }
     await options.onChunk?.(stats);

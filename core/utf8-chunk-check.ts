@@ -1,17 +1,12 @@
 /**
  * Strict streaming UTF-8 validation of byte chunks (what TextDecoder with `fatal` accepts), with
- * a character cut at a chunk's end carried to the next, and which parts of a chunk are ASCII.
+ * a character cut at a chunk's end carried to the next.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-
-/** ASCII is known per 16 KB slice of a chunk that is not ASCII as a whole. */
-const SLICE_BITS = 14;
 
 export class Utf8ChunkCheck {
   /** The first bytes (1-3) of a character cut at the previous chunk's end. */
   private pending: Buffer | undefined;
-  private chunkAscii = true;
-  private readonly sliceAscii: boolean[] = [];
 
   get pendingBytes(): number {
     return this.pending?.length ?? 0;
@@ -38,30 +33,10 @@ export class Utf8ChunkCheck {
       from = take;
     }
     const rest = from === 0 ? chunk : chunk.subarray(from);
-    if (from === 0 && isAscii(rest)) {
-      this.chunkAscii = true;
-      return true;
-    }
-    this.chunkAscii = false;
+    if (isAscii(rest)) return true;
     const end = completeCharsEnd(rest);
     if (!isUtf8(end === rest.length ? rest : rest.subarray(0, end))) return false;
     if (end < rest.length) this.pending = Buffer.from(rest.subarray(end));
-    const slices = (chunk.length + (1 << SLICE_BITS) - 1) >> SLICE_BITS;
-    for (let i = 0; i < slices; i++) this.sliceAscii[i] = isAscii(chunk.subarray(i << SLICE_BITS, (i + 1) << SLICE_BITS));
-    return true;
-  }
-
-  /** Whether the whole of the last checked chunk is ASCII. */
-  get wholeChunkAscii(): boolean {
-    return this.chunkAscii;
-  }
-
-  /** Whether bytes [start, end) of the last checked chunk are known to be ASCII (false: they may not be). */
-  isAsciiRange(start: number, end: number): boolean {
-    if (this.chunkAscii) return true;
-    for (let i = start >> SLICE_BITS, last = (end - 1) >> SLICE_BITS; i <= last; i++) {
-      if (!this.sliceAscii[i]) return false;
-    }
     return true;
   }
 }

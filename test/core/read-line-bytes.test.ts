@@ -1,5 +1,4 @@
 /** readLineBytes (and its lines decoded to text): gzip or plain, UTF-8 with or without BOM, LF or CRLF, chunk boundaries anywhere. */
-import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
@@ -8,7 +7,7 @@ import { readLineBytes, type LineStats, type ReadLinesOptions } from '../../core
 
 /** The lines as text, decoded as the batch processor decodes the lines its fast lane leaves to the string path. */
 function readLines(source: string, input: Readable, onLine: (text: string, lineNumber: number) => void, options?: ReadLinesOptions): Promise<LineStats> {
-  return readLineBytes(source, input, (bytes, start, end, n, ascii) => onLine(bytes.toString(ascii ? 'latin1' : 'utf8', start, end), n), options);
+  return readLineBytes(source, input, (bytes, start, end, n) => onLine(bytes.toString('utf8', start, end), n), options);
 }
 
 type Line = [text: string, lineNumber: number];
@@ -245,14 +244,13 @@ describe('readLines: whitespace and limits', () => {
 
 type ByteLine = [bytes: Buffer, lineNumber: number];
 
-/** Reads with readLineBytes, copying each range, and checks that `ascii` is never claimed wrongly. */
+/** Reads with readLineBytes, copying each range. */
 async function readBytes(source: string, chunks: Buffer[], options: ReadLinesOptions = {}): Promise<{ lines: ByteLine[]; stats: LineStats; buffers: Buffer[] }> {
   const lines: ByteLine[] = [];
   const buffers: Buffer[] = [];
-  const stats = await readLineBytes(source, Readable.from(chunks), (bytes, start, end, n, ascii) => {
+  const stats = await readLineBytes(source, Readable.from(chunks), (bytes, start, end, n) => {
     expect(start).toBeGreaterThanOrEqual(0);
     expect(end).toBeLessThanOrEqual(bytes.length);
-    if (ascii) expect(isAscii(bytes.subarray(start, end))).toBe(true);
     lines.push([Buffer.from(bytes.subarray(start, end)), n]);
     buffers.push(bytes);
   }, options);
@@ -323,27 +321,6 @@ describe('readLineBytes: ranges are exactly the lines\' bytes', () => {
     expect(lines).toEqual([[Buffer.from('\uFEFFa'), 1], [Buffer.from('\uFEFFb'), 2]]);
     expect((await readBytes('a', bytewise('\uFEFF'))).lines).toEqual([]);
     expect((await readBytes('a', bytewise('\uFEFF'))).stats.bytesDecoded).toBe(3);
-  });
-
-  test('large chunks of mixed lines: multi-byte characters across 16 KB slices; ASCII lines far from them are known ASCII', async () => {
-    const lineTexts = Array.from({ length: 3000 }, (_, i) => `{"i":${i},"s":"${i % 3 === 0 ? 'plain ascii text' : 'é中😀'.repeat(1 + (i % 5))}"}`);
-    const asciiTail = Array.from({ length: 3000 }, (_, i) => `{"ascii":${i}}`);
-    for (let shift = 0; shift < 4; shift++) {
-      const head = `${'x'.repeat(shift)}\n${lineTexts.join('\n')}\n`;
-      const text = `${head}${asciiTail.join('\n')}\n`;
-      // Lines starting a 16 KB slice past the last multi-byte character are known ASCII.
-      const surelyAscii = Buffer.byteLength(head) + 16 * 1024;
-      const lines: Buffer[] = [];
-      let knownAscii = 0;
-      await readLineBytes('a', Readable.from([Buffer.from(text)]), (bytes, start, end, _n, ascii) => {
-        lines.push(Buffer.from(bytes.subarray(start, end)));
-        if (ascii) knownAscii++;
-        if (start >= surelyAscii) expect(ascii, `line at ${start}`).toBe(true);
-      });
-      // As hex: vitest compares 6000 strings far faster than 6000 Buffers.
-      expect(lines.map((b) => b.toString('hex'))).toEqual(referenceLines(text).map(([b]) => b.toString('hex')));
-      expect(knownAscii).toBeGreaterThan(1000);
-    }
   });
 
   test('random texts at random chunkings give the reference lines', async () => {
