@@ -104,7 +104,7 @@ export class BatchProcessor {
   async processObject(source: string, input: Readable, onChunk?: (s: LineStats) => void | Promise<void>, seenAt?: string): Promise<void> {
     if (this.finished) throw new Error('batch already finished');
     this.seenAt = seenAt ?? new Date().toISOString();
-    this.writer ??= await ParquetStageWriter.open(this.options.catalog.eventTypes, {
+    this.writer ??= ParquetStageWriter.open(this.options.catalog.eventTypes, {
       workDir: this.options.workDir, rowGroupSize: this.options.rowGroupSize,
     });
     let lineNumber = 0;
@@ -276,7 +276,7 @@ export class BatchProcessor {
   async finish(): Promise<BatchOutput> {
     this.finished = true;
     this.flushRejections();
-    const written = this.writer ? await this.writer.finish(this.options.workDir) : new Map<string, { path: string; rows: number }>();
+    const written = this.writer ? this.writer.finish(this.options.workDir) : new Map<string, { path: string; rows: number }>();
     const tables: StagedTableFile[] = [];
     for (const table of [...this.tables.keys()].sort()) {
       const file = written.get(table);

@@ -44,7 +44,7 @@ export class ParquetStageWriter {
   private constructor(private readonly types: ReadonlyMap<string, EventType>, private readonly options: StageWriterOptions) {}
 
   /** Nothing is written for a table until its first row. */
-  static async open(types: readonly EventType[], options: StageWriterOptions): Promise<ParquetStageWriter> {
+  static open(types: readonly EventType[], options: StageWriterOptions): ParquetStageWriter {
     mkdirSync(options.workDir, { recursive: true });
     return new ParquetStageWriter(new Map(types.map((t) => [t.table, t])), options);
   }
@@ -66,15 +66,12 @@ export class ParquetStageWriter {
     (this.files.get(table) ?? this.openTable(table)).pushScanned(src, values, starts, ends);
   }
 
-  /** Nothing to flush: values are copied out of the rows at push, so no row keeps a decoded chunk alive. */
-  flushAll(): void {}
-
   rowsOf(table: string): number {
     return this.files.get(table)?.rows ?? 0;
   }
 
   /** Writes `{dir}/{table}.parquet` for every table with rows; returns their row counts. */
-  async finish(dir: string): Promise<Map<string, { path: string; rows: number }>> {
+  finish(dir: string): Map<string, { path: string; rows: number }> {
     if (this.finished) throw new Error('stage writer already finished');
     this.finished = true;
     mkdirSync(dir, { recursive: true });

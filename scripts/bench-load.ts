@@ -31,13 +31,13 @@ const files: StagedFile[] = [];
 const base = Date.UTC(2026, 10, 22) * 1000;
 for (let f = 0; f < fileCount; f++) {
   const work = join(dir, `batch-${f}`);
-  const writer = await ParquetStageWriter.open([type], { workDir: work });
+  const writer = ParquetStageWriter.open([type], { workDir: work });
   const per = Math.ceil(rows / fileCount);
   for (let i = f * per; i < Math.min(rows, (f + 1) * per); i++) {
     const k = i % 20 === 0 && i > per ? i - per : i;
     writer.push('damage_dealt', [uuid(k, 1), base + i * 1000, uuid(k % 5000, 2), uuid(k % 20000, 3), i % 500, `weapon_${i % 30}`, (i % 1000) / 10, i % 7 === 0]);
   }
-  const written = await writer.finish(work);
+  const written = writer.finish(work);
   const path = written.get('damage_dealt')!.path;
   files.push({ url: path, key: `staged/damage_dealt/${type.fingerprint}-${f}.parquet`, bytes: statSync(path).size });
 }

@@ -62,10 +62,10 @@ let runs = 0;
 /** Writes the rows with `push`, or with `pushing` when given (e.g. pushScanned). */
 async function write(rows: readonly Row[], options: Partial<StageWriterOptions> = {}, pushing?: (writer: ParquetStageWriter) => void) {
   const dir = join(scratch.root, `run-${++runs}`);
-  const writer = await ParquetStageWriter.open([ALL, OTHER], { workDir: dir, ...options });
+  const writer = ParquetStageWriter.open([ALL, OTHER], { workDir: dir, ...options });
   if (pushing) pushing(writer);
   else for (const row of rows) writer.push('all_types', row);
-  const written = await writer.finish(dir);
+  const written = writer.finish(dir);
   return { dir, written, path: written.get('all_types')?.path ?? '' };
 }
 
@@ -234,19 +234,19 @@ describe('ParquetStageWriter', () => {
 
   test('rowsOf counts the rows pushed; the writer refuses rows after finish', async () => {
     const dir = join(scratch.root, 'finished');
-    const writer = await ParquetStageWriter.open([ALL, OTHER], { workDir: dir, rowGroupSize: 2 });
+    const writer = ParquetStageWriter.open([ALL, OTHER], { workDir: dir, rowGroupSize: 2 });
     for (const row of EDGE_ROWS.slice(0, 5)) writer.push('all_types', row);
     expect(writer.rowsOf('all_types')).toBe(5);
     expect(writer.rowsOf('other_table')).toBe(0);
     expect(() => writer.push('no_such_table', [])).toThrow(/no event type for table no_such_table/);
-    await writer.finish(dir);
+    writer.finish(dir);
     expect(() => writer.push('all_types', EDGE_ROWS[0]!)).toThrow(/finished/);
-    await expect(writer.finish(dir)).rejects.toThrow(/finished/);
+    expect(() => writer.finish(dir)).toThrow(/finished/);
   });
 
   test('a writer dropped between row groups (a failed batch) leaves no file descriptor open', async () => {
     const dir = join(scratch.root, 'dropped');
-    const writer = await ParquetStageWriter.open([ALL], { workDir: dir, rowGroupSize: 1_000 });
+    const writer = ParquetStageWriter.open([ALL], { workDir: dir, rowGroupSize: 1_000 });
     for (const row of manyRows(2_500)) writer.push('all_types', row);
     const partial = join(dir, 'all_types.parquet.partial');
     expect(existsSync(partial)).toBe(true);
@@ -327,12 +327,12 @@ describe('ParquetStageWriter', () => {
 
     test('refuses rows after finish and rows of a table without an event type', async () => {
       const dir = join(scratch.root, 'scanned-finished');
-      const writer = await ParquetStageWriter.open([ALL], { workDir: dir });
+      const writer = ParquetStageWriter.open([ALL], { workDir: dir });
       const none = new Int32Array(ALL.columns.length).fill(-1);
       expect(() => writer.pushScanned('no_such_table', new Uint8Array(0), [], none, none)).toThrow(/no event type for table no_such_table/);
       pushScannedRows(writer, EDGE_ROWS.slice(0, 2), 2);
       expect(writer.rowsOf('all_types')).toBe(2);
-      await writer.finish(dir);
+      writer.finish(dir);
       expect(() => pushScannedRows(writer, EDGE_ROWS.slice(0, 1), 1)).toThrow(/finished/);
     });
   });
