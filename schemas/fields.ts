@@ -69,8 +69,9 @@ function withModifiers(field: Field, type: ColumnType, options: FieldOptions): F
   };
 }
 
-// 1 for a lower-case hex digit or a decimal digit, 2 for an upper-case hex digit, 4 otherwise.
-const HEX = new Uint8Array(128).fill(4);
+// Per character code below 256 (a string's) or byte: 1 for a lower-case hex digit or a decimal
+// digit, 2 for an upper-case hex digit, 4 otherwise.
+const HEX = new Uint8Array(256).fill(4);
 for (const c of '0123456789abcdef') HEX[c.charCodeAt(0)] = 1;
 for (const c of 'ABCDEF') HEX[c.charCodeAt(0)] = 2;
 
@@ -79,7 +80,7 @@ function hexKinds(v: string, from: number, to: number): number {
   let kinds = 0;
   for (let i = from; i < to; i++) {
     const c = v.charCodeAt(i);
-    kinds |= c < 128 ? HEX[c]! : 4;
+    kinds |= c < 256 ? HEX[c]! : 4;
   }
   return kinds;
 }
@@ -97,20 +98,16 @@ function fastUuid(v: unknown): unknown {
   return kinds & 2 ? v.toLowerCase() : v;
 }
 
-// Per byte: 1 for a lower-case hex digit or a decimal digit, 2 for an upper-case hex digit, 4 otherwise.
-const HEX_BYTE = new Uint8Array(256).fill(4);
-HEX_BYTE.set(HEX);
-
 /** fastUuid on bytes: the value is its bytes, which the writer lower-cases as it copies them. */
 export function uuidFromBytes(bytes: Uint8Array, start: number, end: number): unknown {
   if (end - start !== 36) return INVALID;
   if (bytes[start + 8] !== 45 || bytes[start + 13] !== 45 || bytes[start + 18] !== 45 || bytes[start + 23] !== 45) return INVALID;
   let kinds = 0;
-  for (let i = start; i < start + 8; i++) kinds |= HEX_BYTE[bytes[i]!]!;
-  for (let i = start + 9; i < start + 13; i++) kinds |= HEX_BYTE[bytes[i]!]!;
-  for (let i = start + 14; i < start + 18; i++) kinds |= HEX_BYTE[bytes[i]!]!;
-  for (let i = start + 19; i < start + 23; i++) kinds |= HEX_BYTE[bytes[i]!]!;
-  for (let i = start + 24; i < end; i++) kinds |= HEX_BYTE[bytes[i]!]!;
+  for (let i = start; i < start + 8; i++) kinds |= HEX[bytes[i]!]!;
+  for (let i = start + 9; i < start + 13; i++) kinds |= HEX[bytes[i]!]!;
+  for (let i = start + 14; i < start + 18; i++) kinds |= HEX[bytes[i]!]!;
+  for (let i = start + 19; i < start + 23; i++) kinds |= HEX[bytes[i]!]!;
+  for (let i = start + 24; i < end; i++) kinds |= HEX[bytes[i]!]!;
   return kinds & 4 ? INVALID : AS_BYTES;
 }
 
