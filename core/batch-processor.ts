@@ -13,7 +13,7 @@ import { FlatJsonLine } from './flat-json-line';
 import { FlatRecordReader } from './flat-record-reader';
 import { LineFile } from './line-file';
 import { keySetFor, type KeySet } from './key-set';
-import { readLineBytes, type LineStats } from './read-line-bytes';
+import { DEFAULT_MAX_LINE, readLineBytes, type LineStats } from './read-line-bytes';
 import { emptyStats, increment, type DriftObservation, type RunStats } from './run-stats';
 import { splitRecords, type RecordSink } from './split-records';
 import { ParquetStageWriter } from './parquet-stage-writer';
@@ -130,7 +130,7 @@ export class BatchProcessor {
         onChunk,
         onOverlong: (n, length, head) => {
           this.stats.records++;
-          this.reject('record: line too long', `line of ${length} bytes exceeds the limit`, head, source, n, 0);
+          this.reject('record: line too long', `line of ${length} bytes exceeds the ${DEFAULT_MAX_LINE / 1024 / 1024} MiB limit: a producer writing records without line breaks? The record starts as shown`, head, source, n, 0);
         },
       },
     );

@@ -25,7 +25,8 @@ export interface ReadLinesOptions {
   onChunk?: (stats: LineStats) => void | Promise<void>;
 }
 
-const DEFAULT_MAX_LINE = 16 * 1024 * 1024;
+/** The default `maxLineLength`: 16 MiB. */
+export const DEFAULT_MAX_LINE = 16 * 1024 * 1024;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /**

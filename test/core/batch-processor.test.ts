@@ -282,6 +282,17 @@ describe('BatchProcessor across objects of one batch', () => {
     expect(staged.map((r) => r.player_id)).toEqual(['player-1', emoji]);
   });
 
+  test('a line over the 16 MiB limit is one rejection naming its size and the limit; the lines around it are read', async () => {
+    const huge = `{"event":"session_begin","pad":"${'x'.repeat(16 * 1024 * 1024)}"}`;
+    const out = await run([['raw/huge.json', `${j(A)}\n${huge}\n${j(L)}\n`]]);
+    expect(out.stats.events).toEqual({ session_begin: 1, session_end: 1 });
+    expect(out.stats.rejectedByReason).toEqual({ 'record: line too long': 1 });
+    const reject = JSON.parse(jsonLines(out.rejectsPath!)[0]!) as { line: number; reason: string; record: string };
+    expect(reject.line).toBe(2);
+    expect(reject.reason).toBe(`line of ${Buffer.byteLength(huge)} bytes exceeds the 16 MiB limit: a producer writing records without line breaks? The record starts as shown`);
+    expect(reject.record).toBe(huge.slice(0, 200));
+  });
+
   test('an empty batch writes no table files', async () => {
     const out = await run([['raw/empty.json', '\n\n']]);
     expect(out.tables).toEqual([]);
