@@ -1,4 +1,4 @@
-/** Key sets: a key is new once; the byte-level fast lane's addBytes agrees with add on lower-cased strings. */
+/** Key sets: a key is new once, as a Set of the lower-cased key says; addBytes agrees with add whatever the case. */
 import { describe, expect, test } from 'vitest';
 import { keySetFor } from '../../core/key-set';
 import { mulberry32 } from '../helpers/catalog-samples';
@@ -9,10 +9,15 @@ function uuids(count: number, seed: number): string[] {
   return Array.from({ length: count }, () => [8, 4, 4, 4, 12].map((n) => Array.from({ length: n }, hex).join('')).join('-'));
 }
 
+const NIL = '00000000-0000-0000-0000-000000000000';
+/** Keys an empty-slot marker or a weak hash could confuse: the nil uuid, and uuids one bit from it or from each other. */
+const NEAR_NIL = [NIL, '00000000-0000-0000-0000-000000000001', '80000000-0000-0000-0000-000000000000', '00000000-0000-0001-0000-000000000000'];
+
 describe('key sets', () => {
   test.each([1, 2, 3])('%i-uuid keys: add and addBytes (upper, lower, mixed case) give the same verdicts, through growth', (width) => {
-    const pool = uuids(80_000, width);
-    const choices = [0, 80_000, 300, 60][width]!;
+    const pool = [...NEAR_NIL, ...uuids(80_000, width)];
+    const choices = [0, 80_000, 300, 60][width]! + NEAR_NIL.length;
+    const reference = new Set<string>();
     const random = mulberry32(width * 17);
     const strings = keySetFor([...Array(width).keys()], true);
     const bytes = keySetFor([...Array(width).keys()], true);
@@ -28,14 +33,23 @@ describe('key sets', () => {
         at[k] = text.indexOf(cased[k]!, from);
         from = at[k]! + 36;
       }
-      const expected = strings.add(key);
-      if (bytes.addBytes!(text, at) !== expected) disagreements++;
+      const expected = !reference.has(key.join());
+      reference.add(key.join());
+      if (strings.add(key) !== expected || bytes.addBytes!(text, at) !== expected) disagreements++;
       if (expected) fresh++;
     }
     expect(disagreements).toBe(0);
-    expect(bytes.size).toBe(strings.size);
-    expect(fresh).toBe(strings.size);
+    expect(strings.size).toBe(reference.size);
+    expect(bytes.size).toBe(reference.size);
     expect(fresh).toBeGreaterThan(49_152);
+  });
+
+  test.each([1, 2, 3])('%i-uuid keys: the all-nil key is new once, and apart from keys near it', (width) => {
+    const set = keySetFor([...Array(width).keys()], true);
+    const nil = Array<string>(width).fill(NIL);
+    const near = nil.map((u, i) => (i === width - 1 ? NEAR_NIL[1]! : u));
+    expect([set.add(nil), set.add(near), set.add(nil), set.add(near)]).toEqual([true, true, false, false]);
+    expect(set.size).toBe(2);
   });
 
   test('keys that are not all uuids have no addBytes', () => {
