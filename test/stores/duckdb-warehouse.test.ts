@@ -81,6 +81,25 @@ test('compound keys: one row per (gsess, psess)', async () => {
   expect(count).toEqual({ n: 3, k: 3 });
 });
 
+test('copies of a key that differ: the least by the other columns is kept, values before NULLs, whatever the file order', async () => {
+  const type = catalog.table('loadout_changed')!;
+  const t = micros('2026-11-22T10:05:00Z');
+  const copies = [
+    [uuidFrom('k1'), t, uuidFrom('s1'), '["b"]', null], [uuidFrom('k2'), t, uuidFrom('s2'), '[]', null],
+    [uuidFrom('k1'), t, uuidFrom('s1'), '["a"]', null], [uuidFrom('k2'), t, uuidFrom('s2'), '[]', '{"x":1}'],
+  ];
+  const kept: unknown[] = [];
+  for (const [schema, order] of [['fwd', copies], ['rev', [...copies].reverse()]] as const) {
+    await warehouse.runDdl([`CREATE SCHEMA IF NOT EXISTS ${schema}`, createTableSql(schema, 'loadout_changed', type.columns, DUCKDB_TYPES)]);
+    await warehouse.ensureLedger(schema);
+    const files = [stage(type, order.slice(0, 2)), stage(type, order.slice(2))];
+    await warehouse.merge({ ...plan(type, 'm1', files), schema });
+    kept.push(await warehouse.query(`SELECT id, items, perks FROM ${schema}.loadout_changed ORDER BY items`));
+  }
+  expect(kept[0]).toEqual([{ id: uuidFrom('k1'), items: '["a"]', perks: null }, { id: uuidFrom('k2'), items: '[]', perks: '{"x":1}' }]);
+  expect(kept[1]).toEqual(kept[0]);
+});
+
 test('a file of an older fingerprint (a column fewer) loads into the wider table, the new column NULL', async () => {
   const type = catalog.table('session_end')!;
   const older = type.columns.filter((c) => c.name !== 'reason');

@@ -170,6 +170,24 @@ describe('PostgresWarehouse', () => {
     ]);
   });
 
+  test('copies of a key that differ: the least by the other columns is kept, values before NULLs, whatever the file order', async () => {
+    const type = catalog.table('loadout_changed')!;
+    const t = micros('2026-11-22T10:05:00Z');
+    // Key 1: two copies that differ in items; key 2: one copy with perks, one without.
+    const copies = [
+      [uuid(1), t, uuid(1, 'cccc'), '["b"]', null], [uuid(2), t, uuid(2, 'cccc'), '[]', null],
+      [uuid(1), t, uuid(1, 'cccc'), '["a"]', null], [uuid(2), t, uuid(2, 'cccc'), '[]', '{"x":1}'],
+    ];
+    for (const [table, order] of [['lc_fwd', copies], ['lc_rev', [...copies].reverse()]] as const) {
+      await createTable(table, type.columns);
+      const files = [stage(type.columns, order.slice(0, 2)), stage(type.columns, order.slice(2))];
+      expect(await warehouse.merge(planFor(table, type, files, 'load-1'))).toMatchObject({ applied: true, mergedRows: 2 });
+    }
+    const kept = (await dump('lc_fwd', 'id')).map((r) => [r.id, r.items, r.perks]);
+    expect(kept).toEqual([[uuid(1), '["a"]', null], [uuid(2), '[]', '{"x":1}']]);
+    expect((await dump('lc_rev', 'id')).map((r) => [r.id, r.items, r.perks])).toEqual(kept);
+  });
+
   test('a file of an older fingerprint (fewer columns) loads into the wider table, the extra column NULL', async () => {
     const type = catalog.table('loadout_changed')!;
     const older = type.columns.filter((c) => c.name !== 'perks');

@@ -71,8 +71,12 @@ export function mergeStatements(plan: MergePlan, options: MergeSqlOptions = {}):
   const notLoaded = `NOT EXISTS (SELECT 1 FROM ${ledger} WHERE "manifest_key" = ${literal(plan.manifestKey)})`;
   // "table"."col", not "schema"."table"."col": the form every dialect accepts in DELETE ... USING.
   const keyJoin = keyCols.map((k) => `${ident(plan.table)}.${k} = ${unique}.${k}`).join(' AND ');
+  // Copies of a key in one load are normally identical redeliveries; when they are not, the one
+  // kept is the least by every other column (values before NULLs), so the result depends on the
+  // rows, not on the order the engine read the files in: a replay gives the same table.
+  const tieBreak = plan.fileColumns.filter((c) => !plan.uniqueKey.includes(c.name)).map((c) => `${ident(c.name)} NULLS LAST`);
   return [
-    `CREATE TEMP TABLE ${unique} AS SELECT ${fileCols.join(', ')} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${keyCols.join(', ')}) AS "loadout_rn" FROM ${staging}) AS "ranked" WHERE "loadout_rn" = 1`,
+    `CREATE TEMP TABLE ${unique} AS SELECT ${fileCols.join(', ')} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${(tieBreak.length > 0 ? tieBreak : keyCols).join(', ')}) AS "loadout_rn" FROM ${staging}) AS "ranked" WHERE "loadout_rn" = 1`,
     `DELETE FROM ${target} USING ${unique} WHERE ${keyJoin} AND ${notLoaded}`,
     `INSERT INTO ${target} (${fileCols.join(', ')}) SELECT ${fileCols.join(', ')} FROM ${unique} WHERE ${notLoaded}`,
     `INSERT INTO ${ledger} ("manifest_key", "table_name", "fingerprint", "files", "rows", "loaded_at") SELECT ${literal(plan.manifestKey)}, ${literal(plan.table)}, ${literal(plan.fingerprint)}, ${plan.files.length}, (SELECT COUNT(*) FROM ${unique}), ${now} WHERE ${notLoaded}`,
