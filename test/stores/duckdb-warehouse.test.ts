@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import type { EventType } from '../../schemas/define-event';
 import { DUCKDB_TYPES, DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
-import { addColumnSql, createTableSql } from '../../stores/warehouse/sql/merge-sql';
+import { addColumnSql, createSchemaSql, createTableSql } from '../../stores/warehouse/sql/merge-sql';
 import type { MergePlan, WarehouseColumn } from '../../stores/warehouse/warehouse';
 import { ParquetTableWriter } from '../helpers/parquet-fixture-writer';
 import { uuidFrom } from '../helpers/raw-files';
@@ -90,7 +90,7 @@ test('copies of a key that differ: the least by the other columns is kept, value
   ];
   const kept: unknown[] = [];
   for (const [schema, order] of [['fwd', copies], ['rev', [...copies].reverse()]] as const) {
-    await warehouse.runDdl([`CREATE SCHEMA IF NOT EXISTS ${schema}`, createTableSql(schema, 'loadout_changed', type.columns, DUCKDB_TYPES)]);
+    await warehouse.runDdl([createSchemaSql(schema), createTableSql(schema, 'loadout_changed', type.columns, DUCKDB_TYPES)]);
     await warehouse.ensureLedger(schema);
     const files = [stage(type, order.slice(0, 2)), stage(type, order.slice(2))];
     await warehouse.merge({ ...plan(type, 'm1', files), schema });
