@@ -2,9 +2,10 @@
  * Reads a record the byte-level fast lane tokenized (FlatJsonLine) straight into its output
  * column values, with the same rules and normalisation as EventType.toRow on the parsed record:
  * each field's `fromBytes` check for string tokens, its `fast` check for the other tokens and for
- * a missing field. A record it cannot read exactly (unknown or missing tag, an undeclared or
- * repeated key, a field whose strings need a JS string, any invalid value) is left to the string
- * path, which parses it and says why it is refused.
+ * a missing field. Undeclared keys with scalar values (drift, as producers add attributes) are
+ * read as names only, for the drift registry. A record it cannot read exactly (unknown or missing
+ * tag, a repeated key, an undeclared key spelled as a number, a field whose strings need a JS
+ * string, any invalid value) is left to the string path, which parses it and says why it is refused.
  */
 import type { Catalog } from '../schemas/catalog';
 import type { EventType } from '../schemas/define-event';
@@ -36,12 +37,13 @@ export class FlatRecordReader {
   readonly ends = new Int32Array(64);
   /** After read(): where each unique key field's uuid bytes start, in key order. */
   readonly keyAt = new Int32Array(8);
-  /** After read(): the record's keys in record order (`event` included), `keyCount` of them. */
+  /** After read(): the record's keys in record order (`event` and undeclared keys included), `keyCount` of them. */
   readonly keyNames: string[] = [];
   keyCount = 0;
   /** Per field, the number of the last read() that saw it: no clearing between records. */
   private readonly seen = new Int32Array(64);
   private reads = 0;
+  private readonly undeclared = new UndeclaredNames();
 
   constructor(catalog: Catalog) {
     this.plans = catalog.eventTypes.map(planOf).filter((p): p is FlatRecordPlan => p !== undefined);
@@ -83,9 +85,17 @@ export class FlatRecordReader {
         }
       }
       if (field < 0) {
-        // `event` was matched by route(); any other key is undeclared (drift), which observe() walks.
-        if (!equalBytes(bytes, keyStart, keyEnd, EVENT) || ++events > 1) return false;
-        this.keyNames[n] = 'event';
+        if (equalBytes(bytes, keyStart, keyEnd, EVENT)) {
+          // `event` was matched by route(); a second one is left to JSON.parse, which keeps the last.
+          if (++events > 1) return false;
+          this.keyNames[n] = 'event';
+          continue;
+        }
+        // An undeclared key (drift) with a scalar value: not a column, only a name for the drift registry.
+        const name = this.undeclared.nameOf(bytes, keyStart, keyEnd);
+        if (name === undefined) return false;
+        for (let m = 0; m < n; m++) if (this.keyNames[m] === name) return false;
+        this.keyNames[n] = name;
         continue;
       }
       if (seen[field] === stamp) return false;
@@ -142,6 +152,34 @@ function planOf(type: EventType): FlatRecordPlan | undefined {
     keyColumns: type.uniqueKey.map((k) => names.indexOf(k)),
   };
 }
+
+/**
+ * The names of undeclared keys as strings, decoded once: a producer that adds an attribute writes
+ * it in every record, so the few names seen are kept and found again by their bytes.
+ */
+class UndeclaredNames {
+  private readonly bytes: Uint8Array[] = [];
+  private readonly names: string[] = [];
+
+  /**
+   * Undefined for a name the reader leaves to the string path: one spelled as a number, which
+   * JavaScript objects list before the others (observe() walks them in that order), or `__proto__`.
+   */
+  nameOf(bytes: Uint8Array, start: number, end: number): string | undefined {
+    for (let i = 0; i < this.bytes.length; i++) if (equalBytes(bytes, start, end, this.bytes[i]!)) return this.names[i];
+    if (start === end || (bytes[start]! >= 48 && bytes[start]! <= 57)) return undefined;
+    const name = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+    if (name === '__proto__') return undefined;
+    // A bound, so random keys cannot grow the list; past it, names are decoded every time.
+    if (this.bytes.length < MAX_REMEMBERED_NAMES) {
+      this.bytes.push(Uint8Array.from(bytes.subarray(start, end)));
+      this.names.push(name);
+    }
+    return name;
+  }
+}
+
+const MAX_REMEMBERED_NAMES = 32;
 
 function equalBytes(bytes: Uint8Array, start: number, end: number, expected: Uint8Array): boolean {
   if (end - start !== expected.length) return false;
