@@ -63,18 +63,12 @@ export class FlatJsonLine {
             if (valueEnd < 0) return false;
             p = valueEnd + 1;
             kind = STRING;
-          } else if (c === 116) {
-            if (p + 4 > end || bytes[p + 1] !== 114 || bytes[p + 2] !== 117 || bytes[p + 3] !== 101) return false;
-            p = valueEnd = p + 4;
-            kind = TRUE;
-          } else if (c === 102) {
-            if (p + 5 > end || bytes[p + 1] !== 97 || bytes[p + 2] !== 108 || bytes[p + 3] !== 115 || bytes[p + 4] !== 101) return false;
-            p = valueEnd = p + 5;
-            kind = FALSE;
-          } else if (c === 110) {
-            if (p + 4 > end || bytes[p + 1] !== 117 || bytes[p + 2] !== 108 || bytes[p + 3] !== 108) return false;
-            p = valueEnd = p + 4;
-            kind = NULL;
+          } else if (c === 116 || c === 102 || c === 110) {
+            // true, false and null share their arithmetic: a literal first seen late (the first
+            // null) then meets code that has run, where its own branch would deoptimise tokenize.
+            kind = c === 116 ? TRUE : c === 102 ? FALSE : NULL;
+            if (!literalAt(bytes, p, end, kind)) return false;
+            p = valueEnd = p + (kind === FALSE ? 5 : 4);
           } else {
             valueEnd = numberEnd(bytes, p, end);
             if (valueEnd < 0) return false;
@@ -136,11 +130,14 @@ function stringEnd(bytes: Uint8Array, p: number, end: number): number {
 
 /** End of a number by JSON's grammar, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, or -1. */
 function numberEnd(bytes: Uint8Array, p: number, end: number): number {
-  if (p < end && bytes[p] === MINUS) p++;
+  // The sign and a leading zero step by 0 or 1 instead of in branches of their own: those are
+  // first taken late (the first negative number, the first 0.x), and a first-taken branch
+  // deoptimises tokenize, whose every recompile costs the one core tens of milliseconds.
+  p += p < end && bytes[p] === MINUS ? 1 : 0;
   if (p >= end) return -1;
-  if (bytes[p] === 48) p++;
-  else {
-    const first = p;
+  const first = p;
+  p += bytes[p] === 48 ? 1 : 0;
+  if (p === first) {
     while (p < end && isDigit(bytes[p]!)) p++;
     if (p === first) return -1;
   }
@@ -159,6 +156,16 @@ function numberEnd(bytes: Uint8Array, p: number, end: number): number {
   return p;
 }
 
+const TRUE_BYTES = Buffer.from('true'), FALSE_BYTES = Buffer.from('false'), NULL_BYTES = Buffer.from('null');
+
+/** Whether the literal of `kind` (TRUE, FALSE or NULL) is spelled at `p`. */
+function literalAt(bytes: Uint8Array, p: number, end: number, kind: number): boolean {
+  const literal = kind === TRUE ? TRUE_BYTES : kind === FALSE ? FALSE_BYTES : NULL_BYTES;
+  if (p + literal.length > end) return false;
+  for (let i = 1; i < literal.length; i++) if (bytes[p + i] !== literal[i]) return false;
+  return true;
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -172,9 +179,9 @@ const POWERS_OF_TEN = Array.from({ length: 16 }, (_, i) => 10 ** i);
  * same correctly rounded conversion.
  */
 export function numberValue(bytes: Uint8Array, start: number, end: number): number {
-  let i = start;
-  const negative = bytes[i] === MINUS;
-  if (negative) i++;
+  // Branch-free sign, as in numberEnd: a first negative number would deoptimise the reader.
+  const negative = bytes[start] === MINUS;
+  let i = start + (negative ? 1 : 0);
   let mantissa = 0, digits = 0, fraction = -1;
   for (; i < end; i++) {
     const c = bytes[i]!;
@@ -189,5 +196,5 @@ export function numberValue(bytes: Uint8Array, start: number, end: number): numb
   }
   if (digits > 15) return Number(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1'));
   const value = fraction > 0 ? mantissa / POWERS_OF_TEN[fraction]! : mantissa;
-  return negative ? -value : value;
+  return value * (negative ? -1 : 1);
 }
