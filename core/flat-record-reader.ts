@@ -43,6 +43,8 @@ export class FlatRecordReader {
   /** Per field, the number of the last read() that saw it: no clearing between records. */
   private readonly seen = new Int32Array(64);
   private reads = 0;
+  /** The read() whose record had an `event` key last. */
+  private eventSeen = 0;
   private readonly undeclared = new UndeclaredNames();
 
   constructor(catalog: Catalog) {
@@ -62,13 +64,33 @@ export class FlatRecordReader {
     return undefined;
   }
 
+  /**
+   * A key that is not a field, at position `n` of the record of read `stamp`: `event`, matched by
+   * route(), or an undeclared key (drift) with a scalar value, which is not a column, only a name
+   * for the drift registry. False when the record must take the string path. Out of read() so
+   * that read's own code stays as small as the records without such keys need.
+   */
+  private otherKey(bytes: Uint8Array, keyStart: number, keyEnd: number, n: number, stamp: number): boolean {
+    if (equalBytes(bytes, keyStart, keyEnd, EVENT)) {
+      // A second `event` is left to JSON.parse, which keeps the last.
+      if (this.eventSeen === stamp) return false;
+      this.eventSeen = stamp;
+      this.keyNames[n] = 'event';
+      return true;
+    }
+    const name = this.undeclared.nameOf(bytes, keyStart, keyEnd);
+    if (name === undefined) return false;
+    for (let m = 0; m < n; m++) if (this.keyNames[m] === name) return false;
+    this.keyNames[n] = name;
+    return true;
+  }
+
   /** Fills the values of a valid record of `plan`'s type; false (values unspecified) when it must take the string path. */
   read(bytes: Uint8Array, line: FlatJsonLine, record: number, plan: FlatRecordPlan): boolean {
     const keys = line.keys, values = this.values, starts = this.starts, ends = this.ends, seen = this.seen;
     const names = plan.names, nameBytes = plan.nameBytes, width = names.length;
     const first = line.spans[record * 4 + 2]!, count = line.spans[record * 4 + 3]!;
     const stamp = ++this.reads;
-    let events = 0;
     let guess = 0;
     for (let n = 0; n < count; n++) {
       const i = (first + n) * KEY_FIELDS;
@@ -85,17 +107,7 @@ export class FlatRecordReader {
         }
       }
       if (field < 0) {
-        if (equalBytes(bytes, keyStart, keyEnd, EVENT)) {
-          // `event` was matched by route(); a second one is left to JSON.parse, which keeps the last.
-          if (++events > 1) return false;
-          this.keyNames[n] = 'event';
-          continue;
-        }
-        // An undeclared key (drift) with a scalar value: not a column, only a name for the drift registry.
-        const name = this.undeclared.nameOf(bytes, keyStart, keyEnd);
-        if (name === undefined) return false;
-        for (let m = 0; m < n; m++) if (this.keyNames[m] === name) return false;
-        this.keyNames[n] = name;
+        if (!this.otherKey(bytes, keyStart, keyEnd, n, stamp)) return false;
         continue;
       }
       if (seen[field] === stamp) return false;
