@@ -174,8 +174,9 @@ class UndeclaredNames {
   private readonly names: string[] = [];
 
   /**
-   * Undefined for a name the reader leaves to the string path: one spelled as a number, which
-   * JavaScript objects list before the others (observe() walks them in that order), or `__proto__`.
+   * Undefined for a name the reader leaves to the string path: an empty one, `__proto__`, or one
+   * starting with a digit, since JavaScript objects list integer-like keys first and the names
+   * must be in the order observe() walks the parsed record's keys.
    */
   nameOf(bytes: Uint8Array, start: number, end: number): string | undefined {
     for (let i = 0; i < this.bytes.length; i++) if (equalBytes(bytes, start, end, this.bytes[i]!)) return this.names[i];
