@@ -66,7 +66,12 @@ function countInstructions(bundle, corpus, outFile) {
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`valgrind on ${corpus} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`));
-      resolvePromise({ result: JSON.parse(stdout.trim().split('\n').pop()), byCategory: categories(outFile) });
+      // Thrown here it would end the process past main's finally, leaving the base worktree behind.
+      try {
+        resolvePromise({ result: JSON.parse(stdout.trim().split('\n').pop()), byCategory: categories(outFile) });
+      } catch (error) {
+        reject(error);
+      }
     });
   });
 }
