@@ -15,7 +15,7 @@
  * share the one core in the benchmark. The start-up is measured on a five-line corpus and taken
  * off. Needs valgrind (`apt-get install valgrind`); a run of the 4-file corpus takes about 2 min.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -46,7 +46,9 @@ async function bundleCore(dir, entry, outfile) {
 
 /** The first lines of the corpus's first file: what every run pays before the corpus (imports, catalog, first compiles). */
 function startupCorpus(from, dir) {
-  const first = walk(from).sort()[0];
+  const first = readdirSync(from, { recursive: true }).map((f) => join(from, f)).filter((f) => statSync(f).isFile()).sort()[0];
+  // Thrown, not fail(): main's finally must still remove the base worktree.
+  if (first === undefined) throw new Error(`no files under ${from}: run \`loadout generate --out ${from}\` first`);
   const text = gunzipOrPlain(readFileSync(first)).toString('utf8').split('\n').slice(0, 5).join('\n');
   const path = join(dir, relative(from, first));
   mkdirSync(resolve(path, '..'), { recursive: true });
@@ -114,24 +116,8 @@ function subtract(a, b) {
   return out;
 }
 
-function walk(dir) {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
-
 function gunzipOrPlain(bytes) {
   return bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
-}
-
-function spawnStatus(command, args) {
-  try {
-    execFileSync(command, args, { stdio: 'ignore' });
-    return 0;
-  } catch {
-    return 1;
-  }
 }
 
 function fmt(n) {
@@ -146,7 +132,7 @@ function fail(message) {
 async function main() {
   const root = resolve(import.meta.dirname, '..');
   const input = resolve(values.input);
-  if (spawnStatus('valgrind', ['--version']) !== 0) fail('valgrind not found: install it (apt-get install valgrind)');
+  if (spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status !== 0) fail('valgrind not found: install it (apt-get install valgrind)');
   if (!existsSync(input)) fail(`no corpus at ${input}: run \`loadout generate --out ${input}\` first`);
 
   const work = mkdtempSync(join(tmpdir(), 'loadout-instructions-'));
@@ -165,7 +151,7 @@ async function main() {
   try {
     const startup = startupCorpus(input, join(work, 'startup'));
     for (const [i, b] of builds.entries()) b.bundle = await bundleCore(b.dir, join(work, `entry-${i}.ts`), join(bundles, `build-${process.pid}-${i}.mjs`));
-    // Two runs per build: the corpus and the start-up corpus; as many at once as there are cores.
+    // Two runs per build, the corpus and the start-up corpus, all at once: the counts do not depend on how many share the cores.
     const jobs = builds.flatMap((b) => [{ b, corpus: input, key: 'total' }, { b, corpus: startup, key: 'startup' }]);
     await Promise.all(jobs.map(async (job) => {
       job.b[job.key] = await countInstructions(job.b.bundle, job.corpus, join(work, `${builds.indexOf(job.b)}-${job.key}.out`));
@@ -190,4 +176,4 @@ async function main() {
   }
 }
 
-await main();
+await main().catch((error) => fail(error.message));
