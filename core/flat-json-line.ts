@@ -166,7 +166,7 @@ function literalAt(bytes: Uint8Array, p: number, end: number, kind: number): boo
   return true;
 }
 
-function isDigit(c: number): boolean {
+export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 

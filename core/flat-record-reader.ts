@@ -10,7 +10,7 @@
 import type { Catalog } from '../schemas/catalog';
 import type { EventType } from '../schemas/define-event';
 import { AS_BYTES, INVALID, timestampFromBytes, uuidFromBytes, type ByteCheck, type FastCheck } from '../schemas/fields';
-import { FALSE, KEY_FIELDS, NULL, NUMBER, STRING, TRUE, numberValue, type FlatJsonLine } from './flat-json-line';
+import { FALSE, KEY_FIELDS, NULL, NUMBER, STRING, TRUE, isDigit, numberValue, type FlatJsonLine } from './flat-json-line';
 
 /** An event type the fast lane can read: flat fields only, each one output column, keys of uuids. */
 export interface FlatRecordPlan {
@@ -180,7 +180,7 @@ class UndeclaredNames {
    */
   nameOf(bytes: Uint8Array, start: number, end: number): string | undefined {
     for (let i = 0; i < this.bytes.length; i++) if (equalBytes(bytes, start, end, this.bytes[i]!)) return this.names[i];
-    if (start === end || (bytes[start]! >= 48 && bytes[start]! <= 57)) return undefined;
+    if (start === end || isDigit(bytes[start]!)) return undefined;
     const name = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
     if (name === '__proto__') return undefined;
     // A bound, so random keys cannot grow the list; past it, names are decoded every time.
