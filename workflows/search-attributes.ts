@@ -10,7 +10,10 @@ export const LOADOUT_OBJECTS = defineSearchAttributeKey('LoadoutObjects', Search
 /** Tables a batch staged or a load loaded. */
 export const LOADOUT_TABLES = defineSearchAttributeKey('LoadoutTables', SearchAttributeType.KEYWORD_LIST);
 
-export const SEARCH_ATTRIBUTES = [LOADOUT_STAGE, LOADOUT_ENVIRONMENT, LOADOUT_OBJECTS, LOADOUT_TABLES];
+/** Objects of a batch that were quarantined (unreadable); the batch staged the rest. */
+export const LOADOUT_QUARANTINED = defineSearchAttributeKey('LoadoutQuarantined', SearchAttributeType.INT);
+
+export const SEARCH_ATTRIBUTES = [LOADOUT_STAGE, LOADOUT_ENVIRONMENT, LOADOUT_OBJECTS, LOADOUT_TABLES, LOADOUT_QUARANTINED];
 
 /** `temporal server start-dev --search-attribute` arguments for the same keys. */
 export function devServerSearchAttributeArgs(): string[] {

@@ -69,8 +69,8 @@ test('search attributes are registered on a fresh namespace, once; queries by th
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  expect(first.added.sort()).toEqual(['LoadoutEnvironment', 'LoadoutObjects', 'LoadoutStage', 'LoadoutTables']);
-  expect(await registerSearchAttributes(connection, namespace)).toEqual({ added: [], present: ['LoadoutStage', 'LoadoutEnvironment', 'LoadoutObjects', 'LoadoutTables'] });
+  expect(first.added.sort()).toEqual(['LoadoutEnvironment', 'LoadoutObjects', 'LoadoutQuarantined', 'LoadoutStage', 'LoadoutTables']);
+  expect(await registerSearchAttributes(connection, namespace)).toEqual({ added: [], present: ['LoadoutStage', 'LoadoutEnvironment', 'LoadoutObjects', 'LoadoutTables', 'LoadoutQuarantined'] });
   const listed = await connection.operatorService.listSearchAttributes({ namespace });
   expect(Object.keys(listed.customAttributes ?? {})).toEqual(expect.arrayContaining(['LoadoutStage', 'LoadoutObjects']));
   const client = new Client({ connection, namespace });
