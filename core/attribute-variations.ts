@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DeclaredAttributes } from '../schemas/define-event';
+import { childPath, pathOf, segmentsOf } from './attribute-path';
 
 export interface AttributeVariation {
   event: string;
@@ -12,7 +13,10 @@ export interface AttributeVariation {
   known: boolean;
   /** 16 hex digits of sha256 over the sorted paths: one set of paths has one id everywhere. */
   variation: string;
-  /** Sorted dotted paths, e.g. `id`, `stats.kills`; arrays and declared JSON blobs are leaves. */
+  /**
+   * Sorted paths, e.g. `id`, `stats.kills` (core/attribute-path.ts: a key with a dot or a control
+   * character is quoted, `"a.b"`); arrays and declared JSON blobs are leaves.
+   */
   paths: string[];
   /** Top-most paths the catalog did not declare when the records were seen (all of them when unknown). */
   undeclared: string[];
@@ -215,7 +219,7 @@ export class VariationTracker {
 }
 
 function newNode(parent: PathNode, key: string): PathNode {
-  const path = parent.path === '' ? key : `${parent.path}.${key}`;
+  const path = childPath(parent.path, key);
   const entry = parent.declared ? parent.declaredChildren?.get(key) : undefined;
   const declared = entry !== undefined;
   const declaredChildren = entry !== undefined && entry !== null && entry !== true ? entry : undefined;
@@ -263,12 +267,12 @@ export function undeclaredPaths(paths: readonly string[], declared: DeclaredAttr
   const out: string[] = [];
   for (const path of paths) {
     let level: DeclaredAttributes | true | null | undefined = declared;
-    const parts = path.split('.');
+    const parts = segmentsOf(path);
     for (const [i, part] of parts.entries()) {
       if (level === true || level === null) break;
       const next: DeclaredAttributes | true | null | undefined = level?.get(part);
       if (next === undefined) {
-        const top = parts.slice(0, i + 1).join('.');
+        const top = pathOf(parts.slice(0, i + 1));
         if (!out.includes(top)) out.push(top);
         break;
       }

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import type { Catalog } from '../schemas/catalog';
 import type { EventType } from '../schemas/define-event';
 import { classifyQuickly, explainRefused } from './classify-record';
+import { LineHandlingError, UnreadableObjectError, type UnreadableKind } from './errors';
+import { MAX_NESTING_DEPTH, nestsDeeperThan } from './nesting-depth';
 import { VariationTracker, type AttributeVariation } from './attribute-variations';
 import { FlatJsonLine } from './flat-json-line';
 import { FlatRecordReader } from './flat-record-reader';
@@ -40,6 +42,24 @@ export interface StagedTableFile {
   path: string;
   bytes: number;
 }
+
+/**
+ * An object the batch could not read. `tainted`: some of its lines were taken before the fault
+ * showed (a gzip cut short, a binary file past its first lines), so the batch's state holds part
+ * of it and the batch must be processed again without it; false when nothing of it was taken.
+ */
+export interface UnreadableObject {
+  kind: UnreadableKind | 'processing-error';
+  reason: string;
+  tainted: boolean;
+}
+
+/**
+ * An object is not text as a whole, and is quarantined rather than rejected line by line, when
+ * more than half its lines are not UTF-8 or hold NUL bytes (binary data, UTF-16 without a mark).
+ * Past this many such lines, that is decided without reading the rest.
+ */
+const NOT_TEXT_EARLY_LINES = 1000;
 
 export interface BatchOutput {
   tables: StagedTableFile[];
@@ -98,16 +118,34 @@ export class BatchProcessor {
   }
 
   /**
-   * Streams one raw object through the batch; throws UnreadableObjectError when it is not gzip/text.
+   * Streams one raw object through the batch. An object that cannot be read (corrupt gzip, another
+   * format, not text, a line the core fails on) is returned, never thrown: it is the caller's to
+   * quarantine. Errors of the input stream itself (the store, the network) are thrown.
    * `seenAt` (ISO 8601) is the object's time (see core/object-time.ts), for the drift registry's first/last seen.
    */
-  async processObject(source: string, input: Readable, onChunk?: (s: LineStats) => void | Promise<void>, seenAt?: string): Promise<void> {
+  async processObject(source: string, input: Readable, onChunk?: (s: LineStats) => void | Promise<void>, seenAt?: string): Promise<UnreadableObject | undefined> {
     if (this.finished) throw new Error('batch already finished');
+    const recordsBefore = this.stats.records;
+    try {
+      await this.readObject(source, input, onChunk, seenAt);
+      return undefined;
+    } catch (error) {
+      const tainted = this.stats.records !== recordsBefore;
+      if (error instanceof UnreadableObjectError) return { kind: error.kind, reason: error.reason, tainted };
+      if (error instanceof LineHandlingError) return { kind: 'processing-error', reason: error.message, tainted };
+      throw error;
+    }
+  }
+
+  private async readObject(source: string, input: Readable, onChunk: ((s: LineStats) => void | Promise<void>) | undefined, seenAt: string | undefined): Promise<void> {
     this.seenAt = seenAt ?? new Date().toISOString();
     this.writer ??= ParquetStageWriter.open(this.options.catalog.eventTypes, {
       workDir: this.options.workDir, rowGroupSize: this.options.rowGroupSize,
     });
     let lineNumber = 0;
+    let records = 0;
+    let notText = 0;
+    const recordsBefore = this.stats.records;
     const sink: RecordSink = {
       record: (value, text, index) => this.acceptRecord(value, text, source, lineNumber, index),
       malformed: (reason, text, index) => {
@@ -120,8 +158,13 @@ export class BatchProcessor {
       input,
       (bytes, start, end, n) => {
         lineNumber = n;
-        if (this.flatReader === undefined || !this.flatLine.tokenize(bytes, start, end)) splitRecords(bytes.toString('utf8', start, end), sink);
-        else this.acceptFlatLine(bytes, start, end, source, n);
+        // Anything the core throws on a line is a fault in data a check missed: never retried.
+        try {
+          if (this.flatReader === undefined || !this.flatLine.tokenize(bytes, start, end)) splitRecords(bytes.toString('utf8', start, end), sink);
+          else this.acceptFlatLine(bytes, start, end, source, n);
+        } catch (error) {
+          throw new LineHandlingError(source, n, error);
+        }
       },
       {
         // The rejects and unknown files are not flushed per chunk (one append each per chunk took
@@ -132,8 +175,16 @@ export class BatchProcessor {
           this.stats.records++;
           this.reject('record: line too long', `line of ${length} bytes exceeds the ${DEFAULT_MAX_LINE / 1024 / 1024} MiB limit: a producer writing records without line breaks? The record starts as shown`, head, source, n, 0);
         },
+        onInvalidLine: (n, reason, head) => {
+          this.stats.records++;
+          records = this.stats.records - recordsBefore;
+          if (++notText >= NOT_TEXT_EARLY_LINES && notText * 2 > records) throw notTextError(source, notText, records);
+          this.reject(reason.startsWith('a NUL') ? 'record: NUL byte' : 'record: not UTF-8', `line ${n}: ${reason}`, head, source, n, 0);
+        },
       },
     );
+    records = this.stats.records - recordsBefore;
+    if (notText > 0 && notText * 2 > records) throw notTextError(source, notText, records);
     this.flushRejections();
     this.stats.objects++;
     this.stats.bytesIn += lineStats.bytesIn;
@@ -187,6 +238,10 @@ export class BatchProcessor {
 
   private acceptRecord(value: unknown, text: string, source: string, line: number, index: number): void {
     this.stats.records++;
+    if (nestsDeeperThan(text, MAX_NESTING_DEPTH)) {
+      this.reject('record: nested too deep', `nested deeper than ${MAX_NESTING_DEPTH} levels of objects and arrays, the limit`, text, source, line, index);
+      return;
+    }
     if (this.tableFilter !== undefined && this.outsideFilter(value)) {
       this.stats.skipped++;
       return;
@@ -289,6 +344,10 @@ export class BatchProcessor {
     this.stats.drift = driftOf(variations);
     return { tables, rejectsPath: this.rejects?.path, unknownPath: this.unknown?.path, stats: this.stats, variations };
   }
+}
+
+function notTextError(source: string, notText: number, records: number): UnreadableObjectError {
+  return new UnreadableObjectError(source, `not UTF-8 text: ${notText} of its first ${records} lines are not UTF-8 or hold NUL bytes`, 'not-text');
 }
 
 const BRACES = Buffer.from('}{');

@@ -1,6 +1,7 @@
 /** A raw object's bytes after gunzip when it is gzip (by its magic bytes), else as they come. */
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { SNIFF_BYTES, unreadableFormatOf } from './content-sniff';
 import { UnreadableObjectError } from './errors';
 
 /**
@@ -10,9 +11,18 @@ import { UnreadableObjectError } from './errors';
  */
 export async function* decompressedChunks(source: string, input: Readable, counter: { bytesIn: number }): AsyncGenerator<Buffer> {
   const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  try {
+    yield* chunksOf(source, iterator, counter);
+  } finally {
+    // Whatever ends the reading (a corrupt object, the consumer stopping early), the input is closed.
+    await iterator.return?.();
+  }
+}
+
+async function* chunksOf(source: string, iterator: AsyncIterator<Buffer>, counter: { bytesIn: number }): AsyncGenerator<Buffer> {
   let head = await iterator.next();
-  while (!head.done && head.value.length < 2) {
-    // A 1-byte first chunk cannot show the gzip magic; join it with the next.
+  while (!head.done && head.value.length < SNIFF_BYTES) {
+    // A short first chunk cannot show a format's magic bytes; join it with the next.
     const next = await iterator.next();
     if (next.done) break;
     head = { done: false, value: Buffer.concat([head.value, next.value]) };
@@ -30,6 +40,8 @@ export async function* decompressedChunks(source: string, input: Readable, count
     }
   };
   if (first[0] !== 0x1f || first[1] !== 0x8b) {
+    const format = unreadableFormatOf(first);
+    if (format !== undefined) throw new UnreadableObjectError(source, `${format.name}: Loadout reads gzip or plain UTF-8 JSON lines`, format.kind);
     yield* rest();
     return;
   }
@@ -52,7 +64,7 @@ export async function* decompressedChunks(source: string, input: Readable, count
     for await (const chunk of gunzip) yield chunk as Buffer;
   } catch (error) {
     if (inputError !== undefined) throw inputError;
-    throw new UnreadableObjectError(source, `corrupt gzip: ${(error as Error).message}`);
+    throw new UnreadableObjectError(source, `corrupt gzip: ${(error as Error).message}`, 'corrupt-compression');
   } finally {
     gunzip.destroy();
     await feed;

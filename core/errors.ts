@@ -1,10 +1,24 @@
-/** Errors of the processing core that callers tell apart: an object that cannot be read at all. */
+/** Errors of the processing core that callers tell apart: input faults, which no retry fixes. */
 
-/** The object is not gzip or text at all (corrupt gzip, binary): retrying cannot help. */
+/** Why an object cannot be read at all, as the core finds it (see core/quarantine.ts for the rest). */
+export type UnreadableKind = 'corrupt-compression' | 'unsupported-compression' | 'not-text';
+
+/** The object is not gzip or text at all (corrupt gzip, another compression, binary): retrying cannot help. */
 export class UnreadableObjectError extends Error {
-  constructor(readonly source: string, readonly reason: string) {
+  constructor(readonly source: string, readonly reason: string, readonly kind: UnreadableKind = 'not-text') {
     super(`${source}: unreadable object: ${reason}`);
     this.name = 'UnreadableObjectError';
+  }
+}
+
+/**
+ * The core threw while handling a line of an object: something in the data that a check missed.
+ * The object is quarantined with the line, never retried: the same bytes would throw again.
+ */
+export class LineHandlingError extends Error {
+  constructor(readonly source: string, readonly line: number, readonly error: unknown) {
+    super(`${source}: line ${line}: the processing core failed on this line: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    this.name = 'LineHandlingError';
   }
 }
 

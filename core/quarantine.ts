@@ -10,7 +10,7 @@ export type QuarantineKind =
   | 'unsupported-compression' // zstd, bzip2, xz, zip, ... recognised by magic bytes
   | 'not-text' // not UTF-8 text as a whole (binary, UTF-16): most lines would be rejects
   | 'missing' // listed or notified, gone when read
-  | 'unreadable' // the store refuses to hand it over for good (access denied, a directory, ...)
+  | 'unreadable' // the store refuses it for good (access denied, archived), or the core failed on a line of it
   | 'invalid-key'; // a key the object store cannot address
 
 export interface QuarantineRecord {

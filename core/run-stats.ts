@@ -38,8 +38,15 @@ export function emptyStats(): RunStats {
   };
 }
 
+/**
+ * Adds to a count keyed by a name from data. Any string works: `constructor` reads as no count yet
+ * (an own property or nothing, never Object.prototype's), and `__proto__` is an own property, as
+ * JSON.parse makes it, instead of the prototype setter.
+ */
 export function increment(counts: Record<string, number>, key: string, by = 1): void {
-  counts[key] = (counts[key] ?? 0) + by;
+  const before = Object.hasOwn(counts, key) ? counts[key]! : 0;
+  if (key === '__proto__') Object.defineProperty(counts, key, { value: before + by, writable: true, enumerable: true, configurable: true });
+  else counts[key] = before + by;
 }
 
 /** Adds `b` into `a`; drift examples keep the first seen. */

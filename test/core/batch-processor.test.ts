@@ -8,7 +8,6 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { BatchProcessor, type BatchOutput } from '../../core/batch-processor';
-import { UnreadableObjectError } from '../../core/errors';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import { duckDbScratch } from '../helpers/duckdb-scratch';
 
@@ -262,13 +261,13 @@ describe('BatchProcessor across objects of one batch', () => {
     expect(ids.map((r) => r.id)).toEqual([u(1), u(50)]);
   });
 
-  test('an unreadable object throws UnreadableObjectError naming it', async () => {
+  test('an unreadable object is returned with its kind and reason, not thrown', async () => {
     const processor = new BatchProcessor({ catalog, workDir: join(scratch.root, 'unreadable') });
     const corrupt = Buffer.from(gzipSync(MIXED.repeat(20)));
     corrupt.fill(0x55, 40, 80);
-    await expect(processor.processObject('raw/bad.gz', Readable.from([corrupt]))).rejects.toSatisfy(
-      (e: unknown) => e instanceof UnreadableObjectError && e.message.includes('raw/bad.gz'),
-    );
+    const unreadable = await processor.processObject('raw/bad.gz', Readable.from([corrupt]));
+    expect(unreadable).toMatchObject({ kind: 'corrupt-compression' });
+    expect(unreadable!.reason).toMatch(/^corrupt gzip: /);
     await processor.finish();
   });
 

@@ -21,6 +21,14 @@ async function read(source: string, chunks: Buffer[]): Promise<{ lines: Line[]; 
 const whole = (b: Buffer | string) => [Buffer.from(b)];
 const bytewise = (b: Buffer | string) => [...Buffer.from(b)].map((x) => Buffer.from([x]));
 
+/** The lines read and the lines reported as not UTF-8 or holding NUL bytes. */
+async function readChecked(source: string, chunks: Buffer[]): Promise<{ lines: Line[]; invalid: [number, string, string][] }> {
+  const lines: Line[] = [];
+  const invalid: [number, string, string][] = [];
+  await readLines(source, Readable.from(chunks), (text, n) => lines.push([text, n]), { onInvalidLine: (n, reason, head) => invalid.push([n, reason, head]) });
+  return { lines, invalid };
+}
+
 async function unreadable(source: string, chunks: Buffer[]): Promise<UnreadableObjectError> {
   try {
     await read(source, chunks);
@@ -178,29 +186,58 @@ describe('readLines: unreadable objects', () => {
     await unreadable('raw/fake.gz', whole(Buffer.from([0x1f, 0x8b, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09])));
   });
 
-  test('random binary -> UnreadableObjectError naming the source', async () => {
+  test('random binary: its lines are reported as not text, nothing is thrown (the batch decides it is not text)', async () => {
     let seed = 99;
     const bytes = Buffer.alloc(4096);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 16 & 0xff;
     bytes[0] = 0x89; // not the gzip magic
-    const error = await unreadable('raw/blob.bin', whole(bytes));
-    expect(error.source).toBe('raw/blob.bin');
-    await unreadable('raw/blob.bin', bytewise(bytes.subarray(0, 256)));
+    const { lines, invalid } = await readChecked('raw/blob.bin', whole(bytes));
+    expect(invalid.length).toBeGreaterThan(lines.length);
   });
 
-  test('a NUL byte -> UnreadableObjectError, plain or gzip', async () => {
-    await unreadable('raw/nul.json', whole('{"a":1}\n{"b"\u0000:2}\n'));
-    await unreadable('raw/nul.gz', whole(gzipSync('{"a":1}\n\u0000\n')));
+  test.each([
+    ['zstd', [0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x00], 'unsupported-compression', 'zstd'],
+    ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00], 'unsupported-compression', 'xz'],
+    ['bzip2', [0x42, 0x5a, 0x68, 0x39, 0x31, 0x41, 0x59], 'unsupported-compression', 'bzip2'],
+    ['zip', [0x50, 0x4b, 0x03, 0x04, 0x14, 0x00], 'unsupported-compression', 'zip'],
+    ['UTF-16 LE with its mark', [...Buffer.from('\ufeff{"event":"a"}\n', 'utf16le')], 'not-text', 'UTF-16'],
+    ['Parquet', [...Buffer.from('PAR1\x15\x00\x15')], 'not-text', 'Parquet'],
+  ] as const)('%s -> UnreadableObjectError of its kind, from its first bytes, however they are cut', async (_name, head, kind, named) => {
+    const bytes = Buffer.from([...head, ...Buffer.from('\n{"event":"a"}\n'.repeat(20))]);
+    for (const chunks of [whole(bytes), bytewise(bytes)]) {
+      const error = await unreadable('raw/odd', chunks);
+      expect(error.kind).toBe(kind);
+      expect(error.message).toContain(named);
+    }
   });
 
-  test('not UTF-8 (Latin-1 bytes) -> UnreadableObjectError', async () => {
-    await unreadable('raw/latin1.json', whole(Buffer.from('{"s":"caf\xe9"}\n', 'latin1')));
-    await unreadable('raw/latin1.gz', whole(gzipSync(Buffer.from('{"s":"caf\xe9"}\n', 'latin1'))));
+  test('text that merely starts like a magic number is read (BZh without a block size digit)', async () => {
+    expect((await read('a.json', whole('BZh is not bzip2\n'))).lines).toEqual([['BZh is not bzip2', 1]]);
   });
 
-  test('a multi-byte character cut off at the end -> UnreadableObjectError', async () => {
+  test('a NUL byte costs its line, plain or gzip; the other lines are read', async () => {
+    const plain = await readChecked('raw/nul.json', whole('{"a":1}\n{"b"\u0000:2}\n{"c":3}'));
+    expect(plain.lines).toEqual([['{"a":1}', 1], ['{"c":3}', 3]]);
+    expect(plain.invalid).toEqual([[2, 'a NUL byte at byte 5 of the line', '{"b"\\u0000:2}']]);
+    const gz = await readChecked('raw/nul.gz', whole(gzipSync('{"a":1}\n\u0000\n{"c":3}\n')));
+    expect(gz.lines).toEqual([['{"a":1}', 1], ['{"c":3}', 3]]);
+    expect(gz.invalid.map(([n]) => n)).toEqual([2]);
+  });
+
+  test('not UTF-8 (Latin-1 bytes) costs its line, plain or gzip', async () => {
+    const text = Buffer.concat([Buffer.from('{"a":1}\n'), Buffer.from('{"s":"caf\xe9"}\n', 'latin1'), Buffer.from('{"b":2}\n')]);
+    for (const chunks of [whole(text), whole(gzipSync(text))]) {
+      const { lines, invalid } = await readChecked('raw/latin1', chunks);
+      expect(lines).toEqual([['{"a":1}', 1], ['{"b":2}', 3]]);
+      expect(invalid).toEqual([[2, 'not UTF-8 text', '{"s":"caf\ufffd"}']]);
+    }
+  });
+
+  test('a multi-byte character cut off at the end costs the last line', async () => {
     const bytes = Buffer.from('{"a":1}\n{"s":"😀');
-    await unreadable('raw/cut-char.json', whole(bytes.subarray(0, bytes.length - 1)));
+    const { lines, invalid } = await readChecked('raw/cut-char.json', whole(bytes.subarray(0, bytes.length - 1)));
+    expect(lines).toEqual([['{"a":1}', 1]]);
+    expect(invalid.map(([n, reason]) => [n, reason])).toEqual([[2, 'not UTF-8 text']]);
   });
 
   test('a failing read is not an unreadable object (it may be retried)', async () => {
@@ -391,25 +428,35 @@ describe('readLineBytes: not UTF-8, wherever the chunks are cut', () => {
     ['a BOM start followed by ASCII', Buffer.from([0xef, 0xbb, 0x41, 0x0a])],
     ['a 4-byte character cut off at the end', Buffer.from('a\n😀').subarray(0, 5)],
   ];
-  test.each(cases)('%s', async (_name, bytes) => {
-    for (let i = 0; i <= bytes.length; i++) {
-      const error = await readBytes('raw/bad.json', [bytes.subarray(0, i), bytes.subarray(i)]).then(() => undefined, (e: unknown) => e);
-      expect(error, `split at ${i}`).toBeInstanceOf(UnreadableObjectError);
+  test.each(cases)('%s: the same lines read and reported, however the chunks are cut', async (_name, bytes) => {
+    // A good line before and after: the bad bytes cost only their own line.
+    const text = Buffer.concat([Buffer.from('{"first":1}\n'), bytes, Buffer.from('\n{"last":2}')]);
+    const expected = await readChecked('raw/bad.json', whole(text));
+    expect(expected.invalid.length).toBeGreaterThan(0);
+    expect(expected.lines[0]).toEqual(['{"first":1}', 1]);
+    expect(expected.lines.at(-1)![0]).toBe('{"last":2}');
+    for (let i = 0; i <= text.length; i++) {
+      expect(await readChecked('raw/bad.json', [text.subarray(0, i), text.subarray(i)]), `split at ${i}`).toEqual(expected);
     }
-    const error = await readBytes('raw/bad.json', bytewise(bytes)).then(() => undefined, (e: unknown) => e);
-    expect(error).toBeInstanceOf(UnreadableObjectError);
+    expect(await readChecked('raw/bad.json', bytewise(text))).toEqual(expected);
+    // The bytes alone, as a whole object: reported, never thrown.
+    for (let i = 0; i <= bytes.length; i++) {
+      const alone = await readChecked('raw/bad.json', [bytes.subarray(0, i), bytes.subarray(i)]);
+      expect(alone.invalid.length, `split at ${i}`).toBeGreaterThan(0);
+    }
   });
 });
 
 describe('readLineBytes: onChunk', () => {
   test('called after each decompressed chunk with the stats so far', async () => {
     const seen: LineStats[] = [];
-    const stats = await readLineBytes('a', Readable.from([Buffer.from('a\nb'), Buffer.from('c\nd\n'), Buffer.from('e')]), () => {}, { onChunk: (s) => void seen.push({ ...s }) });
+    // The first chunk is at least as long as the longest magic number (10 bytes); shorter ones are joined.
+    const stats = await readLineBytes('a', Readable.from([Buffer.from('aaaaaaaaaa\nb'), Buffer.from('c\nd\n'), Buffer.from('e')]), () => {}, { onChunk: (s) => void seen.push({ ...s }) });
     expect(seen).toEqual([
-      { bytesIn: 3, bytesDecoded: 3, lines: 1 },
-      { bytesIn: 7, bytesDecoded: 7, lines: 3 },
-      { bytesIn: 8, bytesDecoded: 8, lines: 3 },
+      { bytesIn: 12, bytesDecoded: 12, lines: 1 },
+      { bytesIn: 16, bytesDecoded: 16, lines: 3 },
+      { bytesIn: 17, bytesDecoded: 17, lines: 3 },
     ]);
-    expect(stats).toEqual({ bytesIn: 8, bytesDecoded: 8, lines: 4 });
+    expect(stats).toEqual({ bytesIn: 17, bytesDecoded: 17, lines: 4 });
   });
 });
