@@ -12,6 +12,7 @@ export const METRIC = {
   batches: 'loadout_batches',
   objects: 'loadout_objects_processed',
   skippedObjects: 'loadout_objects_skipped',
+  quarantinedObjects: 'loadout_objects_quarantined',
   events: 'loadout_events_processed',
   rejected: 'loadout_events_rejected',
   duplicates: 'loadout_events_duplicates',
@@ -36,6 +37,8 @@ export function recordFileBatch(meter: MetricMeter, result: FileBatchResult): vo
   meter.createCounter(METRIC.batches, undefined, 'File batches processed').add(1);
   meter.createCounter(METRIC.objects, undefined, 'Raw objects read by file batches').add(result.objects);
   meter.createCounter(METRIC.skippedObjects, undefined, 'Raw objects skipped: an earlier batch had staged them').add(result.skippedObjects.length);
+  const quarantined = meter.createCounter(METRIC.quarantinedObjects, undefined, 'Raw objects that could not be read, per kind (recorded under quarantine/)');
+  for (const q of result.quarantined ?? []) quarantined.add(1, { kind: q.kind });
   meter.createCounter(METRIC.events, undefined, 'Records read from raw objects (valid, duplicate, rejected or unknown)').add(result.records);
   meter.createCounter(METRIC.rejected, undefined, 'Records that failed validation (kept in rejects/)').add(result.rejected);
   meter.createCounter(METRIC.duplicates, undefined, 'Valid records dropped as duplicates of a unique key within a batch').add(result.duplicates);

@@ -34,7 +34,9 @@ export function observeActivities<A extends Observed>(activities: A, options: Ob
           records: result.records, valid: result.valid, duplicates: result.duplicates, rejected: result.rejected,
           unknown: Object.values(result.unknown).reduce((a, b) => a + b, 0), skippedObjects: result.skippedObjects.length,
           staged: Object.fromEntries(result.staged.map((s) => [s.table, s.rows])), reportKey: result.reportKey, seconds: result.seconds,
+          quarantined: result.quarantined.length,
         });
+        for (const q of result.quarantined) context.log.warn('object quarantined', { objectKey: q.key, kind: q.kind, reason: q.reason });
       }
       return result;
     },

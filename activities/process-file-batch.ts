@@ -4,16 +4,18 @@ import { ApplicationFailure } from '@temporalio/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchProcessor } from '../core/batch-processor';
+import type { Readable } from 'node:stream';
+import { BatchProcessor, type BatchOutput } from '../core/batch-processor';
 import { batchIdOf, objectMarkerKey, replayBatchIdOf, stagedKey } from '../core/batch-id';
 import { replayCatalogVersion } from './replay-catalog';
-import { UnreadableObjectError } from '../core/errors';
+import { quarantineKeyOf, type QuarantineRecord } from '../core/quarantine';
 import { objectTimeSpan } from '../core/object-time';
 import type { RunStats } from '../core/run-stats';
 import { driftPartKeyOf, type DriftRegistryPart } from '../core/drift-registry';
 import type { Catalog } from '../schemas/catalog';
-import { ObjectNotFoundError, type ObjectStore } from '../stores/object/object-store';
-import type { FileBatchInput, FileBatchResult, RawObjectRef, StagedObject } from '../workflows/file-batch-types';
+import type { ObjectStore } from '../stores/object/object-store';
+import type { FileBatchInput, FileBatchResult, QuarantinedObject, RawObjectRef, StagedObject } from '../workflows/file-batch-types';
+import { contentFaultOf, readFaultOf, type ObjectFault } from './object-faults';
 import { whileHeartbeating } from './heartbeat';
 import { readJson } from '../stores/object/read-json';
 import type { StoreCache } from './store-cache';
@@ -63,15 +65,33 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
   const started = performance.now();
   const workDir = await mkdtemp(join(tmpdir(), `loadout-${batchId}-`));
   try {
-    const processor = new BatchProcessor({ catalog: deps.catalog, workDir, tables: input.tables });
-    for (const [index, object] of todo.entries()) {
-      await processOne(processor, raw, input.source, object, (bytes) => {
-        context.heartbeat({ object: index, key: object.key, bytes });
-        if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
-      });
+    const heartbeat = (index: number, object: RawObjectRef) => (bytes: number) => {
+      context.heartbeat({ object: index, key: object.key, bytes });
+      if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+    };
+    // An object found unreadable after some of its lines were taken leaves them in the batch's
+    // state: the batch is processed again without it. Each pass quarantines at least one more
+    // object, and a bad object that fails on its first bytes (most do) costs no second pass.
+    const faults = new Map<string, ObjectFault>();
+    let output: BatchOutput | undefined;
+    for (let pass = 0; output === undefined; pass++) {
+      const passDir = join(workDir, `pass-${pass}`);
+      const processor = new BatchProcessor({ catalog: deps.catalog, workDir: passDir, tables: input.tables });
+      let tainted = false;
+      for (const [index, object] of todo.entries()) {
+        if (faults.has(object.key)) continue;
+        const fault = await processOne(processor, raw, object, heartbeat(index, object));
+        if (fault === undefined) continue;
+        faults.set(object.key, fault);
+        tainted ||= fault.tainted;
+      }
+      if (!tainted) output = await whileHeartbeating(() => processor.finish());
+      else await rm(passDir, { recursive: true, force: true });
     }
-    // Writing the last row groups and the footers reports no progress of its own: keep heartbeating meanwhile.
-    const output = await whileHeartbeating(() => processor.finish());
+    if (todo.length > 0 && faults.size === todo.length && [...faults.values()].every((f) => f.permission)) {
+      // Every object refused: the worker's credentials, not the objects. Retried, not quarantined.
+      throw new Error(`every object of batch ${batchId} in ${input.source} was refused by the store: check the worker's credentials and the bucket policy (first: ${[...faults.values()][0]!.reason})`);
+    }
     const staged: StagedObject[] = [];
     for (const file of output.tables) {
       const key = stagedKey(file.table, file.fingerprint, batchId);
@@ -89,20 +109,39 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
       await deps.lake.write(driftPartKeyOf(batchId), JSON.stringify(drift));
     }
     const reportKey = `${outputs}batches/${batchId}.json`;
+    const quarantined: QuarantinedObject[] = todo.flatMap((o) => {
+      const fault = faults.get(o.key);
+      return fault === undefined ? [] : [{ key: o.key, kind: fault.kind, reason: fault.reason }];
+    });
     const s = output.stats;
     const result: FileBatchResult = {
-      batchId, objects: todo.length, skippedObjects: skipped.map((o) => o.key), records: s.records, valid: s.valid,
-      duplicates: s.duplicates, rejected: s.rejected, unknown: s.unknown, staged, rejectsKey, unknownKey, reportKey,
+      batchId, objects: todo.length - quarantined.length, skippedObjects: skipped.map((o) => o.key), records: s.records, valid: s.valid,
+      duplicates: s.duplicates, rejected: s.rejected, unknown: s.unknown, staged, rejectsKey, unknownKey, reportKey, quarantined,
       seconds: Math.round(performance.now() - started) / 1000,
     };
     const report: BatchReport = {
       ...result, source: input.source, objectKeys: todo.map((o) => o.key), oldestObjectTime: oldestTimeOf(todo), tables: input.tables, stats: s,
     };
     await deps.lake.write(reportKey, JSON.stringify(report, null, 2));
+    const at = new Date().toISOString();
+    for (const object of todo) {
+      const fault = faults.get(object.key);
+      if (fault === undefined) continue;
+      const record: QuarantineRecord = {
+        source: input.source, key: object.key, etag: object.etag, size: object.size, kind: fault.kind, reason: fault.reason,
+        batchId, workflowId: context.info.workflowExecution?.workflowId, at,
+      };
+      await deps.lake.write(quarantineKeyOf(input.source, object.key), JSON.stringify(record, null, 2));
+    }
     // Markers last: only a batch whose outputs are all written counts its objects as processed.
-    for (const object of input.replay ? [] : todo) {
-      const marker: ObjectMarker = { key: object.key, etag: object.etag, batchId };
-      await deps.lake.write(objectMarkerKey(input.source, object.key), JSON.stringify(marker));
+    for (const object of todo) {
+      if (faults.has(object.key)) continue;
+      if (!input.replay) {
+        const marker: ObjectMarker = { key: object.key, etag: object.etag, batchId };
+        await deps.lake.write(objectMarkerKey(input.source, object.key), JSON.stringify(marker));
+      }
+      // The object reads now (replaced, or restored): its quarantine, if any, is over.
+      await deps.lake.delete(quarantineKeyOf(input.source, object.key));
     }
     return result;
   } finally {
@@ -135,17 +174,27 @@ async function objectsToProcess(lake: ObjectStore, source: string, objects: read
   return { todo, skipped };
 }
 
-async function processOne(processor: BatchProcessor, raw: ObjectStore, source: string, object: RawObjectRef, progress: (bytes: number) => void) {
+/** Reads one object into the batch: undefined when it was read, else its fault (the stream is closed either way). */
+async function processOne(processor: BatchProcessor, raw: ObjectStore, object: RawObjectRef, progress: (bytes: number) => void): Promise<(ObjectFault & { tainted: boolean }) | undefined> {
+  let stream: Readable;
   try {
-    const stream = await raw.read(object.key);
+    stream = await raw.read(object.key);
+  } catch (error) {
+    const fault = readFaultOf(error, object.key);
+    if (fault === undefined) throw error;
+    return { ...fault, tainted: false };
+  }
+  try {
     // Drift's first/last seen use the time replay selects by, so the window it suggests finds the objects.
     const seenAt = new Date(objectTimeSpan(object.key, object.modified ? new Date(object.modified) : new Date()).start).toISOString();
-    await processor.processObject(object.key, stream, (stats) => progress(stats.bytesIn), seenAt);
+    const unreadable = await processor.processObject(object.key, stream, (stats) => progress(stats.bytesIn), seenAt);
+    return unreadable === undefined ? undefined : { ...contentFaultOf(unreadable, object.key), tainted: unreadable.tainted };
   } catch (error) {
-    if (error instanceof UnreadableObjectError) throw ApplicationFailure.nonRetryable(`${source}: ${error.message}`, 'UnreadableObject');
-    if (error instanceof ObjectNotFoundError) {
-      throw ApplicationFailure.nonRetryable(`raw object ${object.key} is gone from ${source}`, 'MissingObject');
-    }
-    throw error;
+    // Read errors that show only once streaming (e.g. access denied by a KMS key) are classified the same way.
+    const fault = readFaultOf(error, object.key);
+    if (fault === undefined) throw error;
+    return { ...fault, tainted: true };
+  } finally {
+    stream.destroy();
   }
 }

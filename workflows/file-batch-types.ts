@@ -1,6 +1,7 @@
 /** The fileBatch workflow's input and result: object keys and counts only, never event data. */
 
 import type { RawObjectRef } from '../core/batch-id';
+import type { QuarantineKind } from '../core/quarantine';
 
 export type { RawObjectRef };
 
@@ -29,9 +30,16 @@ export interface StagedObject {
   bytes: number;
 }
 
+/** An object of the batch that could not be read; its record is in the lake (core/quarantine.ts). */
+export interface QuarantinedObject {
+  key: string;
+  kind: QuarantineKind;
+  reason: string;
+}
+
 export interface FileBatchResult {
   batchId: string;
-  /** Objects processed by this batch; objects an earlier batch already processed are skipped. */
+  /** Objects read by this batch; objects an earlier batch already processed are skipped, unreadable ones quarantined. */
   objects: number;
   skippedObjects: string[];
   records: number;
@@ -42,6 +50,8 @@ export interface FileBatchResult {
   staged: StagedObject[];
   rejectsKey?: string;
   unknownKey?: string;
+  /** Objects that could not be read: each recorded under quarantine/, the rest of the batch staged. */
+  quarantined: QuarantinedObject[];
   /** The full run statistics, drift examples included, as a JSON object in the lake. */
   reportKey: string;
   /** Wall time of the processing activity (the successful attempt), for `loadout run`'s timings. */

@@ -1,10 +1,13 @@
 /** fileBatch: one batch of raw objects -> validated, deduplicated Parquet per table in staged/. */
-import { ActivityFailure, ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { LoadoutActivities } from '../activities';
 import type { FileBatchInput, FileBatchResult } from './file-batch-types';
-import { LOADOUT_ENVIRONMENT, LOADOUT_OBJECTS, LOADOUT_STAGE, LOADOUT_TABLES, MAX_OBJECTS_IN_SEARCH_ATTRIBUTE } from './search-attributes';
+import { LOADOUT_ENVIRONMENT, LOADOUT_OBJECTS, LOADOUT_QUARANTINED, LOADOUT_STAGE, LOADOUT_TABLES, MAX_OBJECTS_IN_SEARCH_ATTRIBUTE } from './search-attributes';
 
-/** Bad input that no retry fixes: a corrupt or vanished object, a batch that makes no sense. */
+/**
+ * What no retry fixes: a batch that makes no sense. Unreadable objects do not fail a batch (they
+ * are quarantined); 'UnreadableObject' and 'MissingObject' stay for activities of older workers.
+ */
 export const NON_RETRYABLE_BATCH_ERRORS = ['UnreadableObject', 'MissingObject', 'InvalidBatch'];
 
 export async function fileBatch(input: FileBatchInput): Promise<FileBatchResult> {
@@ -37,6 +40,8 @@ export async function fileBatch(input: FileBatchInput): Promise<FileBatchResult>
   upsertSearchAttributes([
     { key: LOADOUT_STAGE, value: 'staged' },
     { key: LOADOUT_TABLES, value: result.staged.map((s) => s.table) },
+    // Results of older workers have no list. Zero is set too, so `LoadoutQuarantined = 0` finds clean batches.
+    ...(patched('quarantined-search-attribute') ? [{ key: LOADOUT_QUARANTINED, value: result.quarantined?.length ?? 0 }] : []),
   ]);
   return result;
 }

@@ -81,12 +81,13 @@ test('counters equal the batch and load results; load duration and freshness obs
     created.set(key, time);
   });
 
-  // A corrupt object fails its batch: its failure is logged with its key, and counts nothing.
+  // A corrupt object is quarantined: its batch completes, reads no object, and counts it by kind.
   writeObject(raw.location, '2026/11/22/13/corrupt.gz', Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5]));
   const ingest = await ingestLocation({ client: temporal.client, taskQueue, source: raw, limits: { maxObjects: 1, maxBytes: 1 << 30 }, environment });
-  expect(ingest.failures.map((f) => f.objects)).toEqual([['2026/11/22/13/corrupt.gz']]);
+  expect(ingest.failures).toEqual([]);
   const batches = ingest.batches;
-  expect(batches).toHaveLength(3);
+  expect(batches).toHaveLength(4);
+  expect(batches.flatMap((b) => b.quarantined.map((q) => q.key))).toEqual(['2026/11/22/13/corrupt.gz']);
   // One object per batch: which key each batch read, derived as the pipeline derives batch ids.
   const keyOf = new Map((await listRawObjects(raw)).map((o) => [batchIdOf(raw.location, [o]), o.key]));
   const ingestedKeys = (b: FileBatchResult) => [keyOf.get(b.batchId)!];
@@ -102,7 +103,8 @@ test('counters equal the batch and load results; load duration and freshness obs
   const ours = { taskQueue, activityType: 'processFileBatch', environment };
   const merges = { taskQueue, activityType: 'mergeManifest', environment };
   const total = (f: (b: FileBatchResult) => number) => batches.reduce((a, b) => a + f(b), 0);
-  expect(sumOf(samples, 'loadout_batches_total', ours)).toBe(3);
+  expect(sumOf(samples, 'loadout_batches_total', ours)).toBe(4);
+  expect(sumOf(samples, 'loadout_objects_quarantined_total', { ...ours, kind: 'corrupt-compression' })).toBe(1);
   expect(sumOf(samples, 'loadout_objects_processed_total', ours)).toBe(total((b) => b.objects));
   expect(sumOf(samples, 'loadout_events_processed_total', ours)).toBe(total((b) => b.records));
   expect(sumOf(samples, 'loadout_events_rejected_total', ours)).toBe(total((b) => b.rejected));
@@ -144,10 +146,11 @@ test('counters equal the batch and load results; load duration and freshness obs
     });
   }
   const corruptBatch = [...keyOf].find(([, key]) => key.endsWith('corrupt.gz'))![0];
-  expect(lines.find((l) => l.message === 'Activity failed')).toMatchObject({
-    level: 'WARN', workflowId: fileBatchWorkflowId(corruptBatch, environment), batchId: corruptBatch, objectKeys: ['2026/11/22/13/corrupt.gz'],
-    error: { message: expect.stringContaining('corrupt.gz') },
+  expect(lines.find((l) => l.message === 'object quarantined')).toMatchObject({
+    level: 'WARN', workflowId: fileBatchWorkflowId(corruptBatch, environment), batchId: corruptBatch, objectKey: '2026/11/22/13/corrupt.gz',
+    kind: 'corrupt-compression', reason: expect.stringContaining('corrupt.gz'),
   });
+  expect(lines.find((l) => l.message === 'Activity failed')).toBeUndefined();
   for (const table of load.tables) {
     for (const manifest of table.manifests) {
       expect(lines.find((l) => l.message === 'manifest merged' && l.manifestKey === manifest.manifestKey)).toMatchObject({

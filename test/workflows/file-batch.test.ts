@@ -1,4 +1,4 @@
-/** fileBatch on a real Temporal dev server: happy path, repeated starts, redelivery, corrupt input. */
+/** fileBatch on a real Temporal dev server: happy path, repeated starts, redelivery, unreadable objects quarantined. */
 import { Worker } from '@temporalio/worker';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -6,13 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createActivities } from '../../activities';
-import { ingestLocation, runFileBatch } from '../../cli/ingest';
+import { gzipSync } from 'node:zlib';
+import { listRawObjects, runFileBatch } from '../../cli/ingest';
+import { quarantineKeyOf, type QuarantineRecord } from '../../core/quarantine';
 import { batchIdOf, fileBatchWorkflowId } from '../../core/batch-id';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import type { ObjectStore } from '../../stores/object/object-store';
-import { LOADOUT_STAGE } from '../../workflows/search-attributes';
-import { writeObject, writeSessionsObject } from '../helpers/raw-files';
+import { LOADOUT_QUARANTINED, LOADOUT_STAGE } from '../../workflows/search-attributes';
+import { uuidFrom, writeObject, writeSessionsObject } from '../helpers/raw-files';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 
 let temporal: TemporalTestContext;
@@ -114,26 +116,54 @@ describe('fileBatch', () => {
     expect(result.staged.find((s) => s.table === 'session_begin')!.rows).toBe(7);
   });
 
-  test('a corrupt object fails its batch, non-retryably and findable, while the other batches succeed', async () => {
-    const sub = openObjectStore(join(dir, 'raw-corrupt'));
-    writeSessionsObject(sub.location, 'x/good-1.gz', 5);
-    writeObject(sub.location, 'x/broken.gz', Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('not really gzip at all')]));
-    writeSessionsObject(sub.location, 'x/good-2.gz', 6);
-    const outcome = await ingestLocation({
-      client: temporal.client, taskQueue, source: sub, limits: { maxObjects: 1, maxBytes: 1 << 30 }, environment: 'test',
-    });
-    expect(outcome.batches).toHaveLength(2);
-    expect(outcome.failures).toHaveLength(1);
-    expect(outcome.failures[0]!.message).toContain('x/broken.gz');
-    expect(outcome.failures[0]!.message).toMatch(/corrupt gzip/);
+  test('unreadable objects are quarantined on the first attempt and the rest of their batch is staged', async () => {
+    const sub = openObjectStore(join(dir, 'raw-mixed'));
+    const good = [writeSessionsObject(sub.location, 'x/good-1.gz', 5), writeSessionsObject(sub.location, 'x/good-2.gz', 6), writeSessionsObject(sub.location, 'x/good-3.gz', 7)];
+    const cut = gzipSync(`${JSON.stringify({ event: 'session_end', id: uuidFrom('cut'), date: '2026-11-22T10:00:00Z', psess: uuidFrom('p'), duration_s: 1, reason: 'quit' })}\n`.repeat(4000));
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const bad: [key: string, body: Buffer | string, kind: string, reason: RegExp][] = [
+      ['x/broken.gz', Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('not really gzip at all')]), 'corrupt-compression', /x\/broken\.gz: corrupt gzip/],
+      // Cut after thousands of lines were read: the batch is processed again without it.
+      ['x/cut.gz', cut.subarray(0, cut.length - 20), 'corrupt-compression', /x\/cut\.gz: corrupt gzip: unexpected end of file/],
+      ['x/packed.zst', Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4, 5, 6, 7]), 'unsupported-compression', /zstd/],
+      ['x/utf16.json', Buffer.from('{"event":"session_end"}\n'.repeat(30), 'utf16le'), 'not-text', /not UTF-8 text/],
+    ];
+    for (const [key, body] of bad) writeObject(sub.location, key, body);
+    writeObject(sub.location, 'x/deep.json', `${deep}\n`);
+    const listed = await listRawObjects(sub);
+    const vanished = { key: 'x/vanished.gz', size: 10, etag: 'gone' };
+    const objects = [...listed, vanished];
+    const workflowId = `${taskQueue}-mixed`;
+    const result = await runFileBatch(temporal.client, workflowId, taskQueue, { source: sub.location, objects, environment: 'test' });
 
-    const failedId = outcome.failures[0]!.workflowId;
-    const description = await temporal.client.workflow.getHandle(failedId).describe();
-    expect(description.status.name).toBe('FAILED');
-    expect(description.typedSearchAttributes.get(LOADOUT_STAGE)).toBe('failed');
-    // The activity ran once: the corrupt object is not retried.
-    const history = await temporal.client.workflow.getHandle(failedId).fetchHistory();
+    expect(result.quarantined.map((q) => [q.key, q.kind]).sort()).toEqual([...bad.map(([key, , kind]) => [key, kind]), ['x/vanished.gz', 'missing']].sort());
+    for (const [key, , , reason] of bad) expect(result.quarantined.find((q) => q.key === key)!.reason).toMatch(reason);
+    // Every good record staged, nothing of the bad objects.
+    const rows = (table: string) => result.staged.find((s) => s.table === table)!.rows;
+    expect(rows('session_begin')).toBe(good.reduce((a, g) => a + g.distinct.session_begin!, 0));
+    expect(rows('purchase')).toBe(good.reduce((a, g) => a + g.distinct.purchase!, 0));
+    expect(result.staged.map((s) => s.table).sort()).toEqual(['purchase', 'session_begin']);
+    expect(result.rejected).toBe(1); // the 100,000-level line
+    expect(result.objects).toBe(good.length + 1);
+
+    // Decided on the first attempt; visible in the UI; recorded in the lake with what an operator needs.
+    const handle = temporal.client.workflow.getHandle(workflowId);
+    const history = await handle.fetchHistory();
     const attempts = history.events!.filter((ev) => ev.activityTaskStartedEventAttributes).map((ev) => ev.activityTaskStartedEventAttributes!.attempt);
     expect(attempts).toEqual([1]);
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(LOADOUT_STAGE)).toBe('staged');
+    expect(description.typedSearchAttributes.get(LOADOUT_QUARANTINED)).toBe(bad.length + 1);
+    const record = JSON.parse(new TextDecoder().decode(await lake.readBytes(quarantineKeyOf(sub.location, 'x/cut.gz')))) as QuarantineRecord;
+    const cutInfo = listed.find((o) => o.key === 'x/cut.gz')!;
+    expect(record).toMatchObject({ source: sub.location, key: 'x/cut.gz', etag: cutInfo.etag, size: cutInfo.size, kind: 'corrupt-compression', batchId: result.batchId, workflowId });
+
+    // The object replaced with a readable one: a batch reads it and its quarantine is over.
+    writeSessionsObject(sub.location, 'x/cut.gz', 2);
+    const fixed = (await listRawObjects(sub)).filter((o) => o.key === 'x/cut.gz');
+    const again = await runFileBatch(temporal.client, `${taskQueue}-fixed`, taskQueue, { source: sub.location, objects: fixed, environment: 'test' });
+    expect(again.quarantined).toEqual([]);
+    expect(await lake.head(quarantineKeyOf(sub.location, 'x/cut.gz'))).toBeUndefined();
+    expect(await lake.head(quarantineKeyOf(sub.location, 'x/broken.gz'))).toBeDefined();
   });
 });

@@ -13,6 +13,7 @@ import { ingestLocation } from '../../cli/ingest';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import purchase from '../../schemas/events/purchase';
 import { string } from '../../schemas/fields';
+import { quarantineKeyOf, type QuarantineRecord } from '../../core/quarantine';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import type { ObjectStore } from '../../stores/object/object-store';
 import { DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
@@ -157,7 +158,7 @@ describe('replay', () => {
     });
   });
 
-  test('a corrupt object fails its batch only: the others are loaded, then the replay fails naming it', async () => {
+  test('a corrupt object is quarantined: the replay loads the rest and completes', async () => {
     const raw = openObjectStore(join(dir, 'corrupt', 'raw'));
     const lake = openObjectStore(join(dir, 'corrupt', 'lake'));
     const warehouseUrl = `duckdb:${join(dir, 'corrupt', 'warehouse.duckdb')}`;
@@ -169,11 +170,11 @@ describe('replay', () => {
         workflowId: `${taskQueue}-replay`, taskQueue,
         args: [{ environment: taskQueue, source: raw.location, from: '2026-11-22T10:00:00Z', to: '2026-11-22T11:00:00Z', batchObjects: 1 } satisfies ReplayInput],
       });
-      await expect(handle.result()).rejects.toMatchObject({
-        cause: { type: 'ReplayBatchesFailed', message: expect.stringMatching(/^1 of 2 replay batches failed .*torn\.gz/) },
-      });
-      expect(await handle.query<ReplayProgress>('progress')).toMatchObject({ phase: 'failed', batchesDone: 1, batchesFailed: 1 });
+      await handle.result();
+      expect(await handle.query<ReplayProgress>('progress')).toMatchObject({ batchesDone: 2, batchesFailed: 0 });
       expect((await warehouseState(warehouseUrl)).purchases).toHaveLength(3);
+      const record = JSON.parse(new TextDecoder().decode(await lake.readBytes(quarantineKeyOf(raw.location, '2026/11/22/10/torn.gz')))) as QuarantineRecord;
+      expect(record).toMatchObject({ key: '2026/11/22/10/torn.gz', kind: 'corrupt-compression' });
     });
   });
 });
