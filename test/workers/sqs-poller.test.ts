@@ -374,4 +374,22 @@ describe('SqsPoller', () => {
     expect(logged.filter((m) => m.includes('failed'))).toEqual([]);
     expect(await depth(queue.queueUrl)).toBe(0);
   });
+
+  test('a receive naming a key that is gone: the good objects of the same receive are staged in the same pass', async () => {
+    const a = await upload('raw/2026/11/22/15/gone-a.gz', 4);
+    const b = await upload('raw/2026/11/22/15/gone-b.gz', 6);
+    const c = await upload('raw/2026/11/22/15/gone-c.gz', 3);
+    // Deleted after its notification was sent, as an expiring or reprocessed upload would be.
+    await rawBucket.delete(c.key);
+    const outcomes = await drain(poller({ limits: { maxObjects: 10, maxBytes: 1 << 30 } }));
+    const gone = c.key.slice('raw/'.length);
+    const mine = (await results(total(outcomes).started)).filter((r) => r.quarantined.some((q) => q.key === gone));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.quarantined).toEqual([{ key: gone, kind: 'missing', reason: expect.stringContaining('gone from the raw zone') }]);
+    const staged = (table: string) => mine[0]!.staged.find((s) => s.table === table)?.rows;
+    expect(staged('session_begin')).toBe(a.distinct.session_begin! + b.distinct.session_begin!);
+    expect(staged('purchase')).toBe(a.distinct.purchase! + b.distinct.purchase!);
+    expect(total(outcomes).failed).toBe(0);
+    expect(await depth(queue.queueUrl)).toBe(0);
+  });
 });
