@@ -186,7 +186,9 @@ async function processOne(processor: BatchProcessor, raw: ObjectStore, object: R
   }
   try {
     // Drift's first/last seen use the time replay selects by, so the window it suggests finds the objects.
-    const seenAt = new Date(objectTimeSpan(object.key, object.modified ? new Date(object.modified) : new Date()).start).toISOString();
+    // A creation time that does not parse (a malformed notification) counts as now, never as a fault.
+    const modified = object.modified === undefined ? Number.NaN : Date.parse(object.modified);
+    const seenAt = new Date(objectTimeSpan(object.key, new Date(Number.isNaN(modified) ? Date.now() : modified)).start).toISOString();
     const unreadable = await processor.processObject(object.key, stream, (stats) => progress(stats.bytesIn), seenAt);
     return unreadable === undefined ? undefined : { ...contentFaultOf(unreadable, object.key), tainted: unreadable.tainted };
   } catch (error) {
