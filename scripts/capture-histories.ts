@@ -1,0 +1,123 @@
+/**
+ * Captures a history of every workflow, and of the branches behind `patched()`, from real runs on
+ * a throwaway Temporal dev server, exported with the stock CLI (`temporal workflow show --output
+ * json`) into test/fixtures/histories/. test/workflows/replay.test.ts replays each on today's
+ * code, so a change that would break a run in flight fails the suite.
+ *
+ *   npx tsx scripts/capture-histories.ts [--only name,name]
+ *
+ * Recapture a history only when no run of the code that made it can still be in flight: the
+ * histories of older code are what proves a `patched()` change safe. Names already there are
+ * overwritten only when listed in --only.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { createActivities } from '../activities';
+import { listRawObjects } from '../cli/ingest';
+import { batchIdOf, fileBatchWorkflowId } from '../core/batch-id';
+import { loadCatalog } from '../schemas/catalog';
+import { openObjectStore } from '../stores/object/open-object-store';
+import { temporalBinary } from '../workers/temporal-binary';
+import type { DiscoverByListingInput } from '../workflows/discover-by-listing';
+import { discoverByListing, fileBatch, load, replay, schemaMigration } from '../workflows';
+import type { ReplayInput } from '../workflows/replay-types';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+
+const require = createRequire(import.meta.url);
+const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const only = values.only?.split(',');
+const out = resolve(import.meta.dirname, '../test/fixtures/histories');
+
+const TASK_QUEUE = 'loadout';
+const ENV = 'capture';
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'loadout-capture-'));
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: temporalBinary() }, searchAttributes: SEARCH_ATTRIBUTES, ip: '127.0.0.1' },
+  });
+  try {
+    const raw = openObjectStore(join(dir, 'raw'));
+    const lake = openObjectStore(join(dir, 'lake'));
+    writeRaw(raw.location);
+    const catalog = await loadCatalog();
+    const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows/index.ts'), logger: quiet });
+    const worker = await Worker.create({
+      connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: TASK_QUEUE,
+      workflowBundle: { code: bundle.code },
+      activities: createActivities({ catalog, lake, warehouseUrl: `duckdb:${join(dir, 'warehouse.duckdb')}` }),
+    });
+    const client = env.client;
+    const captured = new Map<string, string>();
+    await worker.runUntil(async () => {
+      const objects = await listRawObjects(raw);
+      const good = objects.filter((o) => !o.key.includes('broken'));
+      // A batch with a quarantined object (the LoadoutQuarantined branch).
+      const batchId = fileBatchWorkflowId(batchIdOf(raw.location, objects), ENV);
+      await client.workflow.execute(fileBatch, { workflowId: batchId, taskQueue: TASK_QUEUE, args: [{ source: raw.location, objects, environment: ENV }] });
+      captured.set('file-batch-quarantine', batchId);
+      // The first load of an empty warehouse: loadTable runs its schemaMigration child.
+      await client.workflow.execute(load, { workflowId: `${ENV}-load`, taskQueue: TASK_QUEUE, args: [{ environment: ENV }] });
+      captured.set('load-first', `${ENV}-load`);
+      captured.set('load-table-migrates', `loadout-load-${ENV}-purchase`);
+      captured.set('schema-migration-child', `loadout-migrate-${ENV}-purchase`);
+      // schemaMigration as `loadout migrate --apply` starts it: nothing left to do.
+      await client.workflow.execute(schemaMigration, { workflowId: `${ENV}-migrate`, taskQueue: TASK_QUEUE, args: [{ environment: ENV, apply: true }] });
+      captured.set('schema-migration', `${ENV}-migrate`);
+      // A replay of the window, with its child batches and load.
+      const replayInput: ReplayInput = { environment: ENV, source: raw.location, from: '2026-11-22T10:00:00Z', to: '2026-11-22T12:00:00Z', batchObjects: 1 };
+      // Captured under its file's name: the replay test replays a history under that id, and replay's children derive theirs from it.
+      await client.workflow.execute(replay, { workflowId: 'replay', taskQueue: TASK_QUEUE, args: [replayInput] });
+      captured.set('replay', 'replay');
+      // One listing pass, which starts (and abandons) a batch of what is not yet processed.
+      const discoverInput: DiscoverByListingInput = {
+        source: raw.location, environment: `${ENV}-listing`, reconcileEvery: 0, listEvery: '1s', batchObjects: 16, batchBytes: 1 << 28, once: true,
+      };
+      await client.workflow.execute(discoverByListing, { workflowId: `${ENV}-discover`, taskQueue: TASK_QUEUE, args: [discoverInput] });
+      captured.set('discover-by-listing', `${ENV}-discover`);
+      if (good.length === 0) throw new Error('no good raw objects written');
+    });
+    mkdirSync(out, { recursive: true });
+    for (const [name, workflowId] of captured) {
+      const path = join(out, `${name}.json`);
+      if (existsSync(path) && !only?.includes(name)) {
+        console.log(`kept ${path} (name it in --only to recapture)`);
+        continue;
+      }
+      if (only !== undefined && !only.includes(name)) continue;
+      const json = execFileSync(temporalBinary(), ['workflow', 'show', '--output', 'json', '--workflow-id', workflowId, '--address', env.address, '--namespace', env.namespace ?? 'default']);
+      writeFileSync(path, json);
+      console.log(`wrote ${path} (${workflowId})`);
+    }
+  } finally {
+    await env.teardown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Two readable objects in two hours and one corrupt gzip: small, fixed, so captures are alike. */
+function writeRaw(root: string): void {
+  const line = (event: object) => JSON.stringify(event);
+  const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+  const records = (hour: number) =>
+    [
+      line({ event: 'session_begin', id: uuid(hour * 10 + 1), date: `2026-11-22T${hour}:00:00Z`, psess: uuid(900 + hour), player_id: `p${hour}`, platform: 'pc', app_version: '1.0' }),
+      line({ event: 'purchase', id: uuid(hour * 10 + 2), date: `2026-11-22T${hour}:05:00Z`, psess: uuid(900 + hour), player_id: `p${hour}`, sku: 'gold', amount: 4.99, currency: 'EUR' }),
+    ].join('\n');
+  for (const hour of [10, 11]) {
+    mkdirSync(join(root, `2026/11/22/${hour}`), { recursive: true });
+    writeFileSync(join(root, `2026/11/22/${hour}/events.gz`), gzipSync(`${records(hour)}\n`));
+  }
+  writeFileSync(join(root, '2026/11/22/11/broken.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0, 1, 2, 3, 4, 5, 6, 7, 8]));
+}
+
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
+
+await main();
