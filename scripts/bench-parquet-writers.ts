@@ -31,10 +31,16 @@
  * Writers needing an optional compressor package (`snappy`, `hysnappy`) run only when it
  * can be loaded, from the project or from `--modules`. `--ablation` runs hyparquet-writer option
  * variants instead of the writer comparison.
+ *
+ * The two parquetjs writers are not dependencies of Loadout (nothing else uses them); install them
+ * for a run without saving them, or leave them out with `--writers`:
+ *
+ *   npm install --no-save @dsnp/parquetjs parquetjs-lite
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DuckDBType } from '@duckdb/node-api';
@@ -278,7 +284,6 @@ type Compressor = (input: Uint8Array) => Uint8Array;
 
 /** Loads an optional package from the project or from `--modules DIR` (a node_modules folder). */
 async function optionalModule(name: string, o: Options): Promise<unknown> {
-  const { createRequire } = await import('node:module');
   const roots = [fileURLToPath(new URL('../package.json', import.meta.url))];
   if (o.modules) roots.unshift(join(o.modules, '..', 'package.json'));
   for (const root of roots) {
@@ -587,6 +592,16 @@ const WRITERS: Record<string, WriterImpl> = {
   'duckdb appender chunks on disk': duckWriter('appender-chunks', 'as above, into a table of an on-disk database with memory_limit 256MB, then COPY TO', 'yes via the appender, but the rows are written twice (table, then Parquet)', false, true),
   'duckdb table function': duckWriter('table-function', 'JS table function read by COPY (SELECT ...) TO; DuckDB pulls chunks', 'streams, but pull: all rows must be at hand'),
   'duckdb table function per row group': duckWriter('table-function-parts', 'as above, one COPY per row group, each into its own file', 'yes, one file per row group'),
+};
+/** Writers whose package is installed only for this script (`npm install --no-save`). */
+const PARQUETJS_PACKAGES = ['@dsnp/parquetjs', 'parquetjs-lite'];
+const resolvable = (name: string): boolean => {
+  try {
+    createRequire(import.meta.url).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
 };
 /** Writers that need a compressor package that may not be installed: skipped when it cannot be loaded. */
 const OPTIONAL_WRITERS = new Set(['hyparquet-writer tuned + snappy', 'hyparquet-writer tuned + hysnappy']);
@@ -1004,7 +1019,6 @@ async function parent(o: Options): Promise<void> {
     if (needs) {
       try {
         await optionalModule(needs, o);
-        const { createRequire } = await import('node:module');
         const roots = [...(o.modules ? [join(o.modules, '..', 'package.json')] : []), fileURLToPath(new URL('../package.json', import.meta.url))];
         for (const root of roots) {
           try {
@@ -1022,6 +1036,13 @@ async function parent(o: Options): Promise<void> {
     writers.push(w);
   }
   for (const [w, why] of Object.entries(skipped)) log(`skipping ${w}: ${why}`);
+  const missing = PARQUETJS_PACKAGES.filter((p) => writers.includes(p) && !resolvable(p));
+  if (missing.length > 0) {
+    log(`not installed: ${missing.join(', ')} (not dependencies of Loadout). Run\n`
+      + `  npm install --no-save ${PARQUETJS_PACKAGES.join(' ')}\n`
+      + `first, or leave them out with --writers.`);
+    process.exit(1);
+  }
 
   for (const shape of o.shapes) {
     const expectedByRows = new Map<number, { t: Table; e: Expected }>();
