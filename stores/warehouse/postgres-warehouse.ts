@@ -190,10 +190,11 @@ export class PostgresWarehouse implements Warehouse {
         stage = 'lock';
         await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`loadout:${plan.schema}.${plan.table}`]);
         stage = 'ledger check';
-        const seen = await client.query(`SELECT 1 FROM ${ledger} WHERE "manifest_key" = $1`, [plan.manifestKey]);
-        if ((seen.rowCount ?? 0) > 0) {
+        const recorded = await ledgerRows(client, ledger, plan.manifestKey);
+        if (recorded !== undefined) {
           await client.query('ROLLBACK');
-          return { applied: false, stagedRows: 0, mergedRows: 0 };
+          // Committed by an earlier attempt (perhaps one killed before it could report): its rows.
+          return { applied: false, stagedRows: 0, mergedRows: recorded };
         }
         let clock = performance.now();
         const step = (name: Parameters<typeof this.onStep>[0]) => {
@@ -240,8 +241,9 @@ export class PostgresWarehouse implements Warehouse {
         for (const sql of dropStagingStatements(plan)) await client.query(sql);
         if (!applied) {
           // Guarded statements found the manifest already loaded: nothing changed; say so.
+          const rows = await ledgerRows(client, ledger, plan.manifestKey);
           await client.query('ROLLBACK');
-          return { applied: false, stagedRows: 0, mergedRows: 0 };
+          return { applied: false, stagedRows: 0, mergedRows: rows ?? 0 };
         }
         stage = 'commit';
         await client.query('COMMIT');
@@ -300,6 +302,15 @@ function withUtcSession(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * The rows the ledger recorded for a manifest (the deduplicated rows its merge inserted, which is
+ * every row it merged), or undefined when the manifest is not in the ledger.
+ */
+async function ledgerRows(client: pg.PoolClient, ledger: string, manifestKey: string): Promise<number | undefined> {
+  const { rows } = await client.query<{ rows: number | string }>(`SELECT "rows" FROM ${ledger} WHERE "manifest_key" = $1`, [manifestKey]);
+  return rows.length === 0 ? undefined : Number(rows[0]!.rows);
 }
 
 /** The start of a statement, on one line, for error messages (generated DDL: no data, no secrets). */
