@@ -32,10 +32,9 @@ export function createPool(config: pg.PoolConfig): pg.Pool {
 export function operationFailed(operation: string, error: unknown, client?: pg.ClientBase): Error {
   const reason = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | undefined)?.code;
-  const lost = client === undefined ? undefined : lostConnections.get(client);
-  const detail = [
-    typeof code === 'string' ? `${reason} [${code}]` : reason,
-    lost !== undefined && lost !== error && lost.message !== reason ? `connection lost: ${lost.message}` : undefined,
-  ].filter((part) => part !== undefined).join('; ');
+  let detail = typeof code === 'string' ? `${reason} [${code}]` : reason;
+  // A statement sent after the connection died only hears "not queryable": add why it died.
+  const lost = client === undefined || error instanceof pg.DatabaseError ? undefined : lostConnections.get(client);
+  if (lost !== undefined && lost !== error && lost.message !== reason) detail += `; connection lost: ${lost.message}`;
   return new Error(`PostgreSQL ${operation} failed: ${detail}`, { cause: error });
 }

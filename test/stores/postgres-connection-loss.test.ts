@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import type { EventType } from '../../schemas/define-event';
+import { createPool, operationFailed } from '../../stores/warehouse/pg-pool';
 import { POSTGRES_TYPES, PostgresWarehouse } from '../../stores/warehouse/postgres-warehouse';
 import { createTableSql } from '../../stores/warehouse/sql/merge-sql';
 import type { MergePlan } from '../../stores/warehouse/warehouse';
@@ -153,6 +154,30 @@ describe('PostgresWarehouse when the server drops the connection', () => {
     await new Promise((r) => setTimeout(r, 200));
     const after = await warehouse.query('SELECT pg_backend_pid() AS pid');
     expect(after[0]!.pid).not.toBe(before[0]!.pid);
+  });
+});
+
+describe('createPool', () => {
+  test('a checked-out client whose backend is terminated between statements: no crash, and the next statement says why', async () => {
+    const pool = createPool({ connectionString: `${server.url}?application_name=${APP}-pool` });
+    try {
+      const client = await pool.connect();
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const ended = new Promise((resolve) => client.once('end', resolve));
+      await terminate([rows[0]!.pid]);
+      await ended;
+      const error = await client.query('SELECT 1').then(() => undefined, (e: unknown) => e);
+      expect(String(error)).toMatch(/not queryable/);
+      expect(operationFailed('testing', error, client).message).toBe(
+        'PostgreSQL testing failed: Client has encountered a connection error and is not queryable; '
+        + 'connection lost: terminating connection due to administrator command',
+      );
+      client.release(error as Error);
+      // The pool opens a new connection for the next caller.
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
   });
 });
 
