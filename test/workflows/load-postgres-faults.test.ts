@@ -1,7 +1,8 @@
 /**
  * A load into PostgreSQL whose worker's backends are terminated (pg_terminate_backend, as a failover
  * or a DBA does) during a CREATE TABLE and during merges: the worker process lives on, the activities
- * fail with the operation named and retry, and every table ends exact, each manifest once.
+ * fail with the operation named and retry, and every table ends exact, each manifest once. And a
+ * worker killed while its merge commits: the retry reports the rows that merge recorded.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -43,8 +44,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function adminClient(): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: server.url });
+async function adminClient(url = server.url): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   admins.push(client);
   return client;
@@ -154,4 +155,60 @@ test('pg_terminate_backend during DDL and merges: the worker lives, the activiti
   const left: string[] = [];
   for await (const o of lake.list('staged/')) left.push(o.key);
   expect(left).toEqual([]);
+});
+
+test('a worker killed while its merge commits: the retried attempt reports the rows that merge recorded', async () => {
+  const catalog = await loadCatalog();
+  const raw = openObjectStore(join(dir, 'killed', 'raw'));
+  const lake = openObjectStore(join(dir, 'killed', 'lake'));
+  const generated = await generateTelemetry({ outDir: raw.location, events: 1_000, files: 2, seed: 12 });
+  const taskQueue = uniqueTaskQueue('load-pg-killed');
+  const environment = taskQueue;
+  const stager = await testWorker(temporal, taskQueue, createActivities({ catalog, lake }));
+  expect((await stager.runUntil(
+    ingestLocation({ client: temporal.client, taskQueue, source: raw, limits: { maxObjects: 8, maxBytes: 1 << 30 }, environment: 'test' }),
+  )).failures).toEqual([]);
+  const table = catalog.tables.find((t) => (generated.expected.distinctValid[t] ?? 0) > 0)!;
+  const distinct = generated.expected.distinctValid[table]!;
+
+  // A database of its own, whose ledger holds every COMMIT that writes a row for 3 s: long enough
+  // to kill the worker while its merge commits (the server finishes the commit without it).
+  const admin = await adminClient();
+  await admin.query('CREATE DATABASE loadout_killed');
+  const url = server.url.replace(/\/[^/]*$/, '/loadout_killed');
+  const warehouse = new PostgresWarehouse(url);
+  await warehouse.ensureLedger(SCHEMA);
+  const db = await adminClient(url);
+  await db.query(`CREATE FUNCTION ${SCHEMA}.slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(3); RETURN NULL; END $$`);
+  await db.query(`CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON ${SCHEMA}.loadout_ledger DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION ${SCHEMA}.slow_commit()`);
+
+  const workerUrl = `${url}?application_name=${APP}`;
+  child = await startWorkerProcess(temporal, taskQueue, lake.location, workerUrl);
+  const handle = await temporal.client.workflow.start('load', {
+    workflowId: `${taskQueue}-load`, taskQueue, args: [{ environment, tables: [table], lostWorkerTimeout: '3s' }],
+  });
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const { rows } = await db.query("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND query = 'COMMIT' AND wait_event = 'PgSleep'", [APP]);
+    if (rows.length > 0) break;
+    if (Date.now() > deadline) throw new Error('the merge never reached its COMMIT');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await killWorkerProcess(child);
+  child = await startWorkerProcess(temporal, taskQueue, lake.location, workerUrl);
+  const result = (await handle.result()) as LoadResult;
+  await killWorkerProcess(child);
+  child = undefined;
+
+  try {
+    // The killed attempt's commit went through: the retry found its manifest in the ledger.
+    expect(result.tables.map((t) => [t.table, t.manifests.map((m) => ({ applied: m.applied, mergedRows: m.mergedRows }))]))
+      .toEqual([[table, [{ applied: false, mergedRows: distinct }]]]);
+    const [row] = await warehouse.query(`SELECT count(*) AS n FROM ${SCHEMA}."${table}"`);
+    expect(Number(row!.n)).toBe(distinct);
+    expect((await warehouse.ledger(SCHEMA, table)).map((l) => l.rows)).toEqual([distinct]);
+  } finally {
+    await warehouse.close();
+  }
 });
