@@ -149,7 +149,8 @@ function releaseInstance(path: string): void {
   const entry = instances.get(path);
   if (entry === undefined || --entry.users > 0) return;
   instances.delete(path);
-  void entry.instance.then((instance) => instance.closeSync());
+  // Closing is best effort: a failure to close must not become an unhandled rejection, which ends the process.
+  entry.instance.then((instance) => instance.closeSync()).catch(() => {});
 }
 
 /** A DuckDB file has one writer process: another command may hold it for a moment, so wait a little. */
