@@ -234,6 +234,21 @@ describe('merge', () => {
     expect(mergeClientToken('manifests/match_end/0123456789abcdef-other.json')).not.toBe(tokens[0]);
   });
 
+  it('a connection reset while polling fails the attempt; the retry finds the same batch and reports its rows', async () => {
+    const { warehouse } = harness();
+    mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-5', CreatedAt: new Date(1_000_000) });
+    mock.on(DescribeStatementCommand)
+      .rejectsOnce(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))
+      .resolves({ Id: 'batch-5', Status: 'FINISHED' });
+    // The batch committed while the first attempt was cut off: its own outcome row says applied.
+    mock.on(GetStatementResultCommand, { Id: 'batch-5:7' }).resolves(outcomeRows(7, 1));
+
+    await expect(warehouse.merge(plan)).rejects.toThrow('read ECONNRESET');
+    await expect(warehouse.merge(plan)).resolves.toEqual({ applied: true, stagedRows: 7, mergedRows: 7 });
+    const tokens = mock.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input.ClientToken);
+    expect(tokens).toEqual([mergeClientToken(plan.manifestKey), mergeClientToken(plan.manifestKey)]);
+  });
+
   it('moves past a token whose statement an earlier attempt left FAILED, and runs the batch afresh', async () => {
     const { warehouse, now } = harness();
     mock.on(BatchExecuteStatementCommand, { ClientToken: mergeClientToken(plan.manifestKey) })
