@@ -1,8 +1,9 @@
 /**
  * PostgresWarehouse when the server drops its connections: pg_terminate_backend (a failover, a DBA)
  * during a merge, during DDL and while idle, and a connection reset mid-COPY. Each fails the
- * operation with an error naming it, never the process (an unhandled 'error' event would end this
- * test fork, and vitest reports it), and the retry goes through with the table exact.
+ * operation with an error naming it, never the process (an unhandled 'error' event ends this test
+ * fork with an uncaught exception, which fails the run), and the retry goes through with the table
+ * exact.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -114,6 +115,7 @@ describe('PostgresWarehouse when the server drops the connection', () => {
       );
       await terminate(await waitingBackends());
       await failed;
+      // A plain Error, which Temporal retries (its failure type is 'Error').
       await expect(merging.catch((e: Error) => e.constructor)).resolves.toBe(Error);
     } finally {
       await admin.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lock]);
