@@ -44,7 +44,7 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     for (const manifest of manifests) {
       const outcome = await long.mergeManifest({ table: input.table, manifestKey: manifest.manifestKey });
       // After the merge committed: a crash here leaves the manifest unfinished, and the next load
-      // finds it, sees it in the ledger (applied=false) and archives its files.
+      // finds it, sees it in the ledger (applied=false, with the rows it recorded) and archives its files.
       await long.archiveManifest({ manifestKey: manifest.manifestKey });
       loads.push({ manifestKey: manifest.manifestKey, files: manifest.files, applied: outcome.applied, mergedRows: outcome.mergedRows, seconds: outcome.seconds });
     }

@@ -19,7 +19,9 @@ export interface LoadTableInput {
 export interface ManifestLoad {
   manifestKey: string;
   files: number;
+  /** False when the merge found the manifest in the ledger: an earlier attempt or load had committed it. */
   applied: boolean;
+  /** Rows the manifest's merge put in the table, also when an earlier attempt committed it (from its ledger row). */
   mergedRows: number;
   /** Wall time of the merge activity. */
   seconds: number;

@@ -70,10 +70,12 @@ export class DuckDbWarehouse implements Warehouse {
     const files = `[${plan.files.map((f) => literal(f.url)).join(', ')}]`;
     await db.run('BEGIN TRANSACTION');
     try {
-      const seen = await db.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${ledger} WHERE manifest_key = $1`, [plan.manifestKey]);
-      if (Number(seen.getRowObjects()[0]!.n) > 0) {
+      const seen = await db.runAndReadAll(`SELECT rows::BIGINT AS rows FROM ${ledger} WHERE manifest_key = $1`, [plan.manifestKey]);
+      const recorded = seen.getRowObjects()[0];
+      if (recorded !== undefined) {
         await db.run('ROLLBACK');
-        return { applied: false, stagedRows: 0, mergedRows: 0 };
+        // Committed by an earlier attempt (perhaps one killed before it could report): its rows.
+        return { applied: false, stagedRows: 0, mergedRows: Number(recorded.rows) };
       }
       await db.run(createStagingSql(plan, DUCKDB_TYPES));
       // DuckDB reads the staged Parquet itself: this INSERT is its COPY.
@@ -147,7 +149,8 @@ function releaseInstance(path: string): void {
   const entry = instances.get(path);
   if (entry === undefined || --entry.users > 0) return;
   instances.delete(path);
-  void entry.instance.then((instance) => instance.closeSync());
+  // Closing is best effort: a failure to close must not become an unhandled rejection, which ends the process.
+  entry.instance.then((instance) => instance.closeSync()).catch(() => {});
 }
 
 /** A DuckDB file has one writer process: another command may hold it for a moment, so wait a little. */

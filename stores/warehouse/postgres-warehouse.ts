@@ -21,6 +21,7 @@ import {
   createLedgerSql, createSchemaSql, createStagingSql, dropStagingStatements, ledgerQuerySql, mergeStatements, stagingTableName,
   LEDGER_TABLE, type TypeNames,
 } from './sql/merge-sql';
+import { createPool, operationFailed } from './pg-pool';
 import type { ExistingColumn, LedgerEntry, MergeOutcome, MergePlan, StagedFile, Warehouse, WarehouseColumn } from './warehouse';
 
 export const POSTGRES_TYPES: TypeNames = {
@@ -119,9 +120,8 @@ export class PostgresWarehouse implements Warehouse {
     this.workMem = options.workMem ?? '256MB';
     if (!/^\d+\s*(kB|MB|GB)?$/.test(this.workMem)) throw new Error(`workMem ${JSON.stringify(this.workMem)} is not a PostgreSQL memory size such as 256MB`);
     this.onStep = options.onStep ?? (() => {});
-    this.pool = new pg.Pool({ connectionString: withUtcSession(url), max: options.maxConnections ?? 4, types: TYPES });
-    // An idle connection the server drops must not crash the process; the next query reconnects.
-    this.pool.on('error', () => {});
+    // A connection the server drops fails the statement it was running, never the process.
+    this.pool = createPool({ connectionString: withUtcSession(url), max: options.maxConnections ?? 4, types: TYPES });
   }
 
   async ensureLedger(schema: string): Promise<void> {
@@ -130,6 +130,8 @@ export class PostgresWarehouse implements Warehouse {
     await retryCatalogRace(async () => {
       await this.pool.query(createSchemaSql(schema));
       await this.pool.query(createLedgerSql(schema));
+    }).catch((error: unknown) => {
+      throw operationFailed(`creating the ledger in schema ${schema}`, error);
     });
   }
 
@@ -138,7 +140,9 @@ export class PostgresWarehouse implements Warehouse {
       `SELECT column_name, data_type, is_nullable FROM information_schema.columns
        WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
       [schema, table],
-    );
+    ).catch((error: unknown) => {
+      throw operationFailed(`describing table ${schema}.${table}`, error);
+    });
     if (rows.length === 0) return undefined;
     return rows.map((r) => {
       const warehouseType = r.data_type.toLowerCase();
@@ -149,17 +153,32 @@ export class PostgresWarehouse implements Warehouse {
 
   async runDdl(statements: readonly string[]): Promise<void> {
     // Each statement on its own, autocommitted, on one connection, in order.
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw operationFailed('DDL (connecting)', error);
+    });
+    let broken: Error | undefined;
     try {
-      for (const sql of statements) await client.query(sql);
+      for (const [i, sql] of statements.entries()) {
+        try {
+          await client.query(sql);
+        } catch (error) {
+          broken = operationFailed(`DDL statement ${i + 1} of ${statements.length} (${statementHead(sql)})`, error, client);
+          throw broken;
+        }
+      }
     } finally {
-      client.release();
+      // A failed statement may have left the connection broken: close it rather than pool it.
+      client.release(broken);
     }
   }
 
   async merge(plan: MergePlan): Promise<MergeOutcome> {
     const ledger = qualified(plan.schema, LEDGER_TABLE);
-    const client = await this.pool.connect();
+    const operation = (stage: string) => `merge of ${plan.manifestKey} into ${plan.schema}.${plan.table} (${stage})`;
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw operationFailed(operation('connecting'), error);
+    });
+    let stage = 'begin';
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -168,11 +187,14 @@ export class PostgresWarehouse implements Warehouse {
         await client.query(`SET LOCAL work_mem = '${this.workMem}'`);
         // One load of a table at a time, whatever the orchestration does: a second merge of the
         // same table waits here until the first commits, then sees its ledger row.
+        stage = 'lock';
         await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`loadout:${plan.schema}.${plan.table}`]);
-        const seen = await client.query(`SELECT 1 FROM ${ledger} WHERE "manifest_key" = $1`, [plan.manifestKey]);
-        if ((seen.rowCount ?? 0) > 0) {
+        stage = 'ledger check';
+        const recorded = await ledgerRows(client, ledger, plan.manifestKey);
+        if (recorded !== undefined) {
           await client.query('ROLLBACK');
-          return { applied: false, stagedRows: 0, mergedRows: 0 };
+          // Committed by an earlier attempt (perhaps one killed before it could report): its rows.
+          return { applied: false, stagedRows: 0, mergedRows: recorded };
         }
         let clock = performance.now();
         const step = (name: Parameters<typeof this.onStep>[0]) => {
@@ -180,10 +202,14 @@ export class PostgresWarehouse implements Warehouse {
           this.onStep(name, now - clock);
           clock = now;
         };
+        stage = 'copy';
         await client.query(createStagingSql(plan, POSTGRES_TYPES));
         const staging = ident(stagingTableName(plan));
         const columns = plan.fileColumns.map((c) => ident(c.name)).join(', ');
         const copy = client.query(copyStreams.from(`COPY ${staging} (${columns}) FROM STDIN (FORMAT ${this.copyFormat})`));
+        // pipeline() hears the COPY's errors while it runs; this listener keeps one that arrives
+        // after it settled (a connection dropped mid-COPY) from ending the process.
+        copy.on('error', () => {});
         const chunks = this.copyFormat === 'binary' ? binaryChunks(plan) : csvChunks(plan, this.copyChunkRows);
         await pipeline(Readable.from(chunks), copy);
         step('copy');
@@ -192,27 +218,34 @@ export class PostgresWarehouse implements Warehouse {
         if (!dedup || !deleteSql || !insertSql || !ledgerSql || more.length > 0) {
           throw new Error('mergeStatements changed shape: expected dedup, delete, insert, ledger');
         }
+        stage = 'dedup';
         await client.query(dedup);
         // Temp tables are never analysed by autovacuum: give the planner the deduplicated table's size.
         const unique = ident(`${stagingTableName(plan)}_one`.slice(0, 63));
         await client.query(`ANALYZE ${unique}`);
         step('dedup');
+        stage = 'delete';
         await client.query(deleteSql);
         step('delete');
+        stage = 'insert';
         const insert = await client.query(insertSql);
         step('insert');
+        stage = 'ledger';
         const ledgerInsert = await client.query(ledgerSql);
         step('ledger');
         const applied = ledgerInsert.rowCount === 1;
         const counts = await client.query<{ staged: number }>(`SELECT count(*) AS staged FROM ${unique}`);
         // The staging tables are plain TEMP tables (the shared SQL has no ON COMMIT DROP), and this
         // connection goes back to the pool: drop them before COMMIT, so a rollback undoes both.
+        stage = 'cleanup';
         for (const sql of dropStagingStatements(plan)) await client.query(sql);
         if (!applied) {
           // Guarded statements found the manifest already loaded: nothing changed; say so.
+          const rows = await ledgerRows(client, ledger, plan.manifestKey);
           await client.query('ROLLBACK');
-          return { applied: false, stagedRows: 0, mergedRows: 0 };
+          return { applied: false, stagedRows: 0, mergedRows: rows ?? 0 };
         }
+        stage = 'commit';
         await client.query('COMMIT');
         step('finish');
         return { applied: true, stagedRows: Number(counts.rows[0]!.staged), mergedRows: insert.rowCount ?? 0 };
@@ -223,15 +256,15 @@ export class PostgresWarehouse implements Warehouse {
     } catch (error) {
       // After any failure the connection is closed, not pooled: a COPY cut off midway or a failed
       // ROLLBACK could leave it in a state the next merge should not inherit.
-      broken = error as Error;
-      throw error;
+      broken = operationFailed(operation(stage), error, client);
+      throw broken;
     } finally {
       client.release(broken);
     }
   }
 
   async ledger(schema: string, table?: string): Promise<LedgerEntry[]> {
-    const rows = await this.query(ledgerQuerySql(schema, table !== undefined), table !== undefined ? [table] : []);
+    const rows = await this.select('reading the ledger', ledgerQuerySql(schema, table !== undefined), table !== undefined ? [table] : []);
     return rows.map((r) => ({
       manifestKey: String(r.manifest_key), table: String(r.table_name), fingerprint: String(r.fingerprint),
       files: Number(r.files), rows: Number(r.rows), loadedAt: new Date(String(r.loaded_at)),
@@ -239,7 +272,14 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
-    const result = await this.pool.query(sql, params as unknown[]);
+    return this.select('query', sql, params);
+  }
+
+  /** One statement on any pooled connection; a failure names `operation`. */
+  private async select(operation: string, sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> {
+    const result = await this.pool.query(sql, params as unknown[]).catch((error: unknown) => {
+      throw operationFailed(operation, error);
+    });
     return result.rows as Record<string, unknown>[];
   }
 
@@ -262,6 +302,21 @@ function withUtcSession(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * The rows the ledger recorded for a manifest (the deduplicated rows its merge inserted, which is
+ * every row it merged), or undefined when the manifest is not in the ledger.
+ */
+async function ledgerRows(client: pg.PoolClient, ledger: string, manifestKey: string): Promise<number | undefined> {
+  const { rows } = await client.query<{ rows: number | string }>(`SELECT "rows" FROM ${ledger} WHERE "manifest_key" = $1`, [manifestKey]);
+  return rows.length === 0 ? undefined : Number(rows[0]!.rows);
+}
+
+/** The start of a statement, on one line, for error messages (generated DDL: no data, no secrets). */
+function statementHead(sql: string): string {
+  const flat = sql.replace(/\s+/g, ' ').trim();
+  return flat.length > 100 ? `${flat.slice(0, 97)}...` : flat;
 }
 
 async function retryCatalogRace(work: () => Promise<void>): Promise<void> {

@@ -452,7 +452,9 @@ export class RedshiftWarehouse implements Warehouse {
     if (row === undefined) throw new Error(`merge ${done.Id}: the outcome statement ${subId} returned no row`);
     const stagedRows = Number(row.staged_rows);
     const applied = Number(row.applied) > 0;
-    return { applied, stagedRows, mergedRows: applied ? stagedRows : 0 };
+    // A batch submitted by an older version (same ClientToken) has no ledger_rows column.
+    const recorded = row.ledger_rows === undefined || row.ledger_rows === null ? undefined : Number(row.ledger_rows);
+    return { applied, stagedRows, mergedRows: recorded ?? (applied ? stagedRows : 0) };
   }
 
   async ledger(schema: string, table?: string): Promise<LedgerEntry[]> {

@@ -45,11 +45,15 @@ export interface MergePlan {
 }
 
 export interface MergeOutcome {
-  /** False when the ledger already held the manifest: nothing was changed. */
+  /** False when the ledger already held the manifest: this call changed nothing. */
   applied: boolean;
-  /** Rows in the staging table after in-load dedup. */
+  /** Rows in the staging table after in-load dedup (0 when the adapter stopped at the ledger check). */
   stagedRows: number;
-  /** Rows of the target table replaced or added by this merge. */
+  /**
+   * Rows of the target table replaced or added by the manifest's merge. When the ledger already
+   * held the manifest, the rows its ledger row recorded: an attempt that committed and was killed
+   * before reporting is then reported by its retry.
+   */
   mergedRows: number;
 }
 

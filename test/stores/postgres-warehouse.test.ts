@@ -122,8 +122,9 @@ describe('PostgresWarehouse', () => {
     ]);
     expect(after1[0]!.date).toBe(microsToIso(t0 + 1_000_001));
 
-    // The same manifest again: the ledger has it, nothing changes.
-    expect(await warehouse.merge(first)).toEqual({ applied: false, stagedRows: 0, mergedRows: 0 });
+    // The same manifest again (a retry of an attempt that committed): the ledger has it, nothing
+    // changes, and the rows its merge recorded are reported.
+    expect(await warehouse.merge(first)).toEqual({ applied: false, stagedRows: 0, mergedRows: 4 });
     expect(await dump('dd', 'id')).toEqual(after1);
 
     // A later manifest: keys 2 and 4 come back changed (latest wins), 5 is new, 1 and 3 stay.

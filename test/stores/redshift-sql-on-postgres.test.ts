@@ -248,7 +248,8 @@ describe('the Redshift SQL on PostgreSQL', () => {
     const before = await tableRows('match_end', 'match_id');
     const ledgerBefore = await ledgerRows(plan.manifestKey);
     const outcome = await warehouse.merge(plan);
-    expect(outcome).toEqual({ applied: false, stagedRows: 2, mergedRows: 0 });
+    // The rows the first load merged, as its ledger row recorded them: what a retried attempt reports.
+    expect(outcome).toEqual({ applied: false, stagedRows: 2, mergedRows: 3 });
     expect(await tableRows('match_end', 'match_id')).toEqual(before);
     expect(await ledgerRows(plan.manifestKey)).toEqual(ledgerBefore);
     // The staging tables went with the batch.
@@ -270,7 +271,7 @@ describe('the Redshift SQL on PostgreSQL', () => {
       ['m-3', 1, 'bow', '2026-01-02T10:00:04Z'],
     ]);
     expect(await warehouse.merge(second)).toEqual({ applied: true, stagedRows: 3, mergedRows: 3 });
-    expect(await warehouse.merge(second)).toEqual({ applied: false, stagedRows: 3, mergedRows: 0 });
+    expect(await warehouse.merge(second)).toEqual({ applied: false, stagedRows: 3, mergedRows: 3 });
 
     const rows = await tableRows('kill', 'match_id, seq');
     expect(rows.map((r) => [r.match_id, Number(r.seq), r.weapon])).toEqual([

@@ -64,9 +64,13 @@ function harness(config: Partial<RedshiftConfigInput> = {}) {
   return { warehouse, sleeps, polls, advance: (ms: number) => { t += ms; }, now: () => t };
 }
 
-const outcomeRows = (staged: number, applied: number) => ({
-  ColumnMetadata: [{ name: 'staged_rows', label: 'staged_rows', typeName: 'int8' }, { name: 'applied', label: 'applied', typeName: 'int8' }],
-  Records: [[{ longValue: staged }, { longValue: applied }]],
+/** The outcome SELECT's row; `ledgerRows` null is the shape a batch of an older version returned. */
+const outcomeRows = (staged: number, applied: number, ledgerRows: number | null = staged) => ({
+  ColumnMetadata: [
+    { name: 'staged_rows', label: 'staged_rows', typeName: 'int8' }, { name: 'applied', label: 'applied', typeName: 'int8' },
+    ...(ledgerRows === null ? [] : [{ name: 'ledger_rows', label: 'ledger_rows', typeName: 'int8' }]),
+  ],
+  Records: [[{ longValue: staged }, { longValue: applied }, ...(ledgerRows === null ? [] : [{ longValue: ledgerRows }])]],
   TotalNumRows: 1,
 });
 
@@ -183,7 +187,7 @@ describe('merge', () => {
     // The ledger row: the shared statement with SYSDATE for CURRENT_TIMESTAMP (leader-node-only on Redshift).
     expect(sqls[5]).toBe(shared[3]!.replace(', CURRENT_TIMESTAMP WHERE', ', SYSDATE WHERE'));
     expect(sqls.join('\n')).not.toContain('CURRENT_TIMESTAMP');
-    expect(sqls[6]).toMatch(/^SELECT "s"."staged_rows", "l"."applied" FROM .* "loaded_at" = SYSDATE\) AS "l"$/);
+    expect(sqls[6]).toMatch(/^SELECT "s"."staged_rows", "l"."applied", "l"."ledger_rows" FROM .* "loaded_at" = SYSDATE .*\) AS "l"$/);
     expect(sqls.slice(7)).toEqual(dropStagingStatements(plan));
     expect(sqls).toEqual(redshiftMergeBatch(plan, ROLE).sqls);
 
@@ -196,11 +200,20 @@ describe('merge', () => {
     expect(mock.commandCalls(GetStatementResultCommand).map((c) => c.args[0].input)).toEqual([{ Id: 'batch-1:7' }]);
   });
 
-  it('reports a manifest already in the ledger as not applied', async () => {
+  it('reports a manifest already in the ledger as not applied, with the rows its ledger row recorded', async () => {
     const { warehouse } = harness();
     mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-2', CreatedAt: new Date(1_000_000) });
     mock.on(DescribeStatementCommand).resolves({ Id: 'batch-2', Status: 'FINISHED' });
-    mock.on(GetStatementResultCommand, { Id: 'batch-2:7' }).resolves(outcomeRows(42, 0));
+    mock.on(GetStatementResultCommand, { Id: 'batch-2:7' }).resolves(outcomeRows(42, 0, 42));
+    await expect(warehouse.merge(plan)).resolves.toEqual({ applied: false, stagedRows: 42, mergedRows: 42 });
+  });
+
+  it('reads the outcome of a batch submitted by an older version, without ledger_rows', async () => {
+    const { warehouse } = harness();
+    mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-4', CreatedAt: new Date(1_000_000) });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'batch-4', Status: 'FINISHED' });
+    mock.on(GetStatementResultCommand, { Id: 'batch-4:7' }).resolvesOnce(outcomeRows(42, 1, null)).resolvesOnce(outcomeRows(42, 0, null));
+    await expect(warehouse.merge(plan)).resolves.toEqual({ applied: true, stagedRows: 42, mergedRows: 42 });
     await expect(warehouse.merge(plan)).resolves.toEqual({ applied: false, stagedRows: 42, mergedRows: 0 });
   });
 
@@ -219,6 +232,21 @@ describe('merge', () => {
     expect(tokens).toEqual([mergeClientToken(plan.manifestKey), mergeClientToken(plan.manifestKey)]);
     expect(tokens[0]).toMatch(/^[0-9a-f]{64}$/);
     expect(mergeClientToken('manifests/match_end/0123456789abcdef-other.json')).not.toBe(tokens[0]);
+  });
+
+  it('a connection reset while polling fails the attempt; the retry finds the same batch and reports its rows', async () => {
+    const { warehouse } = harness();
+    mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-5', CreatedAt: new Date(1_000_000) });
+    mock.on(DescribeStatementCommand)
+      .rejectsOnce(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))
+      .resolves({ Id: 'batch-5', Status: 'FINISHED' });
+    // The batch committed while the first attempt was cut off: its own outcome row says applied.
+    mock.on(GetStatementResultCommand, { Id: 'batch-5:7' }).resolves(outcomeRows(7, 1));
+
+    await expect(warehouse.merge(plan)).rejects.toThrow('read ECONNRESET');
+    await expect(warehouse.merge(plan)).resolves.toEqual({ applied: true, stagedRows: 7, mergedRows: 7 });
+    const tokens = mock.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input.ClientToken);
+    expect(tokens).toEqual([mergeClientToken(plan.manifestKey), mergeClientToken(plan.manifestKey)]);
   });
 
   it('moves past a token whose statement an earlier attempt left FAILED, and runs the batch afresh', async () => {

@@ -72,6 +72,10 @@ test('SIGKILL mid-load and a restarted worker: one row per distinct event, every
       const key = catalog.table(table)!.uniqueKey.map((k) => `"${k}"`).join(', ');
       const [row] = await warehouse.query(`SELECT count(*) AS n, count(DISTINCT (${key})) AS keys FROM loadout."${table}"`);
       expect({ table, n: Number(row!.n), keys: Number(row!.keys) }).toEqual({ table, n: distinct, keys: distinct });
+      // One manifest per table here: the load reports its rows, also when the attempt that
+      // committed them was killed before it could answer.
+      const merged = result.tables.find((t) => t.table === table)?.manifests.reduce((sum, m) => sum + m.mergedRows, 0);
+      expect({ table, merged }).toEqual({ table, merged: distinct });
     }
     const ledger = await warehouse.ledger('loadout');
     expect(new Set(ledger.map((l) => l.manifestKey)).size).toBe(ledger.length);

@@ -15,6 +15,11 @@ export function createSchemaSql(schema: string): string {
   return `CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`;
 }
 
+/**
+ * One row per applied manifest, written in its merge's transaction. "rows" is the count of the
+ * deduplicated staging table, which the merge inserts whole: the rows it merged, reported again by
+ * a retried attempt that finds the manifest applied.
+ */
 export function createLedgerSql(schema: string): string {
   return `CREATE TABLE IF NOT EXISTS ${qualified(schema, LEDGER_TABLE)} (
   "manifest_key" VARCHAR(1024) NOT NULL PRIMARY KEY,

@@ -32,13 +32,14 @@ export function redshiftCopySql(plan: Pick<MergePlan, 'table' | 'fingerprint' | 
 export const REDSHIFT_NOW = 'SYSDATE';
 
 /**
- * Run after mergeStatements, inside the same transaction: the deduplicated staging rows, and 1 when
+ * Run after mergeStatements, inside the same transaction: the deduplicated staging rows; 1 when
  * the ledger row for the manifest carries this transaction's start time (the ledger INSERT wrote it
- * here), 0 when an earlier load had written it.
+ * here), 0 when an earlier load had written it; and the rows that ledger row recorded.
  */
 export function mergeOutcomeSql(plan: Pick<MergePlan, 'schema' | 'table' | 'fingerprint' | 'manifestKey'>): string {
   const unique = ident(`${stagingTableName(plan)}_one`.slice(0, 63));
   const ledger = qualified(plan.schema, LEDGER_TABLE);
-  return `SELECT "s"."staged_rows", "l"."applied" FROM (SELECT COUNT(*) AS "staged_rows" FROM ${unique}) AS "s" CROSS JOIN `
-    + `(SELECT COUNT(*) AS "applied" FROM ${ledger} WHERE "manifest_key" = ${literal(plan.manifestKey)} AND "loaded_at" = ${REDSHIFT_NOW}) AS "l"`;
+  return `SELECT "s"."staged_rows", "l"."applied", "l"."ledger_rows" FROM (SELECT COUNT(*) AS "staged_rows" FROM ${unique}) AS "s" CROSS JOIN `
+    + `(SELECT SUM(CASE WHEN "loaded_at" = ${REDSHIFT_NOW} THEN 1 ELSE 0 END) AS "applied", MAX("rows") AS "ledger_rows" `
+    + `FROM ${ledger} WHERE "manifest_key" = ${literal(plan.manifestKey)}) AS "l"`;
 }
