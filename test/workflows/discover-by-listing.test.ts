@@ -10,6 +10,8 @@ import type { ListNewObjectsInput } from '../../activities/list-new-objects';
 import { batchIdOf, fileBatchWorkflowId, objectMarkerKey, type RawObjectRef } from '../../core/batch-id';
 import { isRawDataKey, planBatches } from '../../core/plan-batches';
 import { quarantineKeyOf, type QuarantineRecord } from '../../core/quarantine';
+import { LOADOUT_OBJECTS } from '../../workflows/search-attributes';
+import { searchAttributeKeys } from '../../workflows/search-attribute-values';
 import { loadCatalog } from '../../schemas/catalog';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import type { ObjectStore } from '../../stores/object/object-store';
@@ -337,6 +339,22 @@ describe('discoverByListing', () => {
     expect(Object.keys(records)).toHaveLength(3);
     await pass(raw);
     expect(await snapshot('quarantine/')).toEqual(records);
+  });
+
+  test('a 3 KB local key (deep folders) is discovered, processed and staged; its search attribute is the shortened key', async () => {
+    const raw = freshRaw();
+    const folders = Array.from({ length: 16 }, (_, i) => `level-${String(i).padStart(2, '0')}-${'d'.repeat(190)}`);
+    const key = `2026/11/22/10/${folders.join('/')}/deep.gz`;
+    expect(Buffer.byteLength(key)).toBeGreaterThan(3 * 1024);
+    const written = writeSessionsObject(raw.location, key, 4);
+    const first = await pass(raw);
+    expect(first.started).toHaveLength(1);
+    const [result] = await results(first.started);
+    expect(result!.objects).toBe(1);
+    expect(result!.staged.find((s) => s.table === 'session_begin')?.rows).toBe(written.distinct.session_begin);
+    const description = await temporal.client.workflow.getHandle(first.started[0]!).describe();
+    expect(description.typedSearchAttributes.get(LOADOUT_OBJECTS)).toEqual(searchAttributeKeys([key]));
+    expect(first.watermark).toBe(key); // the watermark is workflow input, not a search attribute: whole
   });
 });
 
