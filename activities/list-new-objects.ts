@@ -2,7 +2,8 @@
 import { Context } from '@temporalio/activity';
 import { batchIdOf, fileBatchWorkflowId, objectMarkerKey, type RawObjectRef } from '../core/batch-id';
 import { isRawDataKey, planBatches } from '../core/plan-batches';
-import { ObjectNotFoundError, type ObjectStore } from '../stores/object/object-store';
+import { ObjectNotFoundError, type ObjectStore, type UnprocessableObject } from '../stores/object/object-store';
+import { quarantineListed } from './quarantine-listed';
 import type { StoreCache } from './store-cache';
 
 export interface ListNewObjectsInput {
@@ -36,15 +37,30 @@ export interface ListNewObjectsResult {
   lastKey?: string;
   /** True when the listing reached the end of the source. */
   exhausted: boolean;
+  /** Objects no key can address, newly quarantined by this call (see quarantine-listed.ts). */
+  quarantined: number;
 }
 
 export async function listNewObjects(deps: { lake: ObjectStore; stores: StoreCache }, input: ListNewObjectsInput): Promise<ListNewObjectsResult> {
+  const unprocessable: UnprocessableObject[] = [];
+  const listed = await listPage(deps, input, unprocessable);
+  const quarantined = await quarantineListed(deps.lake, input.source, unprocessable, Context.current().info.workflowExecution?.workflowId);
+  return { ...listed, quarantined };
+}
+
+async function listPage(
+  deps: { lake: ObjectStore; stores: StoreCache },
+  input: ListNewObjectsInput,
+  unprocessable: UnprocessableObject[],
+): Promise<Omit<ListNewObjectsResult, 'quarantined'>> {
   const source = deps.stores.open(input.source);
   const objects: RawObjectRef[] = [];
   let lastKey = input.startAfter;
   let seen = 0;
   const settledBefore = input.settleSeconds ? Date.now() - input.settleSeconds * 1000 : undefined;
-  for await (const info of source.list('', { startAfter: input.startAfter })) {
+  // Unaddressable objects do not move the watermark: a later pass meets them again, and skips them once recorded.
+  const onUnprocessable = (object: UnprocessableObject) => { if (isRawDataKey(object.key)) unprocessable.push(object); };
+  for await (const info of source.list('', { startAfter: input.startAfter, onUnprocessable })) {
     if (++seen % 500 === 0) Context.current().heartbeat({ lastKey });
     if (!isRawDataKey(info.key)) {
       lastKey = info.key;

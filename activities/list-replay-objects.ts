@@ -5,7 +5,9 @@ import { replayBatchIdOf, replayBatchWorkflowId, type RawObjectRef } from '../co
 import { objectTimeSpan, overlapsWindow } from '../core/object-time';
 import { isRawDataKey, planBatches } from '../core/plan-batches';
 import type { Catalog } from '../schemas/catalog';
+import type { ObjectStore, UnprocessableObject } from '../stores/object/object-store';
 import type { PlannedBatch } from './list-new-objects';
+import { quarantineListed } from './quarantine-listed';
 import { replayCatalogVersion } from './replay-catalog';
 import type { StoreCache } from './store-cache';
 
@@ -31,12 +33,14 @@ export interface ListReplayObjectsResult {
   scanned: number;
   /** The schema version of the replayed tables, which every batch of the replay checks. */
   catalogVersion: string;
+  /** Objects of the window no key can address, newly quarantined by this call. */
+  quarantined: number;
 }
 
 /** Keys looked at per page at most: a window in a long history must not hold one activity for hours. */
 const SCAN_LIMIT = 20_000;
 
-export async function listReplayObjects(deps: { catalog: Catalog; stores: StoreCache }, input: ListReplayObjectsInput): Promise<ListReplayObjectsResult> {
+export async function listReplayObjects(deps: { catalog: Catalog; lake: ObjectStore; stores: StoreCache }, input: ListReplayObjectsInput): Promise<ListReplayObjectsResult> {
   const { from, to } = replayWindow(input);
   for (const table of input.tables ?? []) {
     if (deps.catalog.table(table) === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${table}`, 'UnknownTable');
@@ -47,7 +51,11 @@ export async function listReplayObjects(deps: { catalog: Catalog; stores: StoreC
   let lastKey = input.startAfter;
   let scanned = 0;
   let exhausted = true;
-  for await (const info of source.list('', { startAfter: input.startAfter })) {
+  const unprocessable: UnprocessableObject[] = [];
+  const onUnprocessable = (object: UnprocessableObject) => {
+    if (isRawDataKey(object.key) && overlapsWindow(objectTimeSpan(object.key, object.lastModified), from, to)) unprocessable.push(object);
+  };
+  for await (const info of source.list('', { startAfter: input.startAfter, onUnprocessable })) {
     if (objects.length >= input.limit || scanned >= SCAN_LIMIT) {
       exhausted = false;
       break;
@@ -61,7 +69,8 @@ export async function listReplayObjects(deps: { catalog: Catalog; stores: StoreC
     workflowId: replayBatchWorkflowId(replayBatchIdOf(input.source, batch, input.tables, catalogVersion), input.environment),
     objects: batch,
   }));
-  return { batches, lastKey, exhausted, scanned, catalogVersion };
+  const quarantined = await quarantineListed(deps.lake, input.source, unprocessable, Context.current().info.workflowExecution?.workflowId);
+  return { batches, lastKey, exhausted, scanned, catalogVersion, quarantined };
 }
 
 function replayWindow(input: { from: string; to: string }): { from: number; to: number } {

@@ -13,6 +13,6 @@ export function registerServer(program: Command): void {
   });
   withConfigFlags(server.command('stop').description('stop it')).action(async (options: Record<string, unknown>) => {
     const config = loadConfig(overridesFrom(options));
-    process.stdout.write(stopDevServer(config.home) ? 'stopped\n' : 'not running\n');
+    process.stdout.write((await stopDevServer(config.home)) ? 'stopped\n' : 'not running\n');
   });
 }

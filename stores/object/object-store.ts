@@ -13,6 +13,23 @@ export interface ObjectInfo {
 export interface ListOptions {
   /** List only keys strictly greater than this one (S3 StartAfter semantics). */
   startAfter?: string;
+  /**
+   * Called, in listing order, for each object under the prefix that no operation could address
+   * (a key validateKey refuses, a local name that is not UTF-8). Such objects are never yielded:
+   * without this callback they are skipped; with it the caller can quarantine them.
+   */
+  onUnprocessable?: (object: UnprocessableObject) => void;
+}
+
+/** An object the listing found but the pipeline cannot process by key: its name is the fault. */
+export interface UnprocessableObject {
+  /** The name as listed, for people: bytes that are not UTF-8 appear as \xNN. Not a usable key. */
+  key: string;
+  size: number;
+  lastModified: Date;
+  etag: string;
+  /** One line: what is wrong with the name. */
+  reason: string;
 }
 
 export type ObjectBody = Uint8Array | string | Readable;

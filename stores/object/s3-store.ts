@@ -6,7 +6,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { ObjectNotFoundError, type ListOptions, type ObjectBody, type ObjectInfo, type ObjectStore } from './object-store';
+import { InvalidKeyError, ObjectNotFoundError, type ListOptions, type ObjectBody, type ObjectInfo, type ObjectStore } from './object-store';
 import { validateKey, validatePrefix } from './validate-key';
 
 export interface S3ObjectStoreOptions {
@@ -112,12 +112,16 @@ export class S3ObjectStore implements ObjectStore {
       }));
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined || object.Key.endsWith('/')) continue;
-        yield {
+        const info = {
           key: object.Key.slice(this.root.length),
           size: object.Size ?? 0,
           lastModified: object.LastModified ?? new Date(0),
           etag: unquote(object.ETag),
         };
+        // Legal in S3, refused by every operation here ('a//b', 'a\\b', control characters): report, never yield.
+        const refusal = refusalOf(info.key);
+        if (refusal === undefined) yield info;
+        else options.onUnprocessable?.({ ...info, reason: refusal });
       }
       ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
       StartAfter = undefined; // the token carries the position from now on
@@ -173,4 +177,15 @@ function isNotFound(error: unknown): boolean {
 
 function unquote(etag: string | undefined): string {
   return (etag ?? '').replace(/"/g, '');
+}
+
+/** Why validateKey refuses a key, or undefined when it is fine. */
+function refusalOf(key: string): string | undefined {
+  try {
+    validateKey(key);
+    return undefined;
+  } catch (error) {
+    if (error instanceof InvalidKeyError) return error.message;
+    throw error;
+  }
 }

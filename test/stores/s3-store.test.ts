@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { openObjectStore } from '../../stores/object/open-object-store';
+import type { UnprocessableObject } from '../../stores/object/object-store';
 import { S3ObjectStore } from '../../stores/object/s3-store';
 import { motoEnv, motoS3Client, startMoto, type MotoServer } from '../helpers/moto-server';
 import { collect, objectStoreContract } from './object-store.contract';
@@ -93,5 +94,21 @@ describe('S3ObjectStore', () => {
   test('a missing bucket is an error, not a missing object', async () => {
     const store = new S3ObjectStore({ bucket: 'no-such-bucket-here', prefix: '', client: s3 });
     await expect(store.readBytes('x')).rejects.toMatchObject({ name: 'NoSuchBucket' });
+  });
+
+  test('keys every operation would refuse are reported to onUnprocessable, never yielded', async () => {
+    const prefix = `p-${randomUUID()}`;
+    const store = new S3ObjectStore({ bucket: BUCKET, prefix, client: s3 });
+    for (const key of ['raw/a.json', 'raw/b\\back.json', 'raw/c//double.json', 'raw/d/./dot.json', 'raw/e.json']) {
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}/${key}`, Body: 'abc' }));
+    }
+    const unprocessable: UnprocessableObject[] = [];
+    const keys = (await collect(store.list('raw/', { onUnprocessable: (o) => unprocessable.push(o) }))).map((i) => i.key);
+    expect(keys).toEqual(['raw/a.json', 'raw/e.json']);
+    expect(unprocessable.map((o) => [o.key, o.size])).toEqual([['raw/b\\back.json', 3], ['raw/c//double.json', 3], ['raw/d/./dot.json', 3]]);
+    expect(unprocessable.map((o) => o.reason)).toEqual([
+      expect.stringMatching(/backslashes/), expect.stringMatching(/empty path segment/), expect.stringMatching(/"\." segments/),
+    ]);
+    expect((await collect(store.list('raw/'))).map((i) => i.key)).toEqual(keys);
   });
 });
