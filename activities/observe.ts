@@ -54,7 +54,7 @@ export function observeActivities<A extends Observed>(activities: A, options: Ob
           }
           recordMerge(context.metricMeter, input.table, outcome, freshness);
         }
-        context.log.info(outcome.applied ? 'manifest merged' : 'manifest already in the ledger: nothing merged', {
+        context.log.info(outcome.applied ? 'manifest merged' : 'manifest merged by an earlier attempt (in the ledger)', {
           applied: outcome.applied, stagedRows: outcome.stagedRows, mergedRows: outcome.mergedRows, seconds: outcome.seconds,
           ...(freshness.length > 0 ? { freshnessSeconds: Math.max(...freshness) } : {}),
         });

@@ -2,7 +2,8 @@
 import { ActivityFailure, ApplicationFailure, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { LoadoutActivities } from '../activities';
 import type { FileBatchInput, FileBatchResult } from './file-batch-types';
-import { LOADOUT_ENVIRONMENT, LOADOUT_OBJECTS, LOADOUT_QUARANTINED, LOADOUT_STAGE, LOADOUT_TABLES, MAX_OBJECTS_IN_SEARCH_ATTRIBUTE } from './search-attributes';
+import { LOADOUT_ENVIRONMENT, LOADOUT_OBJECTS, LOADOUT_QUARANTINED, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
+import { searchAttributeKeys } from './search-attribute-values';
 
 /**
  * What no retry fixes: a batch that makes no sense. Unreadable objects do not fail a batch (they
@@ -24,7 +25,8 @@ export async function fileBatch(input: FileBatchInput): Promise<FileBatchResult>
   });
   upsertSearchAttributes([
     { key: LOADOUT_STAGE, value: 'processing' },
-    { key: LOADOUT_OBJECTS, value: input.objects.slice(0, MAX_OBJECTS_IN_SEARCH_ATTRIBUTE).map((o) => o.key) },
+    // Shortened recognisably and bounded in total, within Temporal's limits; the full list is the input.
+    { key: LOADOUT_OBJECTS, value: searchAttributeKeys(input.objects.map((o) => o.key)) },
     ...(input.environment ? [{ key: LOADOUT_ENVIRONMENT, value: input.environment }] : []),
     ...(input.tables ? [{ key: LOADOUT_TABLES, value: input.tables }] : []),
   ]);
