@@ -27,7 +27,8 @@ export class LineSplitter {
   private skipHeadLength = 0;
 
   constructor(
-    private readonly onLine: ByteLineHandler,
+    /** Replaceable between chunks (readLineBytes checks each line once a chunk is not UTF-8). */
+    public onLine: ByteLineHandler,
     private readonly maxLine: number,
     private readonly onOverlong: OverlongHandler | undefined,
   ) {}

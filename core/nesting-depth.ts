@@ -10,8 +10,9 @@ const OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93
 
 /** Whether the JSON text nests objects and arrays deeper than `limit`: a scan, no recursion, no parse. */
 export function nestsDeeperThan(text: string, limit: number): boolean {
-  // Each level needs an opening character: a short text cannot nest deeper than its length.
-  if (text.length <= limit) return false;
+  // Each level needs an opening character: a text with few of them cannot nest deep. Counting
+  // them with indexOf (a native scan) spares most records the character loop below.
+  if (text.length <= limit || openings(text, limit) <= limit) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -25,4 +26,12 @@ export function nestsDeeperThan(text: string, limit: number): boolean {
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
   }
   return false;
+}
+
+/** How many `{` and `[` the text holds, counting no further than `limit + 1`. */
+function openings(text: string, limit: number): number {
+  let count = 0;
+  for (let at = text.indexOf('{'); at >= 0 && count <= limit; at = text.indexOf('{', at + 1)) count++;
+  for (let at = text.indexOf('['); at >= 0 && count <= limit; at = text.indexOf('[', at + 1)) count++;
+  return count;
 }

@@ -54,16 +54,18 @@ export async function readLineBytes(
 ): Promise<LineStats> {
   const stats: LineStats = { bytesIn: 0, bytesDecoded: 0, lines: 0 };
   const check = new Utf8ChunkCheck();
-  let checkEachLine = false;
   const onInvalid = options.onInvalidLine;
   const checkedLine: ByteLineHandler = (bytes, start, end, n) => {
-    if (!checkEachLine) return onLine(bytes, start, end, n);
     const line = bytes.subarray(start, end);
     const nul = line.indexOf(0);
     if (nul < 0 && isUtf8(line)) return onLine(bytes, start, end, n);
     onInvalid?.(n, nul >= 0 ? `a NUL byte at byte ${nul + 1} of the line` : 'not UTF-8 text', headOf(line));
   };
-  const splitter = new LineSplitter(checkedLine, options.maxLineLength ?? DEFAULT_MAX_LINE, options.onOverlong);
+  // Lines go straight to onLine until a chunk fails the check; from then on, each through checkedLine.
+  const splitter = new LineSplitter(onLine, options.maxLineLength ?? DEFAULT_MAX_LINE, options.onOverlong);
+  const checkEachLine = () => {
+    splitter.onLine = checkedLine;
+  };
   // The object's first bytes until they show whether it starts with a BOM (one-byte chunks).
   let start: Buffer | undefined = Buffer.alloc(0);
 
@@ -79,16 +81,16 @@ export async function readLineBytes(
       }
     }
     if (start === undefined) {
-      if (!checkEachLine && (chunk.indexOf(0) >= 0 || !check.check(chunk))) checkEachLine = true;
+      if (splitter.onLine === onLine && (chunk.indexOf(0) >= 0 || !check.check(chunk))) checkEachLine();
       splitter.push(chunk);
       stats.lines = splitter.lines;
     }
     await options.onChunk?.(stats);
   }
   // A character cut off at the end (or a BOM's first bytes alone): the last line is checked whole.
-  if (check.pendingBytes > 0) checkEachLine = true;
+  if (check.pendingBytes > 0) checkEachLine();
   if (start !== undefined && start.length > 0) {
-    checkEachLine = true;
+    checkEachLine();
     splitter.push(start);
   }
   splitter.finish();
