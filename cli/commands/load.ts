@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config';
 import { tablesFrom, withConfigFlags, overridesFrom } from '../config-flags';
 import { runLoad } from '../load-runner';
-import { formatTable, printJson } from '../output';
+import { formatTable, oneLine, printJson, printText } from '../output';
 import { openRuntime } from '../runtime';
 
 export function registerLoad(program: Command): void {
@@ -19,8 +19,9 @@ export function registerLoad(program: Command): void {
         const result = await runtime.withWorker(() => runLoad(runtime.client, config, `manual:${new Date().toISOString().slice(0, 16)}`, tables));
         if (options.json) return printJson(result);
         const rows = result.tables.map((t) => [t.table, t.manifests.length, t.manifests.reduce((n, m) => n + m.files, 0), t.manifests.reduce((n, m) => n + m.mergedRows, 0)] as [string, number, number, number]);
-        process.stdout.write(`${formatTable([['table', 'manifests', 'files', 'rows merged'], ...rows])}\n`);
-        if (result.alreadyLoading.length > 0) process.stdout.write(`already being loaded by another load: ${result.alreadyLoading.join(', ')}\n`);
+        const out = [formatTable([['table', 'manifests', 'files', 'rows merged'], ...rows])];
+        if (result.alreadyLoading.length > 0) out.push(`already being loaded by another load: ${result.alreadyLoading.map(oneLine).join(', ')}`);
+        printText(out);
       } finally {
         await runtime.close();
       }

@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/load-config';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import { withConfigFlags, overridesFrom } from '../config-flags';
 import { ingestLocation } from '../ingest';
-import { CommandError, formatTable, printJson, progressReporter } from '../output';
+import { CommandError, formatTable, oneLine, printJson, printText, progressReporter } from '../output';
 import { openRuntime } from '../runtime';
 import { summariseIngest, type RunSummary } from '../run-summary';
 import { runLoad, warehouseRowCounts } from '../load-runner';
@@ -109,8 +109,8 @@ export function printRunSummary(summary: PipelineSummary): void {
   if (summary.drift.length > 0) {
     out.push('', formatTable([['event', 'undeclared attribute', 'records'], ...summary.drift.map((d) => [d.event, d.attribute, d.count] as [string, string, number])]));
   }
-  for (const f of summary.failures) out.push('', `FAILED ${f.workflowId}: ${f.message}`);
+  for (const f of summary.failures) out.push('', `FAILED ${oneLine(f.workflowId)}: ${oneLine(f.message)}`);
   const t = summary.timings;
   out.push('', `time: ${t.total_s} s in all; ingest ${t.ingest_s} s (processing activities ${t.process_activity_s} s), load ${t.load_s} s (merges ${t.merge_activity_s} s), setup ${t.setup_s} s`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  printText(out);
 }
