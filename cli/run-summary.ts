@@ -25,8 +25,12 @@ export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore)
     files: outcome.files, batches: outcome.batches.length, records: 0, valid: 0, tables: {}, duplicates: 0,
     rejected: 0, rejectedByReason: {}, unknown: {}, drift: [], skippedObjects: 0, failures: outcome.failures,
   };
+  // Keys are data (event names, reasons): own properties only, so `constructor` or `__proto__` count like any name.
   const add = (into: Record<string, number>, from: Record<string, number>) => {
-    for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(from)) {
+      const before = Object.hasOwn(into, k) ? into[k]! : 0;
+      Object.defineProperty(into, k, { value: before + v, enumerable: true, writable: true, configurable: true });
+    }
   };
   for (const batch of outcome.batches) {
     summary.records += batch.records;
