@@ -135,7 +135,7 @@ describe('load', () => {
     // purchase exists with sku as a number: declared text, a change the migration refuses.
     const w = new DuckDbWarehouse(p.warehouseUrl.slice('duckdb:'.length));
     try {
-      await w.runDdl(['CREATE SCHEMA IF NOT EXISTS loadout', 'CREATE TABLE loadout.purchase (id VARCHAR, "date" TIMESTAMPTZ, psess VARCHAR, player_id VARCHAR, sku BIGINT, amount DOUBLE, currency VARCHAR, _loadout_batch VARCHAR, _loadout_loaded_at TIMESTAMPTZ)']);
+      await w.runDdl(['CREATE SCHEMA IF NOT EXISTS loadout', 'CREATE TABLE loadout.purchase (id VARCHAR, "date" TIMESTAMPTZ, psess VARCHAR, player_id VARCHAR, sku BIGINT, amount DOUBLE, currency VARCHAR)']);
     } finally {
       await w.close();
     }
