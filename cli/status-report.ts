@@ -6,7 +6,7 @@ const age = (s?: number) => (s === undefined ? 'never' : s < 120 ? `${s} s` : s 
 
 export function formatStatus(status: PipelineStatus): string[] {
   const out = [
-    `environment ${status.environment}: ${status.batches.running} batches running, ${status.batches.failed.length} failed, ${status.quarantined.length} objects quarantined; ${status.rejected} records rejected in all`,
+    `environment ${status.environment}: ${status.batches.running} batches running, ${status.batches.failed.length} failed, ${status.quarantined.length} ${status.quarantined.length === 1 ? 'object' : 'objects'} quarantined; ${status.rejected} records rejected in all`,
     '',
     formatTable([
       ['table', 'last load', 'age', 'staged files waiting', 'MB', 'schema'],
@@ -35,9 +35,9 @@ export function formatStatus(status: PipelineStatus): string[] {
   return out;
 }
 
-/** A reason may span lines (a refused migration's plan): each on its own indented line, escaped. */
+/** One line, as a quarantine record's reason is: a newline in it is the object key's, shown escaped. */
 function reasonLines(reason: string): string[] {
-  return reason.split('\n').map((line, i) => `${i === 0 ? '  reason: ' : '          '}${oneLine(line)}`);
+  return [`  reason: ${oneLine(reason)}`];
 }
 
 function objectLines(objects: readonly string[], source?: string): string[] {

@@ -34,7 +34,7 @@ export function registerStatusAck(status: Command): void {
         const done = await acknowledgeFailures(lake, outstanding, targets, options.all === true);
         if (options.json) return printJson(done);
         printText([
-          ...done.batches.map((b) => `acknowledged failed batch ${oneLine(b.workflowId)} (${b.objects.length} objects)`),
+          ...done.batches.map((b) => `acknowledged failed batch ${oneLine(b.workflowId)} (${b.objects.length} ${b.objects.length === 1 ? 'object' : 'objects'})`),
           ...done.quarantined.map((q) => `acknowledged quarantined ${oneLine(q.key)} (record moved to ${oneLine(q.record.replace(/^quarantine\//, 'quarantine-acknowledged/'))})`),
           done.batches.length + done.quarantined.length === 0 ? 'nothing outstanding to acknowledge' : '',
         ].filter(Boolean));

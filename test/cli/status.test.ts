@@ -222,6 +222,7 @@ test('loadout status exits non-zero while a failure is outstanding, prints names
   expect(text.stdout).not.toMatch(CONTROL);
   expect(text.stdout.split('\n').filter((l) => l.startsWith('FAKE LINE'))).toEqual([]);
   expect(text.stdout).toContain('QUARANTINED g/\\x1b[31mred\\nFAKE LINE\\u202egz.exe (corrupt-compression)');
+  expect(text.stdout).toContain('  reason: g/\\x1b[31mred\\nFAKE LINE\\u202egz.exe: unreadable object: corrupt gzip\\x1b[2J\n');
   expect(text.stdout).toContain(`FAILED batch ${workflowId}`);
   expect(text.stdout).toMatch(/reason: this worker's schemas \(version \w+\) differ from the replay's \(stale\)/);
 
@@ -239,7 +240,7 @@ test('loadout status exits non-zero while a failure is outstanding, prints names
   expect([oneLeft.code, (JSON.parse(oneLeft.stdout) as PipelineStatus).outstanding]).toEqual([1, 1]);
 
   const ackBatch = await loadout(['status', 'ack', workflowId], env);
-  expect(ackBatch).toMatchObject({ code: 0, stdout: `acknowledged failed batch ${workflowId} (1 objects)\n` });
+  expect(ackBatch).toMatchObject({ code: 0, stdout: `acknowledged failed batch ${workflowId} (1 object)\n` });
   const clear = await loadout(['status', '--json'], env);
   expect(clear.code).toBe(0);
   expect(JSON.parse(clear.stdout)).toMatchObject({ outstanding: 0, batches: { failed: [] }, quarantined: [] });
