@@ -7,8 +7,11 @@
  */
 export function temporalUiBase(flag: unknown, embeddedUi: string | undefined, environment: NodeJS.ProcessEnv = process.env): string | undefined {
   const configured = typeof flag === 'string' && flag !== '' ? flag : environment.LOADOUT_TEMPORAL_UI || undefined;
-  if (configured !== undefined && !/^https?:\/\/[^\s]+$/.test(configured)) {
-    throw new Error(`the Temporal UI address ${JSON.stringify(configured)} is not an http(s) URL: fix --temporal-ui or LOADOUT_TEMPORAL_UI`);
+  if (configured !== undefined) {
+    const url = URL.canParse(configured) ? new URL(configured) : undefined;
+    if (!url || !/^https?:$/.test(url.protocol)) throw new Error('the Temporal UI address is not an http(s) URL: fix --temporal-ui or LOADOUT_TEMPORAL_UI');
+    // Status output is pasted into tickets and chats: the address must not carry a secret.
+    if (url.username || url.password) throw new Error('the Temporal UI address holds a user name or password: give --temporal-ui or LOADOUT_TEMPORAL_UI without them');
   }
   return (configured ?? embeddedUi)?.replace(/\/+$/, '');
 }
