@@ -6,12 +6,13 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { batchIdOf, objectMarkerKey, replayBatchIdOf } from '../core/batch-id';
-import { QUARANTINE_PREFIX, type QuarantineRecord } from '../core/quarantine';
-import { ObjectNotFoundError, type ObjectStore } from '../stores/object/object-store';
+import type { QuarantineRecord } from '../core/quarantine';
+import type { ObjectStore } from '../stores/object/object-store';
 import { readJson } from '../stores/object/read-json';
 import type { FileBatchInput, RawObjectRef } from '../workflows/file-batch-types';
 import { LOADOUT_OBJECTS } from '../workflows/search-attributes';
 import { isAcknowledgedBatch } from './acknowledged-failures';
+import { readQuarantineRecords } from './quarantine-records';
 import { workflowUiUrl } from './temporal-ui';
 
 export interface FailedBatch {
@@ -101,20 +102,7 @@ async function processedElsewhere(lake: ObjectStore, source: string, object: Raw
 
 /** Every open quarantine record; the processing activity deletes one when its object is processed again. */
 export async function collectQuarantined(lake: ObjectStore, ui: UiAddress): Promise<QuarantinedObject[]> {
-  const found: QuarantinedObject[] = [];
-  for await (const o of lake.list(QUARANTINE_PREFIX)) {
-    if (!o.key.endsWith('.json')) continue;
-    let record: QuarantineRecord;
-    try {
-      record = await readJson<QuarantineRecord>(lake, o.key);
-    } catch (error) {
-      // Deleted between the listing and the read: its object was processed meanwhile.
-      if (error instanceof ObjectNotFoundError) continue;
-      throw error;
-    }
-    found.push({ ...record, record: o.key, temporalUi: record.workflowId ? workflowUiUrl(ui.base, ui.namespace, record.workflowId) : undefined });
-  }
-  return found.sort((a, b) => (a.at < b.at ? 1 : -1));
+  return (await readQuarantineRecords(lake)).map((r) => ({ ...r, temporalUi: r.workflowId ? workflowUiUrl(ui.base, ui.namespace, r.workflowId) : undefined }));
 }
 
 /** Both kinds, for `loadout status ack`, which needs no warehouse. */

@@ -48,6 +48,9 @@ export function registerRun(program: Command): void {
       else printRunSummary(summary);
       if (summary.failures.length > 0) throw new CommandError(`${summary.failures.length} batch(es) failed: ${summary.failures[0]!.message}`);
       if (summary.load.failed.length > 0) throw new CommandError(`${summary.load.failed.length} table(s) failed to load: ${summary.load.failed[0]!.table}: ${summary.load.failed[0]!.reason.split('\n')[0]}`);
+      if (summary.quarantined.length > 0) {
+        throw new CommandError(`${summary.quarantined.length} object(s) quarantined, the rest loaded: ${summary.quarantined[0]!.reason} (loadout status lists them, loadout status ack acknowledges)`);
+      }
     });
 }
 
@@ -112,6 +115,7 @@ export function printRunSummary(summary: PipelineSummary): void {
     out.push('', formatTable([['event', 'undeclared attribute', 'records'], ...summary.drift.map((d) => [d.event, d.attribute, d.count] as [string, string, number])]));
   }
   for (const f of summary.failures) out.push('', `FAILED ${oneLine(f.workflowId)}: ${oneLine(f.message)}`);
+  for (const q of summary.quarantined) out.push('', `QUARANTINED ${oneLine(q.key)} (${q.kind}): ${oneLine(q.reason)}`);
   out.push(...failedTableLines(summary.load.failed));
   const t = summary.timings;
   out.push('', `time: ${t.total_s} s in all; ingest ${t.ingest_s} s (processing activities ${t.process_activity_s} s), load ${t.load_s} s (merges ${t.merge_activity_s} s), setup ${t.setup_s} s`);

@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { listRawObjects } from '../../cli/ingest';
+import { batchIdOf } from '../../core/batch-id';
+import { quarantineKeyOf, type QuarantineRecord } from '../../core/quarantine';
+import { openObjectStore } from '../../stores/object/open-object-store';
 import { DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
 import { writeObject, writeSessionsObject } from '../helpers/raw-files';
 import { uniqueTaskQueue } from '../helpers/temporal';
@@ -72,6 +76,14 @@ test('a load that fails on one table: run and load print the loaded tables and t
     await w.close();
   }
 
+  // A missing object the run's one batch quarantined, as the processing activity records it.
+  const rawStore = openObjectStore(raw);
+  const gone: QuarantineRecord = {
+    source: rawStore.location, key: '2026/11/22/10/gone.gz', etag: 'e', size: 10, kind: 'missing', reason: `raw object 2026/11/22/10/gone.gz is gone from ${rawStore.location}`,
+    batchId: batchIdOf(rawStore.location, await listRawObjects(rawStore)), at: new Date().toISOString(),
+  };
+  await openObjectStore(join(home, 'lake')).write(quarantineKeyOf(gone.source, gone.key), JSON.stringify(gone));
+
   const json = await loadout(['run', raw, '--json'], env);
   expect(json.code).toBe(1);
   expect(json.stderr).toMatch(/^loadout: 1 table\(s\) failed to load: purchase: schema migration refused for purchase \(sku\)/m);
@@ -81,6 +93,7 @@ test('a load that fails on one table: run and load print the loaded tables and t
   expect(summary.tables).toMatchObject({ session_begin: 7, purchase: 0 });
   expect(summary.unknown).toEqual({ '\u001b[31mevil\nFAKE ROW\u202e': 1 });
   expect(json.stdout).not.toMatch(CONTROL);
+  expect(JSON.parse(json.stdout)).toMatchObject({ quarantined: [{ key: gone.key, kind: 'missing', reason: gone.reason }] });
 
   // The batches are done; the load fails on purchase again, and the text names everything escaped.
   const text = await loadout(['run', raw], env);
@@ -90,6 +103,7 @@ test('a load that fails on one table: run and load print the loaded tables and t
   expect(text.stdout).toMatch(/^session_begin +\d+ +0 +7$/m);
   expect(text.stdout).toMatch(/^FAILED table purchase: schema migration refused for purchase \(sku\)/m);
   expect(text.stdout).toContain('\\x1b[31mevil\\nFAKE ROW\\u202e');
+  expect(text.stdout).toContain(`\nQUARANTINED 2026/11/22/10/gone.gz (missing): ${gone.reason}\n`);
 
   const load = await loadout(['load'], env);
   expect(load.code).toBe(1);
