@@ -11,6 +11,8 @@ import { createActivities } from '../../activities';
 import { describeCatalog } from '../../cli/commands/schema';
 import { ingestLocation, listRawObjects } from '../../cli/ingest';
 import { collectStatus, type PipelineStatus } from '../../cli/status';
+import { replayCatalogVersion } from '../../activities/replay-catalog';
+import { objectMarkerKey } from '../../core/batch-id';
 import { quarantineKeyOf, type QuarantineRecord } from '../../core/quarantine';
 import { loadConfig } from '../../config/load-config';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
@@ -143,6 +145,31 @@ test('status: a failed batch with its reason, objects and Temporal UI address, u
     expect(fixed.outstanding).toBe(0);
     expect(fixed.batches.failed).toEqual([]);
     expect((await temporal.client.workflow.getHandle(workflowId, runId).describe()).status.name).toBe('FAILED');
+  });
+});
+
+test('status: a failed batch run again under its id until it completed no longer counts', async () => {
+  const taskQueue = uniqueTaskQueue('status-rerun');
+  const environment = taskQueue;
+  const home = join(dir, taskQueue);
+  const config = { ...loadConfig({ env: 'local', home, lake: join(home, 'lake'), warehouse: `duckdb:${join(home, 'w.duckdb')}` }, {}, dir), env: environment };
+  const raw = openObjectStore(join(home, 'raw'));
+  const lake = openObjectStore(config.lake);
+  writeSessionsObject(raw.location, 'r/a.gz', 2, 'rerun');
+  const objects = await listRawObjects(raw, 'r/');
+  const workflowId = `${taskQueue}-replay-batch`;
+  const worker = await testWorker(temporal, taskQueue, createActivities({ catalog, lake, warehouseUrl: config.warehouse, warehouseSchema: 'loadout' }));
+  await worker.runUntil(async () => {
+    const start = (catalogVersion: string) => temporal.client.workflow.execute('fileBatch', {
+      workflowId, taskQueue, workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY', args: [{ source: raw.location, objects, environment, replay: { catalogVersion } }],
+    });
+    await expect(start('stale')).rejects.toThrow();
+    expect((await statusWhen(config, lake, undefined, (s) => s.outstanding > 0)).batches.failed.map((f) => f.workflowId)).toEqual([workflowId]);
+    // Replay batches write no processed-markers: only the completed rerun can clear it.
+    await start(replayCatalogVersion(catalog, undefined));
+    expect(await lake.head(objectMarkerKey(raw.location, 'r/a.gz'))).toBeUndefined();
+    const after = await statusWhen(config, lake, undefined, (s) => s.outstanding === 0);
+    expect(after.batches.failed).toEqual([]);
   });
 });
 
