@@ -9,7 +9,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createActivities } from '../../activities';
 import { describeCatalog } from '../../cli/commands/schema';
+import { acknowledgeFailures } from '../../cli/acknowledge';
 import { ingestLocation, listRawObjects } from '../../cli/ingest';
+import { collectOutstanding } from '../../cli/outstanding-failures';
 import { collectStatus, type PipelineStatus } from '../../cli/status';
 import { replayCatalogVersion } from '../../activities/replay-catalog';
 import { objectMarkerKey } from '../../core/batch-id';
@@ -274,3 +276,22 @@ test('loadout status exits non-zero while a failure is outstanding, prints names
   // Acknowledged, not forgotten: the run is still failed in Temporal.
   expect((await temporal.client.workflow.getHandle(workflowId).describe()).status.name).toBe('FAILED');
 });
+
+test('status ack --all moves every open quarantine record to quarantine-acknowledged/, keeping its name', async () => {
+  const home = join(dir, `ack-all-${randomUUID().slice(0, 8)}`);
+  const lake = openObjectStore(join(home, 'lake'));
+  const records = ['h/one.gz', 'h/two\ttab.gz'].map((key): QuarantineRecord => ({
+    source: join(home, 'raw'), key, etag: 'e', size: 1, kind: 'not-text', reason: `${key}: not UTF-8 text`, batchId: 'd'.repeat(32), at: '2026-12-01T10:00:00.000Z',
+  }));
+  for (const r of records) await lake.write(quarantineKeyOf(r.source, r.key), JSON.stringify(r));
+  const outstanding = await collectOutstanding(temporal.client, lake, uniqueTaskQueue('ack-all'), { namespace: temporal.namespace });
+  expect(outstanding.quarantined.map((q) => q.key).sort()).toEqual(['h/one.gz', 'h/two\ttab.gz']);
+  const done = await acknowledgeFailures(lake, outstanding, [], true);
+  expect(done.quarantined.map((q) => q.key).sort()).toEqual(['h/one.gz', 'h/two\ttab.gz']);
+  const keys = async (prefix: string) => { const k: string[] = []; for await (const o of lake.list(prefix)) k.push(o.key); return k.sort(); };
+  expect(await keys('quarantine/')).toEqual([]);
+  expect(await keys('quarantine-acknowledged/')).toEqual(records.map((r) => quarantineKeyOf(r.source, r.key).replace('quarantine/', 'quarantine-acknowledged/')).sort());
+  // Acknowledged records keep their content, for the history.
+  expect(JSON.parse(Buffer.from(await lake.readBytes((await keys('quarantine-acknowledged/'))[0]!)).toString())).toMatchObject({ kind: 'not-text' });
+});
+
