@@ -3,6 +3,7 @@ import type { ObjectStore } from '../stores/object/object-store';
 import { readJson } from '../stores/object/read-json';
 import type { RunStats } from '../core/run-stats';
 import type { IngestOutcome } from './ingest';
+import { readQuarantineRecords } from './quarantine-records';
 
 export interface RunSummary {
   files: number;
@@ -18,15 +19,21 @@ export interface RunSummary {
   drift: { event: string; attribute: string; count: number }[];
   skippedObjects: number;
   failures: IngestOutcome['failures'];
+  /** Objects this run's batches could not read: recorded in quarantine/, the rest of their batches staged. */
+  quarantined: { key: string; kind: string; reason: string }[];
 }
 
 export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore): Promise<RunSummary> {
   const summary: RunSummary = {
     files: outcome.files, batches: outcome.batches.length, records: 0, valid: 0, tables: {}, duplicates: 0,
-    rejected: 0, rejectedByReason: {}, unknown: {}, drift: [], skippedObjects: 0, failures: outcome.failures,
+    rejected: 0, rejectedByReason: {}, unknown: {}, drift: [], skippedObjects: 0, failures: outcome.failures, quarantined: [],
   };
+  // Keys are data (event names, reasons): own properties only, so `constructor` or `__proto__` count like any name.
   const add = (into: Record<string, number>, from: Record<string, number>) => {
-    for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(from)) {
+      const before = Object.hasOwn(into, k) ? into[k]! : 0;
+      Object.defineProperty(into, k, { value: before + v, enumerable: true, writable: true, configurable: true });
+    }
   };
   for (const batch of outcome.batches) {
     summary.records += batch.records;
@@ -45,6 +52,10 @@ export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore)
       else summary.drift.push({ event: d.event, attribute: d.attribute, count: d.count });
     }
   }
+  // Still open: a record of an earlier run of the same batch counts too, until its object is processed again.
+  const batchIds = new Set(outcome.batches.map((b) => b.batchId));
+  for (const r of await readQuarantineRecords(lake)) if (batchIds.has(r.batchId)) summary.quarantined.push({ key: r.key, kind: r.kind, reason: r.reason });
+  summary.quarantined.sort((a, b) => (a.key < b.key ? -1 : 1));
   summary.drift.sort((a, b) => (a.event + a.attribute < b.event + b.attribute ? -1 : 1));
   return summary;
 }

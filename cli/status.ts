@@ -1,4 +1,7 @@
-/** What `loadout status` shows: batches running and failed, each table's last load, what waits. */
+/**
+ * What `loadout status` shows: batches running, failures that need a person (failed batches and
+ * quarantined objects), each table's last load, what waits.
+ */
 import type { Client } from '@temporalio/client';
 import type { LoadoutConfig } from '../config/config-schema';
 import { fingerprintOfStagedKey } from '../core/manifest';
@@ -8,7 +11,7 @@ import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
 import { readJson } from '../stores/object/read-json';
 import type { Warehouse } from '../stores/warehouse/warehouse';
-import { LOADOUT_OBJECTS } from '../workflows/search-attributes';
+import { collectFailedBatches, collectQuarantined, type FailedBatch, type QuarantinedObject } from './outstanding-failures';
 
 export interface TableStatus {
   table: string;
@@ -30,23 +33,27 @@ export interface TableStatus {
 
 export interface PipelineStatus {
   environment: string;
-  batches: { running: number; failed: { workflowId: string; objects: string[]; closedAt?: string }[] };
+  /** The Temporal UI's address, when known (the embedded dev server's, or --temporal-ui). */
+  temporalUi?: string;
+  /** Failed batches and quarantined objects not yet fixed or acknowledged: status exits non-zero while any is. */
+  outstanding: number;
+  batches: { running: number; failed: FailedBatch[] };
+  quarantined: QuarantinedObject[];
   tables: TableStatus[];
   rejected: number;
   unknown: Record<string, number>;
 }
 
-const MAX_FAILED_LISTED = 50;
-
-export async function collectStatus(config: LoadoutConfig, catalog: Catalog, client: Client, lake: ObjectStore, warehouse: Warehouse): Promise<PipelineStatus> {
+/** `temporalUi`: the Temporal UI's base address, for links to the failed workflows. */
+export async function collectStatus(
+  config: LoadoutConfig, catalog: Catalog, client: Client, lake: ObjectStore, warehouse: Warehouse, temporalUi?: string,
+): Promise<PipelineStatus> {
   const env = `LoadoutEnvironment = '${config.env.replaceAll("'", '')}'`;
   let running = 0;
   for await (const _ of client.workflow.list({ query: `WorkflowType = 'fileBatch' AND ExecutionStatus = 'Running' AND ${env}` })) running++;
-  const failed: PipelineStatus['batches']['failed'] = [];
-  for await (const w of client.workflow.list({ query: `WorkflowType = 'fileBatch' AND ExecutionStatus = 'Failed' AND ${env}` })) {
-    failed.push({ workflowId: w.workflowId, objects: w.typedSearchAttributes.get(LOADOUT_OBJECTS) ?? [], closedAt: w.closeTime?.toISOString() });
-    if (failed.length >= MAX_FAILED_LISTED) break;
-  }
+  const ui = { base: temporalUi, namespace: config.temporal.namespace };
+  const failed = await collectFailedBatches(client, lake, config.env, ui);
+  const quarantined = await collectQuarantined(lake, ui);
 
   await warehouse.ensureLedger(config.warehouseSchema);
   const lastLoad = new Map<string, Date>();
@@ -79,11 +86,15 @@ export async function collectStatus(config: LoadoutConfig, catalog: Catalog, cli
 
   // Every batch report carries its rejected and unknown counts.
   let rejected = 0;
-  const unknown: Record<string, number> = {};
+  // A Map: event names are data, and `constructor` or `__proto__` must count like any other.
+  const unknownCounts = new Map<string, number>();
   for await (const o of lake.list('batches/')) {
     const report = await readJson<{ stats: RunStats }>(lake, o.key);
     rejected += report.stats.rejected;
-    for (const [tag, n] of Object.entries(report.stats.unknown)) unknown[tag] = (unknown[tag] ?? 0) + n;
+    for (const [tag, n] of Object.entries(report.stats.unknown)) unknownCounts.set(tag, (unknownCounts.get(tag) ?? 0) + n);
   }
-  return { environment: config.env, batches: { running, failed }, tables, rejected, unknown };
+  const unknown: Record<string, number> = Object.fromEntries(unknownCounts);
+  return {
+    environment: config.env, temporalUi, outstanding: failed.length + quarantined.length, batches: { running, failed }, quarantined, tables, rejected, unknown,
+  };
 }

@@ -41,6 +41,20 @@ export interface LoadResult {
   views: string[];
 }
 
+/** A table whose loadTable failed, with the innermost reason (a refused migration's plan, ...). */
+export interface FailedTableLoad {
+  table: string;
+  reason: string;
+}
+
+/**
+ * The details of a failed load's ApplicationFailure (type LoadFailed): the tables that loaded
+ * and those that failed, so the UI shows a failed load and the CLI still prints what loaded.
+ */
+export interface LoadFailureDetails extends LoadResult {
+  failed: FailedTableLoad[];
+}
+
 /** One id per environment and table: Temporal refuses a second one while the first runs. */
 export function loadTableWorkflowId(environment: string, table: string): string {
   return `loadout-load-${environment}-${table}`;

@@ -1,10 +1,10 @@
 /** load: one loadTable child per table with staged files, a few at a time, then the KPI views. */
-import { ApplicationFailure, ParentClosePolicy, executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, ParentClosePolicy, executeChild, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { LoadoutActivities } from '../activities';
 import { innermostMessage } from '../core/errors';
 import { loadTable } from './load-table';
-import { loadTableWorkflowId, type LoadInput, type LoadResult, type LoadTableResult } from './load-types';
+import { loadTableWorkflowId, type FailedTableLoad, type LoadFailureDetails, type LoadInput, type LoadResult, type LoadTableResult } from './load-types';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE } from './search-attributes';
 
 export async function load(input: LoadInput): Promise<LoadResult> {
@@ -20,7 +20,7 @@ export async function load(input: LoadInput): Promise<LoadResult> {
   const tables = await listTablesToLoad({ tables: input.tables });
   const results: LoadTableResult[] = [];
   const alreadyLoading: string[] = [];
-  const failures: string[] = [];
+  const failures: FailedTableLoad[] = [];
   const limit = Math.max(1, input.maxParallel ?? 4);
   for (let i = 0; i < tables.length; i += limit) {
     await Promise.all(
@@ -37,7 +37,7 @@ export async function load(input: LoadInput): Promise<LoadResult> {
         } catch (error) {
           if (error instanceof WorkflowExecutionAlreadyStartedError) alreadyLoading.push(table);
           // One table's refused change must not block the others: record it, fail at the end.
-          else failures.push(`${table}: ${innermostMessage(error)}`);
+          else failures.push({ table, reason: innermostMessage(error) });
         }
       }),
     );
@@ -46,8 +46,14 @@ export async function load(input: LoadInput): Promise<LoadResult> {
   results.sort((a, b) => (a.table < b.table ? -1 : 1));
   if (failures.length > 0) {
     upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'failed' }]);
+    failures.sort((a, b) => (a.table < b.table ? -1 : 1));
+    const message = `load of ${failures.length} table(s) failed: ${failures.map((f) => `${f.table}: ${f.reason}`).join('; ')}`;
     // An ApplicationFailure fails the run; a plain Error would only fail the task and retry it forever.
-    throw ApplicationFailure.nonRetryable(`load of ${failures.length} table(s) failed: ${failures.join('; ')}`, 'LoadFailed');
+    // Its details carry the summary, so the CLI prints the tables that loaded beside the failed ones.
+    // Behind a patch: captured runs failed without them.
+    if (!patched('load-failure-summary')) throw ApplicationFailure.nonRetryable(message, 'LoadFailed');
+    const details: LoadFailureDetails = { tables: results, alreadyLoading, views, failed: failures };
+    throw ApplicationFailure.create({ message, type: 'LoadFailed', nonRetryable: true, details: [details] });
   }
   upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'loaded' }]);
   return { tables: results, alreadyLoading, views };

@@ -2,8 +2,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config';
 import { tablesFrom, withConfigFlags, overridesFrom } from '../config-flags';
-import { runLoad } from '../load-runner';
-import { formatTable, printJson } from '../output';
+import { failedTableLines } from '../load-failures';
+import { runLoad, type LoadOutcome } from '../load-runner';
+import { CommandError, formatTable, oneLine, printJson, printText } from '../output';
 import { openRuntime } from '../runtime';
 
 export function registerLoad(program: Command): void {
@@ -17,12 +18,20 @@ export function registerLoad(program: Command): void {
       try {
         // Each manual load is its own request: the minute names it, so a retried command joins it.
         const result = await runtime.withWorker(() => runLoad(runtime.client, config, `manual:${new Date().toISOString().slice(0, 16)}`, tables));
-        if (options.json) return printJson(result);
-        const rows = result.tables.map((t) => [t.table, t.manifests.length, t.manifests.reduce((n, m) => n + m.files, 0), t.manifests.reduce((n, m) => n + m.mergedRows, 0)] as [string, number, number, number]);
-        process.stdout.write(`${formatTable([['table', 'manifests', 'files', 'rows merged'], ...rows])}\n`);
-        if (result.alreadyLoading.length > 0) process.stdout.write(`already being loaded by another load: ${result.alreadyLoading.join(', ')}\n`);
+        if (options.json) printJson(result);
+        else printLoad(result);
+        if (result.failed.length > 0) throw new CommandError(`${result.failed.length} table(s) failed to load: ${result.failed[0]!.table}: ${result.failed[0]!.reason.split('\n')[0]}`);
       } finally {
         await runtime.close();
       }
     });
+}
+
+/** What each table merged; the tables that failed, with their reasons, below. */
+function printLoad(result: LoadOutcome): void {
+  const rows = result.tables.map((t) => [t.table, t.manifests.length, t.manifests.reduce((n, m) => n + m.files, 0), t.manifests.reduce((n, m) => n + m.mergedRows, 0)] as [string, number, number, number]);
+  const out = [formatTable([['table', 'manifests', 'files', 'rows merged'], ...rows])];
+  if (result.alreadyLoading.length > 0) out.push(`already being loaded by another load: ${result.alreadyLoading.map(oneLine).join(', ')}`);
+  out.push(...failedTableLines(result.failed));
+  printText(out);
 }

@@ -4,11 +4,11 @@ import { loadConfig } from '../../config/load-config';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import { withConfigFlags, overridesFrom } from '../config-flags';
 import { ingestLocation } from '../ingest';
-import { CommandError, formatTable, printJson, progressReporter } from '../output';
+import { CommandError, formatTable, oneLine, printJson, printText, progressReporter } from '../output';
 import { openRuntime } from '../runtime';
 import { summariseIngest, type RunSummary } from '../run-summary';
-import { runLoad, warehouseRowCounts } from '../load-runner';
-import type { LoadResult } from '../../workflows/load-types';
+import { runLoad, warehouseRowCounts, type LoadOutcome } from '../load-runner';
+import { failedTableLines } from '../load-failures';
 
 export interface RunTimings {
   total_s: number;
@@ -26,7 +26,8 @@ export interface RunTimings {
 
 export type PipelineSummary = RunSummary & {
   staged: Record<string, number>;
-  load: LoadResult;
+  /** What the load merged, and the tables it failed to load with their reasons. */
+  load: LoadOutcome;
   timings: RunTimings;
   /** The Temporal UI, when the embedded dev server ran the pipeline. */
   temporalUi?: string;
@@ -46,6 +47,10 @@ export function registerRun(program: Command): void {
       if (options.json) printJson(summary);
       else printRunSummary(summary);
       if (summary.failures.length > 0) throw new CommandError(`${summary.failures.length} batch(es) failed: ${summary.failures[0]!.message}`);
+      if (summary.load.failed.length > 0) throw new CommandError(`${summary.load.failed.length} table(s) failed to load: ${summary.load.failed[0]!.table}: ${summary.load.failed[0]!.reason.split('\n')[0]}`);
+      if (summary.quarantined.length > 0) {
+        throw new CommandError(`${summary.quarantined.length} object(s) quarantined, the rest loaded: ${summary.quarantined[0]!.reason} (loadout status lists them, loadout status ack acknowledges)`);
+      }
     });
 }
 
@@ -109,8 +114,10 @@ export function printRunSummary(summary: PipelineSummary): void {
   if (summary.drift.length > 0) {
     out.push('', formatTable([['event', 'undeclared attribute', 'records'], ...summary.drift.map((d) => [d.event, d.attribute, d.count] as [string, string, number])]));
   }
-  for (const f of summary.failures) out.push('', `FAILED ${f.workflowId}: ${f.message}`);
+  for (const f of summary.failures) out.push('', `FAILED ${oneLine(f.workflowId)}: ${oneLine(f.message)}`);
+  for (const q of summary.quarantined) out.push('', `QUARANTINED ${oneLine(q.key)} (${q.kind}): ${oneLine(q.reason)}`);
+  out.push(...failedTableLines(summary.load.failed));
   const t = summary.timings;
   out.push('', `time: ${t.total_s} s in all; ingest ${t.ingest_s} s (processing activities ${t.process_activity_s} s), load ${t.load_s} s (merges ${t.merge_activity_s} s), setup ${t.setup_s} s`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  printText(out);
 }

@@ -9,7 +9,7 @@ import type { DriftReport } from '../../core/drift-registry';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import { withConfigFlags, overridesFrom } from '../config-flags';
 import { readDriftReport } from '../drift';
-import { formatTable, printJson } from '../output';
+import { formatTable, printJson, printText } from '../output';
 
 export function describeCatalog(catalog: Catalog) {
   return catalog.eventTypes.map((t) => ({
@@ -31,12 +31,10 @@ export function registerSchema(program: Command): void {
     .action(async (options: { json?: boolean; schemas?: string }) => {
       const described = describeCatalog(await loadCatalog(loadConfig({ schemas: options.schemas }).schemas));
       if (options.json) return printJson(described);
-      process.stdout.write(
-        `${formatTable([
-          ['event / table', 'unique key', 'fingerprint', 'columns'],
-          ...described.map((d) => [d.table, d.uniqueKey.join(', '), d.fingerprint, d.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '?' : ''}`).join(', ')]),
-        ])}\n`,
-      );
+      printText(formatTable([
+        ['event / table', 'unique key', 'fingerprint', 'columns'],
+        ...described.map((d) => [d.table, d.uniqueKey.join(', '), d.fingerprint, d.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '?' : ''}`).join(', ')]),
+      ]));
     });
 
   withConfigFlags(
@@ -49,7 +47,7 @@ export function registerSchema(program: Command): void {
       const config = loadConfig(overridesFrom(options));
       const report = await readDriftReport(openObjectStore(config.lake), await loadCatalog(config.schemas));
       if (options.json) return printJson(report);
-      process.stdout.write(formatDrift(report));
+      printText(formatDrift(report));
     });
 }
 

@@ -1,4 +1,6 @@
 /** load / loadTable on a real dev server and a real DuckDB file: exactly once, across loads and crashes. */
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,7 @@ import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import type { ObjectStore } from '../../stores/object/object-store';
 import { DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
-import type { LoadResult } from '../../workflows/load-types';
+import type { LoadFailureDetails, LoadResult } from '../../workflows/load-types';
 import { writeSessionsObject } from '../helpers/raw-files';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 
@@ -126,6 +128,37 @@ describe('load', () => {
       expect(state.counts).toEqual({ begins: 12, begin_ids: 12, purchases: 12, purchase_ids: 12 });
       expect(state.ledger.filter((l) => l.manifestKey === manifest!.manifestKey)).toHaveLength(1);
       expect(await keysUnder(p.lake, 'staged/')).toEqual([]);
+    });
+  });
+
+  test('one table fails: every other table loads, and the failed load carries the summary of both', async () => {
+    const p = await pipeline('one-fails');
+    // purchase exists with sku as a number: declared text, a change the migration refuses.
+    const w = new DuckDbWarehouse(p.warehouseUrl.slice('duckdb:'.length));
+    try {
+      await w.runDdl(['CREATE SCHEMA IF NOT EXISTS loadout', 'CREATE TABLE loadout.purchase (id VARCHAR, "date" TIMESTAMPTZ, psess VARCHAR, player_id VARCHAR, sku BIGINT, amount DOUBLE, currency VARCHAR)']);
+    } finally {
+      await w.close();
+    }
+    await p.worker.runUntil(async () => {
+      writeSessionsObject(p.raw.location, '2026/11/22/10/a.gz', 7, 'one-fails');
+      const outcome = await ingestLocation({ client: temporal.client, taskQueue: p.taskQueue, source: p.raw, limits: { maxObjects: 8, maxBytes: 1 << 30 }, environment: 'test' });
+      expect(outcome.failures).toEqual([]);
+      const error = await temporal.client.workflow.execute('load', { workflowId: `${p.taskQueue}-load`, taskQueue: p.taskQueue, args: [{ environment: p.taskQueue }] }).then(
+        () => { throw new Error('the load should have failed'); },
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      const failure = (error as WorkflowFailedError).cause as ApplicationFailure;
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect(failure.type).toBe('LoadFailed');
+      expect(failure.message).toMatch(/^load of 1 table\(s\) failed: purchase: schema migration refused for purchase/);
+      const details = failure.details![0] as LoadFailureDetails;
+      expect(details.failed).toEqual([{ table: 'purchase', reason: expect.stringMatching(/^schema migration refused for purchase/) }]);
+      expect(details.tables.map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)])).toEqual([['session_begin', 7]]);
+      expect(details.views).toContain('kpi_daily_active_users');
+      expect(await keysUnder(p.lake, 'staged/session_begin/')).toEqual([]);
+      expect(await keysUnder(p.lake, 'staged/purchase/')).toHaveLength(1);
     });
   });
 });
