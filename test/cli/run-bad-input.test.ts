@@ -64,11 +64,14 @@ afterAll(() => {
 test('good objects load exactly beside bad ones; each bad object is quarantined with its reason, on the first attempt', async () => {
   const home = join(dir, 'home');
   const warehouse = `duckdb:${join(home, 'warehouse.duckdb')}`;
-  const { stdout } = await run(process.execPath, [bin, 'run', raw, '--json', '--warehouse', warehouse, '--env', `bad-${uniqueTaskQueue('x').slice(-6)}`], {
+  // Quarantined objects need a person: the run loads what it can, says so, and exits 1.
+  const failed = await run(process.execPath, [bin, 'run', raw, '--json', '--warehouse', warehouse, '--env', `bad-${uniqueTaskQueue('x').slice(-6)}`], {
     env: { ...process.env, LOADOUT_HOME: home, TEMPORAL_ADDRESS: inject('temporalAddress'), LOADOUT_TASK_QUEUE: uniqueTaskQueue('bad-input'), LOADOUT_LOAD_EVERY: '1h' },
     maxBuffer: 64 << 20,
-  });
-  const summary = JSON.parse(stdout) as { tables: Record<string, number>; rejected: number };
+  }).then(() => undefined, (error: unknown) => error as { code: number; stdout: string });
+  expect(failed?.code).toBe(1);
+  const summary = JSON.parse(failed!.stdout) as { tables: Record<string, number>; rejected: number; quarantined: { key: string; kind: string }[] };
+  expect(Object.fromEntries(summary.quarantined.map((q) => [q.key, q.kind]))).toEqual(quarantined);
   const expected = { ...generated.expected.distinctValid, session_end: (generated.expected.distinctValid.session_end ?? 0) + 2 };
   expect(summary.tables).toEqual(expected);
   expect(summary.rejected).toBe(generated.expected.invalid + 3);
