@@ -5,7 +5,7 @@ import { NativeConnection, Runtime as TemporalRuntime, type Worker } from '@temp
 import { HISTOGRAM_BUCKETS } from '../activities/metrics';
 import type { LoadoutConfig } from '../config/config-schema';
 import { loadCatalog, type Catalog } from '../schemas/catalog';
-import { createLoadoutWorker } from '../workers/create-worker';
+import { createLoadoutWorker, SHUTDOWN_GRACE } from '../workers/create-worker';
 import { ensureDevServer } from '../workers/dev-server';
 import { createLogger, defaultLogFormat } from '../workers/logging';
 import { connectClient, connectWorker } from '../workers/temporal-connection';
@@ -97,7 +97,10 @@ export async function openRuntime(config: LoadoutConfig, options: RuntimeOptions
         warehouseUrl: config.warehouse,
         warehouseSchema: config.warehouseSchema,
         observe: { metrics: metricsUrl !== undefined },
-        options: { maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities },
+        options: {
+          maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+          ...(options.serving ? { shutdownGraceTime: SHUTDOWN_GRACE } : {}),
+        },
       });
       return worker.runUntil(work());
     },

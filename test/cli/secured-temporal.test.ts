@@ -4,6 +4,7 @@
  * signed by a test CA, one requiring an API key. `loadout run` goes through each with variables and
  * with a TOML profile; refusals are quick and say why; no secret shows in output or history.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { generateTelemetry, type GenerateResult } from '../../generator/generate-telemetry';
 import { freePort } from '../../workers/ports';
 import { startGrpcTlsProxy, type GrpcTlsProxy } from '../helpers/grpc-tls-proxy';
-import { runLoadout, type LoadoutOutcome } from '../helpers/loadout-cli';
+import { LOADOUT_BIN, runLoadout, type LoadoutOutcome } from '../helpers/loadout-cli';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import { makeTestCertificates, type TestCertificates } from '../helpers/test-certificates';
 
@@ -134,6 +135,33 @@ server_ca_cert_path = "${certs.caCert}"
   expect(applied.stderr).toBe('');
   expect(JSON.parse(applied.stdout)).toMatchObject({ outcome: 'created', searchAttributes: { added: [] } });
   expectNoSecret(applied.stdout + applied.stderr);
+});
+
+test('loadout worker through the mutual-TLS door: registers, logs where and how it connected, stops on SIGTERM', async () => {
+  const home = join(dir, 'home-worker');
+  const child = spawn(process.execPath, [LOADOUT_BIN, 'worker'], {
+    env: {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TEMPORAL_|LOADOUT_)/.test(k))),
+      HOME: join(dir, 'user-home'), LOADOUT_HOME: home, LOADOUT_TASK_QUEUE: uniqueTaskQueue('worker'), LOADOUT_LOG_FORMAT: 'json',
+      LOADOUT_ENV: `sec-${suffix}-worker`, LOADOUT_LOAD_EVERY: '1h', ...mtlsVariables(),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
+  child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('"worker starting"') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const started = output.split('\n').find((l) => l.includes('"worker starting"'));
+  expect(started, output).toBeDefined();
+  expect(JSON.parse(started!)).toMatchObject({ address: proxy.mtlsAddress, namespace: inject('temporalNamespace'), auth: 'mtls' });
+  const stopAt = performance.now();
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  // Nothing in flight: the shutdown grace is for running batches, not an idle worker.
+  expect(performance.now() - stopAt).toBeLessThan(10_000);
+  expectNoSecret(output);
 });
 
 /**

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const bin = fileURLToPath(new URL('../../bin/loadout.js', import.meta.url));
+export const LOADOUT_BIN = fileURLToPath(new URL('../../bin/loadout.js', import.meta.url));
 
 export interface LoadoutOutcome {
   code: number;
@@ -19,7 +19,7 @@ export function runLoadout(args: string[], env: Record<string, string>, timeoutM
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !INHERITED.test(k)));
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...base, ...env }, maxBuffer: 64 << 20, timeout: timeoutMs }, (error, stdout, stderr) => {
+    execFile(process.execPath, [LOADOUT_BIN, ...args], { env: { ...base, ...env }, maxBuffer: 64 << 20, timeout: timeoutMs }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr, ms: performance.now() - started });
     });
