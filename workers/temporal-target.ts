@@ -35,7 +35,10 @@ export interface TemporalTarget {
 export const TEMPORAL_SETTINGS_HINT = 'TEMPORAL_* variables or the profile (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE; --temporal-profile, --temporal-config-file)';
 
 export function resolveTemporalTarget(settings: TemporalSettings, environment: NodeJS.ProcessEnv = process.env): TemporalTarget {
-  const env = Object.fromEntries(Object.entries(environment).filter((e): e is [string, string] => e[1] !== undefined));
+  // An empty variable means unset, as for Loadout's own (an empty TEMPORAL_API_KEY would turn TLS on);
+  // only TEMPORAL_GRPC_META_* keeps its empty value, which removes a profile's header.
+  const env = Object.fromEntries(Object.entries(environment)
+    .filter((e): e is [string, string] => e[1] !== undefined && (e[1] !== '' || e[0].startsWith('TEMPORAL_GRPC_META_'))));
   const profile = loadProfile(settings, env);
   const address = settings.address ?? profile.address;
   const namespace = settings.namespace ?? profile.namespace ?? 'default';

@@ -36,6 +36,10 @@ test('nothing configured: no address (the embedded dev server), namespace defaul
   expect(describeTarget(target)).toBe('the embedded dev server (namespace default)');
 });
 
+test('empty variables count as unset, as docker compose passes them', () => {
+  expect(resolveTemporalTarget({}, bare({ TEMPORAL_ADDRESS: '', TEMPORAL_API_KEY: '', TEMPORAL_TLS_CLIENT_CERT_PATH: '' }))).toMatchObject({ address: undefined, auth: 'none' });
+});
+
 test('only variables: address, namespace, API key (TLS on by default) and gRPC metadata', () => {
   const target = resolveTemporalTarget({}, bare({
     TEMPORAL_ADDRESS: 'h:7233', TEMPORAL_NAMESPACE: 'ns', TEMPORAL_API_KEY: 'k', TEMPORAL_GRPC_META_X_TEAM: 'data',
