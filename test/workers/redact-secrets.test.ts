@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { createLogger } from '../../workers/logging';
 import { redactSecrets } from '../../workers/redact-secrets';
 
 test.each([
@@ -21,4 +22,18 @@ test.each([
   'http://127.0.0.1:9464/metrics',
 ])('nothing to mask in %s', (text) => {
   expect(redactSecrets(text)).toBe(text);
+});
+
+test('log lines, JSON and text, carry no URL password, whether in the message, a field or an error', () => {
+  for (const format of ['json', 'text'] as const) {
+    const lines: string[] = [];
+    const log = createLogger(format, 'INFO', (line) => lines.push(line));
+    log.warn('merge failed on postgres://loadout:hunter2@db:5432/warehouse', {
+      warehouse: 'postgres://loadout:hunter2@db:5432/warehouse',
+      error: new Error('could not connect to postgresql://loadout:hunter2@db/warehouse'),
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain('hunter2');
+    expect(lines[0]).toContain('postgres://loadout:***@db:5432/warehouse');
+  }
 });
