@@ -16,6 +16,9 @@ export class PreflightError extends Error {
 /** The client's HTTP/2 connection preface and an empty SETTINGS frame: a gRPC server answers with SETTINGS. */
 const H2_PREFACE = Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])]);
 
+/** GOAWAY, last stream 0, NO_ERROR. */
+const GOAWAY = Buffer.from([0, 0, 8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+
 export interface PreflightOptions {
   tls?: TLSConfig | boolean | null;
   /** Per step (connect, handshake, greeting). */
@@ -36,6 +39,7 @@ export async function preflight(address: string, options: PreflightOptions = {})
   try {
     const stream = tls ? await handshake(socket, host, tls, timeoutMs) : socket;
     await greeting(stream, tls ? { clientCertificate: Boolean(tls.clientCertPair) } : undefined, timeoutMs);
+    stream.end(GOAWAY); // a polite goodbye, so the server logs no broken connection
     stream.destroy();
   } finally {
     socket.destroy();
