@@ -20,7 +20,8 @@ export class TemporalConnectionError extends Error {
 
 /** The client's connection, checked: the frontend answers, accepts the credentials and knows the namespace. */
 export async function connectClient(target: TemporalTarget, address: string): Promise<Connection> {
-  await checked(target, address, () => preflight(address, { tls: target.connection.tls }));
+  // grpc-js goes through grpc_proxy/https_proxy when set; a direct probe would then misjudge the path.
+  if (!throughHttpProxy(address)) await checked(target, address, () => preflight(address, { tls: target.connection.tls }));
   const connection = await checked(target, address, () => Connection.connect({ address, ...target.connection, connectTimeout: CONNECT_TIMEOUT_MS }));
   try {
     await checked(target, address, () => connection.workflowService.describeNamespace({ namespace: target.namespace }));
@@ -34,6 +35,15 @@ export async function connectClient(target: TemporalTarget, address: string): Pr
 /** The workers' connection (the SDK's Rust core), with the same settings. */
 export function connectWorker(target: TemporalTarget, address: string): Promise<NativeConnection> {
   return checked(target, address, () => NativeConnection.connect({ address, ...target.connection }));
+}
+
+/** Whether grpc-js would tunnel to `address` through an HTTP proxy: one is set and no_proxy does not exempt the host. */
+function throughHttpProxy(address: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const get = (name: string) => env[name] || env[name.toUpperCase()];
+  if (!['grpc_proxy', 'https_proxy', 'http_proxy'].some(get)) return false;
+  const host = address.slice(0, address.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  const exempt = (get('no_grpc_proxy') ?? get('no_proxy') ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  return !exempt.some((e) => e === '*' || e === host || host.endsWith(e.startsWith('.') ? e : `.${e}`));
 }
 
 async function checked<T>(target: TemporalTarget, address: string, attempt: () => Promise<T>): Promise<T> {
