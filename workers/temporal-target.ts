@@ -42,6 +42,10 @@ export function resolveTemporalTarget(settings: TemporalSettings, environment: N
   const profile = loadProfile(settings, env);
   const address = settings.address ?? profile.address;
   const namespace = settings.namespace ?? profile.namespace ?? 'default';
+  if (Boolean(profile.tls?.clientCert) !== Boolean(profile.tls?.clientKey)) {
+    // The SDK would silently connect without a client certificate.
+    throw new Error(`a TLS client ${profile.tls?.clientCert ? 'certificate without its key' : 'key without its certificate'}: set both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (or _DATA, or the profile's tls.client_cert_path and tls.client_key_path)`);
+  }
   let options: ReturnType<typeof toClientOptions>;
   try {
     options = toClientOptions(profile);

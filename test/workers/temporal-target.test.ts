@@ -72,6 +72,7 @@ test('TLS settings by path are read; a missing file is named, its content never'
 test.each([
   ['a profile the file lacks', { profile: 'staging' }, { TEMPORAL_CONFIG_FILE: 'TOML' }, /Temporal profile staging is not in .*temporal\.toml/],
   ['a configuration file that does not exist', { configFile: '/nonexistent/temporal.toml' }, {}, /\/nonexistent\/temporal\.toml does not exist/],
+  ['a client certificate without its key', {}, { TEMPORAL_ADDRESS: 'h:7233', TEMPORAL_TLS_CLIENT_CERT_PATH: '/c.pem' }, /client certificate without its key: set both/],
   ['credentials without an address', {}, { TEMPORAL_API_KEY: 'k' }, /credentials are configured \(api-key\) but no address/],
 ])('refused: %s', (_name, settings, env, message) => {
   const environment = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === 'TOML' ? toml : v]));
