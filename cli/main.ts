@@ -14,6 +14,7 @@ import { registerSchema } from './commands/schema';
 import { registerStatus } from './commands/status';
 import { registerMigrate } from './commands/migrate';
 import { registerReplay } from './commands/replay';
+import { redactSecrets } from '../workers/redact-secrets';
 
 const program = new Command('loadout')
   .description('Game telemetry from raw JSON to typed warehouse tables, every batch a durable Temporal workflow.')
@@ -40,7 +41,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`loadout: ${message.split('\n')[0]}\n`);
-  if (process.env.LOADOUT_DEBUG) console.error(error);
+  process.stderr.write(`loadout: ${redactSecrets(message.split('\n')[0]!)}\n`);
+  if (process.env.LOADOUT_DEBUG) console.error(redactSecrets(error instanceof Error ? (error.stack ?? message) : message));
   process.exitCode = 1;
 }

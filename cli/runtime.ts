@@ -1,18 +1,24 @@
 /** Connects to Temporal (the configured cluster, or the embedded dev server) and runs a worker. */
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { Logger } from '@temporalio/common';
 import { NativeConnection, Runtime as TemporalRuntime, type Worker } from '@temporalio/worker';
 import { HISTOGRAM_BUCKETS } from '../activities/metrics';
 import type { LoadoutConfig } from '../config/config-schema';
 import { loadCatalog, type Catalog } from '../schemas/catalog';
-import { createLoadoutWorker } from '../workers/create-worker';
+import { createLoadoutWorker, SHUTDOWN_GRACE } from '../workers/create-worker';
 import { ensureDevServer } from '../workers/dev-server';
 import { createLogger, defaultLogFormat } from '../workers/logging';
+import { connectClient, connectWorker } from '../workers/temporal-connection';
+import { resolveTemporalTarget, type TemporalAuth } from '../workers/temporal-target';
 
 export interface LoadoutRuntime {
   client: Client;
   catalog: Catalog;
   address: string;
+  /** The namespace in use: Loadout's setting, else the Temporal profile's, else `default`. */
+  namespace: string;
+  /** How the connection authenticates (never the credentials). */
+  auth: TemporalAuth;
   /** The Temporal UI, when Loadout started or reused the embedded dev server. */
   uiUrl?: string;
   /** Prometheus metrics of this process's worker, when served. */
@@ -57,36 +63,44 @@ function installRuntime(config: LoadoutConfig, serving: boolean): void {
 
 export async function openRuntime(config: LoadoutConfig, options: RuntimeOptions = {}): Promise<LoadoutRuntime> {
   installRuntime(config, options.serving ?? false);
-  let address = config.temporal.address;
+  // Temporal's environment configuration (TOML profile, TEMPORAL_* variables) under Loadout's flags.
+  const target = resolveTemporalTarget(config.temporal);
+  const namespace = target.namespace;
+  let address = target.address;
   let uiUrl: string | undefined;
   if (address === undefined) {
-    const server = await ensureDevServer(config.home, config.temporal.namespace);
+    const server = await ensureDevServer(config.home, namespace);
     address = server.address;
     uiUrl = server.uiUrl;
   }
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const connection = await connectClient(target, address);
+  const client = new Client({ connection, namespace });
   const catalog = await loadCatalog(config.schemas);
   let nativeConnection: NativeConnection | undefined;
   return {
     client,
     catalog,
     address,
+    namespace,
+    auth: target.auth,
     uiUrl,
     metricsUrl,
     log: TemporalRuntime.instance().logger,
     async withWorker<T>(work: () => Promise<T>): Promise<T> {
-      nativeConnection ??= await NativeConnection.connect({ address: address! });
+      nativeConnection ??= await connectWorker(target, address!);
       const worker: Worker = await createLoadoutWorker({
         connection: nativeConnection,
-        namespace: config.temporal.namespace,
+        namespace,
         taskQueue: config.temporal.taskQueue,
         catalog,
         lakeLocation: config.lake,
         warehouseUrl: config.warehouse,
         warehouseSchema: config.warehouseSchema,
         observe: { metrics: metricsUrl !== undefined },
-        options: { maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities },
+        options: {
+          maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+          ...(options.serving ? { shutdownGraceTime: SHUTDOWN_GRACE } : {}),
+        },
       });
       return worker.runUntil(work());
     },

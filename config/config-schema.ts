@@ -41,9 +41,20 @@ export const configSchema = z.object({
   warehouseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier'),
   loadEvery: duration,
   temporal: z.object({
-    /** host:port of a Temporal frontend; absent means: start the dev server under `home`. */
+    /**
+     * host:port of a Temporal frontend; absent: the Temporal profile's (workers/temporal-target.ts),
+     * else start the dev server under `home`.
+     */
     address: z.string().regex(/^[^\s:]+:\d+$/, 'host:port').optional(),
-    namespace: z.string().min(1),
+    /** Absent: the Temporal profile's namespace, else `default`. */
+    namespace: z.string().min(1).optional(),
+    /**
+     * A profile of Temporal's own TOML configuration (TEMPORAL_PROFILE); TLS, API key and gRPC
+     * metadata come only from there and from Temporal's variables, under Temporal's names.
+     */
+    profile: z.string().min(1).optional(),
+    /** The TOML file holding the profiles (TEMPORAL_CONFIG_FILE; default ~/.config/temporalio/temporal.toml). */
+    configFile: z.string().min(1).optional(),
     taskQueue: z.string().min(1),
   }),
   worker: z.object({

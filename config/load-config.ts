@@ -9,7 +9,7 @@ import { configSchema, ENVIRONMENTS, type LoadoutConfig } from './config-schema'
 
 export type ConfigOverrides = Partial<{
   env: string; home: string; raw: string; lake: string; warehouse: string; loadEvery: string;
-  temporalAddress: string; namespace: string; taskQueue: string; sqsQueueUrl: string; schemas: string;
+  temporalAddress: string; namespace: string; temporalProfile: string; temporalConfigFile: string; taskQueue: string; sqsQueueUrl: string; schemas: string;
   metricsPort: string; logFormat: string;
 }>;
 
@@ -26,7 +26,7 @@ export class ConfigError extends Error {
 const ENV_NAMES: Record<string, string> = {
   env: 'LOADOUT_ENV', home: 'LOADOUT_HOME', raw: 'LOADOUT_RAW', lake: 'LOADOUT_LAKE',
   warehouse: 'LOADOUT_WAREHOUSE', loadEvery: 'LOADOUT_LOAD_EVERY', 'temporal.address': 'TEMPORAL_ADDRESS',
-  'temporal.namespace': 'TEMPORAL_NAMESPACE', 'temporal.taskQueue': 'LOADOUT_TASK_QUEUE',
+  'temporal.namespace': 'TEMPORAL_NAMESPACE', 'temporal.profile': 'TEMPORAL_PROFILE', 'temporal.configFile': 'TEMPORAL_CONFIG_FILE', 'temporal.taskQueue': 'LOADOUT_TASK_QUEUE',
   'discovery.sqsQueueUrl': 'LOADOUT_SQS_QUEUE_URL', schemas: 'LOADOUT_SCHEMAS',
   'worker.metricsPort': 'LOADOUT_METRICS_PORT', logFormat: 'LOADOUT_LOG_FORMAT',
 };
@@ -41,6 +41,7 @@ export function loadConfig(
     env: environment.LOADOUT_ENV, home: environment.LOADOUT_HOME, raw: environment.LOADOUT_RAW,
     lake: environment.LOADOUT_LAKE, warehouse: environment.LOADOUT_WAREHOUSE, loadEvery: environment.LOADOUT_LOAD_EVERY,
     temporalAddress: environment.TEMPORAL_ADDRESS, namespace: environment.TEMPORAL_NAMESPACE,
+    temporalProfile: environment.TEMPORAL_PROFILE, temporalConfigFile: environment.TEMPORAL_CONFIG_FILE,
     taskQueue: environment.LOADOUT_TASK_QUEUE, sqsQueueUrl: environment.LOADOUT_SQS_QUEUE_URL, schemas: environment.LOADOUT_SCHEMAS,
     metricsPort: environment.LOADOUT_METRICS_PORT, logFormat: environment.LOADOUT_LOG_FORMAT,
   });
@@ -58,7 +59,10 @@ export function loadConfig(
     loadEvery: flat.loadEvery ?? (ENVIRONMENTS as Record<string, { loadEvery: string }>)[env]?.loadEvery,
     temporal: {
       address: flat.temporalAddress,
-      namespace: flat.namespace ?? 'default',
+      // Unset: Temporal's profile decides, then `default` (workers/temporal-target.ts).
+      namespace: flat.namespace,
+      profile: flat.temporalProfile,
+      configFile: flat.temporalConfigFile ? resolve(cwd, flat.temporalConfigFile) : undefined,
       taskQueue: flat.taskQueue ?? 'loadout',
     },
     worker: {
@@ -107,7 +111,8 @@ function flatten(file: Json): ConfigOverrides {
   const worker = (file.worker ?? {}) as Json;
   return pick({
     env: file.env, home: file.home, raw: file.raw, lake: file.lake, warehouse: file.warehouse, loadEvery: file.loadEvery,
-    temporalAddress: temporal.address, namespace: temporal.namespace, taskQueue: temporal.taskQueue,
+    temporalAddress: temporal.address, namespace: temporal.namespace, temporalProfile: temporal.profile,
+    temporalConfigFile: temporal.configFile, taskQueue: temporal.taskQueue,
     sqsQueueUrl: discovery.sqsQueueUrl, schemas: file.schemas,
     metricsPort: worker.metricsPort === undefined ? undefined : String(worker.metricsPort), logFormat: file.logFormat,
   } as Record<string, unknown>) as ConfigOverrides;

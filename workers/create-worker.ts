@@ -8,6 +8,13 @@ import { activityLogAttributes } from './activity-log-attributes';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * How long a long-running worker (`loadout worker`, `loadout dev`) lets in-flight batches and merges
+ * finish after SIGTERM before cancelling them (a cancelled attempt is retried elsewhere, from the
+ * start). Under Kubernetes' default 30 s termination grace, with room for the process to exit.
+ */
+export const SHUTDOWN_GRACE = '20s';
+
 export interface WorkerSetup {
   connection: NativeConnection;
   namespace: string;

@@ -5,6 +5,7 @@
  */
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
+import { redactSecrets } from './redact-secrets';
 
 export type LogFormat = 'json' | 'text';
 
@@ -17,7 +18,8 @@ export function defaultLogFormat(stream: { isTTY?: boolean } = process.stderr): 
 const DROPPED_META = new Set(['taskToken']);
 
 export function createLogger(format: LogFormat, level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
-  return new DefaultLogger(level, (entry) => write(format === 'json' ? jsonLine(entry) : textLine(entry)));
+  // A warehouse URL in an activity's error or a log field keeps its password to itself.
+  return new DefaultLogger(level, (entry) => write(redactSecrets(format === 'json' ? jsonLine(entry) : textLine(entry))));
 }
 
 export function jsonLine(entry: LogEntry): string {

@@ -10,6 +10,7 @@ import { qualified } from '../../stores/warehouse/sql/identifiers';
 import { printRows } from './query';
 import type { LoadoutConfig } from '../../config/config-schema';
 import { printRunSummary, runPipeline } from './run';
+import { redactSecrets } from '../../workers/redact-secrets';
 
 export function registerDemo(program: Command): void {
   withConfigFlags(program.command('demo').description('generate a day of telemetry, run the pipeline on the embedded defaults, show the results'))
@@ -30,7 +31,7 @@ export function registerDemo(program: Command): void {
       }
       const summary = await runPipeline(config.raw, config, { progress: !options.json });
       if (options.json) {
-        printJson({ ...summary, raw: config.raw, lake: config.lake, warehouse: config.warehouse });
+        printJson({ ...summary, raw: config.raw, lake: config.lake, warehouse: redactSecrets(config.warehouse) });
         return;
       }
       printRunSummary(summary);
@@ -39,8 +40,8 @@ export function registerDemo(program: Command): void {
       await printKpis(config);
       say('');
       say('Where to look next:');
-      if (summary.temporalUi) say(`  Temporal UI        ${summary.temporalUi}/namespaces/${config.temporal.namespace}/workflows  (the dev server keeps running; \`npx loadout server stop\`)`);
-      say(`  warehouse          ${config.warehouse}   (npx loadout query "SELECT * FROM ${config.warehouseSchema}.purchase LIMIT 5")`);
+      if (summary.temporalUi) say(`  Temporal UI        ${summary.temporalUi}/namespaces/${config.temporal.namespace ?? 'default'}/workflows  (the dev server keeps running; \`npx loadout server stop\`)`);
+      say(`  warehouse          ${redactSecrets(config.warehouse)}   (npx loadout query "SELECT * FROM ${config.warehouseSchema}.purchase LIMIT 5")`);
       say(`  KPIs               npx loadout report dau|events|bookings|sessions`);
       say(`  loaded Parquet     ${config.lake}/loaded/   manifests ${config.lake}/manifests/`);
       say(`  rejected records   ${config.lake}/rejects/   unknown events ${config.lake}/unknown/`);

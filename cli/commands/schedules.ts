@@ -16,14 +16,14 @@ export function registerSchedules(program: Command): void {
       const runtime = await openRuntime(config);
       try {
         // The schedule's loads and their batches are found in the UI by these: register them first.
-        const searchAttributes = await registerSearchAttributes(runtime.client.connection, config.temporal.namespace);
+        const searchAttributes = await registerSearchAttributes(runtime.client.connection, runtime.namespace);
         const outcome = await applyLoadSchedule(runtime.client, config);
         const description = await runtime.client.schedule.getHandle(loadScheduleId(config.env)).describe();
         const summary = { scheduleId: description.scheduleId, outcome, every: config.loadEvery, env: config.env, nextRuns: description.info.nextActionTimes.slice(0, 3), searchAttributes };
         if (options.json) printJson(summary);
         else {
           process.stdout.write(`${outcome} ${summary.scheduleId}: load every ${summary.every}; next ${summary.nextRuns.map((d) => d.toISOString()).join(', ')}\n`);
-          if (searchAttributes.added.length > 0) process.stdout.write(`registered search attributes ${searchAttributes.added.join(', ')} on ${config.temporal.namespace}\n`);
+          if (searchAttributes.added.length > 0) process.stdout.write(`registered search attributes ${searchAttributes.added.join(', ')} on ${runtime.namespace}\n`);
         }
       } finally {
         await runtime.close();

@@ -12,10 +12,10 @@ export function registerWorker(program: Command): void {
       const config = loadConfig(workerOverridesFrom(options));
       const runtime = await openRuntime(config, { serving: true });
       // Workflows upsert these on every run; on a namespace without them every run would fail its first task.
-      const searchAttributes = await registerSearchAttributes(runtime.client.connection, config.temporal.namespace);
-      if (searchAttributes.added.length > 0) runtime.log.info('registered search attributes', { namespace: config.temporal.namespace, added: searchAttributes.added });
+      const searchAttributes = await registerSearchAttributes(runtime.client.connection, runtime.namespace);
+      if (searchAttributes.added.length > 0) runtime.log.info('registered search attributes', { namespace: runtime.namespace, added: searchAttributes.added });
       runtime.log.info('worker starting', {
-        address: runtime.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, environment: config.env,
+        address: runtime.address, namespace: runtime.namespace, auth: runtime.auth, taskQueue: config.temporal.taskQueue, environment: config.env,
         ...(runtime.uiUrl ? { ui: runtime.uiUrl } : {}), ...(runtime.metricsUrl ? { metrics: runtime.metricsUrl } : {}),
       });
       const stop = new Promise<void>((resolve) => {

@@ -15,7 +15,7 @@ const dockerConfig = fileURLToPath(new URL('../../.tools/docker', import.meta.ur
 
 /** The literal `docker compose ...`, as a user with Docker runs it in the checkout. */
 async function dockerCompose(args: string[], env: Record<string, string> = {}) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PORT_') && k !== 'LOADOUT_ENV'));
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PORT_') && !k.startsWith('TEMPORAL_') && k !== 'LOADOUT_ENV'));
   return run('docker', ['compose', ...args], { cwd: root, env: { ...clean, DOCKER_CONFIG: dockerConfig, ...env }, maxBuffer: 16 << 20 });
 }
 
@@ -98,4 +98,14 @@ test("the setup registers every one of Loadout's search attributes with its type
   const cliType: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList' };
   const declared = /for attribute in ([^;]+);/.exec(script)![1]!.trim().split(/\s+/).sort();
   expect(declared).toEqual(SEARCH_ATTRIBUTES.map((k) => `${k.name}=${cliType[k.type]}`).sort());
+});
+
+test('the worker reaches another Temporal with Temporal\'s own variables from the shell, and only those set', async () => {
+  const local = (await model()).services.worker!.environment!;
+  expect(local).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'default' });
+  // Unset in the shell: null in the model, so absent in the container (an empty TEMPORAL_API_KEY would turn TLS on).
+  expect(local.TEMPORAL_API_KEY).toBeNull();
+  const cloud = (await model({ TEMPORAL_ADDRESS: 'acme.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'acme.a1b2c', TEMPORAL_API_KEY: 'k', TEMPORAL_TLS_CLIENT_CERT_PATH: '/app/certs/client.pem' })).services.worker!.environment!;
+  expect(cloud).toMatchObject({ TEMPORAL_ADDRESS: 'acme.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'acme.a1b2c', TEMPORAL_API_KEY: 'k', TEMPORAL_TLS_CLIENT_CERT_PATH: '/app/certs/client.pem' });
+  expect(cloud.TEMPORAL_TLS_SERVER_NAME).toBeNull();
 });
