@@ -51,7 +51,7 @@ export async function collectStatus(
   const env = `LoadoutEnvironment = '${config.env.replaceAll("'", '')}'`;
   let running = 0;
   for await (const _ of client.workflow.list({ query: `WorkflowType = 'fileBatch' AND ExecutionStatus = 'Running' AND ${env}` })) running++;
-  const ui = { base: temporalUi, namespace: config.temporal.namespace };
+  const ui = { base: temporalUi, namespace: client.options.namespace };
   const failed = await collectFailedBatches(client, lake, config.env, ui);
   const quarantined = await collectQuarantined(lake, ui);
 

@@ -30,7 +30,7 @@ export function registerStatusAck(status: Command): void {
       const runtime = await openRuntime(config);
       try {
         const lake = openObjectStore(config.lake);
-        const outstanding = await collectOutstanding(runtime.client, lake, config.env, { namespace: config.temporal.namespace });
+        const outstanding = await collectOutstanding(runtime.client, lake, config.env, { namespace: runtime.namespace });
         const done = await acknowledgeFailures(lake, outstanding, targets, options.all === true);
         if (options.json) return printJson(done);
         printText([

@@ -95,7 +95,7 @@ test("the setup registers every one of Loadout's search attributes with its type
   const script = setup.command!.join(' ').replaceAll('$$', '$');
   await run('sh', ['-n', '-c', script]);
   expect(script).toContain('temporal operator search-attribute create --name "$name" --type "$type"');
-  const cliType: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList' };
+  const cliType: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', INT: 'Int' };
   const declared = /for attribute in ([^;]+);/.exec(script)![1]!.trim().split(/\s+/).sort();
   expect(declared).toEqual(SEARCH_ATTRIBUTES.map((k) => `${k.name}=${cliType[k.type]}`).sort());
 });
