@@ -3,7 +3,8 @@ import type { Client } from '@temporalio/client';
 import { startFileBatch } from '../workers/start-file-batch';
 import { batchIdOf, fileBatchWorkflowId, type RawObjectRef } from '../core/batch-id';
 import { isRawDataKey, planBatches, type BatchLimits } from '../core/plan-batches';
-import type { ObjectStore } from '../stores/object/object-store';
+import type { ObjectStore, UnprocessableObject } from '../stores/object/object-store';
+import { quarantineListed } from '../activities/quarantine-listed';
 import { innermostMessage } from '../core/errors';
 import type { FileBatchInput, FileBatchResult } from '../workflows/file-batch-types';
 
@@ -16,18 +17,22 @@ export interface IngestOptions {
   tables?: string[];
   /** Only keys under this prefix of the source. */
   prefix?: string;
+  /** Where objects the listing cannot address are quarantined (kind 'invalid-key'); without it they are only counted. */
+  lake?: ObjectStore;
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface IngestOutcome {
   files: number;
+  /** Objects listed that no batch can read by key (a newline in a name, bytes that are not UTF-8, a link leaving the root). */
+  unprocessable: UnprocessableObject[];
   batches: FileBatchResult[];
   failures: { workflowId: string; objects: string[]; message: string }[];
 }
 
-export async function listRawObjects(source: ObjectStore, prefix = ''): Promise<RawObjectRef[]> {
+export async function listRawObjects(source: ObjectStore, prefix = '', onUnprocessable?: (object: UnprocessableObject) => void): Promise<RawObjectRef[]> {
   const objects: RawObjectRef[] = [];
-  for await (const info of source.list(prefix)) {
+  for await (const info of source.list(prefix, { onUnprocessable })) {
     if (isRawDataKey(info.key)) objects.push({ key: info.key, size: info.size, etag: info.etag, modified: info.lastModified.toISOString() });
   }
   return objects;
@@ -38,7 +43,9 @@ export async function listRawObjects(source: ObjectStore, prefix = ''): Promise<
  * is taken and only a failed run may be repeated); its recorded result is used instead.
  */
 export async function ingestLocation(options: IngestOptions): Promise<IngestOutcome> {
-  const objects = await listRawObjects(options.source, options.prefix);
+  const unprocessable: UnprocessableObject[] = [];
+  const objects = await listRawObjects(options.source, options.prefix, (o) => unprocessable.push(o));
+  if (options.lake) await quarantineListed(options.lake, options.source.location, unprocessable, undefined);
   const batches = planBatches(objects, options.limits);
   let done = 0;
   options.onProgress?.(0, batches.length);
@@ -59,6 +66,7 @@ export async function ingestLocation(options: IngestOptions): Promise<IngestOutc
   );
   return {
     files: objects.length,
+    unprocessable,
     batches: settled.flatMap((s) => (s.ok ? [s.result] : [])),
     failures: settled.flatMap((s) => (s.ok ? [] : [s.failure])),
   };

@@ -55,6 +55,7 @@ export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore)
   // Still open: a record of an earlier run of the same batch counts too, until its object is processed again.
   const batchIds = new Set(outcome.batches.map((b) => b.batchId));
   for (const r of await readQuarantineRecords(lake)) if (batchIds.has(r.batchId)) summary.quarantined.push({ key: r.key, kind: r.kind, reason: r.reason });
+  for (const o of outcome.unprocessable) summary.quarantined.push({ key: o.key, kind: 'invalid-key', reason: o.reason });
   summary.quarantined.sort((a, b) => (a.key < b.key ? -1 : 1));
   summary.drift.sort((a, b) => (a.event + a.attribute < b.event + b.attribute ? -1 : 1));
   return summary;

@@ -70,6 +70,7 @@ export async function runPipeline(location: string, config: ReturnType<typeof lo
         source,
         limits: { maxObjects: config.discovery.batchObjects, maxBytes: config.discovery.batchBytes },
         environment: config.env,
+        lake,
         onProgress: view.progress ? progressReporter('file batches') : undefined,
       });
       ingestMs = performance.now() - t1;
