@@ -15,6 +15,7 @@ import { registerStatus } from './commands/status';
 import { registerMigrate } from './commands/migrate';
 import { registerReplay } from './commands/replay';
 import { redactSecrets } from '../workers/redact-secrets';
+import { terminalSafe } from './terminal-text';
 
 const program = new Command('loadout')
   .description('Game telemetry from raw JSON to typed warehouse tables, every batch a durable Temporal workflow.')
@@ -41,7 +42,8 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`loadout: ${redactSecrets(message.split('\n')[0]!)}\n`);
-  if (process.env.LOADOUT_DEBUG) console.error(redactSecrets(error instanceof Error ? (error.stack ?? message) : message));
+  // Messages can quote data (keys, names): no control character from them reaches the terminal.
+  process.stderr.write(`loadout: ${terminalSafe(redactSecrets(message.split('\n')[0]!))}\n`);
+  if (process.env.LOADOUT_DEBUG) console.error(terminalSafe(redactSecrets(error instanceof Error ? (error.stack ?? message) : message)));
   process.exitCode = 1;
 }

@@ -9,7 +9,7 @@ import { loadConfig } from '../../config/load-config';
 import { innermostMessage } from '../../core/errors';
 import { REFUSED_MIGRATION, type SchemaMigrationInput, type SchemaMigrationResult } from '../../workflows/schema-migration-types';
 import { tablesFrom, withConfigFlags, overridesFrom } from '../config-flags';
-import { CommandError, formatTable, printJson } from '../output';
+import { CommandError, formatTable, printJson, printText } from '../output';
 import { openRuntime } from '../runtime';
 
 export interface MigrateOutcome {
@@ -87,7 +87,7 @@ export function registerMigrate(program: Command): void {
         await runtime.close();
       }
       if (options.json) printJson({ ...outcome.result, refused: outcome.refused !== undefined, ...(outcome.refused ? { reason: outcome.refused } : {}) });
-      else process.stdout.write(`${formatMigration(outcome)}\n`);
+      else printText(formatMigration(outcome));
       if (outcome.refused !== undefined) throw new CommandError(outcome.refused.split('\n')[0]!);
     });
 }

@@ -8,7 +8,8 @@ import { innermostMessage } from '../../core/errors';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import type { ReplayInput, ReplayProgress, ReplayResult } from '../../workflows/replay-types';
 import { tablesFrom, withConfigFlags, overridesFrom } from '../config-flags';
-import { CommandError, formatTable, printJson } from '../output';
+import { CommandError, formatTable, printJson, printText } from '../output';
+import { oneLine } from '../terminal-text';
 import { openRuntime } from '../runtime';
 
 export function registerReplay(program: Command): void {
@@ -92,8 +93,8 @@ function printReplay(workflowId: string, outcome: ReplayOutcome): void {
     const tables = [...new Set([...Object.keys(p.rowsStaged), ...merged.keys()])].sort();
     if (tables.length > 0) out.push('', formatTable([['table', 'rows staged', 'rows merged'], ...tables.map((t) => [t, p.rowsStaged[t] ?? 0, merged.get(t) ?? 0] as [string, number, number])]));
   }
-  if ('failures' in outcome) for (const f of outcome.failures) out.push(`FAILED ${f.workflowId}: ${f.message}`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  if ('failures' in outcome) for (const f of outcome.failures) out.push(`FAILED ${f.workflowId}: ${oneLine(f.message)}`);
+  printText(out);
 }
 
 function isoTime(text: string, flag: string): string {
