@@ -24,6 +24,7 @@ import { listRawObjects } from '../cli/ingest';
 import { batchIdOf, fileBatchWorkflowId } from '../core/batch-id';
 import { loadCatalog } from '../schemas/catalog';
 import { openObjectStore } from '../stores/object/open-object-store';
+import { openWarehouse } from '../stores/warehouse/open-warehouse';
 import { temporalBinary } from '../workers/temporal-binary';
 import type { DiscoverByListingInput } from '../workflows/discover-by-listing';
 import { discoverByListing, fileBatch, load, replay, schemaMigration } from '../workflows';
@@ -54,9 +55,20 @@ async function main(): Promise<void> {
       workflowBundle: { code: bundle.code },
       activities: createActivities({ catalog, lake, warehouseUrl: `duckdb:${join(dir, 'warehouse.duckdb')}` }),
     });
+    // A second pipeline whose warehouse already has purchase with sku as a number: its migration is refused.
+    const failingLake = openObjectStore(join(dir, 'failing-lake'));
+    const failingWarehouse = `duckdb:${join(dir, 'failing.duckdb')}`;
+    const w = await openWarehouse(failingWarehouse);
+    await w.runDdl(['CREATE SCHEMA IF NOT EXISTS loadout', 'CREATE TABLE loadout.purchase (id VARCHAR, "date" TIMESTAMPTZ, psess VARCHAR, player_id VARCHAR, sku BIGINT, amount DOUBLE, currency VARCHAR)']);
+    await w.close();
+    const failingWorker = await Worker.create({
+      connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: `${TASK_QUEUE}-failing`,
+      workflowBundle: { code: bundle.code },
+      activities: createActivities({ catalog, lake: failingLake, warehouseUrl: failingWarehouse }),
+    });
     const client = env.client;
     const captured = new Map<string, string>();
-    await worker.runUntil(async () => {
+    await failingWorker.runUntil(worker.runUntil(async () => {
       const objects = await listRawObjects(raw);
       const good = objects.filter((o) => !o.key.includes('broken'));
       // A batch with a quarantined object (the LoadoutQuarantined branch).
@@ -82,8 +94,14 @@ async function main(): Promise<void> {
       };
       await client.workflow.execute(discoverByListing, { workflowId: `${ENV}-discover`, taskQueue: TASK_QUEUE, args: [discoverInput] });
       captured.set('discover-by-listing', `${ENV}-discover`);
+      // A load of which one table fails (the load-failure-summary branch).
+      const failingQueue = `${TASK_QUEUE}-failing`;
+      await client.workflow.execute(fileBatch, { workflowId: `${ENV}-failing-batch`, taskQueue: failingQueue, args: [{ source: raw.location, objects: good, environment: `${ENV}-failing` }] });
+      await client.workflow.execute(load, { workflowId: `${ENV}-failing-load`, taskQueue: failingQueue, args: [{ environment: `${ENV}-failing` }] }).catch(() => undefined);
+      captured.set('load-one-table-failed', `${ENV}-failing-load`);
+      captured.set('load-table-refused', `loadout-load-${ENV}-failing-purchase`);
       if (good.length === 0) throw new Error('no good raw objects written');
-    });
+    }));
     mkdirSync(out, { recursive: true });
     for (const [name, workflowId] of captured) {
       const path = join(out, `${name}.json`);

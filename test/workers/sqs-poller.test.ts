@@ -355,6 +355,26 @@ describe('SqsPoller', () => {
     expect(await lake.head(objectMarkerKey(RAW_LOCATION, key.slice('raw/'.length)))).toBeDefined();
   });
 
+  // Before the abort test: moto keeps serving an aborted long poll, which would take this test's first message.
+  test('a receive naming a key that is gone: the good objects of the same receive are staged in the same pass', async () => {
+    const a = await upload('raw/2026/11/22/15/gone-a.gz', 4);
+    const b = await upload('raw/2026/11/22/15/gone-b.gz', 6);
+    const c = await upload('raw/2026/11/22/15/gone-c.gz', 3);
+    // Deleted after its notification was sent, as an expiring or reprocessed upload would be.
+    await rawBucket.delete(c.key);
+    const outcomes = await drain(poller({ limits: { maxObjects: 10, maxBytes: 1 << 30 } }));
+    const gone = c.key.slice('raw/'.length);
+    // SQS may hand the three notifications over in one receive or several: either way every batch
+    // completes, the missing object is quarantined once, and the good ones are staged in this drain.
+    const batches = await results(total(outcomes).started);
+    expect(batches.flatMap((r) => r.quarantined)).toEqual([{ key: gone, kind: 'missing', reason: expect.stringContaining('gone from the raw zone') }]);
+    const staged = (table: string) => batches.flatMap((r) => r.staged.filter((s) => s.table === table)).reduce((n, s) => n + s.rows, 0);
+    expect(staged('session_begin')).toBe(a.distinct.session_begin! + b.distinct.session_begin!);
+    expect(staged('purchase')).toBe(a.distinct.purchase! + b.distinct.purchase!);
+    expect(total(outcomes).failed).toBe(0);
+    expect(await depth(queue.queueUrl)).toBe(0);
+  });
+
   test('run() polls until aborted, and the abort cuts a 20 s long poll short', async () => {
     const stop = new AbortController();
     const logged: string[] = [];
@@ -372,24 +392,6 @@ describe('SqsPoller', () => {
     await polling;
     expect(Date.now() - aborted).toBeLessThan(2_000);
     expect(logged.filter((m) => m.includes('failed'))).toEqual([]);
-    expect(await depth(queue.queueUrl)).toBe(0);
-  });
-
-  test('a receive naming a key that is gone: the good objects of the same receive are staged in the same pass', async () => {
-    const a = await upload('raw/2026/11/22/15/gone-a.gz', 4);
-    const b = await upload('raw/2026/11/22/15/gone-b.gz', 6);
-    const c = await upload('raw/2026/11/22/15/gone-c.gz', 3);
-    // Deleted after its notification was sent, as an expiring or reprocessed upload would be.
-    await rawBucket.delete(c.key);
-    const outcomes = await drain(poller({ limits: { maxObjects: 10, maxBytes: 1 << 30 } }));
-    const gone = c.key.slice('raw/'.length);
-    const mine = (await results(total(outcomes).started)).filter((r) => r.quarantined.some((q) => q.key === gone));
-    expect(mine).toHaveLength(1);
-    expect(mine[0]!.quarantined).toEqual([{ key: gone, kind: 'missing', reason: expect.stringContaining('gone from the raw zone') }]);
-    const staged = (table: string) => mine[0]!.staged.find((s) => s.table === table)?.rows;
-    expect(staged('session_begin')).toBe(a.distinct.session_begin! + b.distinct.session_begin!);
-    expect(staged('purchase')).toBe(a.distinct.purchase! + b.distinct.purchase!);
-    expect(total(outcomes).failed).toBe(0);
     expect(await depth(queue.queueUrl)).toBe(0);
   });
 });
