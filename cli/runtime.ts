@@ -1,7 +1,7 @@
 /** Connects to Temporal (the configured cluster, or the embedded dev server) and runs a worker. */
 import { Client } from '@temporalio/client';
 import type { Logger } from '@temporalio/common';
-import { NativeConnection, Runtime as TemporalRuntime, type Worker } from '@temporalio/worker';
+import { type NativeConnection, Runtime as TemporalRuntime, type Worker } from '@temporalio/worker';
 import { HISTOGRAM_BUCKETS } from '../activities/metrics';
 import type { LoadoutConfig } from '../config/config-schema';
 import { loadCatalog, type Catalog } from '../schemas/catalog';

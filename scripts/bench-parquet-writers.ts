@@ -363,7 +363,7 @@ async function hyparquetWrite(
     void writer.write({ columnData, rowGroupSize: end - start });
     await yieldToLoop();
   }
-  writer.finish();
+  await writer.finish();
 }
 
 /** Numbers to bigints for an INT64 column (hyparquet-writer's PLAIN INT64 encoder takes bigints only). */

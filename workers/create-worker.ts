@@ -1,5 +1,5 @@
 /** Builds a Temporal worker with Loadout's workflows and activities over the configured stores. */
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createRequire } from 'node:module';
 import { createActivities } from '../activities';
 import { StoreCache } from '../activities/store-cache';

@@ -25,7 +25,6 @@ export function validatePrefix(prefix: string): string {
 
 function checkPath(path: string, original: string): void {
   if (path.startsWith('/')) throw new InvalidKeyError(original, 'absolute keys are not allowed');
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) throw new InvalidKeyError(original, 'control characters (NUL, newline, ...) are not allowed');
   if (path.includes('\\')) throw new InvalidKeyError(original, 'backslashes are not allowed');
   for (const segment of path.split('/')) {

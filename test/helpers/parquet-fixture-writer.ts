@@ -62,7 +62,8 @@ export class ParquetTableWriter {
   }
 
   close(): void {
-    this.writer.finish();
+    // The file writer's finish() writes synchronously (it has no flush); its promise carries nothing.
+    void this.writer.finish();
   }
 }
 

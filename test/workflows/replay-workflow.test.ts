@@ -2,7 +2,7 @@
  * replay on a real dev server and a real DuckDB file: a window restaged after a schema gained a
  * field, only the tables asked for, loaded once; continue-as-new; the stock `temporal` CLI.
  */
-import { Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';

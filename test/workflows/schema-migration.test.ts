@@ -17,7 +17,7 @@ import { createActivities } from '../../activities';
 import { ingestLocation } from '../../cli/ingest';
 import { collectStatus } from '../../cli/status';
 import { loadConfig } from '../../config/load-config';
-import { Catalog, loadCatalog } from '../../schemas/catalog';
+import { type Catalog, loadCatalog } from '../../schemas/catalog';
 import type { EventType } from '../../schemas/define-event';
 import purchase from '../../schemas/events/purchase';
 import sessionBegin from '../../schemas/events/session-begin';
