@@ -8,6 +8,7 @@ import type { Catalog } from '../schemas/catalog';
 import { qualified } from '../stores/warehouse/sql/identifiers';
 import { openWarehouse } from '../stores/warehouse/open-warehouse';
 import type { FailedTableLoad, LoadFailureDetails, LoadInput, LoadResult } from '../workflows/load-types';
+import { load } from '../workflows/load';
 
 /** A load's result, with the tables that failed (the load workflow then failed, after the others loaded). */
 export interface LoadOutcome extends LoadResult {
@@ -22,7 +23,7 @@ export interface LoadOutcome extends LoadResult {
 export async function runLoad(client: Client, config: LoadoutConfig, reason: string, tables?: string[]): Promise<LoadOutcome> {
   const input: LoadInput = { environment: config.env, tables };
   const workflowId = `loadout-load-${config.env}-${createHash('sha256').update(reason).update(JSON.stringify(tables ?? null)).digest('hex').slice(0, 24)}`;
-  const handle = await client.workflow.start('load', {
+  const handle = await client.workflow.start(load, {
     workflowId,
     taskQueue: config.temporal.taskQueue,
     args: [input],

@@ -2,6 +2,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { LoadoutConfig } from '../config/config-schema';
 import type { LoadInput } from '../workflows/load-types';
+import { load } from '../workflows/load';
 
 export function loadScheduleId(environment: string): string {
   return `loadout-load-${environment}`;
@@ -17,7 +18,7 @@ function scheduleOptions(config: LoadoutConfig): ScheduleOptions {
     spec: { intervals: [{ every: config.loadEvery }] },
     action: {
       type: 'startWorkflow',
-      workflowType: 'load',
+      workflowType: load,
       // The schedule appends the scheduled time: one id per scheduled load.
       workflowId: `loadout-load-${config.env}-scheduled`,
       taskQueue: config.temporal.taskQueue,
@@ -44,7 +45,7 @@ export async function applyLoadSchedule(client: Client, config: LoadoutConfig): 
   await client.schedule.getHandle(options.scheduleId).update((previous) => ({
     ...previous,
     spec: options.spec,
-    action: { ...options.action, workflowType: 'load' } as typeof previous.action,
+    action: { ...options.action, workflowType: load.name } as typeof previous.action,
     policies: { ...previous.policies, overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindow: CATCHUP_WINDOW },
   }));
   return 'updated';

@@ -10,6 +10,7 @@ import { withConfigFlags } from '../config-flags';
 import { openRuntime } from '../runtime';
 import { applyLoadSchedule } from '../schedules';
 import { withWorkerFlags, workerOverridesFrom } from '../worker-flags';
+import { discoverByListing } from '../../workflows/discover-by-listing';
 
 export function registerDev(program: Command): void {
   withWorkerFlags(withConfigFlags(program.command('dev').description('run everything locally until Ctrl-C: Temporal dev server and UI, a worker, the load schedule, discovery')))
@@ -36,7 +37,7 @@ export function registerDev(program: Command): void {
             // two discoverers do not start the same object at once (markers come at a batch's end).
             ...(config.discovery.sqsQueueUrl ? { settleSeconds: 600 } : {}),
           };
-          await runtime.client.workflow.start('discoverByListing', {
+          await runtime.client.workflow.start(discoverByListing, {
             workflowId: `loadout-discover-${config.env}`, taskQueue: config.temporal.taskQueue, args: [listing],
             workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
           });

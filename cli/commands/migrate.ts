@@ -11,6 +11,7 @@ import { REFUSED_MIGRATION, type SchemaMigrationInput, type SchemaMigrationResul
 import { tablesFrom, withConfigFlags, overridesFrom } from '../config-flags';
 import { CommandError, formatTable, printJson, printText } from '../output';
 import { openRuntime } from '../runtime';
+import { schemaMigration } from '../../workflows/schema-migration';
 
 export interface MigrateOutcome {
   result: SchemaMigrationResult;
@@ -26,7 +27,7 @@ export function migrateWorkflowId(environment: string, tables: readonly string[]
 
 export async function runMigration(client: Client, config: LoadoutConfig, tables: string[] | undefined, apply: boolean): Promise<MigrateOutcome> {
   const input: SchemaMigrationInput = { environment: config.env, tables, apply };
-  const handle = await client.workflow.start('schemaMigration', {
+  const handle = await client.workflow.start(schemaMigration, {
     workflowId: migrateWorkflowId(config.env, tables, apply),
     taskQueue: config.temporal.taskQueue,
     args: [input],

@@ -11,6 +11,7 @@ import { tablesFrom, withConfigFlags, overridesFrom } from '../config-flags';
 import { CommandError, formatTable, printJson, printText } from '../output';
 import { oneLine } from '../terminal-text';
 import { openRuntime } from '../runtime';
+import { replay, replayProgressQuery } from '../../workflows/replay';
 
 export function registerReplay(program: Command): void {
   withConfigFlags(
@@ -53,7 +54,7 @@ type ReplayOutcome = ReplayResult | { error: string; progress?: ReplayProgress }
 
 /** Starts (or joins) the replay and waits; on a terminal, redraws its progress from the `progress` query. */
 export async function runReplay(client: Client, taskQueue: string, workflowId: string, input: ReplayInput, showProgress: boolean): Promise<ReplayOutcome> {
-  const handle = await client.workflow.start('replay', {
+  const handle = await client.workflow.start(replay, {
     workflowId,
     taskQueue,
     args: [input],
@@ -63,13 +64,13 @@ export async function runReplay(client: Client, taskQueue: string, workflowId: s
   });
   const timer = showProgress
     ? setInterval(() => {
-        handle.query<ReplayProgress>('progress').then(drawProgress, () => {});
+        handle.query(replayProgressQuery).then(drawProgress, () => {});
       }, 500)
     : undefined;
   try {
     return (await handle.result()) as ReplayResult;
   } catch (error) {
-    const progress = await handle.query<ReplayProgress>('progress').catch(() => undefined);
+    const progress = await handle.query(replayProgressQuery).catch(() => undefined);
     return { error: innermostMessage(error), progress };
   } finally {
     if (timer) clearInterval(timer);
