@@ -96,6 +96,7 @@ export async function openRuntime(config: LoadoutConfig, options: RuntimeOptions
         lakeLocation: config.lake,
         warehouseUrl: config.warehouse,
         warehouseSchema: config.warehouseSchema,
+        workflowBundlePath: config.worker.workflowBundle,
         observe: { metrics: metricsUrl !== undefined },
         options: {
           maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,

@@ -62,6 +62,11 @@ export const configSchema = z.object({
     maxConcurrentActivities: z.number().int().min(1).max(64),
     /** `loadout worker` / `loadout dev` serve Prometheus metrics on http://0.0.0.0:PORT/metrics. */
     metricsPort: z.number().int().min(1).max(65535).optional(),
+    /**
+     * A workflow bundle built by `npm run build:workflows` (scripts/build-workflow-bundle.ts): a
+     * production worker loads it instead of bundling workflows/ at start (seconds, and webpack's output).
+     */
+    workflowBundle: z.string().min(1).optional(),
   }),
   /** Log lines on stderr: one JSON object per line, or human text; absent: text on a terminal, else JSON. */
   logFormat: z.enum(['json', 'text']).optional(),

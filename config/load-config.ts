@@ -10,7 +10,7 @@ import { configSchema, ENVIRONMENTS, type LoadoutConfig } from './config-schema'
 export type ConfigOverrides = Partial<{
   env: string; home: string; raw: string; lake: string; warehouse: string; loadEvery: string;
   temporalAddress: string; namespace: string; temporalProfile: string; temporalConfigFile: string; taskQueue: string; sqsQueueUrl: string; schemas: string;
-  metricsPort: string; logFormat: string;
+  metricsPort: string; logFormat: string; workflowBundle: string;
 }>;
 
 type Json = Record<string, unknown>;
@@ -28,7 +28,7 @@ const ENV_NAMES: Record<string, string> = {
   warehouse: 'LOADOUT_WAREHOUSE', loadEvery: 'LOADOUT_LOAD_EVERY', 'temporal.address': 'TEMPORAL_ADDRESS',
   'temporal.namespace': 'TEMPORAL_NAMESPACE', 'temporal.profile': 'TEMPORAL_PROFILE', 'temporal.configFile': 'TEMPORAL_CONFIG_FILE', 'temporal.taskQueue': 'LOADOUT_TASK_QUEUE',
   'discovery.sqsQueueUrl': 'LOADOUT_SQS_QUEUE_URL', schemas: 'LOADOUT_SCHEMAS',
-  'worker.metricsPort': 'LOADOUT_METRICS_PORT', logFormat: 'LOADOUT_LOG_FORMAT',
+  'worker.metricsPort': 'LOADOUT_METRICS_PORT', logFormat: 'LOADOUT_LOG_FORMAT', 'worker.workflowBundle': 'LOADOUT_WORKFLOW_BUNDLE',
 };
 
 export function loadConfig(
@@ -43,7 +43,7 @@ export function loadConfig(
     temporalAddress: environment.TEMPORAL_ADDRESS, namespace: environment.TEMPORAL_NAMESPACE,
     temporalProfile: environment.TEMPORAL_PROFILE, temporalConfigFile: environment.TEMPORAL_CONFIG_FILE,
     taskQueue: environment.LOADOUT_TASK_QUEUE, sqsQueueUrl: environment.LOADOUT_SQS_QUEUE_URL, schemas: environment.LOADOUT_SCHEMAS,
-    metricsPort: environment.LOADOUT_METRICS_PORT, logFormat: environment.LOADOUT_LOG_FORMAT,
+    metricsPort: environment.LOADOUT_METRICS_PORT, logFormat: environment.LOADOUT_LOG_FORMAT, workflowBundle: environment.LOADOUT_WORKFLOW_BUNDLE,
   });
   const flat: ConfigOverrides = { ...flatten(file), ...fromEnv, ...pick(overrides) };
   const env = flat.env ?? 'local';
@@ -68,6 +68,7 @@ export function loadConfig(
     worker: {
       maxConcurrentActivities: numberSetting(environment.LOADOUT_WORKER_CONCURRENCY) ?? (file.worker as Json | undefined)?.maxConcurrentActivities ?? 2,
       metricsPort: numberSetting(flat.metricsPort),
+      workflowBundle: flat.workflowBundle ? resolve(cwd, flat.workflowBundle) : undefined,
     },
     logFormat: flat.logFormat,
     discovery: {
@@ -115,6 +116,7 @@ function flatten(file: Json): ConfigOverrides {
     temporalConfigFile: temporal.configFile, taskQueue: temporal.taskQueue,
     sqsQueueUrl: discovery.sqsQueueUrl, schemas: file.schemas,
     metricsPort: worker.metricsPort === undefined ? undefined : String(worker.metricsPort), logFormat: file.logFormat,
+    workflowBundle: worker.workflowBundle,
   } as Record<string, unknown>) as ConfigOverrides;
 }
 

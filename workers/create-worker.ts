@@ -1,5 +1,6 @@
 /** Builds a Temporal worker with Loadout's workflows and activities over the configured stores. */
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createActivities } from '../activities';
 import { StoreCache } from '../activities/store-cache';
@@ -31,6 +32,9 @@ export interface WorkerSetup {
 }
 
 export async function createLoadoutWorker(setup: WorkerSetup): Promise<Worker> {
+  if (setup.workflowBundlePath !== undefined && !existsSync(setup.workflowBundlePath)) {
+    throw new Error(`no workflow bundle at ${setup.workflowBundlePath}: build it with npm run build:workflows, or unset LOADOUT_WORKFLOW_BUNDLE to bundle at start`);
+  }
   const stores = new StoreCache();
   const activities = createActivities({
     catalog: setup.catalog, lake: stores.open(setup.lakeLocation), stores, warehouseUrl: setup.warehouseUrl, warehouseSchema: setup.warehouseSchema,

@@ -16,6 +16,7 @@ export function registerWorker(program: Command): void {
       if (searchAttributes.added.length > 0) runtime.log.info('registered search attributes', { namespace: runtime.namespace, added: searchAttributes.added });
       runtime.log.info('worker starting', {
         address: runtime.address, namespace: runtime.namespace, auth: runtime.auth, taskQueue: config.temporal.taskQueue, environment: config.env,
+        workflows: config.worker.workflowBundle ?? 'bundled at start',
         ...(runtime.uiUrl ? { ui: runtime.uiUrl } : {}), ...(runtime.metricsUrl ? { metrics: runtime.metricsUrl } : {}),
       });
       const stop = new Promise<void>((resolve) => {
