@@ -1,6 +1,6 @@
 /** The schema migration's activities: plan tables against the warehouse; apply one table's additive changes. */
 import { ApplicationFailure } from '@temporalio/common';
-import { planTableMigration, type AdditiveChange, type TablePlan } from '../core/plan-migration';
+import { planTableMigration, type AdditiveChange, type TablePlan } from '../stores/warehouse/plan-migration';
 import type { Catalog } from '../schemas/catalog';
 import { createKeyIndexSql } from '../stores/warehouse/sql/merge-sql';
 import type { Warehouse } from '../stores/warehouse/warehouse';

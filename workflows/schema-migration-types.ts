@@ -1,5 +1,5 @@
 /** Input and result of the schemaMigration workflow: JSON, so the stock `temporal workflow start --input` can start it. */
-import type { AdditiveChange, TablePlan } from '../core/plan-migration';
+import type { AdditiveChange, TablePlan } from '../stores/warehouse/plan-migration';
 
 export interface SchemaMigrationInput {
   environment: string;

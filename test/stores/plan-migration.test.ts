@@ -1,6 +1,6 @@
 /** The migration planner: every kind of difference between a declared event type and a described table. */
 import { describe, expect, test } from 'vitest';
-import { isEmptyPlan, planTableMigration, type MigrationTarget } from '../../core/plan-migration';
+import { isEmptyPlan, planTableMigration, type MigrationTarget } from '../../stores/warehouse/plan-migration';
 import type { ColumnType } from '../../schemas/column-types';
 import { defineEvent, type EventType } from '../../schemas/define-event';
 import { integer, jsonText, number, string, timestamp, uuid } from '../../schemas/fields';
