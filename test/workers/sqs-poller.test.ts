@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createActivities } from '../../activities';
 import { batchIdOf, fileBatchWorkflowId, objectMarkerKey } from '../../core/batch-id';
-import { parseS3Notification } from '../../core/parse-s3-notification';
+import { parseS3Notification } from '../../workers/parse-s3-notification';
 import { isRawDataKey } from '../../core/plan-batches';
 import { loadCatalog } from '../../schemas/catalog';
 import type { ObjectStore } from '../../stores/object/object-store';
