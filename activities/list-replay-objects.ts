@@ -1,7 +1,8 @@
 /** The listReplayObjects activity: one page of the raw objects whose time meets a replay's window. */
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { replayBatchIdOf, replayBatchWorkflowId, type RawObjectRef } from '../core/batch-id';
+import { replayBatchIdOf, type RawObjectRef } from '../core/batch-id';
+import { replayBatchWorkflowId } from '../workflows/workflow-ids';
 import { objectTimeSpan, overlapsWindow } from '../core/object-time';
 import { isRawDataKey, planBatches } from '../core/plan-batches';
 import type { Catalog } from '../schemas/catalog';

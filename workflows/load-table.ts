@@ -8,7 +8,8 @@ import {
 import type { LoadoutActivities } from '../activities';
 import type { LoadTableInput, LoadTableResult, ManifestLoad } from './load-types';
 import { schemaMigration } from './schema-migration';
-import { addedColumns, createdTable, REFUSED_MIGRATION, tableMigrationWorkflowId } from './schema-migration-types';
+import { addedColumns, createdTable, REFUSED_MIGRATION } from './schema-migration-types';
+import { tableMigrationWorkflowId } from './workflow-ids';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
 
 const NON_RETRYABLE = ['UnknownTable', REFUSED_MIGRATION];

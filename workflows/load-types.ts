@@ -40,8 +40,3 @@ export interface LoadResult {
   alreadyLoading: string[];
   views: string[];
 }
-
-/** One id per environment and table: Temporal refuses a second one while the first runs. */
-export function loadTableWorkflowId(environment: string, table: string): string {
-  return `loadout-load-${environment}-${table}`;
-}

@@ -14,6 +14,7 @@ import { fileBatch } from './file-batch';
 import { load } from './load';
 import type { ReplayCarried, ReplayInput, ReplayProgress, ReplayResult } from './replay-types';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
+import { replayLoadWorkflowId } from './workflow-ids';
 
 export const replayProgressQuery = defineQuery<ReplayProgress>('progress');
 
@@ -86,7 +87,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
       progress.phase = 'loading';
       upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'loading' }]);
       loaded = await executeChild(load, {
-        workflowId: `${workflowInfo().workflowId}-load`,
+        workflowId: replayLoadWorkflowId(workflowInfo().workflowId),
         args: [{ environment: input.environment, tables, lostWorkerTimeout: input.lostWorkerTimeout }],
         taskQueue: workflowInfo().taskQueue,
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,

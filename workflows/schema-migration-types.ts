@@ -27,11 +27,6 @@ export interface SchemaMigrationResult {
 /** The failure type of a refused plan; its details hold the SchemaMigrationResult. */
 export const REFUSED_MIGRATION = 'RefusedMigration';
 
-/** The child of loadTable: one per environment and table, so two loads never migrate a table at once. */
-export function tableMigrationWorkflowId(environment: string, table: string): string {
-  return `loadout-migrate-${environment}-${table}`;
-}
-
 /** The refusal as a message: a first line that stands alone, then one line per refused change. */
 export function refusalMessage(plans: readonly TablePlan[]): string {
   const refused = plans.filter((p) => p.refused.length > 0);
