@@ -24,9 +24,6 @@ export interface SchemaMigrationResult {
   tables: TableMigration[];
 }
 
-/** The failure type of a refused plan; its details hold the SchemaMigrationResult. */
-export const REFUSED_MIGRATION = 'RefusedMigration';
-
 /** The refusal as a message: a first line that stands alone, then one line per refused change. */
 export function refusalMessage(plans: readonly TablePlan[]): string {
   const refused = plans.filter((p) => p.refused.length > 0);
