@@ -1,9 +1,8 @@
 /** The Redshift adapter against a mocked Data API client: what it sends, how it waits, what it reads back. */
 import {
   BatchExecuteStatementCommand, CancelStatementCommand, DescribeStatementCommand, ExecuteStatementCommand,
-  GetStatementResultCommand, RedshiftDataClient,
+  GetStatementResultCommand,
 } from '@aws-sdk/client-redshift-data';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createStagingSql, dropStagingStatements, mergeStatements,
@@ -12,69 +11,8 @@ import {
   RedshiftStatementError, RedshiftStatementTimeoutError,
 } from '../../stores/warehouse/redshift-statement-errors';
 import type { RedshiftConfigInput } from '../../stores/warehouse/redshift-url';
-import {
-  mergeClientToken, redshiftMergeBatch, RedshiftWarehouse, REDSHIFT_TYPES, type PollInfo,
-} from '../../stores/warehouse/redshift-warehouse';
-import type { MergePlan } from '../../stores/warehouse/warehouse';
-
-const ROLE = 'arn:aws:iam::123456789012:role/RedshiftCopy';
-const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:loadout-AbC123';
-
-const plan: MergePlan = {
-  schema: 'analytics',
-  table: 'match_end',
-  targetColumns: [
-    { name: 'match_id', type: 'string', nullable: false },
-    { name: 'ended_at', type: 'timestamp', nullable: false },
-    { name: 'score', type: 'int64', nullable: true },
-  ],
-  fileColumns: [
-    { name: 'match_id', type: 'string', nullable: false },
-    { name: 'ended_at', type: 'timestamp', nullable: false },
-    { name: 'score', type: 'int64', nullable: true },
-  ],
-  fingerprint: '0123456789abcdef',
-  uniqueKey: ['match_id'],
-  files: [
-    { url: 's3://lake/staged/match_end/0123456789abcdef-b1.parquet', key: 'staged/match_end/0123456789abcdef-b1.parquet', bytes: 100 },
-    { url: 's3://lake/staged/match_end/0123456789abcdef-b2.parquet', key: 'staged/match_end/0123456789abcdef-b2.parquet', bytes: 200 },
-  ],
-  manifestKey: 'manifests/match_end/0123456789abcdef-5f3a.json',
-  manifestUrl: 's3://lake/manifests/match_end/0123456789abcdef-5f3a.json',
-};
-
-const client = new RedshiftDataClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-const mock = mockClient(client);
-
-/** A fake clock: sleep() records the delay and moves time forward by it. */
-function harness(config: Partial<RedshiftConfigInput> = {}) {
-  let t = 1_000_000;
-  const sleeps: number[] = [];
-  const polls: PollInfo[] = [];
-  const warehouse = new RedshiftWarehouse(
-    { target: 'cluster', clusterIdentifier: 'loadout-prod', database: 'dev', dbUser: 'loader', iamRole: ROLE, ...config } as RedshiftConfigInput,
-    {
-      client,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        t += ms;
-      },
-      now: () => t,
-      onPoll: (info) => polls.push(info),
-    },
-  );
-  return { warehouse, sleeps, polls, advance: (ms: number) => { t += ms; }, now: () => t };
-}
-
-/** The outcome SELECT's row; `ledgerRows` null is the shape a batch of an older version returned. */
-const outcomeRows = (staged: number, applied: number, ledgerRows: number | null = staged) => ({
-  ColumnMetadata: [
-    { name: 'staged_rows', label: 'staged_rows', typeName: 'int8' }, { name: 'applied', label: 'applied', typeName: 'int8' },
-    ...(ledgerRows === null ? [] : [{ name: 'ledger_rows', label: 'ledger_rows', typeName: 'int8' }]),
-  ],
-  Records: [[{ longValue: staged }, { longValue: applied }, ...(ledgerRows === null ? [] : [{ longValue: ledgerRows }])]],
-  TotalNumRows: 1,
-});
+import { mergeClientToken, redshiftMergeBatch, REDSHIFT_TYPES } from '../../stores/warehouse/redshift-warehouse';
+import { harness, mock, outcomeRows, plan, ROLE, SECRET } from '../helpers/redshift-data-api-mock';
 
 beforeEach(() => {
   mock.reset();
