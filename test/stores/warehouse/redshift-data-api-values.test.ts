@@ -1,6 +1,6 @@
 /** Values across the Redshift Data API: parameters renamed and bound as text, timestamps parsed back. */
 import { describe, expect, it } from 'vitest';
-import { parseRedshiftTimestamp, toDataApiParameters } from '../../stores/warehouse/redshift-data-api-values';
+import { parseRedshiftTimestamp, toDataApiParameters } from '../../../stores/warehouse/redshift-data-api-values';
 
 describe('toDataApiParameters', () => {
   it('renames $n outside strings, quoted identifiers and comments', () => {

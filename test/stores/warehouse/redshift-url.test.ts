@@ -1,6 +1,6 @@
 /** Redshift warehouse URLs: every sign-in form parsed, every malformed URL refused with its reason. */
 import { describe, expect, it } from 'vitest';
-import { parseRedshiftUrl } from '../../stores/warehouse/redshift-url';
+import { parseRedshiftUrl } from '../../../stores/warehouse/redshift-url';
 
 const ROLE = 'arn:aws:iam::123456789012:role/RedshiftCopy';
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:loadout-AbC123';

@@ -6,13 +6,13 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createStagingSql, dropStagingStatements, mergeStatements,
-} from '../../stores/warehouse/sql/merge-sql';
+} from '../../../stores/warehouse/sql/merge-sql';
 import {
   RedshiftStatementError, RedshiftStatementTimeoutError,
-} from '../../stores/warehouse/redshift-statement-errors';
-import type { RedshiftConfigInput } from '../../stores/warehouse/redshift-url';
-import { mergeClientToken, redshiftMergeBatch, REDSHIFT_TYPES } from '../../stores/warehouse/redshift-warehouse';
-import { harness, mock, outcomeRows, plan, ROLE, SECRET } from '../helpers/redshift-data-api-mock';
+} from '../../../stores/warehouse/redshift-statement-errors';
+import type { RedshiftConfigInput } from '../../../stores/warehouse/redshift-url';
+import { mergeClientToken, redshiftMergeBatch, REDSHIFT_TYPES } from '../../../stores/warehouse/redshift-warehouse';
+import { harness, mock, outcomeRows, plan, ROLE, SECRET } from '../../helpers/redshift-data-api-mock';
 
 beforeEach(() => {
   mock.reset();
