@@ -6,7 +6,7 @@ import { archiveManifest, listTablesToLoad, mergeManifest, planTableLoad, prepar
 import { whileHeartbeating } from './heartbeat';
 import { listNewObjects, type ListNewObjectsInput } from './list-new-objects';
 import { applyMigration, planMigration } from './migration-activities';
-import { observeActivities } from './observe';
+import { observeActivities } from '../observability/observe-activities';
 import { processFileBatch } from './process-file-batch';
 import { listReplayObjects, type ListReplayObjectsInput } from './list-replay-objects';
 import { StoreCache } from './store-cache';

@@ -1,6 +1,7 @@
 /** The listNewObjects activity: raw objects after a watermark that no batch has processed yet. */
 import { Context } from '@temporalio/activity';
-import { batchIdOf, fileBatchWorkflowId, objectMarkerKey, type RawObjectRef } from '../core/batch-id';
+import { batchIdOf, objectMarkerKey, type RawObjectRef } from '../core/batch-id';
+import { fileBatchWorkflowId } from '../workflows/workflow-ids';
 import { isRawDataKey, planBatches } from '../core/plan-batches';
 import { ObjectNotFoundError, type ObjectStore, type UnprocessableObject } from '../stores/object/object-store';
 import { quarantineListed } from './quarantine-listed';

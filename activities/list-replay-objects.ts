@@ -1,7 +1,9 @@
 /** The listReplayObjects activity: one page of the raw objects whose time meets a replay's window. */
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { replayBatchIdOf, replayBatchWorkflowId, type RawObjectRef } from '../core/batch-id';
+import { replayBatchIdOf, type RawObjectRef } from '../core/batch-id';
+import { replayBatchWorkflowId } from '../workflows/workflow-ids';
+import { INVALID_REPLAY, UNKNOWN_TABLE } from '../workflows/failure-types';
 import { objectTimeSpan, overlapsWindow } from '../core/object-time';
 import { isRawDataKey, planBatches } from '../core/plan-batches';
 import type { Catalog } from '../schemas/catalog';
@@ -43,7 +45,7 @@ const SCAN_LIMIT = 20_000;
 export async function listReplayObjects(deps: { catalog: Catalog; lake: ObjectStore; stores: StoreCache }, input: ListReplayObjectsInput): Promise<ListReplayObjectsResult> {
   const { from, to } = replayWindow(input);
   for (const table of input.tables ?? []) {
-    if (deps.catalog.table(table) === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${table}`, 'UnknownTable');
+    if (deps.catalog.table(table) === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${table}`, UNKNOWN_TABLE);
   }
   const catalogVersion = replayCatalogVersion(deps.catalog, input.tables);
   const source = deps.stores.open(input.source);
@@ -77,8 +79,8 @@ function replayWindow(input: { from: string; to: string }): { from: number; to: 
   const from = Date.parse(input.from);
   const to = Date.parse(input.to);
   if (Number.isNaN(from) || Number.isNaN(to)) {
-    throw ApplicationFailure.nonRetryable(`a replay window needs ISO 8601 times, got from=${input.from} to=${input.to}`, 'InvalidReplay');
+    throw ApplicationFailure.nonRetryable(`a replay window needs ISO 8601 times, got from=${input.from} to=${input.to}`, INVALID_REPLAY);
   }
-  if (from >= to) throw ApplicationFailure.nonRetryable(`the replay window is empty: from ${input.from} is not before to ${input.to}`, 'InvalidReplay');
+  if (from >= to) throw ApplicationFailure.nonRetryable(`the replay window is empty: from ${input.from} is not before to ${input.to}`, INVALID_REPLAY);
   return { from, to };
 }

@@ -10,7 +10,8 @@ import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
 import { readJson } from '../stores/object/read-json';
 import type { MergeOutcome, StagedFile, Warehouse, WarehouseColumn } from '../stores/warehouse/warehouse';
-import { addedColumns, createdTable, REFUSED_MIGRATION, refusalMessage } from '../workflows/schema-migration-types';
+import { REFUSED_MIGRATION, UNKNOWN_TABLE } from '../workflows/failure-types';
+import { addedColumns, createdTable, refusalMessage } from '../workflows/schema-migration-types';
 import { fileColumnsOf } from './file-columns';
 import { applyMigration } from './migration-activities';
 import { withWarehouse } from './warehouse-session';
@@ -88,7 +89,7 @@ export async function mergeManifest(deps: LoadDeps, input: { table: string; mani
 
 async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifestKey: string }): Promise<MergeOutcome> {
   const type = deps.catalog.table(input.table);
-  if (type === undefined) throw ApplicationFailure.nonRetryable(`no schema declares ${input.table}`, 'UnknownTable');
+  if (type === undefined) throw ApplicationFailure.nonRetryable(`no schema declares ${input.table}`, UNKNOWN_TABLE);
   const files = await readJson<ManifestFiles>(deps.lake, filesKeyOf(input.manifestKey));
   const fileColumns = await fileColumnsOf(deps.catalog, deps.lake, input.table, files.fingerprint, files.keys[0]!);
   const target: WarehouseColumn[] = type.columns.map(({ name, type: t, nullable }) => ({ name, type: t, nullable }));
@@ -96,7 +97,7 @@ async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifes
   if (unknown.length > 0) {
     throw ApplicationFailure.nonRetryable(
       `${input.manifestKey}: staged columns ${unknown.map((c) => c.name).join(', ')} are no longer declared for ${input.table}; restore them in schemas/ or replay the window`,
-      'RefusedMigration',
+      REFUSED_MIGRATION,
     );
   }
   return withWarehouse(deps.warehouseUrl, async (warehouse) => {
@@ -127,7 +128,7 @@ export async function listTablesToLoad(deps: LoadDeps, input: { tables?: string[
   await withWarehouse(deps.warehouseUrl, (warehouse) => warehouse.ensureLedger(deps.warehouseSchema));
   const out: string[] = [];
   for (const table of wanted) {
-    if (deps.catalog.table(table) === undefined) throw ApplicationFailure.nonRetryable(`unknown table ${table}`, 'UnknownTable');
+    if (deps.catalog.table(table) === undefined) throw ApplicationFailure.nonRetryable(`unknown table ${table}`, UNKNOWN_TABLE);
     if ((await first(deps.lake.list(`staged/${table}/`))) || (await unfinishedManifests(deps.lake, table)).length > 0) out.push(table);
   }
   return out;

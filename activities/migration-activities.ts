@@ -1,9 +1,10 @@
 /** The schema migration's activities: plan tables against the warehouse; apply one table's additive changes. */
 import { ApplicationFailure } from '@temporalio/common';
-import { planTableMigration, type AdditiveChange, type TablePlan } from '../core/plan-migration';
+import { planTableMigration, type AdditiveChange, type TablePlan } from '../stores/warehouse/plan-migration';
 import type { Catalog } from '../schemas/catalog';
 import { createKeyIndexSql } from '../stores/warehouse/sql/merge-sql';
 import type { Warehouse } from '../stores/warehouse/warehouse';
+import { UNKNOWN_TABLE } from '../workflows/failure-types';
 import { withWarehouse } from './warehouse-session';
 
 export interface MigrationDeps {
@@ -23,7 +24,7 @@ export interface AppliedMigration {
 export async function planMigration(deps: MigrationDeps, input: { tables?: string[] }): Promise<TablePlan[]> {
   const tables = input.tables ?? deps.catalog.tables;
   for (const table of tables) {
-    if (deps.catalog.table(table) === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${table}`, 'UnknownTable');
+    if (deps.catalog.table(table) === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${table}`, UNKNOWN_TABLE);
   }
   return withWarehouse(deps.warehouseUrl, async (warehouse) => {
     const plans: TablePlan[] = [];
@@ -37,7 +38,7 @@ export async function planMigration(deps: MigrationDeps, input: { tables?: strin
  * after a crash midway the new plan holds only what is still missing.
  */
 export async function applyMigration(deps: MigrationDeps, input: { table: string }): Promise<AppliedMigration> {
-  if (deps.catalog.table(input.table) === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${input.table}`, 'UnknownTable');
+  if (deps.catalog.table(input.table) === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${input.table}`, UNKNOWN_TABLE);
   return withWarehouse(deps.warehouseUrl, async (warehouse) => {
     const plan = await planOne(deps, warehouse, input.table);
     if (plan.refused.length > 0) return { plan, applied: [] };

@@ -15,6 +15,7 @@ import { driftPartKeyOf, type DriftRegistryPart } from '../core/drift-registry';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
 import type { FileBatchInput, FileBatchResult, QuarantinedObject, RawObjectRef, StagedObject } from '../workflows/file-batch-types';
+import { INVALID_BATCH } from '../workflows/failure-types';
 import { contentFaultOf, readFaultOf, type ObjectFault } from './object-faults';
 import { whileHeartbeating } from './heartbeat';
 import { readJson } from '../stores/object/read-json';
@@ -48,7 +49,7 @@ interface ObjectMarker {
 }
 
 export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput): Promise<FileBatchResult> {
-  if (input.objects.length === 0) throw ApplicationFailure.nonRetryable('a file batch needs at least one object', 'InvalidBatch');
+  if (input.objects.length === 0) throw ApplicationFailure.nonRetryable('a file batch needs at least one object', INVALID_BATCH);
   const batchId = input.replay ? replayBatchIdFor(deps.catalog, input, input.replay.catalogVersion) : batchIdOf(input.source, input.objects);
   const raw = deps.stores.open(input.source);
   // A replay reprocesses on purpose: the markers answer "was it ever processed", which it was.
@@ -155,7 +156,7 @@ function replayBatchIdFor(catalog: Catalog, input: FileBatchInput, plannedVersio
   if (version !== plannedVersion) {
     throw ApplicationFailure.nonRetryable(
       `this worker's schemas (version ${version}) differ from the replay's (${plannedVersion}): workers with different schemas serve the task queue; give every worker the same LOADOUT_SCHEMAS, then replay the window again`,
-      'InvalidBatch',
+      INVALID_BATCH,
     );
   }
   return replayBatchIdOf(input.source, input.objects, input.tables, version);

@@ -1,7 +1,8 @@
 /** Ingests every raw object under a location through fileBatch workflows and gathers their results. */
 import type { Client } from '@temporalio/client';
 import { startFileBatch } from '../workers/start-file-batch';
-import { batchIdOf, fileBatchWorkflowId, type RawObjectRef } from '../core/batch-id';
+import { batchIdOf, type RawObjectRef } from '../core/batch-id';
+import { fileBatchWorkflowId } from '../workflows/workflow-ids';
 import { isRawDataKey, planBatches, type BatchLimits } from '../core/plan-batches';
 import type { ObjectStore, UnprocessableObject } from '../stores/object/object-store';
 import { quarantineListed } from '../activities/quarantine-listed';

@@ -2,12 +2,12 @@
 import { Client } from '@temporalio/client';
 import type { Logger } from '@temporalio/common';
 import { type NativeConnection, Runtime as TemporalRuntime, type Worker } from '@temporalio/worker';
-import { HISTOGRAM_BUCKETS } from '../activities/metrics';
+import { HISTOGRAM_BUCKETS } from '../observability/metrics';
 import type { LoadoutConfig } from '../config/config-schema';
 import { loadCatalog, type Catalog } from '../schemas/catalog';
 import { createLoadoutWorker, SHUTDOWN_GRACE } from '../workers/create-worker';
 import { ensureDevServer } from '../workers/dev-server';
-import { createLogger, defaultLogFormat } from '../workers/logging';
+import { createLogger, defaultLogFormat } from '../observability/logging';
 import { connectClient, connectWorker } from '../workers/temporal-connection';
 import { resolveTemporalTarget, type TemporalAuth } from '../workers/temporal-target';
 

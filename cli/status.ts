@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { LoadoutConfig } from '../config/config-schema';
 import { fingerprintOfStagedKey } from '../core/manifest';
-import { planTableMigration } from '../core/plan-migration';
+import { planTableMigration } from '../stores/warehouse/plan-migration';
 import type { RunStats } from '../core/run-stats';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';

@@ -1,5 +1,6 @@
 /** Names derived from inputs: a batch's id from its objects, so retries and repeats overwrite. */
 import { createHash } from 'node:crypto';
+import { replayWorkflowIdOf } from '../workflows/workflow-ids';
 
 export interface RawObjectRef {
   /** Key relative to the raw location. */
@@ -20,15 +21,6 @@ export function batchIdOf(source: string, objects: readonly RawObjectRef[]): str
   const hash = createHash('sha256').update(source).update('\n\n');
   for (const line of lines) hash.update(line).update('\n\n');
   return hash.digest('hex').slice(0, 32);
-}
-
-/**
- * The workflow id of a batch: bounded length and free of object names or event data. The
- * environment is part of it: environments sharing a namespace have their own lakes, and a batch
- * completed for one must not answer for another.
- */
-export function fileBatchWorkflowId(batchId: string, environment?: string): string {
-  return environment ? `loadout-filebatch-${environment}-${batchId}` : `loadout-filebatch-${batchId}`;
 }
 
 /** Where a raw object's processed-marker lives in the lake (hashed: S3 keys may be 1024 bytes). */
@@ -61,12 +53,11 @@ export function replayBatchIdOf(source: string, objects: readonly RawObjectRef[]
     .slice(0, 32);
 }
 
-export function replayBatchWorkflowId(batchId: string, environment: string): string {
-  return `loadout-replaybatch-${environment}-${batchId}`;
-}
-
-/** A replay request's workflow id: the same environment, location, window and tables are one replay. */
+/**
+ * A replay request's workflow id: the same environment, location, window and tables are one replay.
+ * The hash is computed here (workflows cannot use node:crypto); the id's form is in workflow-ids.ts.
+ */
 export function replayWorkflowId(environment: string, source: string, from: string, to: string, tables: readonly string[] | undefined): string {
   const request = [source, new Date(from).toISOString(), new Date(to).toISOString(), tables === undefined ? '*' : [...tables].sort().join(',')].join('\n');
-  return `loadout-replay-${environment}-${createHash('sha256').update(request).digest('hex').slice(0, 24)}`;
+  return replayWorkflowIdOf(environment, createHash('sha256').update(request).digest('hex').slice(0, 24));
 }

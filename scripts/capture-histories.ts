@@ -1,7 +1,7 @@
 /**
  * Captures a history of every workflow, and of the branches behind `patched()`, from real runs on
  * a throwaway Temporal dev server, exported with the stock CLI (`temporal workflow show --output
- * json`) into test/fixtures/histories/. test/workflows/replay.test.ts replays each on today's
+ * json`) into test/fixtures/histories/. test/workflows/history-replay.test.ts replays each on today's
  * code, so a change that would break a run in flight fails the suite.
  *
  *   npx tsx scripts/capture-histories.ts [--only name,name]
@@ -21,7 +21,8 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { createActivities } from '../activities';
 import { listRawObjects } from '../cli/ingest';
-import { batchIdOf, fileBatchWorkflowId } from '../core/batch-id';
+import { batchIdOf } from '../core/batch-id';
+import { fileBatchWorkflowId } from '../workflows/workflow-ids';
 import { loadCatalog } from '../schemas/catalog';
 import { openObjectStore } from '../stores/object/open-object-store';
 import { openWarehouse } from '../stores/warehouse/open-warehouse';

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { createActivities } from '../activities';
 import { StoreCache } from '../activities/store-cache';
 import type { Catalog } from '../schemas/catalog';
-import { activityLogAttributes } from './activity-log-attributes';
+import { activityLogAttributes } from '../observability/activity-log-attributes';
 
 const require = createRequire(import.meta.url);
 

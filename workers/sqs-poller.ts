@@ -7,8 +7,9 @@
  */
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { Client } from '@temporalio/client';
-import { batchIdOf, fileBatchWorkflowId, type RawObjectRef } from '../core/batch-id';
-import { compareSequencers, parseS3Notification, type CreatedObject } from '../core/parse-s3-notification';
+import { batchIdOf, type RawObjectRef } from '../core/batch-id';
+import { fileBatchWorkflowId } from '../workflows/workflow-ids';
+import { compareSequencers, parseS3Notification, type CreatedObject } from './parse-s3-notification';
 import { isRawDataKey, planBatches, type BatchLimits } from '../core/plan-batches';
 import type { FileBatchInput } from '../workflows/file-batch-types';
 import { startFileBatch } from './start-file-batch';

@@ -17,6 +17,7 @@ import type { LoadoutActivities } from '../activities';
 import type { RawObjectRef } from '../core/batch-id';
 import type { FileBatchInput } from './file-batch-types';
 import { fileBatch } from './file-batch';
+import { LISTING_ACTIVITY_OPTIONS } from './activity-options';
 
 export interface DiscoverByListingInput {
   source: string;
@@ -42,11 +43,7 @@ export interface DiscoverByListingResult {
   watermark?: string;
 }
 
-const { listNewObjects } = proxyActivities<LoadoutActivities>({
-  startToCloseTimeout: '10m',
-  heartbeatTimeout: '1m',
-  retry: { initialInterval: '1s', maximumInterval: '1m' },
-});
+const { listNewObjects } = proxyActivities<LoadoutActivities>(LISTING_ACTIVITY_OPTIONS);
 
 export async function discoverByListing(input: DiscoverByListingInput): Promise<DiscoverByListingResult> {
   const started: string[] = [];

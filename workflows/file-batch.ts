@@ -4,25 +4,10 @@ import type { LoadoutActivities } from '../activities';
 import type { FileBatchInput, FileBatchResult } from './file-batch-types';
 import { LOADOUT_ENVIRONMENT, LOADOUT_OBJECTS, LOADOUT_QUARANTINED, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
 import { searchAttributeKeys } from './search-attribute-values';
-
-/**
- * What no retry fixes: a batch that makes no sense. Unreadable objects do not fail a batch (they
- * are quarantined); 'UnreadableObject' and 'MissingObject' stay for activities of older workers.
- */
-export const NON_RETRYABLE_BATCH_ERRORS = ['UnreadableObject', 'MissingObject', 'InvalidBatch'];
+import { fileBatchActivityOptions } from './activity-options';
 
 export async function fileBatch(input: FileBatchInput): Promise<FileBatchResult> {
-  const { processFileBatch } = proxyActivities<LoadoutActivities>({
-    startToCloseTimeout: '2h',
-    heartbeatTimeout: input.heartbeatTimeout ?? '60s',
-    retry: {
-      initialInterval: '1s',
-      backoffCoefficient: 2,
-      maximumInterval: '1m',
-      maximumAttempts: 20,
-      nonRetryableErrorTypes: NON_RETRYABLE_BATCH_ERRORS,
-    },
-  });
+  const { processFileBatch } = proxyActivities<LoadoutActivities>(fileBatchActivityOptions(input.heartbeatTimeout));
   upsertSearchAttributes([
     { key: LOADOUT_STAGE, value: 'processing' },
     // Shortened recognisably and bounded in total, within Temporal's limits; the full list is the input.

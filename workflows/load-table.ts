@@ -8,26 +8,20 @@ import {
 import type { LoadoutActivities } from '../activities';
 import type { LoadTableInput, LoadTableResult, ManifestLoad } from './load-types';
 import { schemaMigration } from './schema-migration';
-import { addedColumns, createdTable, REFUSED_MIGRATION, tableMigrationWorkflowId } from './schema-migration-types';
+import { DEFAULT_LOST_WORKER_TIMEOUT, LOAD_TABLE_NON_RETRYABLE, mergeActivityOptions, quickActivityOptions } from './activity-options';
+import { REFUSED_MIGRATION } from './failure-types';
+import { addedColumns, createdTable } from './schema-migration-types';
+import { tableMigrationWorkflowId } from './workflow-ids';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
 
-const NON_RETRYABLE = ['UnknownTable', REFUSED_MIGRATION];
 /** Runs started before the schemaMigration child call prepareTable instead (captured histories replay so). */
 const MIGRATION_CHILD_PATCH = 'loadout-schema-migration-child';
 
 export async function loadTable(input: LoadTableInput): Promise<LoadTableResult> {
   // Every activity heartbeats, so a killed worker's work is retried after lostWorkerTimeout.
-  const heartbeatTimeout = input.lostWorkerTimeout ?? '2m';
-  const quick = proxyActivities<LoadoutActivities>({
-    startToCloseTimeout: '30m',
-    heartbeatTimeout,
-    retry: { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
-  });
-  const long = proxyActivities<LoadoutActivities>({
-    startToCloseTimeout: '2h',
-    heartbeatTimeout,
-    retry: { initialInterval: '5s', maximumInterval: '2m', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
-  });
+  const heartbeatTimeout = input.lostWorkerTimeout ?? DEFAULT_LOST_WORKER_TIMEOUT;
+  const quick = proxyActivities<LoadoutActivities>(quickActivityOptions(heartbeatTimeout, LOAD_TABLE_NON_RETRYABLE));
+  const long = proxyActivities<LoadoutActivities>(mergeActivityOptions(heartbeatTimeout, LOAD_TABLE_NON_RETRYABLE));
   upsertSearchAttributes([
     { key: LOADOUT_STAGE, value: 'loading' },
     { key: LOADOUT_TABLES, value: [input.table] },

@@ -54,8 +54,3 @@ export interface FailedTableLoad {
 export interface LoadFailureDetails extends LoadResult {
   failed: FailedTableLoad[];
 }
-
-/** One id per environment and table: Temporal refuses a second one while the first runs. */
-export function loadTableWorkflowId(environment: string, table: string): string {
-  return `loadout-load-${environment}-${table}`;
-}

@@ -4,7 +4,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { LoadoutActivities } from '../activities';
 import { innermostMessage } from '../core/errors';
 import { loadTable } from './load-table';
-import { loadTableWorkflowId, type FailedTableLoad, type LoadFailureDetails, type LoadInput, type LoadResult, type LoadTableResult } from './load-types';
+import type { FailedTableLoad, LoadFailureDetails, LoadInput, LoadResult, LoadTableResult } from './load-types';
+import { loadTableWorkflowId } from './workflow-ids';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE } from './search-attributes';
 
 export async function load(input: LoadInput): Promise<LoadResult> {

@@ -14,6 +14,9 @@ import { fileBatch } from './file-batch';
 import { load } from './load';
 import type { ReplayCarried, ReplayInput, ReplayProgress, ReplayResult } from './replay-types';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
+import { replayLoadWorkflowId } from './workflow-ids';
+import { DEFAULT_LOST_WORKER_TIMEOUT, quickActivityOptions, REPLAY_NON_RETRYABLE } from './activity-options';
+import { REPLAY_BATCHES_FAILED } from './failure-types';
 
 export const replayProgressQuery = defineQuery<ReplayProgress>('progress');
 
@@ -21,11 +24,9 @@ export const replayProgressQuery = defineQuery<ReplayProgress>('progress');
 const MAX_FAILURES_KEPT = 20;
 
 export async function replay(input: ReplayInput): Promise<ReplayResult> {
-  const { listReplayObjects } = proxyActivities<LoadoutActivities>({
-    startToCloseTimeout: '30m',
-    heartbeatTimeout: input.lostWorkerTimeout ?? '2m',
-    retry: { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 20, nonRetryableErrorTypes: ['UnknownTable', 'InvalidReplay'] },
-  });
+  const { listReplayObjects } = proxyActivities<LoadoutActivities>(
+    quickActivityOptions(input.lostWorkerTimeout ?? DEFAULT_LOST_WORKER_TIMEOUT, REPLAY_NON_RETRYABLE),
+  );
   const state: ReplayCarried = input.carried ?? {
     progress: {
       phase: 'processing', scanned: 0, objects: 0, batches: 0, batchesDone: 0, batchesAlreadyDone: 0, batchesFailed: 0, rowsStaged: {}, continuedAsNew: 0,
@@ -86,7 +87,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
       progress.phase = 'loading';
       upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'loading' }]);
       loaded = await executeChild(load, {
-        workflowId: `${workflowInfo().workflowId}-load`,
+        workflowId: replayLoadWorkflowId(workflowInfo().workflowId),
         args: [{ environment: input.environment, tables, lostWorkerTimeout: input.lostWorkerTimeout }],
         taskQueue: workflowInfo().taskQueue,
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
@@ -95,7 +96,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     if (progress.batchesFailed > 0) {
       throw ApplicationFailure.nonRetryable(
         `${progress.batchesFailed} of ${progress.batches} replay batches failed (the others were loaded): ${state.failures.map((f) => `${f.workflowId}: ${f.message}`).join('; ')}`,
-        'ReplayBatchesFailed',
+        REPLAY_BATCHES_FAILED,
       );
     }
     progress.phase = 'done';

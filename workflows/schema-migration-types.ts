@@ -1,5 +1,5 @@
 /** Input and result of the schemaMigration workflow: JSON, so the stock `temporal workflow start --input` can start it. */
-import type { AdditiveChange, TablePlan } from '../core/plan-migration';
+import type { AdditiveChange, TablePlan } from '../stores/warehouse/plan-migration';
 
 export interface SchemaMigrationInput {
   environment: string;
@@ -22,14 +22,6 @@ export interface SchemaMigrationResult {
   environment: string;
   apply: boolean;
   tables: TableMigration[];
-}
-
-/** The failure type of a refused plan; its details hold the SchemaMigrationResult. */
-export const REFUSED_MIGRATION = 'RefusedMigration';
-
-/** The child of loadTable: one per environment and table, so two loads never migrate a table at once. */
-export function tableMigrationWorkflowId(environment: string, table: string): string {
-  return `loadout-migrate-${environment}-${table}`;
 }
 
 /** The refusal as a message: a first line that stands alone, then one line per refused change. */

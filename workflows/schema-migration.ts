@@ -6,15 +6,15 @@
  */
 import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { LoadoutActivities } from '../activities';
-import { REFUSED_MIGRATION, refusalMessage, type SchemaMigrationInput, type SchemaMigrationResult, type TableMigration } from './schema-migration-types';
+import { DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE, quickActivityOptions } from './activity-options';
+import { REFUSED_MIGRATION } from './failure-types';
+import { refusalMessage, type SchemaMigrationInput, type SchemaMigrationResult, type TableMigration } from './schema-migration-types';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
 
 export async function schemaMigration(input: SchemaMigrationInput): Promise<SchemaMigrationResult> {
-  const { planMigration, applyMigration } = proxyActivities<LoadoutActivities>({
-    startToCloseTimeout: '30m',
-    heartbeatTimeout: input.lostWorkerTimeout ?? '2m',
-    retry: { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 20, nonRetryableErrorTypes: ['UnknownTable'] },
-  });
+  const { planMigration, applyMigration } = proxyActivities<LoadoutActivities>(
+    quickActivityOptions(input.lostWorkerTimeout ?? DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE),
+  );
   const apply = input.apply === true;
   upsertSearchAttributes([
     { key: LOADOUT_STAGE, value: 'migrating' },

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { createLogger } from '../../workers/logging';
+import { createLogger } from '../../observability/logging';
 import { redactSecrets } from '../../workers/redact-secrets';
 
 test.each([

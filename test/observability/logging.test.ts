@@ -1,8 +1,8 @@
 /** The log line formats and the identifiers an activity's input puts on its lines. */
 import { expect, test } from 'vitest';
 import { batchIdOf } from '../../core/batch-id';
-import { identifiersOf } from '../../workers/activity-log-attributes';
-import { createLogger, defaultLogFormat } from '../../workers/logging';
+import { identifiersOf } from '../../observability/activity-log-attributes';
+import { createLogger, defaultLogFormat } from '../../observability/logging';
 
 function capture(format: 'json' | 'text') {
   const lines: string[] = [];

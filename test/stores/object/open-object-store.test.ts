@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
-import { FsObjectStore } from '../../stores/object/fs-store';
-import { openObjectStore } from '../../stores/object/open-object-store';
-import { S3ObjectStore } from '../../stores/object/s3-store';
+import { FsObjectStore } from '../../../stores/object/fs-store';
+import { openObjectStore } from '../../../stores/object/open-object-store';
+import { S3ObjectStore } from '../../../stores/object/s3-store';
 
 const base = mkdtempSync(join(tmpdir(), 'loadout-open-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));

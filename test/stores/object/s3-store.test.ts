@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { openObjectStore } from '../../stores/object/open-object-store';
-import type { UnprocessableObject } from '../../stores/object/object-store';
-import { S3ObjectStore } from '../../stores/object/s3-store';
-import { motoEnv, motoS3Client, startMoto, type MotoServer } from '../helpers/moto-server';
+import { openObjectStore } from '../../../stores/object/open-object-store';
+import type { UnprocessableObject } from '../../../stores/object/object-store';
+import { S3ObjectStore } from '../../../stores/object/s3-store';
+import { motoEnv, motoS3Client, startMoto, type MotoServer } from '../../helpers/moto-server';
 import { collect, objectStoreContract } from './object-store.contract';
 
 const BUCKET = 'loadout-test';

@@ -13,12 +13,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTableSql } from '../../stores/warehouse/sql/merge-sql';
-import {
-  redshiftMergeBatch, RedshiftStatementError, RedshiftWarehouse, REDSHIFT_TYPES,
-} from '../../stores/warehouse/redshift-warehouse';
-import type { MergePlan, WarehouseColumn } from '../../stores/warehouse/warehouse';
-import { startPostgres, type PostgresServer } from '../helpers/postgres-server';
+import { createTableSql } from '../../../stores/warehouse/sql/merge-sql';
+import { RedshiftStatementError } from '../../../stores/warehouse/redshift-statement-errors';
+import { redshiftMergeBatch, RedshiftWarehouse, REDSHIFT_TYPES } from '../../../stores/warehouse/redshift-warehouse';
+import type { MergePlan, WarehouseColumn } from '../../../stores/warehouse/warehouse';
+import { startPostgres, type PostgresServer } from '../../helpers/postgres-server';
 
 const ROLE = 'arn:aws:iam::123456789012:role/RedshiftCopy';
 const SCHEMA = 'analytics';

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { startPostgres } from '../helpers/postgres-server';
+import { startPostgres } from '../../helpers/postgres-server';
 
 describe('startPostgres', () => {
   it('starts a cluster that answers SELECT 1 and removes it on stop', async () => {

@@ -1,14 +1,14 @@
 /**
  * Wraps the activities that produce counts: after each, one log line with its outcome and, when the
- * worker exports metrics, the metrics of activities/metrics.ts. Nothing here changes a result, and
+ * worker exports metrics, the metrics of metrics.ts. Nothing here changes a result, and
  * a failure to measure freshness never fails a merge that has committed.
  */
 import { Context } from '@temporalio/activity';
 import type { FileBatchInput, FileBatchResult } from '../workflows/file-batch-types';
 import type { ObjectStore } from '../stores/object/object-store';
 import type { MergeOutcome } from '../stores/warehouse/warehouse';
+import { whileHeartbeating } from '../activities/heartbeat';
 import { freshnessOfManifest } from './freshness';
-import { whileHeartbeating } from './heartbeat';
 import { recordFileBatch, recordMerge } from './metrics';
 
 export interface ObserveOptions {

@@ -1,6 +1,6 @@
 /** parseS3Notification on bodies as moto and S3 really send them, wrapped by SNS, and on junk. */
 import { describe, expect, test } from 'vitest';
-import { compareSequencers, parseS3Notification } from '../../core/parse-s3-notification';
+import { compareSequencers, parseS3Notification } from '../../workers/parse-s3-notification';
 
 /** Captured from moto 5 (S3 -> SQS): quote_plus keys ('/' as %2F, ' ' as '+', '+' as %2B), unquoted eTag, no sequencer. */
 const MOTO_PUT =

@@ -1,14 +1,14 @@
 /** The migration planner: every kind of difference between a declared event type and a described table. */
 import { describe, expect, test } from 'vitest';
-import { isEmptyPlan, planTableMigration, type MigrationTarget } from '../../core/plan-migration';
-import type { ColumnType } from '../../schemas/column-types';
-import { defineEvent, type EventType } from '../../schemas/define-event';
-import { integer, jsonText, number, string, timestamp, uuid } from '../../schemas/fields';
-import { DUCKDB_TYPES } from '../../stores/warehouse/duckdb-warehouse';
-import { POSTGRES_TYPES } from '../../stores/warehouse/postgres-warehouse';
-import { REDSHIFT_TYPES } from '../../stores/warehouse/redshift-warehouse';
-import type { ExistingColumn } from '../../stores/warehouse/warehouse';
-import { refusalMessage } from '../../workflows/schema-migration-types';
+import { isEmptyPlan, planTableMigration, type MigrationTarget } from '../../../stores/warehouse/plan-migration';
+import type { ColumnType } from '../../../schemas/column-types';
+import { defineEvent, type EventType } from '../../../schemas/define-event';
+import { integer, jsonText, number, string, timestamp, uuid } from '../../../schemas/fields';
+import { DUCKDB_TYPES } from '../../../stores/warehouse/duckdb-warehouse';
+import { POSTGRES_TYPES } from '../../../stores/warehouse/postgres-warehouse';
+import { REDSHIFT_TYPES } from '../../../stores/warehouse/redshift-warehouse';
+import type { ExistingColumn } from '../../../stores/warehouse/warehouse';
+import { refusalMessage } from '../../../workflows/schema-migration-types';
 import { z } from 'zod';
 
 const duckdb: MigrationTarget = { schema: 'loadout', dialect: 'duckdb', types: DUCKDB_TYPES };

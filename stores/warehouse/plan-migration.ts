@@ -10,12 +10,12 @@
  *
  * Pure: no Temporal, no I/O. The warehouse is described by the caller.
  */
-import type { ColumnType, OutputColumn } from '../schemas/column-types';
-import type { EventType } from '../schemas/define-event';
-import { ident, qualified } from '../stores/warehouse/sql/identifiers';
-import { KPI_VIEWS } from '../stores/warehouse/sql/kpi-sql';
-import { addColumnSql, createKeyIndexSql, createTableSql, type TypeNames } from '../stores/warehouse/sql/merge-sql';
-import type { ExistingColumn, Warehouse } from '../stores/warehouse/warehouse';
+import type { ColumnType, OutputColumn } from '../../schemas/column-types';
+import type { EventType } from '../../schemas/define-event';
+import { ident, qualified } from './sql/identifiers';
+import { KPI_VIEWS } from './sql/kpi-sql';
+import { addColumnSql, createKeyIndexSql, createTableSql, type TypeNames } from './sql/merge-sql';
+import type { ExistingColumn, Warehouse } from './warehouse';
 
 export interface MigrationTarget {
   /** The warehouse schema holding Loadout's tables. */

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { S3ObjectStore } from '../../stores/object/s3-store';
-import { createQueueWithDlq, motoS3Client, motoSqsClient, notifyObjectCreated, startMoto, type MotoServer } from '../helpers/moto-server';
+import { S3ObjectStore } from '../../../stores/object/s3-store';
+import { createQueueWithDlq, motoS3Client, motoSqsClient, notifyObjectCreated, startMoto, type MotoServer } from '../../helpers/moto-server';
 
 let moto: MotoServer;
 let s3: S3Client;

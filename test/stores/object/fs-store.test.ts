@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, test } from 'vitest';
-import { FsObjectStore } from '../../stores/object/fs-store';
-import { InvalidKeyError, ObjectNotFoundError, type UnprocessableObject } from '../../stores/object/object-store';
+import { FsObjectStore } from '../../../stores/object/fs-store';
+import { InvalidKeyError, ObjectNotFoundError, type UnprocessableObject } from '../../../stores/object/object-store';
 import { BAD_KEYS, collect, objectStoreContract } from './object-store.contract';
 
 const base = mkdtempSync(join(tmpdir(), 'loadout-fs-store-'));

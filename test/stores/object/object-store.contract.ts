@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { InvalidKeyError, ObjectNotFoundError, type ObjectStore } from '../../stores/object/object-store';
+import { InvalidKeyError, ObjectNotFoundError, type ObjectStore } from '../../../stores/object/object-store';
 
 /** Keys S3 and a file system can both hold, in shuffled order; the expected order is byte order. */
 const LIST_KEYS = ['b', 'a/c/d', 'a.txt', 'A', 'a/b.c', 'a0', 'é/x', 'a-b', 'a/b', 'z/y/x', 'zz', 'a/c/e'];

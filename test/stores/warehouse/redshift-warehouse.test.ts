@@ -1,144 +1,21 @@
 /** The Redshift adapter against a mocked Data API client: what it sends, how it waits, what it reads back. */
 import {
   BatchExecuteStatementCommand, CancelStatementCommand, DescribeStatementCommand, ExecuteStatementCommand,
-  GetStatementResultCommand, RedshiftDataClient,
+  GetStatementResultCommand,
 } from '@aws-sdk/client-redshift-data';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createStagingSql, dropStagingStatements, mergeStatements,
-} from '../../stores/warehouse/sql/merge-sql';
+} from '../../../stores/warehouse/sql/merge-sql';
 import {
-  mergeClientToken, parseRedshiftUrl, parseRedshiftTimestamp, redshiftMergeBatch, RedshiftStatementError,
-  RedshiftStatementTimeoutError, RedshiftWarehouse, REDSHIFT_TYPES, toDataApiParameters, type PollInfo,
-  type RedshiftConfigInput,
-} from '../../stores/warehouse/redshift-warehouse';
-import type { MergePlan } from '../../stores/warehouse/warehouse';
-
-const ROLE = 'arn:aws:iam::123456789012:role/RedshiftCopy';
-const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:loadout-AbC123';
-
-const plan: MergePlan = {
-  schema: 'analytics',
-  table: 'match_end',
-  targetColumns: [
-    { name: 'match_id', type: 'string', nullable: false },
-    { name: 'ended_at', type: 'timestamp', nullable: false },
-    { name: 'score', type: 'int64', nullable: true },
-  ],
-  fileColumns: [
-    { name: 'match_id', type: 'string', nullable: false },
-    { name: 'ended_at', type: 'timestamp', nullable: false },
-    { name: 'score', type: 'int64', nullable: true },
-  ],
-  fingerprint: '0123456789abcdef',
-  uniqueKey: ['match_id'],
-  files: [
-    { url: 's3://lake/staged/match_end/0123456789abcdef-b1.parquet', key: 'staged/match_end/0123456789abcdef-b1.parquet', bytes: 100 },
-    { url: 's3://lake/staged/match_end/0123456789abcdef-b2.parquet', key: 'staged/match_end/0123456789abcdef-b2.parquet', bytes: 200 },
-  ],
-  manifestKey: 'manifests/match_end/0123456789abcdef-5f3a.json',
-  manifestUrl: 's3://lake/manifests/match_end/0123456789abcdef-5f3a.json',
-};
-
-const client = new RedshiftDataClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-const mock = mockClient(client);
-
-/** A fake clock: sleep() records the delay and moves time forward by it. */
-function harness(config: Partial<RedshiftConfigInput> = {}) {
-  let t = 1_000_000;
-  const sleeps: number[] = [];
-  const polls: PollInfo[] = [];
-  const warehouse = new RedshiftWarehouse(
-    { target: 'cluster', clusterIdentifier: 'loadout-prod', database: 'dev', dbUser: 'loader', iamRole: ROLE, ...config } as RedshiftConfigInput,
-    {
-      client,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        t += ms;
-      },
-      now: () => t,
-      onPoll: (info) => polls.push(info),
-    },
-  );
-  return { warehouse, sleeps, polls, advance: (ms: number) => { t += ms; }, now: () => t };
-}
-
-/** The outcome SELECT's row; `ledgerRows` null is the shape a batch of an older version returned. */
-const outcomeRows = (staged: number, applied: number, ledgerRows: number | null = staged) => ({
-  ColumnMetadata: [
-    { name: 'staged_rows', label: 'staged_rows', typeName: 'int8' }, { name: 'applied', label: 'applied', typeName: 'int8' },
-    ...(ledgerRows === null ? [] : [{ name: 'ledger_rows', label: 'ledger_rows', typeName: 'int8' }]),
-  ],
-  Records: [[{ longValue: staged }, { longValue: applied }, ...(ledgerRows === null ? [] : [{ longValue: ledgerRows }])]],
-  TotalNumRows: 1,
-});
+  RedshiftStatementError, RedshiftStatementTimeoutError,
+} from '../../../stores/warehouse/redshift-statement-errors';
+import type { RedshiftConfigInput } from '../../../stores/warehouse/redshift-url';
+import { mergeClientToken, redshiftMergeBatch, REDSHIFT_TYPES } from '../../../stores/warehouse/redshift-warehouse';
+import { harness, mock, outcomeRows, plan, ROLE, SECRET } from '../../helpers/redshift-data-api-mock';
 
 beforeEach(() => {
   mock.reset();
-});
-
-describe('parseRedshiftUrl', () => {
-  it.each([
-    [
-      'provisioned cluster, temporary credentials for a database user',
-      `redshift://loadout-prod/dev?dbUser=loader&iamRole=${ROLE}&region=eu-west-1`,
-      { target: 'cluster', clusterIdentifier: 'loadout-prod', database: 'dev', dbUser: 'loader', iamRole: ROLE, region: 'eu-west-1' },
-    ],
-    [
-      'provisioned cluster, Secrets Manager',
-      `redshift://loadout-prod/dev?secretArn=${encodeURIComponent(SECRET)}&iamRole=default`,
-      { target: 'cluster', clusterIdentifier: 'loadout-prod', database: 'dev', secretArn: SECRET, iamRole: 'default' },
-    ],
-    [
-      'provisioned cluster, the caller\'s IAM identity',
-      'redshift://loadout-prod/dev',
-      { target: 'cluster', clusterIdentifier: 'loadout-prod', database: 'dev' },
-    ],
-    [
-      'serverless workgroup, IAM identity, with tuning',
-      `redshift-serverless://analytics-wg/dev?iamRole=${ROLE}&statementTimeoutSeconds=600&pollIntervalMs=100&maxPollIntervalMs=2000&withEvent=true`,
-      {
-        target: 'serverless', workgroupName: 'analytics-wg', database: 'dev', iamRole: ROLE,
-        statementTimeoutSeconds: 600, pollIntervalMs: 100, maxPollIntervalMs: 2000, withEvent: true,
-      },
-    ],
-    [
-      'serverless workgroup, Secrets Manager',
-      `redshift-serverless://analytics-wg/dev?secretArn=${SECRET}`,
-      { target: 'serverless', workgroupName: 'analytics-wg', database: 'dev', secretArn: SECRET },
-    ],
-  ])('%s', (_what, url, expected) => {
-    expect(parseRedshiftUrl(url)).toEqual({
-      statementTimeoutSeconds: 3600, pollIntervalMs: 250, maxPollIntervalMs: 5000, withEvent: false, ...expected,
-    });
-  });
-
-  it.each([
-    ['not a URL', 'loadout-prod/dev', /not a URL/],
-    ['no cluster id', 'redshift:///dev', /the cluster id is missing/],
-    ['another scheme', 'postgres://h/db', /scheme postgres: is neither/],
-    ['no database', 'redshift://loadout-prod', /exactly \/<database>/],
-    ['a deeper path', 'redshift://loadout-prod/dev/extra', /exactly \/<database>/],
-    ['a port', 'redshift://loadout-prod:5439/dev', /no port/],
-    ['a password', 'redshift://loader:secret@loadout-prod/dev', /credentials do not go in the URL/],
-    ['an upper-case cluster id', 'redshift://Loadout_Prod/dev', /cluster id: lower-case/],
-    ['the workgroup: form', 'redshift://workgroup:analytics/dev', /redshift-serverless:\/\/<workgroup>\/<database>/],
-    ['an unknown parameter', 'redshift://loadout-prod/dev?user=loader', /unknown parameter user/],
-    ['a repeated parameter', 'redshift://loadout-prod/dev?dbUser=a&dbUser=b', /dbUser is given twice/],
-    ['dbUser and secretArn', `redshift://loadout-prod/dev?dbUser=a&secretArn=${SECRET}`, /give one/],
-    ['dbUser on serverless', 'redshift-serverless://analytics-wg/dev?dbUser=a', /dbUser is for provisioned clusters/],
-    ['a bad role', 'redshift://loadout-prod/dev?iamRole=RedshiftCopy', /iamRole: arn:aws:iam/],
-    ['a bad secret', 'redshift://loadout-prod/dev?secretArn=loadout', /secretArn: arn:aws:secretsmanager/],
-    ['a bad region', 'redshift://loadout-prod/dev?region=europe', /region: an AWS region/],
-    ['a non-numeric timeout', 'redshift://loadout-prod/dev?statementTimeoutSeconds=1h', /statementTimeoutSeconds must be a whole number/],
-    ['a zero timeout', 'redshift://loadout-prod/dev?statementTimeoutSeconds=0', /expected number to be >=1|>=1/],
-    ['poll cap below the first poll', 'redshift://loadout-prod/dev?pollIntervalMs=6000&maxPollIntervalMs=100', /maxPollIntervalMs must not be less/],
-    ['withEvent=yes', 'redshift://loadout-prod/dev?withEvent=yes', /withEvent must be true or false/],
-  ])('refuses %s', (_what, url, reason) => {
-    expect(() => parseRedshiftUrl(url)).toThrow(reason);
-    expect(() => parseRedshiftUrl(url)).toThrow(/invalid Redshift warehouse URL/);
-  });
 });
 
 describe('REDSHIFT_TYPES', () => {
@@ -470,28 +347,5 @@ describe('single statements', () => {
     mock.on(DescribeStatementCommand).resolves({ Id: 'q-5', Status: 'FINISHED', HasResultSet: false });
     await expect(warehouse.query('ANALYZE "analytics"."match_end"')).resolves.toEqual([]);
     expect(mock.commandCalls(GetStatementResultCommand)).toHaveLength(0);
-  });
-});
-
-describe('toDataApiParameters', () => {
-  it('renames $n outside strings, quoted identifiers and comments', () => {
-    expect(toDataApiParameters(`SELECT "a$1", 'it''s $1', $1 -- $2\n, /* $2 */ $2, x$1 FROM t`, ['a', 'b'])).toEqual({
-      sql: `SELECT "a$1", 'it''s $1', :p1 -- $2\n, /* $2 */ :p2, x$1 FROM t`,
-      parameters: [{ name: 'p1', value: 'a' }, { name: 'p2', value: 'b' }],
-    });
-  });
-
-  it('refuses NULL, missing and unused parameters', () => {
-    expect(() => toDataApiParameters('SELECT $1', [null])).toThrow(/cannot bind NULL/);
-    expect(() => toDataApiParameters('SELECT $2', ['a'])).toThrow(/uses \$2 but 1 parameter/);
-    expect(() => toDataApiParameters('SELECT $1', ['a', 'b'])).toThrow(/\$2 is not used/);
-    expect(() => toDataApiParameters('SELECT $1', [{}])).toThrow(/cannot pass a object/);
-  });
-
-  it('parses the Data API timestamp forms', () => {
-    expect(parseRedshiftTimestamp('2026-11-23 09:20:00+00')).toEqual(new Date('2026-11-23T09:20:00Z'));
-    expect(parseRedshiftTimestamp('2026-11-23 09:20:00.123456+05:30')).toEqual(new Date('2026-11-23T03:50:00.123Z'));
-    expect(parseRedshiftTimestamp('2026-11-23 09:20:00')).toEqual(new Date('2026-11-23T09:20:00Z'));
-    expect(parseRedshiftTimestamp('not a time')).toBe('not a time');
   });
 });

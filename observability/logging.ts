@@ -5,7 +5,7 @@
  */
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
-import { redactSecrets } from './redact-secrets';
+import { redactSecrets } from '../workers/redact-secrets';
 
 export type LogFormat = 'json' | 'text';
 

@@ -1,0 +1,94 @@
+/** Values across the Redshift Data API: query parameters in (named, as text), result fields out (JSON values). */
+import type { ColumnMetadata, Field, SqlParameter } from '@aws-sdk/client-redshift-data';
+
+/**
+ * The port's positional `$1..$n` placeholders become the Data API's named `:p1..:pn` (outside quoted
+ * strings, quoted identifiers and comments); values travel as strings in `Parameters`, never in the
+ * SQL text. The Data API cannot bind NULL, and refuses a parameter no statement uses.
+ */
+export function toDataApiParameters(sql: string, params: readonly unknown[]): { sql: string; parameters: SqlParameter[] } {
+  let out = '';
+  const used = new Set<number>();
+  let i = 0;
+  const copyUntil = (end: number) => {
+    out += sql.slice(i, end);
+    i = end;
+  };
+  while (i < sql.length) {
+    const c = sql[i]!;
+    if (c === "'") {
+      let j = i + 1;
+      while (j < sql.length) {
+        if (sql[j] === '\\') j += 2;
+        else if (sql[j] === "'" && sql[j + 1] === "'") j += 2;
+        else if (sql[j] === "'") break;
+        else j++;
+      }
+      copyUntil(Math.min(j + 1, sql.length));
+    } else if (c === '"') {
+      let j = i + 1;
+      while (j < sql.length && !(sql[j] === '"' && sql[j + 1] !== '"')) j += sql[j] === '"' ? 2 : 1;
+      copyUntil(Math.min(j + 1, sql.length));
+    } else if (c === '-' && sql[i + 1] === '-') {
+      const j = sql.indexOf('\n', i);
+      copyUntil(j < 0 ? sql.length : j);
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const j = sql.indexOf('*/', i + 2);
+      copyUntil(j < 0 ? sql.length : j + 2);
+    } else if (c === '$' && /\d/.test(sql[i + 1] ?? '') && !/[A-Za-z0-9_$]/.test(sql[i - 1] ?? '')) {
+      const m = /^\$(\d+)/.exec(sql.slice(i))!;
+      const n = Number(m[1]);
+      if (n < 1 || n > params.length) throw new Error(`query uses $${n} but ${params.length} parameter(s) were given`);
+      used.add(n);
+      out += `:p${n}`;
+      i += m[0].length;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  const parameters = params.map((value, k) => {
+    if (!used.has(k + 1)) throw new Error(`parameter $${k + 1} is not used by the query (the Data API refuses unused parameters)`);
+    return { name: `p${k + 1}`, value: parameterText(value, k + 1) };
+  });
+  return { sql: out, parameters };
+}
+
+function parameterText(value: unknown, n: number): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`parameter $${n} is ${value}: not a finite number`);
+    return String(value);
+  }
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value instanceof Date) return value.toISOString();
+  if (value === null || value === undefined) {
+    throw new Error(`parameter $${n} is ${value}: the Redshift Data API cannot bind NULL; write IS NULL in the query`);
+  }
+  throw new Error(`parameter $${n}: cannot pass a ${typeof value} to Redshift`);
+}
+
+/** `2026-11-23 09:20:00.123456+00` (timestamptz) or without an offset (timestamp, UTC) -> Date. */
+export function parseRedshiftTimestamp(text: string): Date | string {
+  const m = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d(?::?\d\d)?)?$/.exec(text);
+  if (!m) return text;
+  const fraction = (m[3] ?? '').slice(0, 4);
+  let zone = m[4] ?? 'Z';
+  if (zone !== 'Z') zone = zone.length === 3 ? `${zone}:00` : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+  return new Date(`${m[1]}T${m[2]}${fraction}${zone}`);
+}
+
+/** One result field as a JSON value; timestamps as Dates. */
+export function fieldValue(field: Field, column: ColumnMetadata | undefined): unknown {
+  if (field.isNull === true) return null;
+  if (field.booleanValue !== undefined) return field.booleanValue;
+  if (field.longValue !== undefined) return field.longValue;
+  if (field.doubleValue !== undefined) return field.doubleValue;
+  if (field.stringValue !== undefined) {
+    const type = column?.typeName?.toLowerCase();
+    return type === 'timestamptz' || type === 'timestamp' ? parseRedshiftTimestamp(field.stringValue) : field.stringValue;
+  }
+  if (field.blobValue !== undefined) return Buffer.from(field.blobValue);
+  return null;
+}
