@@ -9,6 +9,8 @@ import { qualified } from '../stores/warehouse/sql/identifiers';
 import { openWarehouse } from '../stores/warehouse/open-warehouse';
 import type { FailedTableLoad, LoadFailureDetails, LoadInput, LoadResult } from '../workflows/load-types';
 import { load } from '../workflows/load';
+import { loadRunWorkflowId } from '../workflows/workflow-ids';
+import { LOAD_FAILED } from '../workflows/failure-types';
 
 /** A load's result, with the tables that failed (the load workflow then failed, after the others loaded). */
 export interface LoadOutcome extends LoadResult {
@@ -22,7 +24,7 @@ export interface LoadOutcome extends LoadResult {
  */
 export async function runLoad(client: Client, config: LoadoutConfig, reason: string, tables?: string[]): Promise<LoadOutcome> {
   const input: LoadInput = { environment: config.env, tables };
-  const workflowId = `loadout-load-${config.env}-${createHash('sha256').update(reason).update(JSON.stringify(tables ?? null)).digest('hex').slice(0, 24)}`;
+  const workflowId = loadRunWorkflowId(config.env, createHash('sha256').update(reason).update(JSON.stringify(tables ?? null)).digest('hex').slice(0, 24));
   const handle = await client.workflow.start(load, {
     workflowId,
     taskQueue: config.temporal.taskQueue,
@@ -42,7 +44,7 @@ export async function runLoad(client: Client, config: LoadoutConfig, reason: str
 }
 
 function loadFailureDetailsOf(error: unknown): LoadFailureDetails | undefined {
-  if (!(error instanceof WorkflowFailedError) || !(error.cause instanceof ApplicationFailure) || error.cause.type !== 'LoadFailed') return undefined;
+  if (!(error instanceof WorkflowFailedError) || !(error.cause instanceof ApplicationFailure) || error.cause.type !== LOAD_FAILED) return undefined;
   const details = error.cause.details?.[0] as LoadFailureDetails | undefined;
   return details && Array.isArray(details.failed) ? details : undefined;
 }

@@ -3,6 +3,7 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type Schedu
 import type { LoadoutConfig } from '../config/config-schema';
 import type { LoadInput } from '../workflows/load-types';
 import { load } from '../workflows/load';
+import { scheduledLoadWorkflowId } from '../workflows/workflow-ids';
 
 export function loadScheduleId(environment: string): string {
   return `loadout-load-${environment}`;
@@ -20,7 +21,7 @@ function scheduleOptions(config: LoadoutConfig): ScheduleOptions {
       type: 'startWorkflow',
       workflowType: load,
       // The schedule appends the scheduled time: one id per scheduled load.
-      workflowId: `loadout-load-${config.env}-scheduled`,
+      workflowId: scheduledLoadWorkflowId(config.env),
       taskQueue: config.temporal.taskQueue,
       args: [input],
     },

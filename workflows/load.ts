@@ -7,13 +7,13 @@ import { loadTable } from './load-table';
 import type { FailedTableLoad, LoadFailureDetails, LoadInput, LoadResult, LoadTableResult } from './load-types';
 import { loadTableWorkflowId } from './workflow-ids';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE } from './search-attributes';
+import { DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE, quickActivityOptions } from './activity-options';
+import { LOAD_FAILED } from './failure-types';
 
 export async function load(input: LoadInput): Promise<LoadResult> {
-  const { listTablesToLoad, refreshKpiViews } = proxyActivities<LoadoutActivities>({
-    startToCloseTimeout: '30m',
-    heartbeatTimeout: input.lostWorkerTimeout ?? '2m',
-    retry: { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 20, nonRetryableErrorTypes: ['UnknownTable'] },
-  });
+  const { listTablesToLoad, refreshKpiViews } = proxyActivities<LoadoutActivities>(
+    quickActivityOptions(input.lostWorkerTimeout ?? DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE),
+  );
   upsertSearchAttributes([
     { key: LOADOUT_STAGE, value: 'loading' },
     { key: LOADOUT_ENVIRONMENT, value: input.environment },
@@ -52,9 +52,9 @@ export async function load(input: LoadInput): Promise<LoadResult> {
     // An ApplicationFailure fails the run; a plain Error would only fail the task and retry it forever.
     // Its details carry the summary, so the CLI prints the tables that loaded beside the failed ones.
     // Behind a patch: captured runs failed without them.
-    if (!patched('load-failure-summary')) throw ApplicationFailure.nonRetryable(message, 'LoadFailed');
+    if (!patched('load-failure-summary')) throw ApplicationFailure.nonRetryable(message, LOAD_FAILED);
     const details: LoadFailureDetails = { tables: results, alreadyLoading, views, failed: failures };
-    throw ApplicationFailure.create({ message, type: 'LoadFailed', nonRetryable: true, details: [details] });
+    throw ApplicationFailure.create({ message, type: LOAD_FAILED, nonRetryable: true, details: [details] });
   }
   upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'loaded' }]);
   return { tables: results, alreadyLoading, views };

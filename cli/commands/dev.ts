@@ -11,6 +11,7 @@ import { openRuntime } from '../runtime';
 import { applyLoadSchedule } from '../schedules';
 import { withWorkerFlags, workerOverridesFrom } from '../worker-flags';
 import { discoverByListing } from '../../workflows/discover-by-listing';
+import { discoveryWorkflowId } from '../../workflows/workflow-ids';
 
 export function registerDev(program: Command): void {
   withWorkerFlags(withConfigFlags(program.command('dev').description('run everything locally until Ctrl-C: Temporal dev server and UI, a worker, the load schedule, discovery')))
@@ -38,7 +39,7 @@ export function registerDev(program: Command): void {
             ...(config.discovery.sqsQueueUrl ? { settleSeconds: 600 } : {}),
           };
           await runtime.client.workflow.start(discoverByListing, {
-            workflowId: `loadout-discover-${config.env}`, taskQueue: config.temporal.taskQueue, args: [listing],
+            workflowId: discoveryWorkflowId(config.env), taskQueue: config.temporal.taskQueue, args: [listing],
             workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
           });
           say(`discovery: listing ${config.raw} every ${config.discovery.listEvery}${config.discovery.sqsQueueUrl ? `, and SQS ${config.discovery.sqsQueueUrl}` : ''}`);

@@ -13,6 +13,7 @@ import { tablesFrom, withConfigFlags, overridesFrom } from '../config-flags';
 import { CommandError, formatTable, printJson, printText } from '../output';
 import { openRuntime } from '../runtime';
 import { schemaMigration } from '../../workflows/schema-migration';
+import { migrateCommandWorkflowId } from '../../workflows/workflow-ids';
 
 export interface MigrateOutcome {
   result: SchemaMigrationResult;
@@ -23,7 +24,7 @@ export interface MigrateOutcome {
 /** The same request gets the same id: a repeated command joins a run still going, or starts anew after it. */
 export function migrateWorkflowId(environment: string, tables: readonly string[] | undefined, apply: boolean): string {
   const which = createHash('sha256').update(JSON.stringify(tables ? [...tables].sort() : null)).digest('hex').slice(0, 16);
-  return `loadout-migrate-${environment}-${apply ? 'apply' : 'plan'}-${which}`;
+  return migrateCommandWorkflowId(environment, apply, which);
 }
 
 export async function runMigration(client: Client, config: LoadoutConfig, tables: string[] | undefined, apply: boolean): Promise<MigrateOutcome> {

@@ -9,7 +9,7 @@
  * one into the next merge. (ON COMMIT DROP would do the same, but would need a dialect-specific
  * createStagingSql.)
  */
-import pg from 'pg';
+import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
