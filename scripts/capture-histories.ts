@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       // The first load of an empty warehouse: loadTable runs its schemaMigration child.
       await client.workflow.execute(load, { workflowId: `${ENV}-load`, taskQueue: TASK_QUEUE, args: [{ environment: ENV }] });
       captured.set('load-first', `${ENV}-load`);
+      captured.set('load-sliding-window', `${ENV}-load`);
       captured.set('load-table-migrates', `loadout-load-${ENV}-purchase`);
       captured.set('schema-migration-child', `loadout-migrate-${ENV}-purchase`);
       // schemaMigration as `loadout migrate --apply` starts it: nothing left to do.

@@ -1,4 +1,4 @@
-/** load: one loadTable child per table with staged files, a few at a time, then the KPI views. */
+/** load: one loadTable child per table with staged files, a few at a time (a sliding window), then the KPI views. */
 import { ApplicationFailure, ParentClosePolicy, executeChild, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { LoadoutActivities } from '../activities';
@@ -9,6 +9,7 @@ import { loadTableWorkflowId } from './workflow-ids';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE } from './search-attributes';
 import { DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE, quickActivityOptions } from './activity-options';
 import { LOAD_FAILED } from './failure-types';
+import { forEachBounded } from './for-each-bounded';
 
 export async function load(input: LoadInput): Promise<LoadResult> {
   const { listTablesToLoad, refreshKpiViews } = proxyActivities<LoadoutActivities>(
@@ -23,26 +24,25 @@ export async function load(input: LoadInput): Promise<LoadResult> {
   const alreadyLoading: string[] = [];
   const failures: FailedTableLoad[] = [];
   const limit = Math.max(1, input.maxParallel ?? 4);
-  for (let i = 0; i < tables.length; i += limit) {
-    await Promise.all(
-      tables.slice(i, i + limit).map(async (table) => {
-        try {
-          results.push(
-            await executeChild(loadTable, {
-              workflowId: loadTableWorkflowId(input.environment, table),
-              args: [{ environment: input.environment, table, lostWorkerTimeout: input.lostWorkerTimeout }],
-              taskQueue: workflowInfo().taskQueue,
-              parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-            }),
-          );
-        } catch (error) {
-          if (error instanceof WorkflowExecutionAlreadyStartedError) alreadyLoading.push(table);
-          // One table's refused change must not block the others: record it, fail at the end.
-          else failures.push({ table, reason: innermostMessage(error) });
-        }
-      }),
-    );
-  }
+  const loadOne = async (table: string): Promise<void> => {
+    try {
+      results.push(
+        await executeChild(loadTable, {
+          workflowId: loadTableWorkflowId(input.environment, table),
+          args: [{ environment: input.environment, table, lostWorkerTimeout: input.lostWorkerTimeout }],
+          taskQueue: workflowInfo().taskQueue,
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) alreadyLoading.push(table);
+      // One table's refused change must not block the others: record it, fail at the end.
+      else failures.push({ table, reason: innermostMessage(error) });
+    }
+  };
+  // A sliding window: a slow table holds one slot, not a whole wave. Runs started before it went in waves.
+  if (patched('load-sliding-window')) await forEachBounded(tables, limit, loadOne);
+  else for (let i = 0; i < tables.length; i += limit) await Promise.all(tables.slice(i, i + limit).map(loadOne));
   const views = await refreshKpiViews();
   results.sort((a, b) => (a.table < b.table ? -1 : 1));
   if (failures.length > 0) {

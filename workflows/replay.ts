@@ -17,6 +17,7 @@ import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-att
 import { replayLoadWorkflowId } from './workflow-ids';
 import { DEFAULT_LOST_WORKER_TIMEOUT, quickActivityOptions, REPLAY_NON_RETRYABLE } from './activity-options';
 import { REPLAY_BATCHES_FAILED } from './failure-types';
+import { forEachBounded } from './for-each-bounded';
 
 export const replayProgressQuery = defineQuery<ReplayProgress>('progress');
 
@@ -108,13 +109,4 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'failed' }]);
     throw error;
   }
-}
-
-/** Runs `work` over `items`, at most `limit` at a time, in order of start. */
-async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
 }
