@@ -27,48 +27,36 @@ export function observeActivities<A extends Observed>(activities: A, options: Ob
     ...activities,
     async processFileBatch(input: FileBatchInput) {
       const result = await activities.processFileBatch(input);
-      const context = currentContext();
-      if (context) {
-        if (options.metrics) recordFileBatch(context.metricMeter, result);
-        context.log.info('file batch staged', {
-          records: result.records, valid: result.valid, duplicates: result.duplicates, rejected: result.rejected,
-          unknown: Object.values(result.unknown).reduce((a, b) => a + b, 0), skippedObjects: result.skippedObjects.length,
-          staged: Object.fromEntries(result.staged.map((s) => [s.table, s.rows])), reportKey: result.reportKey, seconds: result.seconds,
-          quarantined: result.quarantined.length,
-        });
-        for (const q of result.quarantined) context.log.warn('object quarantined', { objectKey: q.key, kind: q.kind, reason: q.reason });
-      }
+      const context = Context.current();
+      if (options.metrics) recordFileBatch(context.metricMeter, result);
+      context.log.info('file batch staged', {
+        records: result.records, valid: result.valid, duplicates: result.duplicates, rejected: result.rejected,
+        unknown: Object.values(result.unknown).reduce((a, b) => a + b, 0), skippedObjects: result.skippedObjects.length,
+        staged: Object.fromEntries(result.staged.map((s) => [s.table, s.rows])), reportKey: result.reportKey, seconds: result.seconds,
+        quarantined: result.quarantined.length,
+      });
+      for (const q of result.quarantined) context.log.warn('object quarantined', { objectKey: q.key, kind: q.kind, reason: q.reason });
       return result;
     },
     async mergeManifest(input: { table: string; manifestKey: string }) {
       const outcome = await activities.mergeManifest(input);
       const committedAt = new Date();
-      const context = currentContext();
-      if (context) {
-        let freshness: number[] = [];
-        if (options.metrics && outcome.applied) {
-          try {
-            freshness = (await whileHeartbeating(() => freshnessOfManifest(options.lake, input.manifestKey, committedAt))).map((f) => f.seconds);
-          } catch (error) {
-            context.log.warn('freshness not measured: a batch report could not be read', { error });
-          }
-          recordMerge(context.metricMeter, input.table, outcome, freshness);
+      const context = Context.current();
+      let freshness: number[] = [];
+      if (options.metrics && outcome.applied) {
+        try {
+          freshness = (await whileHeartbeating(() => freshnessOfManifest(options.lake, input.manifestKey, committedAt))).map((f) => f.seconds);
+        } catch (error) {
+          context.log.warn('freshness not measured: a batch report could not be read', { error });
         }
-        context.log.info(outcome.applied ? 'manifest merged' : 'manifest merged by an earlier attempt (in the ledger)', {
-          applied: outcome.applied, stagedRows: outcome.stagedRows, mergedRows: outcome.mergedRows, seconds: outcome.seconds,
-          ...(freshness.length > 0 ? { freshnessSeconds: Math.max(...freshness) } : {}),
-        });
+        recordMerge(context.metricMeter, input.table, outcome, freshness);
       }
+      context.log.info(outcome.applied ? 'manifest merged' : 'manifest merged by an earlier attempt (in the ledger)', {
+        applied: outcome.applied, stagedRows: outcome.stagedRows, mergedRows: outcome.mergedRows, seconds: outcome.seconds,
+        ...(freshness.length > 0 ? { freshnessSeconds: Math.max(...freshness) } : {}),
+      });
       return outcome;
     },
   };
 }
 
-/** Tests call activities directly, outside any activity: then there is nothing to log or record to. */
-function currentContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
-}

@@ -15,6 +15,7 @@ import { DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
 import type { LoadFailureDetails, LoadResult } from '../../workflows/load-types';
 import { writeSessionsObject } from '../helpers/raw-files';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
+import { MockActivityEnvironment } from '@temporalio/testing';
 
 let temporal: TemporalTestContext;
 let catalog: Catalog;
@@ -114,9 +115,12 @@ describe('load', () => {
       writeSessionsObject(p.raw.location, '2026/11/22/10/a.gz', 12, 'delta');
       await ingestLocation({ client: temporal.client, taskQueue: p.taskQueue, source: p.raw, limits: { maxObjects: 8, maxBytes: 1 << 30 }, environment: 'test' });
       // The first half of a load, as a worker that died right after the merge committed left it.
-      const [manifest] = await p.activities.planTableLoad({ table: 'purchase' });
-      await p.activities.prepareTable({ table: 'purchase' });
-      expect((await p.activities.mergeManifest({ table: 'purchase', manifestKey: manifest!.manifestKey })).applied).toBe(true);
+      // Run as activities are, in an activity context (heartbeats included), without a workflow.
+      const activity = new MockActivityEnvironment();
+      const inActivity = <T>(work: () => Promise<T>) => activity.run(work) as Promise<T>;
+      const [manifest] = await inActivity(() => p.activities.planTableLoad({ table: 'purchase' }));
+      await inActivity(() => p.activities.prepareTable({ table: 'purchase' }));
+      expect((await inActivity(() => p.activities.mergeManifest({ table: 'purchase', manifestKey: manifest!.manifestKey }))).applied).toBe(true);
 
       const result = (await temporal.client.workflow.execute('load', {
         workflowId: `${p.taskQueue}-resume`, taskQueue: p.taskQueue, args: [{ environment: p.taskQueue }],
