@@ -23,6 +23,7 @@ import type { ObjectStore } from '../../stores/object/object-store';
 import { DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
 import { writeObject, writeSessionsObject } from '../helpers/raw-files';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
+import * as workflows from '../../workflows';
 
 let temporal: TemporalTestContext;
 let catalog: Catalog;
@@ -58,7 +59,7 @@ test('status: failed batches with their objects, last load per table, staged fil
   const worker = await testWorker(temporal, taskQueue, createActivities({ catalog, lake, warehouseUrl: config.warehouse, warehouseSchema: 'loadout' }));
   await worker.runUntil(async () => {
     await ingestLocation({ client: temporal.client, taskQueue, source: raw, prefix: 'a/', limits: { maxObjects: 8, maxBytes: 1 << 30 }, environment });
-    await temporal.client.workflow.execute('load', { workflowId: `${taskQueue}-load`, taskQueue, args: [{ environment, tables: ['session_begin'] }] });
+    await temporal.client.workflow.execute(workflows.load, { workflowId: `${taskQueue}-load`, taskQueue, args: [{ environment, tables: ['session_begin'] }] });
     await ingestLocation({ client: temporal.client, taskQueue, source: raw, prefix: 'b/', limits: { maxObjects: 8, maxBytes: 1 << 30 }, environment });
   });
   const warehouse = new DuckDbWarehouse(join(dir, 'w.duckdb'));
@@ -123,7 +124,7 @@ test('status: a failed batch with its reason, objects and Temporal UI address, u
     // A batch that fails for a fault no retry fixes: a worker whose schemas differ from its replay's.
     const objects = await listRawObjects(raw, 'c/');
     const workflowId = `${taskQueue}-batch`;
-    await expect(temporal.client.workflow.execute('fileBatch', {
+    await expect(temporal.client.workflow.execute(workflows.fileBatch, {
       workflowId, taskQueue, args: [{ source: raw.location, objects, environment, replay: { catalogVersion: 'stale' } }],
     })).rejects.toThrow();
     const runId = (await temporal.client.workflow.getHandle(workflowId).describe()).runId;
@@ -162,7 +163,7 @@ test('status: a failed batch run again under its id until it completed no longer
   const workflowId = `${taskQueue}-replay-batch`;
   const worker = await testWorker(temporal, taskQueue, createActivities({ catalog, lake, warehouseUrl: config.warehouse, warehouseSchema: 'loadout' }));
   await worker.runUntil(async () => {
-    const start = (catalogVersion: string) => temporal.client.workflow.execute('fileBatch', {
+    const start = (catalogVersion: string) => temporal.client.workflow.execute(workflows.fileBatch, {
       workflowId, taskQueue, workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY', args: [{ source: raw.location, objects, environment, replay: { catalogVersion } }],
     });
     await expect(start('stale')).rejects.toThrow();
@@ -224,7 +225,7 @@ test('loadout status exits non-zero while a failure is outstanding, prints names
   writeSessionsObject(raw.location, 'f/a.gz', 2, 'cli-a');
   const workflowId = `${taskQueue}-batch`;
   const worker = await testWorker(temporal, taskQueue, createActivities({ catalog, lake, warehouseUrl: env.LOADOUT_WAREHOUSE, warehouseSchema: 'loadout' }));
-  await worker.runUntil(expect(temporal.client.workflow.execute('fileBatch', {
+  await worker.runUntil(expect(temporal.client.workflow.execute(workflows.fileBatch, {
     workflowId, taskQueue, args: [{ source: raw.location, objects: await listRawObjects(raw, 'f/'), environment, replay: { catalogVersion: 'stale' } }],
   })).rejects.toThrow());
   const hostileKey = 'g/\u001b[31mred\nFAKE LINE\u202egz.exe';

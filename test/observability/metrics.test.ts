@@ -20,6 +20,7 @@ import { loadTableWorkflowId } from '../../workflows/workflow-ids';
 import { parsePrometheusText, sumOf, type Sample } from '../helpers/prometheus-text';
 import { uuidFrom, writeObject, writeSessionsObject } from '../helpers/raw-files';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
+import * as workflows from '../../workflows';
 
 const bin = fileURLToPath(new URL('../../bin/loadout.js', import.meta.url));
 const environment = `metrics-${Math.random().toString(36).slice(2, 8)}`;
@@ -94,7 +95,7 @@ test('counters equal the batch and load results; load duration and freshness obs
   const keyOf = new Map((await listRawObjects(raw)).map((o) => [batchIdOf(raw.location, [o]), o.key]));
   const ingestedKeys = (b: FileBatchResult) => [keyOf.get(b.batchId)!];
   const loadStarted = Date.now();
-  const load = (await temporal.client.workflow.execute('load', {
+  const load = (await temporal.client.workflow.execute(workflows.load, {
     workflowId: `${taskQueue}-load`, taskQueue, args: [{ environment }],
   })) as LoadResult;
   const loadEnded = Date.now();

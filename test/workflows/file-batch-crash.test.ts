@@ -15,6 +15,7 @@ import type { ObjectStore } from '../../stores/object/object-store';
 import { writeSessionsObject } from '../helpers/raw-files';
 import { killWorkerProcess, startWorkerProcess } from '../helpers/worker-child';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
+import * as workflows from '../../workflows';
 
 let temporal: TemporalTestContext;
 let dir: string;
@@ -60,7 +61,7 @@ test('SIGKILL of the worker mid-file, then a new worker: same staged objects, by
   const taskQueue = uniqueTaskQueue('crash');
   child = await startWorkerProcess(temporal, taskQueue, lake.location);
   const workflowId = fileBatchWorkflowId(batchId);
-  const handle = await temporal.client.workflow.start('fileBatch', { workflowId, taskQueue, args: [input] });
+  const handle = await temporal.client.workflow.start(workflows.fileBatch, { workflowId, taskQueue, args: [input] });
 
   // Wait until the activity has heartbeated progress inside the first object, then kill the worker.
   const deadline = Date.now() + 60_000;

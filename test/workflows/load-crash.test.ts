@@ -13,6 +13,7 @@ import { DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
 import type { LoadResult } from '../../workflows/load-types';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import { killWorkerProcess, startWorkerProcess } from '../helpers/worker-child';
+import * as workflows from '../../workflows';
 
 let temporal: TemporalTestContext;
 let dir: string;
@@ -46,7 +47,7 @@ test('SIGKILL mid-load and a restarted worker: one row per distinct event, every
 
   child = await startWorkerProcess(temporal, taskQueue, lake.location, `duckdb:${warehousePath}`);
   const environment = taskQueue;
-  const handle = await temporal.client.workflow.start('load', {
+  const handle = await temporal.client.workflow.start(workflows.load, {
     workflowId: `${taskQueue}-load`, taskQueue, args: [{ environment, maxParallel: 2, lostWorkerTimeout: '3s' }],
   });
   // Kill once some tables are loaded and others are not: the middle of the load.

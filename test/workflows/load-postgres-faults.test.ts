@@ -21,6 +21,7 @@ import { loadTableWorkflowId, tableMigrationWorkflowId } from '../../workflows/w
 import { startPostgres, type PostgresServer } from '../helpers/postgres-server';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import { killWorkerProcess, startWorkerProcess } from '../helpers/worker-child';
+import * as workflows from '../../workflows';
 
 const SCHEMA = 'loadout';
 const APP = 'loadout-faulty-worker';
@@ -110,7 +111,7 @@ test('pg_terminate_backend during DDL and merges: the worker lives, the activiti
     reject(new Error(exit));
   }));
   exited.catch(() => {});
-  const handle = await temporal.client.workflow.start('load', {
+  const handle = await temporal.client.workflow.start(workflows.load, {
     workflowId: `${taskQueue}-load`, taskQueue, args: [{ environment, maxParallel: 4 }],
   });
 
@@ -185,7 +186,7 @@ test('a worker killed while its merge commits: the retried attempt reports the r
 
   const workerUrl = `${url}?application_name=${APP}`;
   child = await startWorkerProcess(temporal, taskQueue, lake.location, workerUrl);
-  const handle = await temporal.client.workflow.start('load', {
+  const handle = await temporal.client.workflow.start(workflows.load, {
     workflowId: `${taskQueue}-load`, taskQueue, args: [{ environment, tables: [table], lostWorkerTimeout: '3s' }],
   });
   const deadline = Date.now() + 90_000;

@@ -16,6 +16,7 @@ import type { LoadFailureDetails, LoadResult } from '../../workflows/load-types'
 import { writeSessionsObject } from '../helpers/raw-files';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import * as workflows from '../../workflows';
 
 let temporal: TemporalTestContext;
 let catalog: Catalog;
@@ -56,7 +57,7 @@ async function ingestAndLoad(p: Pipeline, loadId: string): Promise<LoadResult> {
     client: temporal.client, taskQueue: p.taskQueue, source: p.raw, limits: { maxObjects: 1, maxBytes: 1 << 30 }, environment: 'test',
   });
   expect(outcome.failures).toEqual([]);
-  return (await temporal.client.workflow.execute('load', {
+  return (await temporal.client.workflow.execute(workflows.load, {
     workflowId: `${p.taskQueue}-${loadId}`, taskQueue: p.taskQueue, args: [{ environment: p.taskQueue }],
   })) as LoadResult;
 }
@@ -122,7 +123,7 @@ describe('load', () => {
       await inActivity(() => p.activities.prepareTable({ table: 'purchase' }));
       expect((await inActivity(() => p.activities.mergeManifest({ table: 'purchase', manifestKey: manifest!.manifestKey }))).applied).toBe(true);
 
-      const result = (await temporal.client.workflow.execute('load', {
+      const result = (await temporal.client.workflow.execute(workflows.load, {
         workflowId: `${p.taskQueue}-resume`, taskQueue: p.taskQueue, args: [{ environment: p.taskQueue }],
       })) as LoadResult;
       const purchase = result.tables.find((t) => t.table === 'purchase')!;
@@ -148,7 +149,7 @@ describe('load', () => {
       writeSessionsObject(p.raw.location, '2026/11/22/10/a.gz', 7, 'one-fails');
       const outcome = await ingestLocation({ client: temporal.client, taskQueue: p.taskQueue, source: p.raw, limits: { maxObjects: 8, maxBytes: 1 << 30 }, environment: 'test' });
       expect(outcome.failures).toEqual([]);
-      const error = await temporal.client.workflow.execute('load', { workflowId: `${p.taskQueue}-load`, taskQueue: p.taskQueue, args: [{ environment: p.taskQueue }] }).then(
+      const error = await temporal.client.workflow.execute(workflows.load, { workflowId: `${p.taskQueue}-load`, taskQueue: p.taskQueue, args: [{ environment: p.taskQueue }] }).then(
         () => { throw new Error('the load should have failed'); },
         (e: unknown) => e,
       );

@@ -19,11 +19,13 @@ import type { ObjectStore } from '../../stores/object/object-store';
 import { DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
 import { temporalBinary } from '../../workers/temporal-binary';
 import type { LoadResult } from '../../workflows/load-types';
-import type { ReplayInput, ReplayProgress, ReplayResult } from '../../workflows/replay-types';
+import type { ReplayInput, ReplayResult } from '../../workflows/replay-types';
 import { uuidFrom, writeObject } from '../helpers/raw-files';
 import { catalogWith, withFields } from '../helpers/schema-changes';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import { gzipSync } from 'node:zlib';
+import * as workflows from '../../workflows';
+import { replayProgressQuery } from '../../workflows/replay';
 
 /** The shipped purchase event plus the attribute the game servers had started to send. */
 const purchaseWithStore = withFields(purchase, { store: string({ max: 32 }).optional() });
@@ -92,7 +94,7 @@ describe('replay', () => {
     await (await workerOn(shipped, lake, warehouseUrl, before)).runUntil(async () => {
       const ingest = await ingestLocation({ client: temporal.client, taskQueue: before, source: raw, limits: { maxObjects: 1, maxBytes: 1 << 30 }, environment: before });
       expect(ingest.failures).toEqual([]);
-      await temporal.client.workflow.execute('load', { workflowId: `${before}-load`, taskQueue: before, args: [{ environment: before }] });
+      await temporal.client.workflow.execute(workflows.load, { workflowId: `${before}-load`, taskQueue: before, args: [{ environment: before }] });
     });
     const loaded = await warehouseState(warehouseUrl);
     expect(loaded.columns).not.toContain('store');
@@ -106,13 +108,13 @@ describe('replay', () => {
       pageSize: 1, pagesPerRun: 1, batchObjects: 1,
     };
     await (await workerOn(withStore, lake, warehouseUrl, after)).runUntil(async () => {
-      const handle = await temporal.client.workflow.start('replay', { workflowId: `${after}-replay`, taskQueue: after, args: [input] });
+      const handle = await temporal.client.workflow.start(workflows.replay, { workflowId: `${after}-replay`, taskQueue: after, args: [input] });
       const result = (await handle.result()) as ReplayResult;
       expect(result.failures).toEqual([]);
       expect(result.progress).toMatchObject({ phase: 'done', objects: 3, batches: 3, batchesDone: 3, batchesAlreadyDone: 0, batchesFailed: 0, rowsStaged: { purchase: 13 } });
       // Keys a, b, then c (outside the window) and d: three pages, so two continue-as-new.
       expect(result.progress.continuedAsNew).toBe(2);
-      expect(await handle.query<ReplayProgress>('progress')).toEqual(result.progress);
+      expect(await handle.query(replayProgressQuery)).toEqual(result.progress);
       expect(result.load!.tables.map((t) => t.table)).toEqual(['purchase']);
 
       const replayed = await warehouseState(warehouseUrl);
@@ -127,7 +129,7 @@ describe('replay', () => {
       expect(replayed.ledger.filter((l) => l.table === 'session_begin')).toEqual(loaded.ledger.filter((l) => l.table === 'session_begin'));
 
       // The same replay again: its batches are done under these schemas, and the warehouse stays as it is.
-      const again = (await temporal.client.workflow.execute('replay', { workflowId: `${after}-replay-again`, taskQueue: after, args: [{ ...input, pagesPerRun: 10 }] })) as ReplayResult;
+      const again = (await temporal.client.workflow.execute(workflows.replay, { workflowId: `${after}-replay-again`, taskQueue: after, args: [{ ...input, pagesPerRun: 10 }] })) as ReplayResult;
       expect(again.progress).toMatchObject({ objects: 3, batches: 3, batchesDone: 0, batchesAlreadyDone: 3, rowsStaged: {} });
       expect(await warehouseState(warehouseUrl)).toEqual(replayed);
     });
@@ -166,12 +168,12 @@ describe('replay', () => {
     writeObject(raw.location, '2026/11/22/10/torn.gz', Buffer.concat([gzipSync('{"event":"purchase"}\n'.repeat(50)).subarray(0, 30), Buffer.from('junk')]));
     const taskQueue = uniqueTaskQueue('replay-corrupt');
     await (await workerOn(shipped, lake, warehouseUrl, taskQueue)).runUntil(async () => {
-      const handle = await temporal.client.workflow.start('replay', {
+      const handle = await temporal.client.workflow.start(workflows.replay, {
         workflowId: `${taskQueue}-replay`, taskQueue,
         args: [{ environment: taskQueue, source: raw.location, from: '2026-11-22T10:00:00Z', to: '2026-11-22T11:00:00Z', batchObjects: 1 } satisfies ReplayInput],
       });
       await handle.result();
-      expect(await handle.query<ReplayProgress>('progress')).toMatchObject({ batchesDone: 2, batchesFailed: 0 });
+      expect(await handle.query(replayProgressQuery)).toMatchObject({ batchesDone: 2, batchesFailed: 0 });
       expect((await warehouseState(warehouseUrl)).purchases).toHaveLength(3);
       const record = JSON.parse(new TextDecoder().decode(await lake.readBytes(quarantineKeyOf(raw.location, '2026/11/22/10/torn.gz')))) as QuarantineRecord;
       expect(record).toMatchObject({ key: '2026/11/22/10/torn.gz', kind: 'corrupt-compression' });

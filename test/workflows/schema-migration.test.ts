@@ -35,6 +35,7 @@ import { startPostgres, type PostgresServer } from '../helpers/postgres-server';
 import { uuidFrom, writeObject, writeSessionsObject } from '../helpers/raw-files';
 import { catalogWith as catalogWithTypes, withFields } from '../helpers/schema-changes';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
+import * as workflows from '../../workflows';
 
 const execFileAsync = promisify(execFile);
 
@@ -111,10 +112,10 @@ function pipeline(name: string, url: string): Pipeline {
       expect(outcome.failures).toEqual([]);
     },
     async load(id) {
-      return (await temporal.client.workflow.execute('load', { workflowId: `${taskQueue}-load-${id}`, taskQueue, args: [{ environment }] })) as LoadResult;
+      return (await temporal.client.workflow.execute(workflows.load, { workflowId: `${taskQueue}-load-${id}`, taskQueue, args: [{ environment }] })) as LoadResult;
     },
     async migrate(id, input) {
-      return (await temporal.client.workflow.execute('schemaMigration', {
+      return (await temporal.client.workflow.execute(workflows.schemaMigration, {
         workflowId: `${taskQueue}-migrate-${id}`, taskQueue, args: [{ environment, ...input }],
       })) as SchemaMigrationResult;
     },

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LOADOUT_OBJECTS, MAX_OBJECTS_IN_SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
 import { MAX_KEY_BYTES, MAX_KEY_LIST_BYTES, searchAttributeKey, searchAttributeKeys, utf8Length } from '../../workflows/search-attribute-values';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
+import * as workflows from '../../workflows';
 
 /** A key of about `bytes` bytes: deep folders, as a local raw zone can have them. */
 function longKey(bytes: number, tag: string): string {
@@ -81,10 +82,11 @@ describe('on the real dev server', () => {
 
   /** Starts a workflow nobody runs with these LoadoutObjects; the server checks sizes at start. */
   async function startWith(objects: string[]): Promise<void> {
-    const handle = await temporal.client.workflow.start('fileBatch', {
+    const handle = await temporal.client.workflow.start(workflows.fileBatch, {
       workflowId: `sa-size-${randomUUID()}`,
       taskQueue: uniqueTaskQueue('sa-size'),
-      args: [],
+      // Never run: the server checks search attributes at the start, before any input is read.
+      args: [{ source: 'unused', objects: [] }],
       typedSearchAttributes: new TypedSearchAttributes([{ key: LOADOUT_OBJECTS, value: objects }]),
     });
     await handle.terminate('only the start was under test');
