@@ -129,7 +129,8 @@ function compileToRow(fields: [string, Field][], columns: readonly OutputColumn[
 /** One flag per output column of the field, in column order; a flattened object's come from its children. */
 function uuidFlags(field: Field, name: string): boolean[] {
   if (field.children) return Object.entries(field.children).flatMap(([child, f]) => uuidFlags(f, child));
-  return field.columns(name, [name]).map(() => field.uuid === true);
+  // A pseudonymised uuid is written as its pseudonym, not as a uuid.
+  return field.columns(name, [name]).map(() => field.uuid === true && field.personal === undefined);
 }
 
 function declaredAttributes(fields: Readonly<Record<string, Field>>, top: boolean): DeclaredAttributes {
