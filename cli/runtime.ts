@@ -6,6 +6,7 @@ import { HISTOGRAM_BUCKETS } from '../activities/metrics';
 import type { LoadoutConfig } from '../config/config-schema';
 import { loadCatalog, type Catalog } from '../schemas/catalog';
 import { createLoadoutWorker } from '../workers/create-worker';
+import { openPersonalKeys } from '../stores/keys/open-personal-keys';
 import { ensureDevServer } from '../workers/dev-server';
 import { createLogger, defaultLogFormat } from '../workers/logging';
 
@@ -85,6 +86,7 @@ export async function openRuntime(config: LoadoutConfig, options: RuntimeOptions
         lakeLocation: config.lake,
         warehouseUrl: config.warehouse,
         warehouseSchema: config.warehouseSchema,
+        personalKeys: (await openPersonalKeys(config)).personal,
         observe: { metrics: metricsUrl !== undefined },
         options: { maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities },
       });
