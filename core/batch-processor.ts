@@ -21,6 +21,7 @@ import { splitRecords, type RecordSink } from './split-records';
 import { ParquetStageWriter } from './parquet-stage-writer';
 import { PersonalData, type PersonalDataKeys } from './personal/personal-data';
 import { writePersonalDataFile } from './personal/personal-data-file';
+import { exampleRedactor } from './personal/redact-example';
 
 export interface BatchProcessorOptions {
   catalog: Catalog;
@@ -118,7 +119,7 @@ export class BatchProcessor {
   constructor(private readonly options: BatchProcessorOptions) {
     mkdirSync(options.workDir, { recursive: true });
     this.personal = new PersonalData(options.personal);
-    this.variations = new VariationTracker((tag) => options.catalog.eventType(tag)?.declared);
+    this.variations = new VariationTracker((tag) => options.catalog.eventType(tag)?.declared, undefined, exampleRedactor(options.catalog));
     this.flatReader = options.fastLane === false ? undefined : new FlatRecordReader(options.catalog);
     if (options.tables !== undefined) {
       for (const t of options.tables) {

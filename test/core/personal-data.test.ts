@@ -87,6 +87,14 @@ describe('pseudonyms and networks', () => {
     expect(readFileSync(out.unknownPath!, 'utf8')).toContain('player-9');
     expect(out.personalData).toBeUndefined();
   });
+  test.each([true, false])('fast lane %s: a drift example shows the new attribute, not the personal values', async (fastLane) => {
+    const out = await run([['raw/d.json', lines([begin(7, 'player-7', { ip: '203.0.113.9', device_id: 'dev-7', region: 'eu' })])]], fastLane);
+    const example = out.variations.find((v) => v.event === 'session_begin')!.example;
+    expect(example).toContain('"region":"eu"');
+    expect(example).toContain('"player_id":"[personal]"');
+    for (const clear of ['player-7', '203.0.113.9', 'dev-7']) expect(example).not.toContain(clear);
+    expect(JSON.stringify(out.stats.drift)).not.toContain('player-7');
+  });
 });
 
 describe('the sealed side output', () => {
