@@ -9,9 +9,8 @@ import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { BatchProcessor, type BatchOutput } from '../../core/batch-processor';
 import { networkOf } from '../../core/personal/network';
-import { PERSONAL_DATA_COLUMNS, type ClearValues } from '../../core/personal/personal-data-file';
+import { PERSONAL_DATA_COLUMNS, openSealedValues, type ClearValues } from '../../core/personal/personal-data-file';
 import { pseudonymOf } from '../../core/personal/pseudonym';
-import { unseal } from '../../core/personal/seal';
 import { generateTelemetry } from '../../generator/generate-telemetry';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import { duckDbScratch } from '../helpers/duckdb-scratch';
@@ -53,7 +52,7 @@ async function opened(out: BatchOutput): Promise<{ pseudonym: string; values: Cl
   const staged = await rows(out.personalData!.path, 'pseudonym');
   return staged.map((row) => ({
     pseudonym: String(row.pseudonym),
-    values: JSON.parse(unseal(TEST_PERSONAL_KEYS.dataKey, String(row.sealed_values), String(row.pseudonym))) as ClearValues,
+    values: openSealedValues(TEST_PERSONAL_KEYS.dataKey, String(row.pseudonym), String(row.sealed_values)),
     row,
   }));
 }
@@ -113,7 +112,7 @@ describe('the sealed side output', () => {
     expect(new Date(subjects[0]!.row.first_seen as Date).toISOString()).toBe('2026-11-22T10:30:00.000Z');
     expect(new Date(subjects[0]!.row.last_seen as Date).toISOString()).toBe('2026-11-22T10:30:00.000Z');
     // Sealed to its pseudonym: moved to another row, it does not open.
-    expect(() => unseal(TEST_PERSONAL_KEYS.dataKey, String(subjects[0]!.row.sealed_values), subjects[1]!.pseudonym)).toThrow(/did not open/);
+    expect(() => openSealedValues(TEST_PERSONAL_KEYS.dataKey, subjects[1]!.pseudonym, String(subjects[0]!.row.sealed_values))).toThrow(/did not open/);
   });
 
   test('a generated corpus: no clear personal value in any staged table, the side output opens to every one of them, both lanes alike', async () => {
