@@ -14,6 +14,7 @@ import { registerSchema } from './commands/schema';
 import { registerStatus } from './commands/status';
 import { registerMigrate } from './commands/migrate';
 import { registerReplay } from './commands/replay';
+import { registerPii } from './commands/pii';
 
 const program = new Command('loadout')
   .description('Game telemetry from raw JSON to typed warehouse tables, every batch a durable Temporal workflow.')
@@ -35,6 +36,7 @@ registerSchema(program);
 registerStatus(program);
 registerMigrate(program);
 registerReplay(program);
+registerPii(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -17,6 +17,7 @@ import { openObjectStore } from '../../stores/object/open-object-store';
 import { DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
 import type { LoadResult } from '../../workflows/load-types';
 import { TEST_PERSONAL_KEYS, pseudonym } from '../helpers/personal-keys';
+import { exportSubject } from '../../cli/pii-export';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 
 let temporal: TemporalTestContext;
@@ -43,14 +44,14 @@ function clearRecords(rawDir: string): Record<string, unknown>[] {
       for (const text of line.replace(/\}\{/g, '}\n{').split('\n')) {
         let record: Record<string, unknown>;
         try { record = JSON.parse(text) as Record<string, unknown>; } catch { continue; }
-        if (classifyRecord(catalog, record).kind === 'valid') byKey.set(`${String(record.event)}/${String(record.id)}`, record);
+        if (classifyRecord(catalog, record).kind === 'valid') byKey.set(`${String(record.event)}/${String(record.id).toLowerCase()}`, record);
       }
     }
   }
   return [...byKey.values()];
 }
 
-test('pseudonyms in the tables, clear values sealed in loadout_pii loaded once, DAU equal to clear text', async () => {
+test('pseudonyms in the tables, clear values sealed in loadout_pii loaded once, DAU equal to clear text; pii export finds a player', async () => {
   const raw = openObjectStore(join(dir, 'raw'));
   const lake = openObjectStore(join(dir, 'lake'));
   const path = join(dir, 'warehouse.duckdb');
@@ -69,6 +70,17 @@ test('pseudonyms in the tables, clear values sealed in loadout_pii loaded once, 
 
   const records = clearRecords(raw.location);
   const clear = new Set(records.flatMap((r) => ['player_id', 'ip', 'device_id'].flatMap((k) => (typeof r[k] === 'string' ? [r[k] as string] : []))));
+  // No clear value in any workflow history of the run: inputs, results, heartbeats, search attributes.
+  let histories = 0;
+  for await (const execution of temporal.client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
+    // Payloads (inputs, results, heartbeats, search attributes) are base64 `data`: decoded, so the search sees their JSON text.
+    const history = JSON.stringify(await temporal.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory(),
+      (key, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : key === 'data' && typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : v));
+    if (execution.type === 'fileBatch') expect(history).toContain('.gz'); // the search does read the payloads
+    for (const value of clear) expect(history.includes(value), `${execution.workflowId}: ${value}`).toBe(false);
+    histories++;
+  }
+  expect(histories).toBeGreaterThan(2);
   const w = new DuckDbWarehouse(path);
   try {
     // No clear value in any column of any analytic table.
@@ -96,9 +108,27 @@ test('pseudonyms in the tables, clear values sealed in loadout_pii loaded once, 
       expect(o.pseudonym).toBe(pseudonym(o.values.player_id![0]!));
       for (const v of [...(o.values.ip ?? []), ...(o.values.device_id ?? [])]) expect(clear.has(v)).toBe(true);
     }
-    const keys = store.map((r) => `${String(r.pseudonym)}/${String(r.values_digest)}`);
-    expect(new Set(keys).size).toBe(keys.length);
+    const storeKeys = store.map((r) => `${String(r.pseudonym)}/${String(r.values_digest)}`);
+    expect(new Set(storeKeys).size).toBe(storeKeys.length);
     expect((await w.ledger('loadout_pii')).length).toBeGreaterThan(0);
+
+    // Subject access: a player with purchases, found in every table, the store and the lake files.
+    const player = String(records.find((r) => r.event === 'purchase')!.player_id);
+    const mine = (tag: string) => records.filter((r) => r.event === tag && r.player_id === player).length;
+    const ring = { personal: TEST_PERSONAL_KEYS, dataKeys: new Map([[TEST_PERSONAL_KEYS.dataKey.id, TEST_PERSONAL_KEYS.dataKey]]) };
+    const found = await exportSubject({ catalog, warehouse: w, warehouseSchema: 'loadout', lake, keys: ring }, player);
+    expect(found.pseudonym).toBe(pseudonym(player));
+    expect(Object.fromEntries(Object.entries(found.tables).map(([t, rows]) => [t, rows.length])))
+      .toEqual({ session_begin: mine('session_begin'), purchase: mine('purchase'), score_adjustment: mine('score_adjustment') });
+    expect(found.personalData.values.player_id).toEqual([player]);
+    expect(found.personalData.values.ip?.length).toBeGreaterThan(0);
+    expect(found.lakeFiles.some((k) => k.startsWith('loaded/purchase/'))).toBe(true);
+    expect(found.lakeFiles.some((k) => k.startsWith('pii/loaded/personal_data/'))).toBe(true);
+    expect(() => JSON.stringify(found)).not.toThrow();
+    // Another player's files are not listed as this one's.
+    const other = String(records.find((r) => r.event === 'purchase' && r.player_id !== player)!.player_id);
+    const theirs = await exportSubject({ catalog, warehouse: w, warehouseSchema: 'loadout', lake, keys: ring }, other);
+    expect(theirs.tables.purchase!.every((r) => r.player_id === pseudonym(other))).toBe(true);
   } finally {
     await w.close();
   }
