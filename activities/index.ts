@@ -10,6 +10,11 @@ import { observeActivities } from '../observability/observe-activities';
 import { processFileBatch } from './process-file-batch';
 import { listReplayObjects, type ListReplayObjectsInput } from './list-replay-objects';
 import { StoreCache } from './store-cache';
+import type { PersonalDataKeys } from '../core/personal/personal-data';
+import { randomPersonalKeys } from '../core/personal/random-keys';
+
+/** One per process for activities built without keys (tests, scripts): pseudonyms agree within the process only. */
+let processKeys: PersonalDataKeys | undefined;
 
 export interface ActivityDeps {
   catalog: Catalog;
@@ -20,11 +25,17 @@ export interface ActivityDeps {
   stores?: StoreCache;
   /** A worker's: log each batch's and merge's outcome, and record metrics when it serves them. */
   observe?: { metrics: boolean };
+  /**
+   * The key ring's keys (stores/keys/), read by the worker at start. A worker always passes them:
+   * without, the process makes random ones, and its pseudonyms match no other process's.
+   */
+  personalKeys?: PersonalDataKeys;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const stores = deps.stores ?? new StoreCache();
-  const processDeps = { catalog: deps.catalog, lake: deps.lake, stores };
+  const personal = deps.personalKeys ?? (processKeys ??= randomPersonalKeys());
+  const processDeps = { catalog: deps.catalog, lake: deps.lake, stores, personal };
   const loadDeps = {
     catalog: deps.catalog,
     lake: deps.lake,

@@ -15,6 +15,8 @@ import { addedColumns, createdTable, refusalMessage } from '../workflows/schema-
 import { fileColumnsOf } from './file-columns';
 import { applyMigration } from './migration-activities';
 import { withWarehouse } from './warehouse-session';
+import { loadTargetOf, personalDataSchemaOf, type LoadTarget } from './load-target';
+import { PERSONAL_DATA_TABLE } from '../core/personal/personal-data-file';
 
 export interface LoadDeps {
   catalog: Catalog;
@@ -38,6 +40,7 @@ const MAX_FILES_PER_MANIFEST = 500;
  */
 export async function planTableLoad(deps: LoadDeps, input: { table: string }): Promise<PlannedManifest[]> {
   const { lake } = deps;
+  const target = targetOf(deps, input.table);
   const pending: PlannedManifest[] = [];
   const claimed = new Set<string>();
   for (const key of await unfinishedManifests(lake, input.table)) {
@@ -46,7 +49,7 @@ export async function planTableLoad(deps: LoadDeps, input: { table: string }): P
     pending.push({ manifestKey: key, fingerprint: files.fingerprint, files: files.keys.length, bytes: sum(files.bytes) });
   }
   const byFingerprint = new Map<string, { key: string; size: number }[]>();
-  for await (const o of lake.list(`staged/${input.table}/`)) {
+  for await (const o of lake.list(target.stagedPrefix)) {
     const fingerprint = fingerprintOfStagedKey(o.key);
     if (fingerprint === undefined || claimed.has(o.key)) continue;
     const group = byFingerprint.get(fingerprint) ?? [];
@@ -88,10 +91,10 @@ export async function mergeManifest(deps: LoadDeps, input: { table: string; mani
 }
 
 async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifestKey: string }): Promise<MergeOutcome> {
-  const type = deps.catalog.table(input.table);
-  if (type === undefined) throw ApplicationFailure.nonRetryable(`no schema declares ${input.table}`, UNKNOWN_TABLE);
+  const into = targetOf(deps, input.table);
+  const type = into.type;
   const files = await readJson<ManifestFiles>(deps.lake, filesKeyOf(input.manifestKey));
-  const fileColumns = await fileColumnsOf(deps.catalog, deps.lake, input.table, files.fingerprint, files.keys[0]!);
+  const fileColumns = await fileColumnsOf(into.catalog, deps.lake, input.table, files.fingerprint, files.keys[0]!);
   const target: WarehouseColumn[] = type.columns.map(({ name, type: t, nullable }) => ({ name, type: t, nullable }));
   const unknown = fileColumns.filter((c) => !target.some((t) => t.name === c.name));
   if (unknown.length > 0) {
@@ -104,7 +107,7 @@ async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifes
     const local = await localCopies(deps.lake, warehouse, files);
     try {
       return await warehouse.merge({
-        schema: deps.warehouseSchema, table: input.table, targetColumns: target, fileColumns, fingerprint: files.fingerprint,
+        schema: into.schema, table: input.table, targetColumns: target, fileColumns, fingerprint: files.fingerprint,
         uniqueKey: type.uniqueKey, files: local.files, manifestKey: input.manifestKey, manifestUrl: deps.lake.urlOf(input.manifestKey),
       });
     } finally {
@@ -130,6 +133,12 @@ export async function listTablesToLoad(deps: LoadDeps, input: { tables?: string[
   for (const table of wanted) {
     if (deps.catalog.table(table) === undefined) throw ApplicationFailure.nonRetryable(`unknown table ${table}`, UNKNOWN_TABLE);
     if ((await first(deps.lake.list(`staged/${table}/`))) || (await unfinishedManifests(deps.lake, table)).length > 0) out.push(table);
+  }
+  // The personal-data store rides every load that is not limited to some tables.
+  const store = targetOf(deps, PERSONAL_DATA_TABLE);
+  if (input.tables === undefined && ((await first(deps.lake.list(store.stagedPrefix))) || (await unfinishedManifests(deps.lake, PERSONAL_DATA_TABLE)).length > 0)) {
+    await withWarehouse(deps.warehouseUrl, (warehouse) => warehouse.ensureLedger(personalDataSchemaOf(deps.warehouseSchema)));
+    out.push(PERSONAL_DATA_TABLE);
   }
   return out;
 }
@@ -159,6 +168,12 @@ async function localCopies(lake: ObjectStore, warehouse: Warehouse, files: Manif
     out.push({ key, url: path, bytes: files.bytes[i]! });
   }
   return { files: out, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+function targetOf(deps: LoadDeps, table: string): LoadTarget {
+  const target = loadTargetOf(deps, table);
+  if (target === undefined) throw ApplicationFailure.nonRetryable(`no schema declares ${table}`, 'UnknownTable');
+  return target;
 }
 
 async function first<T>(items: AsyncIterable<T>): Promise<T | undefined> {

@@ -6,6 +6,7 @@ import { createKeyIndexSql } from '../stores/warehouse/sql/merge-sql';
 import type { Warehouse } from '../stores/warehouse/warehouse';
 import { UNKNOWN_TABLE } from '../workflows/failure-types';
 import { withWarehouse } from './warehouse-session';
+import { loadTargetOf } from './load-target';
 
 export interface MigrationDeps {
   catalog: Catalog;
@@ -24,7 +25,7 @@ export interface AppliedMigration {
 export async function planMigration(deps: MigrationDeps, input: { tables?: string[] }): Promise<TablePlan[]> {
   const tables = input.tables ?? deps.catalog.tables;
   for (const table of tables) {
-    if (deps.catalog.table(table) === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${table}`, UNKNOWN_TABLE);
+    if (loadTargetOf(deps, table) === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${table}`, UNKNOWN_TABLE);
   }
   return withWarehouse(deps.warehouseUrl, async (warehouse) => {
     const plans: TablePlan[] = [];
@@ -38,12 +39,13 @@ export async function planMigration(deps: MigrationDeps, input: { tables?: strin
  * after a crash midway the new plan holds only what is still missing.
  */
 export async function applyMigration(deps: MigrationDeps, input: { table: string }): Promise<AppliedMigration> {
-  if (deps.catalog.table(input.table) === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${input.table}`, UNKNOWN_TABLE);
+  const target = loadTargetOf(deps, input.table);
+  if (target === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${input.table}`, UNKNOWN_TABLE);
   return withWarehouse(deps.warehouseUrl, async (warehouse) => {
     const plan = await planOne(deps, warehouse, input.table);
     if (plan.refused.length > 0) return { plan, applied: [] };
     // The schema, for a table created in a fresh warehouse.
-    await warehouse.ensureLedger(deps.warehouseSchema);
+    await warehouse.ensureLedger(target.schema);
     const applied: AdditiveChange[] = [];
     for (const change of plan.changes) {
       await warehouse.runDdl(change.sql);
@@ -52,15 +54,14 @@ export async function applyMigration(deps: MigrationDeps, input: { table: string
     if (warehouse.dialect === 'postgres') {
       // Asserted on every apply: a crash between CREATE TABLE and CREATE INDEX leaves a table that
       // the next plan finds complete (describeTable does not show indexes).
-      const type = deps.catalog.table(input.table)!;
-      await warehouse.runDdl([createKeyIndexSql(deps.warehouseSchema, input.table, type.uniqueKey)]);
+      await warehouse.runDdl([createKeyIndexSql(target.schema, input.table, target.type.uniqueKey)]);
     }
     return { plan, applied };
   });
 }
 
 async function planOne(deps: MigrationDeps, warehouse: Warehouse, table: string): Promise<TablePlan> {
-  const type = deps.catalog.table(table)!;
-  const existing = await warehouse.describeTable(deps.warehouseSchema, table);
-  return planTableMigration(type, existing, { schema: deps.warehouseSchema, dialect: warehouse.dialect, types: warehouse.types });
+  const { type, schema } = loadTargetOf(deps, table)!;
+  const existing = await warehouse.describeTable(schema, table);
+  return planTableMigration(type, existing, { schema, dialect: warehouse.dialect, types: warehouse.types });
 }

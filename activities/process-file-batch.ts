@@ -20,11 +20,15 @@ import { contentFaultOf, readFaultOf, type ObjectFault } from './object-faults';
 import { whileHeartbeating } from './heartbeat';
 import { readJson } from '../stores/object/read-json';
 import type { StoreCache } from './store-cache';
+import type { PersonalDataKeys } from '../core/personal/personal-data';
+import { personalDataKey } from '../core/personal/personal-data-file';
 
 export interface ProcessDeps {
   catalog: Catalog;
   lake: ObjectStore;
   stores: StoreCache;
+  /** Key bytes for the core: this activity does no key I/O either, the worker read them at start. */
+  personal: PersonalDataKeys;
 }
 
 /** `batches/{batchId}.json`: the result plus what status, drift and freshness read later. */
@@ -77,7 +81,7 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
     let output: BatchOutput | undefined;
     for (let pass = 0; output === undefined; pass++) {
       const passDir = join(workDir, `pass-${pass}`);
-      const processor = new BatchProcessor({ catalog: deps.catalog, workDir: passDir, tables: input.tables });
+      const processor = new BatchProcessor({ catalog: deps.catalog, workDir: passDir, tables: input.tables, personal: deps.personal });
       let tainted = false;
       for (const [index, object] of todo.entries()) {
         if (faults.has(object.key)) continue;
@@ -100,6 +104,9 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
       staged.push({ table: file.table, fingerprint: file.fingerprint, key, rows: file.rows, bytes: file.bytes });
       context.heartbeat({ staging: file.table });
     }
+    // The sealed clear values, staged apart: no table load lists pii/.
+    const personalKey = output.personalData ? personalDataKey(batchId) : undefined;
+    if (output.personalData && personalKey) await whileHeartbeating(() => deps.lake.writeFile(personalKey, output.personalData!.path));
     const rejectsKey = output.rejectsPath ? `${outputs}rejects/${batchId}.jsonl` : undefined;
     if (output.rejectsPath && rejectsKey) await deps.lake.writeFile(rejectsKey, output.rejectsPath);
     const unknownKey = output.unknownPath ? `${outputs}unknown/${batchId}.jsonl` : undefined;
@@ -118,6 +125,7 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
     const result: FileBatchResult = {
       batchId, objects: todo.length - quarantined.length, skippedObjects: skipped.map((o) => o.key), records: s.records, valid: s.valid,
       duplicates: s.duplicates, rejected: s.rejected, unknown: s.unknown, staged, rejectsKey, unknownKey, reportKey, quarantined,
+      ...(personalKey ? { personalDataKey: personalKey } : {}),
       seconds: Math.round(performance.now() - started) / 1000,
     };
     const report: BatchReport = {

@@ -16,6 +16,7 @@ import { registerMigrate } from './commands/migrate';
 import { registerReplay } from './commands/replay';
 import { redactSecrets } from '../workers/redact-secrets';
 import { terminalSafe } from './terminal-text';
+import { registerPii } from './commands/pii';
 
 const program = new Command('loadout')
   .description('Game telemetry from raw JSON to typed warehouse tables, every batch a durable Temporal workflow.')
@@ -37,6 +38,7 @@ registerSchema(program);
 registerStatus(program);
 registerMigrate(program);
 registerReplay(program);
+registerPii(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@ import { HISTOGRAM_BUCKETS } from '../observability/metrics';
 import type { LoadoutConfig } from '../config/config-schema';
 import { loadCatalog, type Catalog } from '../schemas/catalog';
 import { createLoadoutWorker, SHUTDOWN_GRACE } from '../workers/create-worker';
+import { openPersonalKeys } from '../stores/keys/open-personal-keys';
 import { ensureDevServer } from '../workers/dev-server';
 import { createLogger, defaultLogFormat } from '../observability/logging';
 import { connectClient, connectWorker } from '../workers/temporal-connection';
@@ -97,6 +98,7 @@ export async function openRuntime(config: LoadoutConfig, options: RuntimeOptions
         warehouseUrl: config.warehouse,
         warehouseSchema: config.warehouseSchema,
         workflowBundlePath: config.worker.workflowBundle,
+        personalKeys: (await openPersonalKeys(config)).personal,
         observe: { metrics: metricsUrl !== undefined },
         options: {
           maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,

@@ -84,6 +84,8 @@ export class VariationTracker {
   constructor(
     private readonly declaredOf: (tag: string) => DeclaredAttributes | undefined,
     private readonly limits: VariationLimits = DEFAULT_LIMITS,
+    /** Blanks personal values in a new variation's example (core/personal/redact-example.ts). */
+    private readonly redact: (tag: string, text: string) => string = (_tag, text) => text,
   ) {}
 
   /** Hot path: one Map lookup per attribute plus an add; the paths are spelled out only for a new variation. */
@@ -154,7 +156,7 @@ export class VariationTracker {
       firstSeen: seenAt,
       lastSeen: seenAt,
       // A copy, not a slice: a slice would keep its whole decoded chunk alive for the batch.
-      example: Buffer.from(text.slice(0, EXAMPLE_LIMIT)).toString(),
+      example: Buffer.from(this.redact(tag, text).slice(0, EXAMPLE_LIMIT)).toString(),
       source,
       line,
     });

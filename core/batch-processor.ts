@@ -19,6 +19,9 @@ import { DEFAULT_MAX_LINE, readLineBytes, type LineStats } from './read-line-byt
 import { emptyStats, increment, type DriftObservation, type RunStats } from './run-stats';
 import { splitRecords, type RecordSink } from './split-records';
 import { ParquetStageWriter } from './parquet-stage-writer';
+import { PersonalData, type PersonalDataKeys } from './personal/personal-data';
+import { writePersonalDataFile } from './personal/personal-data-file';
+import { exampleRedactor } from './personal/redact-example';
 
 export interface BatchProcessorOptions {
   catalog: Catalog;
@@ -33,6 +36,11 @@ export interface BatchProcessorOptions {
    * through the string path: the reference the fast lane is tested against, with the same output.
    */
   fastLane?: boolean;
+  /**
+   * Keys of the personal data (given as bytes: the core reads no key file): personal values are
+   * pseudonymised with the one and their clear values sealed with the other (core/personal/).
+   */
+  personal: PersonalDataKeys;
 }
 
 export interface StagedTableFile {
@@ -70,6 +78,8 @@ export interface BatchOutput {
   stats: RunStats;
   /** Attribute variations per event type, unknown ones included: the batch's part of the drift registry. */
   variations: AttributeVariation[];
+  /** The sealed clear values of the batch's personal data (core/personal/personal-data-file.ts); absent when none. */
+  personalData?: { path: string; rows: number; bytes: number };
 }
 
 /** A rejection waiting in BatchProcessor's queue: with its reason, or refused by the fast checks and not yet explained. */
@@ -104,10 +114,12 @@ export class BatchProcessor {
   private readonly queuedRejections: QueuedRejection[] = [];
   private readonly flatLine = new FlatJsonLine();
   private readonly flatReader: FlatRecordReader | undefined;
+  private readonly personal: PersonalData;
 
   constructor(private readonly options: BatchProcessorOptions) {
     mkdirSync(options.workDir, { recursive: true });
-    this.variations = new VariationTracker((tag) => options.catalog.eventType(tag)?.declared);
+    this.personal = new PersonalData(options.personal);
+    this.variations = new VariationTracker((tag) => options.catalog.eventType(tag)?.declared, undefined, exampleRedactor(options.catalog));
     this.flatReader = options.fastLane === false ? undefined : new FlatRecordReader(options.catalog);
     if (options.tables !== undefined) {
       for (const t of options.tables) {
@@ -232,6 +244,7 @@ export class BatchProcessor {
       this.stats.duplicates++;
       return true;
     }
+    if (type.personal.length > 0) this.personal.applyScanned(type.personal, bytes, reader.values, reader.starts, reader.ends, this.seenAt);
     this.writer!.pushScanned(type.table, bytes, reader.values, reader.starts, reader.ends);
     return true;
   }
@@ -277,6 +290,7 @@ export class BatchProcessor {
       this.stats.duplicates++;
       return;
     }
+    if (type.personal.length > 0) this.personal.apply(type.personal, row, this.seenAt);
     this.writer!.push(type.table, row);
   }
 
@@ -340,9 +354,11 @@ export class BatchProcessor {
     }
     this.rejects?.flush();
     this.unknown?.flush();
+    const personal = writePersonalDataFile(this.personal, this.options.workDir);
+    const personalData = personal && { ...personal, bytes: statSync(personal.path).size };
     const variations = this.variations.variations();
     this.stats.drift = driftOf(variations);
-    return { tables, rejectsPath: this.rejects?.path, unknownPath: this.unknown?.path, stats: this.stats, variations };
+    return { tables, rejectsPath: this.rejects?.path, unknownPath: this.unknown?.path, stats: this.stats, variations, personalData };
   }
 }
 

@@ -30,9 +30,10 @@ export function doneKeyOf(manifestKey: string): string {
 
 /** `staged/{table}/{fingerprint}-{batch}.parquet` -> its fingerprint, or undefined for other names. */
 export function fingerprintOfStagedKey(key: string): string | undefined {
-  return /^staged\/[a-z0-9_]+\/([0-9a-f]{16})-[0-9a-f]+\.parquet$/.exec(key)?.[1];
+  // `pii/staged/`: the personal-data store's files (core/personal/personal-data-file.ts).
+  return /^(?:pii\/)?staged\/[a-z0-9_]+\/([0-9a-f]{16})-[0-9a-f]+\.parquet$/.exec(key)?.[1];
 }
 
 export function archivedKeyOf(stagedKey: string): string {
-  return stagedKey.replace(/^staged\//, 'loaded/');
+  return stagedKey.replace(/^(pii\/)?staged\//, '$1loaded/');
 }

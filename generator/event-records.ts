@@ -2,6 +2,7 @@
 import { ENVIRONMENT_SOURCES, GADGETS, PERKS, PRICE_TIERS, SKUS, WEAPONS, type Player } from './game-world';
 import type { Random } from './random';
 import { formatTimestamp, SERVER_STYLE } from './timestamps';
+import { sessionIdentity } from './network-identity';
 
 export const TAGS = [
   'session_begin', 'session_end', 'damage_dealt', 'damage_taken', 'kiosk_weapon_offered',
@@ -66,6 +67,7 @@ export class EventRecords {
     // detailed_logging is false when absent: older clients omit it.
     if (s.detailed) record.detailed_logging = true;
     else if (this.random.chance(0.4)) record.detailed_logging = false;
+    Object.assign(record, sessionIdentity(s.player, s.psess));
     return { tag: 'session_begin', micros: t, record };
   }
 

@@ -1,4 +1,5 @@
 /** Output column types: what staged Parquet files and warehouse tables hold. */
+import type { PersonalTreatment } from './personal';
 
 /** `json` is text holding a JSON document; `timestamp` is UTC with microsecond precision. */
 export type ColumnType = 'string' | 'json' | 'int64' | 'double' | 'boolean' | 'timestamp';
@@ -12,6 +13,8 @@ export interface OutputColumn {
   nullable: boolean;
   /** Where the value sits in the validated record, e.g. ['stats', 'accuracy']. */
   path: readonly string[];
+  /** Personal data: the treatment the processing core applies before staging (schemas/personal.ts). */
+  personal?: PersonalTreatment;
 }
 
 /** Warehouse identifiers: lower-case, so every dialect agrees on them without quoting surprises. */

@@ -3,6 +3,14 @@ import { z } from 'zod';
 import { assertIdentifier, type OutputColumn } from './column-types';
 import { INVALID, type Field } from './fields';
 import { fingerprintColumns } from './fingerprint';
+import type { PersonalTreatment } from './personal';
+
+/** A personal-data output column and what the core writes instead of its clear value. */
+export interface PersonalColumn {
+  readonly column: number;
+  readonly name: string;
+  readonly treatment: PersonalTreatment;
+}
 
 export interface EventDeclaration {
   /** The `event` tag in the source; also the table name unless `table` is given. */
@@ -29,6 +37,8 @@ export interface EventType {
   readonly declared: DeclaredAttributes;
   /** Every unique key field is a uuid (the dedup pass can hold keys as 128-bit values). */
   readonly keyIsUuid: boolean;
+  /** The personal-data columns, in column order; empty for most event types. */
+  readonly personal: readonly PersonalColumn[];
   /** Per output column: its values are validated uuids (36 characters, hex digits and dashes), so text writers need not quote them. */
   readonly uuidColumns: readonly boolean[];
   /**
@@ -53,6 +63,12 @@ export function defineEvent(declaration: EventDeclaration): EventType {
     if (names.has(c.name)) throw new Error(`event ${declaration.tag}: two output columns are named ${c.name}`);
     names.add(c.name);
   }
+  const personal = columns.flatMap((c, column) => (c.personal === undefined ? [] : [{ column, name: c.name, treatment: c.personal }]));
+  for (const p of personal) {
+    // A pseudonym or a network is text; a key is never personal (it names the event, and dedup reads it).
+    if (p.treatment !== 'drop' && columns[p.column]!.type !== 'string') throw new Error(`event ${declaration.tag}: personal column ${p.name} (${p.treatment}) must be a string`);
+    if (declaration.uniqueKey.includes(p.name)) throw new Error(`event ${declaration.tag}: unique key field ${p.name} cannot be personal data`);
+  }
   if (declaration.uniqueKey.length === 0) throw new Error(`event ${declaration.tag}: uniqueKey is empty`);
   for (const key of declaration.uniqueKey) {
     const column = columns.find((c) => c.path.length === 1 && c.path[0] === key);
@@ -70,6 +86,7 @@ export function defineEvent(declaration: EventDeclaration): EventType {
     columns,
     fingerprint: fingerprintColumns(columns),
     declared: declaredAttributes(declaration.fields, true),
+    personal,
     keyIsUuid: declaration.uniqueKey.every((k) => declaration.fields[k]?.uuid === true),
     uuidColumns: fields.flatMap(([name, field]) => uuidFlags(field, name)),
     toRow: compileToRow(fields, columns),
@@ -112,7 +129,8 @@ function compileToRow(fields: [string, Field][], columns: readonly OutputColumn[
 /** One flag per output column of the field, in column order; a flattened object's come from its children. */
 function uuidFlags(field: Field, name: string): boolean[] {
   if (field.children) return Object.entries(field.children).flatMap(([child, f]) => uuidFlags(f, child));
-  return field.columns(name, [name]).map(() => field.uuid === true);
+  // A pseudonymised uuid is written as its pseudonym, not as a uuid.
+  return field.columns(name, [name]).map(() => field.uuid === true && field.personal === undefined);
 }
 
 function declaredAttributes(fields: Readonly<Record<string, Field>>, top: boolean): DeclaredAttributes {

@@ -1,6 +1,8 @@
 /** Field builders: each declares a field's zod rule and the output column(s) it becomes. */
 import { z } from 'zod';
+import { regexes } from 'zod/v4/core';
 import type { ColumnType, OutputColumn } from './column-types';
+import type { PersonalTreatment } from './personal';
 import { parseTimestampMicros, timestampMicros, timestampMicrosOfBytes } from './timestamp';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,9 +39,21 @@ export interface Field {
   readonly children?: Readonly<Record<string, Field>>;
   /** Set for uuid fields: their normalised values are 36 lower-case characters, 8-4-4-4-12. */
   readonly uuid?: boolean;
+  /** Personal data (GDPR): what the processing core writes instead of the clear value (schemas/personal.ts). */
+  readonly personal?: PersonalTreatment;
 }
 
-interface FieldOptions { as?: string }
+interface FieldOptions {
+  as?: string;
+  /** Marks the field as personal data: its clear value never reaches a staged table. */
+  personal?: PersonalTreatment;
+}
+
+/** The output column of a leaf field; a dropped personal field keeps its column, always NULL. */
+function leafColumn(name: string, path: readonly string[], type: ColumnType, nullable: boolean, options: FieldOptions): OutputColumn {
+  const column: OutputColumn = { name: options.as ?? name, type, nullable: nullable || options.personal === 'drop', path };
+  return options.personal === undefined ? column : { ...column, personal: options.personal };
+}
 
 function leaf(schema: z.ZodType, fast: FastCheck, type: ColumnType, options: FieldOptions = {}, fromBytes?: ByteCheck): Field & FieldModifiers {
   const field: Field = {
@@ -47,7 +61,8 @@ function leaf(schema: z.ZodType, fast: FastCheck, type: ColumnType, options: Fie
     fast,
     fromBytes,
     opaque: false,
-    columns: (name, path) => [{ name: options.as ?? name, type, nullable: false, path }],
+    columns: (name, path) => [leafColumn(name, path, type, false, options)],
+    ...(options.personal === undefined ? {} : { personal: options.personal }),
   };
   return withModifiers(field, type, options);
 }
@@ -64,7 +79,7 @@ function withModifiers(field: Field, type: ColumnType, options: FieldOptions): F
       ...field,
       schema: field.schema.nullish().transform((v) => v ?? null),
       fast: (v) => (v === undefined || v === null ? null : field.fast(v)),
-      columns: (name, path) => [{ name: options.as ?? name, type, nullable: true, path }],
+      columns: (name, path) => [leafColumn(name, path, type, true, options)],
     }),
   };
 }
@@ -173,6 +188,23 @@ function codePoints(text: string): number {
     if (c < 0xdc00 || c > 0xdfff || i === 0 || text.charCodeAt(i - 1) < 0xd800 || text.charCodeAt(i - 1) > 0xdbff) n++;
   }
   return n;
+}
+
+/**
+ * An IPv4 or IPv6 address in text form, by zod's own patterns (dotted quad without leading zeros;
+ * IPv6 in hex groups, `::` allowed, no zone and no embedded IPv4), so the fast check and zod agree.
+ */
+export function ip(options?: FieldOptions) {
+  const isIp = (v: string) => regexes.ipv4.test(v) || regexes.ipv6.test(v);
+  const fast: FastCheck = (v) => (typeof v === 'string' && isIp(v) ? v : INVALID);
+  // Addresses are ASCII: any other byte is refused here, as the patterns refuse it.
+  const fromBytes: ByteCheck = (bytes, start, end) => {
+    if (end - start > 45) return INVALID;
+    for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return INVALID;
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+    return isIp(text) ? text : INVALID;
+  };
+  return leaf(z.string().refine(isIp, 'not an IPv4 or IPv6 address'), fast, 'string', options, fromBytes);
 }
 
 export function pattern(regex: RegExp, message: string, options?: FieldOptions) {

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { createActivities } from '../activities';
 import { StoreCache } from '../activities/store-cache';
 import type { Catalog } from '../schemas/catalog';
+import type { PersonalDataKeys } from '../core/personal/personal-data';
 import { activityLogAttributes } from '../observability/activity-log-attributes';
 
 const require = createRequire(import.meta.url);
@@ -24,6 +25,8 @@ export interface WorkerSetup {
   lakeLocation: string;
   warehouseUrl: string;
   warehouseSchema: string;
+  /** The key ring's keys (stores/keys/open-personal-keys.ts). */
+  personalKeys: PersonalDataKeys;
   /** A prebuilt bundle (production) instead of bundling workflows/ at start (development). */
   workflowBundlePath?: string;
   /** Log each batch's and merge's outcome; record Loadout's metrics when the Runtime exports them. */
@@ -38,7 +41,7 @@ export async function createLoadoutWorker(setup: WorkerSetup): Promise<Worker> {
   const stores = new StoreCache();
   const activities = createActivities({
     catalog: setup.catalog, lake: stores.open(setup.lakeLocation), stores, warehouseUrl: setup.warehouseUrl, warehouseSchema: setup.warehouseSchema,
-    observe: setup.observe,
+    observe: setup.observe, personalKeys: setup.personalKeys,
   });
   return Worker.create({
     connection: setup.connection,

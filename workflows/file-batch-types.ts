@@ -50,6 +50,8 @@ export interface FileBatchResult {
   staged: StagedObject[];
   rejectsKey?: string;
   unknownKey?: string;
+  /** The batch's sealed personal data (pii/staged/personal_data/...): a key, never a value. */
+  personalDataKey?: string;
   /** Objects that could not be read: each recorded under quarantine/, the rest of the batch staged. */
   quarantined: QuarantinedObject[];
   /** The full run statistics, drift examples included, as a JSON object in the lake. */

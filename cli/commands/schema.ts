@@ -17,7 +17,7 @@ export function describeCatalog(catalog: Catalog) {
     table: t.table,
     uniqueKey: t.uniqueKey,
     fingerprint: t.fingerprint,
-    columns: t.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
+    columns: t.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, ...(c.personal ? { personal: c.personal } : {}) })),
   }));
 }
 
@@ -32,8 +32,11 @@ export function registerSchema(program: Command): void {
       const described = describeCatalog(await loadCatalog(loadConfig({ schemas: options.schemas }).schemas));
       if (options.json) return printJson(described);
       printText(formatTable([
-        ['event / table', 'unique key', 'fingerprint', 'columns'],
-        ...described.map((d) => [d.table, d.uniqueKey.join(', '), d.fingerprint, d.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '?' : ''}`).join(', ')]),
+        ['event / table', 'unique key', 'fingerprint', 'columns', 'personal data'],
+        ...described.map((d) => [
+          d.table, d.uniqueKey.join(', '), d.fingerprint, d.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '?' : ''}`).join(', '),
+          d.columns.flatMap((c) => (c.personal ? [`${c.name}: ${c.personal}`] : [])).join(', '),
+        ]),
       ]));
     });
 

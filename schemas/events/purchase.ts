@@ -9,7 +9,7 @@ export default defineEvent({
     id: uuid(),
     date: timestamp(),
     psess: uuid(),
-    player_id: string({ max: 64 }),
+    player_id: string({ max: 64 }, { personal: 'pseudonymise' }),
     sku: string({ max: 64 }),
     amount: number({ min: 0, max: 1_000_000 }),
     currency: pattern(/^[A-Z]{3}$/, 'not three upper-case letters'),

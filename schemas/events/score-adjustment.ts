@@ -9,7 +9,7 @@ export default defineEvent({
     id: uuid(),
     date: timestamp(),
     psess: uuid(),
-    player_id: string({ max: 64 }),
+    player_id: string({ max: 64 }, { personal: 'pseudonymise' }),
     delta: integer(),
     reason: string({ min: 0, max: 128 }),
   },

@@ -11,6 +11,7 @@ import { BatchProcessor, type BatchOutput, type UnreadableObject } from '../../c
 import { MAX_NESTING_DEPTH } from '../../core/nesting-depth';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import { duckDbScratch } from '../helpers/duckdb-scratch';
+import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
 
 const u = (n: number) => `${n.toString(16).padStart(8, '0')}-abcd-4ef0-8abc-def012345678`;
 const j = (o: object) => JSON.stringify(o);
@@ -25,7 +26,7 @@ beforeAll(async () => {
 
 let runs = 0;
 async function run(objects: [source: string, body: Buffer | string][]): Promise<{ out: BatchOutput; unreadable: (UnreadableObject | undefined)[] }> {
-  const processor = new BatchProcessor({ catalog, workDir: join(scratch.root, `run-${++runs}`) });
+  const processor = new BatchProcessor({ catalog, workDir: join(scratch.root, `run-${++runs}`), personal: TEST_PERSONAL_KEYS });
   const unreadable = [];
   for (const [source, body] of objects) unreadable.push(await processor.processObject(source, Readable.from([Buffer.from(body)])));
   return { out: await processor.finish(), unreadable };

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { BatchProcessor, type BatchOutput } from '../../core/batch-processor';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import { duckDbScratch } from '../helpers/duckdb-scratch';
+import { TEST_PERSONAL_KEYS, pseudonym } from '../helpers/personal-keys';
 
 /** Deterministic uuids with hex letters in them, so lower-casing shows. */
 const u = (n: number) => `${n.toString(16).padStart(8, '0')}-abcd-4ef0-8abc-def0123456${(n % 256).toString(16).padStart(2, '0')}`;
@@ -85,7 +86,7 @@ beforeAll(async () => {
 
 let runs = 0;
 async function run(objects: [source: string, body: Buffer | string][], tables?: string[]): Promise<BatchOutput> {
-  const processor = new BatchProcessor({ catalog, workDir: join(scratch.root, `run-${++runs}`), tables });
+  const processor = new BatchProcessor({ catalog, workDir: join(scratch.root, `run-${++runs}`), tables, personal: TEST_PERSONAL_KEYS });
   for (const [source, body] of objects) await processor.processObject(source, Readable.from([Buffer.from(body)]));
   return processor.finish();
 }
@@ -178,7 +179,7 @@ describe('BatchProcessor on the mixed file', () => {
     const TS = expect.stringMatching(/^TIMESTAMP( WITH TIME ZONE)?$/);
     expect(await describeTypes(path('session_begin'))).toEqual([
       ['id', 'VARCHAR'], ['date', TS], ['psess', 'VARCHAR'], ['player_id', 'VARCHAR'], ['platform', 'VARCHAR'],
-      ['app_version', 'VARCHAR'], ['detailed_logging', 'BOOLEAN'],
+      ['app_version', 'VARCHAR'], ['detailed_logging', 'BOOLEAN'], ['ip', 'VARCHAR'], ['device_id', 'VARCHAR'],
     ]);
     expect(await describeTypes(path('match_end'))).toEqual([
       ['gsess', 'VARCHAR'], ['psess', 'VARCHAR'], ['date', TS], ['result', 'VARCHAR'], ['kills', 'BIGINT'], ['deaths', 'BIGINT'],
@@ -196,11 +197,11 @@ describe('BatchProcessor on the mixed file', () => {
   test('Parquet rows: exact values, lower-cased uuids, UTC timestamps, defaults, null perks', async () => {
     const path = (t: string) => out.tables.find((x) => x.table === t)!.path;
     expect(await rows(path('session_begin'), 'id')).toEqual([
-      { id: u(1), date_us: BigInt(DATE_US), psess: P1, player_id: 'player-1', platform: 'pc', app_version: '1.4.2', detailed_logging: false },
+      { id: u(1), date_us: BigInt(DATE_US), psess: P1, player_id: pseudonym('player-1'), platform: 'pc', app_version: '1.4.2', detailed_logging: false, ip: null, device_id: null },
     ]);
     expect(await rows(path('purchase'), 'date')).toEqual([
-      { id: u(2), date_us: BigInt(utc(2026, 11, 22, 9, 5, 0, 250_000)), psess: P1, player_id: 'player-1', sku: 'gold_pack', amount: 4.99, currency: 'EUR' },
-      { id: u(1), date_us: BigInt(utc(2026, 11, 22, 11)), psess: P2, player_id: 'player-2', sku: 'crate', amount: 1_000_000, currency: 'USD' },
+      { id: u(2), date_us: BigInt(utc(2026, 11, 22, 9, 5, 0, 250_000)), psess: P1, player_id: pseudonym('player-1'), sku: 'gold_pack', amount: 4.99, currency: 'EUR' },
+      { id: u(1), date_us: BigInt(utc(2026, 11, 22, 11)), psess: P2, player_id: pseudonym('player-2'), sku: 'crate', amount: 1_000_000, currency: 'USD' },
     ]);
     expect(await rows(path('damage_dealt'), 'id')).toEqual([
       { id: u(3), date_us: BigInt(DATE_US), gsess: G1, psess: P1, eid: 7n, weapon: 'rifle', amount: 12.5, critical: false },
@@ -223,7 +224,7 @@ describe('BatchProcessor on the mixed file', () => {
     ]);
     expect(loadouts[0]!.perks).toBeNull();
     expect(await rows(path('score_adjustment'), 'id')).toEqual([
-      { id: u(11), date_us: BigInt(DATE_US), psess: P1, player_id: 'player-2', delta: -5n, reason: '' },
+      { id: u(11), date_us: BigInt(DATE_US), psess: P1, player_id: pseudonym('player-2'), delta: -5n, reason: '' },
     ]);
     expect(await rows(path('session_end'), 'id')).toEqual([
       { id: u(12), date_us: BigInt(DATE_US), psess: P1, duration_s: 600.5, reason: 'quit' },
@@ -262,7 +263,7 @@ describe('BatchProcessor across objects of one batch', () => {
   });
 
   test('an unreadable object is returned with its kind and reason, not thrown', async () => {
-    const processor = new BatchProcessor({ catalog, workDir: join(scratch.root, 'unreadable') });
+    const processor = new BatchProcessor({ catalog, workDir: join(scratch.root, 'unreadable'), personal: TEST_PERSONAL_KEYS });
     const corrupt = Buffer.from(gzipSync(MIXED.repeat(20)));
     corrupt.fill(0x55, 40, 80);
     const unreadable = await processor.processObject('raw/bad.gz', Readable.from([corrupt]));
@@ -278,7 +279,7 @@ describe('BatchProcessor across objects of one batch', () => {
     expect(out.stats.rejected).toBe(0);
     expect(out.stats.events).toEqual({ session_begin: 2, session_end: 1 });
     const staged = await rows(out.tables.find((t) => t.table === 'session_begin')!.path, 'id');
-    expect(staged.map((r) => r.player_id)).toEqual(['player-1', emoji]);
+    expect(staged.map((r) => r.player_id)).toEqual([pseudonym('player-1'), pseudonym(emoji)]);
   });
 
   test('a line over the 16 MiB limit is one rejection naming its size and the limit; the lines around it are read', async () => {
@@ -322,6 +323,6 @@ describe('BatchProcessor with a table list', () => {
   });
 
   test('a table outside the catalog is refused', () => {
-    expect(() => new BatchProcessor({ catalog, workDir: join(scratch.root, 'bad-list'), tables: ['purchases'] })).toThrow(/purchases/);
+    expect(() => new BatchProcessor({ catalog, workDir: join(scratch.root, 'bad-list'), tables: ['purchases'], personal: TEST_PERSONAL_KEYS })).toThrow(/purchases/);
   });
 });

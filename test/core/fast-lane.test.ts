@@ -16,6 +16,7 @@ import { FlatRecordReader } from '../../core/flat-record-reader';
 import { generateTelemetry } from '../../generator/generate-telemetry';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import { mulberry32 } from '../helpers/catalog-samples';
+import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
 
 let catalog: Catalog;
 const root = mkdtempSync(join(tmpdir(), 'loadout-fast-lane-'));
@@ -32,7 +33,7 @@ function filesUnder(dir: string): string[] {
 }
 
 async function processAll(files: string[], workDir: string, fastLane: boolean, tables?: string[]): Promise<BatchOutput> {
-  const processor = new BatchProcessor({ catalog, workDir, fastLane, tables, rowGroupSize: 5000 });
+  const processor = new BatchProcessor({ catalog, workDir, fastLane, tables, rowGroupSize: 5000, personal: TEST_PERSONAL_KEYS });
   for (const file of files) await processor.processObject(relative(root, file), createReadStream(file, { highWaterMark: 64 * 1024 }), undefined, '2026-11-22T00:00:00.000Z');
   return processor.finish();
 }

@@ -11,6 +11,7 @@ import { BatchProcessor } from '../../core/batch-processor';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import { INVALID, number } from '../../schemas/fields';
 import { catalogWith, withFields } from '../helpers/schema-changes';
+import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
 
 const uuid = (n: number) => `${n.toString(16).padStart(8, '0')}-abcd-4ef0-8abc-def012345678`;
 const sessionEnd = (n: number, extra: object = {}) =>
@@ -25,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 async function process(lines: string[], withCatalog = catalog) {
-  const processor = new BatchProcessor({ catalog: withCatalog, workDir: join(root, String(Math.random()).slice(2)) });
+  const processor = new BatchProcessor({ catalog: withCatalog, workDir: join(root, String(Math.random()).slice(2)), personal: TEST_PERSONAL_KEYS });
   // Two objects: the queue is written out at the end of each, so the second's rejects follow the first's.
   const half = lines.length >> 1;
   await processor.processObject('raw/a.json', Readable.from([Buffer.from(lines.slice(0, half).join('\n'))]));

@@ -14,7 +14,7 @@ export const U = {
 export const DATE = '2026-11-22T10:00:00Z';
 
 export const VALID: Record<string, Record<string, unknown>> = {
-  session_begin: { event: 'session_begin', id: U.a, date: DATE, psess: U.b, player_id: 'player-1', platform: 'pc', app_version: '1.4.2', detailed_logging: true },
+  session_begin: { event: 'session_begin', id: U.a, date: DATE, psess: U.b, player_id: 'player-1', platform: 'pc', app_version: '1.4.2', detailed_logging: true, ip: '203.0.113.77', device_id: 'device-1' },
   session_end: { event: 'session_end', id: U.a, date: DATE, psess: U.b, duration_s: 600.5, reason: 'quit' },
   damage_dealt: { event: 'damage_dealt', id: U.a, date: DATE, gsess: U.c, psess: U.b, eid: 7, weapon: 'rifle', amount: 12.5, critical: true },
   damage_taken: { event: 'damage_taken', gsess: U.c, hit_id: U.d, date: DATE, psess: U.b, source: 'grenade', amount: 30 },
@@ -47,6 +47,9 @@ export const PALETTE: unknown[] = [
   // enums and currencies
   'pc', 'PC', 'ps5', 'xbox', 'switch', 'ios', 'android', 'quit', 'disconnect', 'crash', 'kicked', 'timeout', 'win', 'loss', 'draw', 'Win',
   'EUR', 'USD', 'eur', 'EU', 'EURO', 'E1R', 'ÄÖÜ',
+  // IP addresses
+  '203.0.113.77', '0.0.0.0', '255.255.255.255', '256.1.1.1', '01.2.3.4', '1.2.3', '1.2.3.4.5', '2001:db8::1', '2001:DB8:0:0:8:800:200C:417A', '::', '::1',
+  'fe80::1%eth0', '::ffff:1.2.3.4', '2001:db8::1::2', '12345::', ' 1.2.3.4',
   // arrays
   [], ['a'], ['rifle', 'scope'], [1], ['a', null], [['a']], [{}], [true],
   // objects

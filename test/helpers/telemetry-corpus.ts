@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'vitest';
 import type { GenerateResult } from '../../generator/generate-telemetry';
+import { isIP } from 'node:net';
 
 // ---------------------------------------------------------------------------------------------
 // Reading the files back, without the pipeline's code: a line splitter and a brace scanner.
@@ -123,7 +124,7 @@ export interface Table {
 }
 
 export const CATALOG: Record<string, Table> = {
-  session_begin: { key: ['id'], fields: { id: isUuid, date: isTimestamp, psess: isUuid, player_id: str(1, 64), platform: oneOf('pc', 'ps5', 'xbox', 'switch', 'ios', 'android'), app_version: str(1, 32), detailed_logging: boolOrAbsent } },
+  session_begin: { key: ['id'], fields: { id: isUuid, date: isTimestamp, psess: isUuid, player_id: str(1, 64), platform: oneOf('pc', 'ps5', 'xbox', 'switch', 'ios', 'android'), app_version: str(1, 32), detailed_logging: boolOrAbsent, ip: (v) => v === undefined || (typeof v === 'string' && isIP(v) !== 0), device_id: (v) => v === undefined || str(1, 128)(v) } },
   session_end: { key: ['id'], fields: { id: isUuid, date: isTimestamp, psess: isUuid, duration_s: num(0), reason: oneOf('quit', 'disconnect', 'crash', 'kicked', 'timeout') } },
   damage_dealt: { key: ['id'], fields: { id: isUuid, date: isTimestamp, gsess: isUuid, psess: isUuid, eid: int(0), weapon: str(1, 64), amount: num(0), critical: boolOrAbsent } },
   damage_taken: { key: ['gsess', 'hit_id'], fields: { gsess: isUuid, hit_id: isUuid, date: isTimestamp, psess: isUuid, source: str(1, 64), amount: num(0) } },

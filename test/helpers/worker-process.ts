@@ -3,6 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { loadCatalog } from '../../schemas/catalog';
 import { openObjectStore } from '../../stores/object/open-object-store';
+import { TEST_PERSONAL_KEYS } from './personal-keys';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -18,6 +19,8 @@ const worker = await Worker.create({
   workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') },
   activities: createActivities({
     catalog: await loadCatalog(), lake: openObjectStore(env('TEST_LAKE')), warehouseUrl: process.env.TEST_WAREHOUSE, warehouseSchema: 'loadout',
+    // The same keys as the test's own workers: pseudonyms must not depend on the process.
+    personalKeys: TEST_PERSONAL_KEYS,
   }),
 });
 process.stdout.write('worker ready\n');

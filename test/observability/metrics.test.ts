@@ -99,7 +99,7 @@ test('counters equal the batch and load results; load duration and freshness obs
     workflowId: `${taskQueue}-load`, taskQueue, args: [{ environment }],
   })) as LoadResult;
   const loadEnded = Date.now();
-  expect(load.tables.map((t) => t.table).sort()).toEqual(['purchase', 'session_begin']);
+  expect(load.tables.map((t) => t.table).sort()).toEqual(['personal_data', 'purchase', 'session_begin']);
 
   const samples = await scrape(`http://127.0.0.1:${metricsPort}/metrics`);
   // The tags the SDK puts on an activity's metrics, and the environment (a global tag).

@@ -12,7 +12,7 @@ const SPEC: Record<string, { key: string[]; columns: Col[] }> = {
   session_begin: {
     key: ['id'],
     columns: [['id', 'string'], ['date', 'timestamp'], ['psess', 'string'], ['player_id', 'string'], ['platform', 'string'],
-      ['app_version', 'string'], ['detailed_logging', 'boolean']],
+      ['app_version', 'string'], ['detailed_logging', 'boolean'], ['ip', 'string', true], ['device_id', 'string', true]],
   },
   session_end: {
     key: ['id'],
@@ -81,6 +81,17 @@ describe('catalog contents', () => {
     expect([...type.uniqueKey]).toEqual(spec.key);
     expect(type.columns.map((c) => [c.name, c.type])).toEqual(spec.columns.map(([n, t]) => [n, t]));
     expect(type.columns.map((c) => c.nullable)).toEqual(spec.columns.map(([, , nullable]) => nullable ?? false));
+  });
+
+  test('the personal data of the spec is marked with its treatment, and nothing else is', () => {
+    const personal = catalog.eventTypes.flatMap((t) => t.personal.map((p) => `${t.table}.${p.name}: ${p.treatment}`)).sort();
+    expect(personal).toEqual([
+      'purchase.player_id: pseudonymise',
+      'score_adjustment.player_id: pseudonymise',
+      'session_begin.device_id: pseudonymise',
+      'session_begin.ip: network',
+      'session_begin.player_id: pseudonymise',
+    ]);
   });
 
   test('match_end stats are flattened into stats_accuracy (double) and stats_headshots (int64), read from stats.*', () => {

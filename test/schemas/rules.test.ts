@@ -14,7 +14,8 @@ type Value = unknown;
 type Rule =
   | { kind: 'uuid' }
   | { kind: 'timestamp' }
-  | { kind: 'string'; min: number; max: number }
+  | { kind: 'string'; min: number; max: number; optional?: boolean }
+  | { kind: 'ip' }
   | { kind: 'enum'; values: string[] }
   | { kind: 'number'; min: number; max?: number }
   | { kind: 'integer'; min?: number }
@@ -32,7 +33,8 @@ const str = (min: number, max: number): Rule => ({ kind: 'string', min, max });
 const RULES: Record<string, [string, Rule][]> = {
   session_begin: [['id', uuid], ['date', ts], ['psess', uuid], ['player_id', str(1, 64)],
     ['platform', { kind: 'enum', values: ['pc', 'ps5', 'xbox', 'switch', 'ios', 'android'] }], ['app_version', str(1, 32)],
-    ['detailed_logging', { kind: 'boolean', whenAbsent: false }]],
+    ['detailed_logging', { kind: 'boolean', whenAbsent: false }], ['ip', { kind: 'ip' }],
+    ['device_id', { kind: 'string', min: 1, max: 128, optional: true }]],
   session_end: [['id', uuid], ['date', ts], ['psess', uuid], ['duration_s', { kind: 'number', min: 0 }],
     ['reason', { kind: 'enum', values: ['quit', 'disconnect', 'crash', 'kicked', 'timeout'] }]],
   damage_dealt: [['id', uuid], ['date', ts], ['gsess', uuid], ['psess', uuid], ['eid', { kind: 'integer', min: 0 }],
@@ -54,7 +56,7 @@ const DATE_MICROS = Date.UTC(2026, 10, 22, 10, 0, 0) * 1000;
 
 /** The row the spec expects for each VALID record, in column order. */
 const VALID_ROWS: Record<string, unknown[]> = {
-  session_begin: [U.a, DATE_MICROS, U.b, 'player-1', 'pc', '1.4.2', true],
+  session_begin: [U.a, DATE_MICROS, U.b, 'player-1', 'pc', '1.4.2', true, '203.0.113.77', 'device-1'],
   session_end: [U.a, DATE_MICROS, U.b, 600.5, 'quit'],
   damage_dealt: [U.a, DATE_MICROS, U.c, U.b, 7, 'rifle', 12.5, true],
   damage_taken: [U.c, U.d, DATE_MICROS, U.b, 'grenade', 30],
@@ -114,9 +116,18 @@ function acceptedValues(rule: Rule): Accept[] {
         // "N chars": characters, so N emoji (2 UTF-16 code units each) fit, as zod's own rule counts them.
         { label: `${rule.max} non-BMP characters (emoji)`, value: '😀'.repeat(rule.max), stored: '😀'.repeat(rule.max) },
       ];
+      if (rule.optional) out.push({ label: 'absent -> null', value: ABSENT, stored: null }, { label: 'null -> null', value: null, stored: null });
       if (rule.min === 0) out.push({ label: 'empty (allowed: 0 chars)', value: '', stored: '' });
       return out;
     }
+    case 'ip':
+      return [
+        { label: 'IPv4', value: '203.0.113.77', stored: '203.0.113.77' },
+        { label: 'IPv6', value: '2001:db8::1', stored: '2001:db8::1' },
+        { label: 'IPv6 in full, upper-case', value: '2001:DB8:0:0:8:800:200C:417A', stored: '2001:DB8:0:0:8:800:200C:417A' },
+        { label: 'absent -> null', value: ABSENT, stored: null },
+        { label: 'null -> null', value: null, stored: null },
+      ];
     case 'enum':
       return rule.values.map((v) => ({ label: `"${v}"`, value: v, stored: v }));
     case 'number': {
@@ -195,9 +206,15 @@ function rejectedValues(rule: Rule): Reject[] {
         { label: 'text', value: 'yesterday' },
         { label: 'empty', value: '' },
       ];
+    case 'ip':
+      return [
+        { label: 'a number', value: 12 }, { label: 'an array', value: ['1.2.3.4'] }, { label: 'octet 256', value: '256.1.1.1' },
+        { label: 'three octets', value: '1.2.3' }, { label: 'a leading zero', value: '01.2.3.4' }, { label: 'a zone', value: 'fe80::1%eth0' },
+        { label: 'two ::', value: '2001:db8::1::2' }, { label: 'a host name', value: 'example.com' }, { label: 'empty', value: '' },
+      ];
     case 'string': {
       const out: Reject[] = [
-        ...notAString,
+        ...(rule.optional ? notAString.filter((r) => r.label !== 'null' && r.label !== 'missing') : notAString),
         { label: `${rule.max + 1} chars`, value: 'm'.repeat(rule.max + 1) },
         { label: `${rule.max + 1} non-BMP characters (emoji)`, value: '😀'.repeat(rule.max + 1) },
       ];

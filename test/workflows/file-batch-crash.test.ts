@@ -16,6 +16,7 @@ import { writeSessionsObject } from '../helpers/raw-files';
 import { killWorkerProcess, startWorkerProcess } from '../helpers/worker-child';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import * as workflows from '../../workflows';
+import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
 
 let temporal: TemporalTestContext;
 let dir: string;
@@ -54,7 +55,7 @@ test('SIGKILL of the worker mid-file, then a new worker: same staged objects, by
   // Reference: the same batch on an undisturbed worker with its own lake.
   const referenceLake = openObjectStore(join(dir, 'lake-reference'));
   const refQueue = uniqueTaskQueue('crash-ref');
-  const refWorker = await testWorker(temporal, refQueue, createActivities({ catalog: await loadCatalog(), lake: referenceLake }));
+  const refWorker = await testWorker(temporal, refQueue, createActivities({ catalog: await loadCatalog(), lake: referenceLake, personalKeys: TEST_PERSONAL_KEYS }));
   const reference = await refWorker.runUntil(runFileBatch(temporal.client, `${fileBatchWorkflowId(batchId)}-reference`, refQueue, input));
 
   const lake = openObjectStore(join(dir, 'lake'));

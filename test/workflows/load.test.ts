@@ -90,7 +90,7 @@ describe('load', () => {
       writeSessionsObject(p.raw.location, '2026/11/22/10/a.gz', 30, 'alpha');
       writeSessionsObject(p.raw.location, '2026/11/22/10/b.gz', 20, 'beta');
       const first = await ingestAndLoad(p, 'first');
-      expect(first.tables.map((t) => t.table)).toEqual(['purchase', 'session_begin']);
+      expect(first.tables.map((t) => t.table)).toEqual(['personal_data', 'purchase', 'session_begin']);
       expect(first.views).toContain('kpi_daily_active_users');
       expect((await tableState(p.warehouseUrl)).counts).toEqual({ begins: 50, begin_ids: 50, purchases: 50, purchase_ids: 50 });
 

@@ -183,7 +183,8 @@ describe.each(dialects)('schemaMigration on $dialect', ({ dialect, url }) => {
       await p.ingest('2026/11/22/10/');
       const first = await p.load('first');
       // The tables did not exist: loadTable's schemaMigration child created them.
-      expect(first.tables.map((t) => [t.table, t.created])).toEqual([['purchase', true], ['session_begin', true]]);
+      // The personal-data store's table too, in its own schema.
+      expect(first.tables.map((t) => [t.table, t.created])).toEqual([['personal_data', true], ['purchase', true], ['session_begin', true]]);
       // Staged under the old schema, not loaded yet when the new schema ships.
       writeSessionsObject(p.raw.location, '2026/11/22/11/b.gz', 5, 'grow-b');
       await p.ingest('2026/11/22/11/');
