@@ -2,7 +2,14 @@
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
 import type { FileBatchInput } from '../workflows/file-batch-types';
-import { archiveManifest, listTablesToLoad, mergeManifest, planTableLoad, prepareTable, refreshKpiViews } from './load-activities';
+import {
+  archiveManifest,
+  listTablesToLoad,
+  mergeManifest,
+  planTableLoad,
+  prepareTable,
+  refreshKpiViews,
+} from './load-activities';
 import { whileHeartbeating } from './heartbeat';
 import { listNewObjects, type ListNewObjectsInput } from './list-new-objects';
 import { applyMigration, planMigration } from './migration-activities';
@@ -45,7 +52,8 @@ export function createActivities(deps: ActivityDeps) {
   const activities = {
     planTableLoad: (input: { table: string }) => whileHeartbeating(() => planTableLoad(loadDeps, input)),
     prepareTable: (input: { table: string }) => whileHeartbeating(() => prepareTable(loadDeps, input)),
-    mergeManifest: (input: { table: string; manifestKey: string }) => whileHeartbeating(() => mergeManifest(loadDeps, input)),
+    mergeManifest: (input: { table: string; manifestKey: string }) =>
+      whileHeartbeating(() => mergeManifest(loadDeps, input)),
     archiveManifest: (input: { manifestKey: string }) => whileHeartbeating(() => archiveManifest(loadDeps, input)),
     listTablesToLoad: (input: { tables?: string[] }) => whileHeartbeating(() => listTablesToLoad(loadDeps, input)),
     refreshKpiViews: () => whileHeartbeating(() => refreshKpiViews(loadDeps)),

@@ -42,10 +42,18 @@ export interface ListNewObjectsResult {
   quarantined: number;
 }
 
-export async function listNewObjects(deps: { lake: ObjectStore; stores: StoreCache }, input: ListNewObjectsInput): Promise<ListNewObjectsResult> {
+export async function listNewObjects(
+  deps: { lake: ObjectStore; stores: StoreCache },
+  input: ListNewObjectsInput,
+): Promise<ListNewObjectsResult> {
   const unprocessable: UnprocessableObject[] = [];
   const listed = await listPage(deps, input, unprocessable);
-  const quarantined = await quarantineListed(deps.lake, input.source, unprocessable, Context.current().info.workflowExecution?.workflowId);
+  const quarantined = await quarantineListed(
+    deps.lake,
+    input.source,
+    unprocessable,
+    Context.current().info.workflowExecution?.workflowId,
+  );
   return { ...listed, quarantined };
 }
 
@@ -60,7 +68,9 @@ async function listPage(
   let seen = 0;
   const settledBefore = input.settleSeconds ? Date.now() - input.settleSeconds * 1000 : undefined;
   // Unaddressable objects do not move the watermark: a later pass meets them again, and skips them once recorded.
-  const onUnprocessable = (object: UnprocessableObject) => { if (isRawDataKey(object.key)) unprocessable.push(object); };
+  const onUnprocessable = (object: UnprocessableObject) => {
+    if (isRawDataKey(object.key)) unprocessable.push(object);
+  };
   for await (const info of source.list('', { startAfter: input.startAfter, onUnprocessable })) {
     if (++seen % 500 === 0) Context.current().heartbeat({ lastKey });
     if (!isRawDataKey(info.key)) {
@@ -83,7 +93,11 @@ async function listPage(
 }
 
 /** Processed: a batch wrote the object's marker for this very content (a rewritten object, new etag, is new). */
-async function processedAlready(lake: ObjectStore, source: string, info: { key: string; etag: string }): Promise<boolean> {
+async function processedAlready(
+  lake: ObjectStore,
+  source: string,
+  info: { key: string; etag: string },
+): Promise<boolean> {
   let bytes: Uint8Array;
   try {
     // One GET instead of a HEAD: as cheap, and the etag inside is what decides.

@@ -42,10 +42,14 @@ export interface ListReplayObjectsResult {
 /** Keys looked at per page at most: a window in a long history must not hold one activity for hours. */
 const SCAN_LIMIT = 20_000;
 
-export async function listReplayObjects(deps: { catalog: Catalog; lake: ObjectStore; stores: StoreCache }, input: ListReplayObjectsInput): Promise<ListReplayObjectsResult> {
+export async function listReplayObjects(
+  deps: { catalog: Catalog; lake: ObjectStore; stores: StoreCache },
+  input: ListReplayObjectsInput,
+): Promise<ListReplayObjectsResult> {
   const { from, to } = replayWindow(input);
   for (const table of input.tables ?? []) {
-    if (deps.catalog.table(table) === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${table}`, UNKNOWN_TABLE);
+    if (deps.catalog.table(table) === undefined)
+      throw ApplicationFailure.nonRetryable(`no schema declares table ${table}`, UNKNOWN_TABLE);
   }
   const catalogVersion = replayCatalogVersion(deps.catalog, input.tables);
   const source = deps.stores.open(input.source);
@@ -55,7 +59,8 @@ export async function listReplayObjects(deps: { catalog: Catalog; lake: ObjectSt
   let exhausted = true;
   const unprocessable: UnprocessableObject[] = [];
   const onUnprocessable = (object: UnprocessableObject) => {
-    if (isRawDataKey(object.key) && overlapsWindow(objectTimeSpan(object.key, object.lastModified), from, to)) unprocessable.push(object);
+    if (isRawDataKey(object.key) && overlapsWindow(objectTimeSpan(object.key, object.lastModified), from, to))
+      unprocessable.push(object);
   };
   for await (const info of source.list('', { startAfter: input.startAfter, onUnprocessable })) {
     if (objects.length >= input.limit || scanned >= SCAN_LIMIT) {
@@ -68,10 +73,18 @@ export async function listReplayObjects(deps: { catalog: Catalog; lake: ObjectSt
     objects.push({ key: info.key, size: info.size, etag: info.etag, modified: info.lastModified.toISOString() });
   }
   const batches = planBatches(objects, { maxObjects: input.batchObjects, maxBytes: input.batchBytes }).map((batch) => ({
-    workflowId: replayBatchWorkflowId(replayBatchIdOf(input.source, batch, input.tables, catalogVersion), input.environment),
+    workflowId: replayBatchWorkflowId(
+      replayBatchIdOf(input.source, batch, input.tables, catalogVersion),
+      input.environment,
+    ),
     objects: batch,
   }));
-  const quarantined = await quarantineListed(deps.lake, input.source, unprocessable, Context.current().info.workflowExecution?.workflowId);
+  const quarantined = await quarantineListed(
+    deps.lake,
+    input.source,
+    unprocessable,
+    Context.current().info.workflowExecution?.workflowId,
+  );
   return { batches, lastKey, exhausted, scanned, catalogVersion, quarantined };
 }
 
@@ -79,8 +92,15 @@ function replayWindow(input: { from: string; to: string }): { from: number; to: 
   const from = Date.parse(input.from);
   const to = Date.parse(input.to);
   if (Number.isNaN(from) || Number.isNaN(to)) {
-    throw ApplicationFailure.nonRetryable(`a replay window needs ISO 8601 times, got from=${input.from} to=${input.to}`, INVALID_REPLAY);
+    throw ApplicationFailure.nonRetryable(
+      `a replay window needs ISO 8601 times, got from=${input.from} to=${input.to}`,
+      INVALID_REPLAY,
+    );
   }
-  if (from >= to) throw ApplicationFailure.nonRetryable(`the replay window is empty: from ${input.from} is not before to ${input.to}`, INVALID_REPLAY);
+  if (from >= to)
+    throw ApplicationFailure.nonRetryable(
+      `the replay window is empty: from ${input.from} is not before to ${input.to}`,
+      INVALID_REPLAY,
+    );
   return { from, to };
 }

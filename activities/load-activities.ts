@@ -4,7 +4,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  archivedKeyOf, doneKeyOf, filesKeyOf, fingerprintOfStagedKey, manifestKeyOf, type CopyManifest, type ManifestFiles,
+  archivedKeyOf,
+  doneKeyOf,
+  filesKeyOf,
+  fingerprintOfStagedKey,
+  manifestKeyOf,
+  type CopyManifest,
+  type ManifestFiles,
 } from '../core/manifest';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
@@ -46,7 +52,12 @@ export async function planTableLoad(deps: LoadDeps, input: { table: string }): P
   for (const key of await unfinishedManifests(lake, input.table)) {
     const files = await readJson<ManifestFiles>(lake, filesKeyOf(key));
     for (const k of files.keys) claimed.add(k);
-    pending.push({ manifestKey: key, fingerprint: files.fingerprint, files: files.keys.length, bytes: sum(files.bytes) });
+    pending.push({
+      manifestKey: key,
+      fingerprint: files.fingerprint,
+      files: files.keys.length,
+      bytes: sum(files.bytes),
+    });
   }
   const byFingerprint = new Map<string, { key: string; size: number }[]>();
   for await (const o of lake.list(target.stagedPrefix)) {
@@ -60,11 +71,20 @@ export async function planTableLoad(deps: LoadDeps, input: { table: string }): P
   for (const [fingerprint, files] of byFingerprint) {
     for (let i = 0; i < files.length; i += MAX_FILES_PER_MANIFEST) {
       const chunk = files.slice(i, i + MAX_FILES_PER_MANIFEST);
-      const manifestKey = manifestKeyOf(input.table, fingerprint, chunk.map((f) => f.key));
+      const manifestKey = manifestKeyOf(
+        input.table,
+        fingerprint,
+        chunk.map((f) => f.key),
+      );
       const copy: CopyManifest = {
         entries: chunk.map((f) => ({ url: lake.urlOf(f.key), mandatory: true, meta: { content_length: f.size } })),
       };
-      const sidecar: ManifestFiles = { table: input.table, fingerprint, keys: chunk.map((f) => f.key), bytes: chunk.map((f) => f.size) };
+      const sidecar: ManifestFiles = {
+        table: input.table,
+        fingerprint,
+        keys: chunk.map((f) => f.key),
+        bytes: chunk.map((f) => f.size),
+      };
       // Sidecar first: a manifest without its file list would be unreadable after a crash.
       await lake.write(filesKeyOf(manifestKey), JSON.stringify(sidecar));
       await lake.write(manifestKey, JSON.stringify(copy, null, 1));
@@ -78,13 +98,19 @@ export async function planTableLoad(deps: LoadDeps, input: { table: string }): P
  * The additive part of the table's migration, refusing the rest. loadTable runs started before it
  * ran schemaMigration as a child (workflows/load-table.ts, patched) still call this activity.
  */
-export async function prepareTable(deps: LoadDeps, input: { table: string }): Promise<{ created: boolean; addedColumns: string[] }> {
+export async function prepareTable(
+  deps: LoadDeps,
+  input: { table: string },
+): Promise<{ created: boolean; addedColumns: string[] }> {
   const { plan, applied } = await applyMigration(deps, input);
   if (plan.refused.length > 0) throw ApplicationFailure.nonRetryable(refusalMessage([plan]), REFUSED_MIGRATION);
   return { created: createdTable(applied), addedColumns: addedColumns(applied) };
 }
 
-export async function mergeManifest(deps: LoadDeps, input: { table: string; manifestKey: string }): Promise<MergeOutcome & { seconds: number }> {
+export async function mergeManifest(
+  deps: LoadDeps,
+  input: { table: string; manifestKey: string },
+): Promise<MergeOutcome & { seconds: number }> {
   const started = performance.now();
   const outcome = await mergeManifestOnce(deps, input);
   return { ...outcome, seconds: Math.round(performance.now() - started) / 1000 };
@@ -107,8 +133,15 @@ async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifes
     const local = await localCopies(deps.lake, warehouse, files);
     try {
       return await warehouse.merge({
-        schema: into.schema, table: input.table, targetColumns: target, fileColumns, fingerprint: files.fingerprint,
-        uniqueKey: type.uniqueKey, files: local.files, manifestKey: input.manifestKey, manifestUrl: deps.lake.urlOf(input.manifestKey),
+        schema: into.schema,
+        table: input.table,
+        targetColumns: target,
+        fileColumns,
+        fingerprint: files.fingerprint,
+        uniqueKey: type.uniqueKey,
+        files: local.files,
+        manifestKey: input.manifestKey,
+        manifestUrl: deps.lake.urlOf(input.manifestKey),
       });
     } finally {
       await local.cleanup();
@@ -131,13 +164,21 @@ export async function listTablesToLoad(deps: LoadDeps, input: { tables?: string[
   await withWarehouse(deps.warehouseUrl, (warehouse) => warehouse.ensureLedger(deps.warehouseSchema));
   const out: string[] = [];
   for (const table of wanted) {
-    if (deps.catalog.table(table) === undefined) throw ApplicationFailure.nonRetryable(`unknown table ${table}`, UNKNOWN_TABLE);
-    if ((await first(deps.lake.list(`staged/${table}/`))) || (await unfinishedManifests(deps.lake, table)).length > 0) out.push(table);
+    if (deps.catalog.table(table) === undefined)
+      throw ApplicationFailure.nonRetryable(`unknown table ${table}`, UNKNOWN_TABLE);
+    if ((await first(deps.lake.list(`staged/${table}/`))) || (await unfinishedManifests(deps.lake, table)).length > 0)
+      out.push(table);
   }
   // The personal-data store rides every load that is not limited to some tables.
   const store = targetOf(deps, PERSONAL_DATA_TABLE);
-  if (input.tables === undefined && ((await first(deps.lake.list(store.stagedPrefix))) || (await unfinishedManifests(deps.lake, PERSONAL_DATA_TABLE)).length > 0)) {
-    await withWarehouse(deps.warehouseUrl, (warehouse) => warehouse.ensureLedger(personalDataSchemaOf(deps.warehouseSchema)));
+  if (
+    input.tables === undefined &&
+    ((await first(deps.lake.list(store.stagedPrefix))) ||
+      (await unfinishedManifests(deps.lake, PERSONAL_DATA_TABLE)).length > 0)
+  ) {
+    await withWarehouse(deps.warehouseUrl, (warehouse) =>
+      warehouse.ensureLedger(personalDataSchemaOf(deps.warehouseSchema)),
+    );
     out.push(PERSONAL_DATA_TABLE);
   }
   return out;
@@ -155,10 +196,17 @@ async function unfinishedManifests(lake: ObjectStore, table: string): Promise<st
 }
 
 /** DuckDB and PostgreSQL read local files: an S3 lake's files are fetched to a temp dir first. */
-async function localCopies(lake: ObjectStore, warehouse: Warehouse, files: ManifestFiles): Promise<{ files: StagedFile[]; cleanup: () => Promise<void> }> {
+async function localCopies(
+  lake: ObjectStore,
+  warehouse: Warehouse,
+  files: ManifestFiles,
+): Promise<{ files: StagedFile[]; cleanup: () => Promise<void> }> {
   const remote = lake.location.startsWith('s3://');
   if (warehouse.dialect === 'redshift' || !remote) {
-    return { files: files.keys.map((key, i) => ({ key, url: lake.urlOf(key), bytes: files.bytes[i]! })), cleanup: async () => {} };
+    return {
+      files: files.keys.map((key, i) => ({ key, url: lake.urlOf(key), bytes: files.bytes[i]! })),
+      cleanup: async () => {},
+    };
   }
   const dir = await mkdtemp(join(tmpdir(), 'loadout-load-'));
   const out: StagedFile[] = [];

@@ -22,9 +22,18 @@ export function personalDataSchemaOf(warehouseSchema: string): string {
   return `${warehouseSchema}_pii`;
 }
 
-export function loadTargetOf(deps: { catalog: Catalog; warehouseSchema: string }, table: string): LoadTarget | undefined {
+export function loadTargetOf(
+  deps: { catalog: Catalog; warehouseSchema: string },
+  table: string,
+): LoadTarget | undefined {
   const type = deps.catalog.table(table);
-  if (type !== undefined) return { type, catalog: deps.catalog, schema: deps.warehouseSchema, stagedPrefix: `staged/${table}/` };
+  if (type !== undefined)
+    return { type, catalog: deps.catalog, schema: deps.warehouseSchema, stagedPrefix: `staged/${table}/` };
   if (table !== PERSONAL_DATA_TABLE) return undefined;
-  return { type: PERSONAL_DATA_TYPE, catalog: PERSONAL_DATA_CATALOG, schema: personalDataSchemaOf(deps.warehouseSchema), stagedPrefix: `pii/staged/${table}/` };
+  return {
+    type: PERSONAL_DATA_TYPE,
+    catalog: PERSONAL_DATA_CATALOG,
+    schema: personalDataSchemaOf(deps.warehouseSchema),
+    stagedPrefix: `pii/staged/${table}/`,
+  };
 }

@@ -25,7 +25,8 @@ export interface AppliedMigration {
 export async function planMigration(deps: MigrationDeps, input: { tables?: string[] }): Promise<TablePlan[]> {
   const tables = input.tables ?? deps.catalog.tables;
   for (const table of tables) {
-    if (loadTargetOf(deps, table) === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${table}`, UNKNOWN_TABLE);
+    if (loadTargetOf(deps, table) === undefined)
+      throw ApplicationFailure.nonRetryable(`no schema declares table ${table}`, UNKNOWN_TABLE);
   }
   return withWarehouse(deps.warehouseUrl, async (warehouse) => {
     const plans: TablePlan[] = [];
@@ -40,7 +41,8 @@ export async function planMigration(deps: MigrationDeps, input: { tables?: strin
  */
 export async function applyMigration(deps: MigrationDeps, input: { table: string }): Promise<AppliedMigration> {
   const target = loadTargetOf(deps, input.table);
-  if (target === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${input.table}`, UNKNOWN_TABLE);
+  if (target === undefined)
+    throw ApplicationFailure.nonRetryable(`no schema declares table ${input.table}`, UNKNOWN_TABLE);
   return withWarehouse(deps.warehouseUrl, async (warehouse) => {
     const plan = await planOne(deps, warehouse, input.table);
     if (plan.refused.length > 0) return { plan, applied: [] };

@@ -14,7 +14,13 @@ import type { RunStats } from '../core/run-stats';
 import { driftPartKeyOf, type DriftRegistryPart } from '../core/drift-registry';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
-import type { FileBatchInput, FileBatchResult, QuarantinedObject, RawObjectRef, StagedObject } from '../workflows/file-batch-types';
+import type {
+  FileBatchInput,
+  FileBatchResult,
+  QuarantinedObject,
+  RawObjectRef,
+  StagedObject,
+} from '../workflows/file-batch-types';
 import { INVALID_BATCH } from '../workflows/failure-types';
 import { contentFaultOf, readFaultOf, type ObjectFault } from './object-faults';
 import { whileHeartbeating } from './heartbeat';
@@ -53,8 +59,11 @@ interface ObjectMarker {
 }
 
 export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput): Promise<FileBatchResult> {
-  if (input.objects.length === 0) throw ApplicationFailure.nonRetryable('a file batch needs at least one object', INVALID_BATCH);
-  const batchId = input.replay ? replayBatchIdFor(deps.catalog, input, input.replay.catalogVersion) : batchIdOf(input.source, input.objects);
+  if (input.objects.length === 0)
+    throw ApplicationFailure.nonRetryable('a file batch needs at least one object', INVALID_BATCH);
+  const batchId = input.replay
+    ? replayBatchIdFor(deps.catalog, input, input.replay.catalogVersion)
+    : batchIdOf(input.source, input.objects);
   const raw = deps.stores.open(input.source);
   // A replay reprocesses on purpose: the markers answer "was it ever processed", which it was.
   const { todo, skipped } = input.replay
@@ -65,7 +74,10 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
   const context = Context.current();
   const previous = context.info.heartbeatDetails as { object?: number } | undefined;
   if (previous?.object !== undefined) {
-    context.log.info('retrying a batch from its start: outputs are rewritten whole', { batchId, reachedObject: previous.object });
+    context.log.info('retrying a batch from its start: outputs are rewritten whole', {
+      batchId,
+      reachedObject: previous.object,
+    });
   }
   const started = performance.now();
   const workDir = await mkdtemp(join(tmpdir(), `loadout-${batchId}-`));
@@ -81,7 +93,12 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
     let output: BatchOutput | undefined;
     for (let pass = 0; output === undefined; pass++) {
       const passDir = join(workDir, `pass-${pass}`);
-      const processor = new BatchProcessor({ catalog: deps.catalog, workDir: passDir, tables: input.tables, personal: deps.personal });
+      const processor = new BatchProcessor({
+        catalog: deps.catalog,
+        workDir: passDir,
+        tables: input.tables,
+        personal: deps.personal,
+      });
       let tainted = false;
       for (const [index, object] of todo.entries()) {
         if (faults.has(object.key)) continue;
@@ -95,7 +112,9 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
     }
     if (todo.length > 0 && faults.size === todo.length && [...faults.values()].every((f) => f.permission)) {
       // Every object refused: the worker's credentials, not the objects. Retried, not quarantined.
-      throw new Error(`every object of batch ${batchId} in ${input.source} was refused by the store: check the worker's credentials and the bucket policy (first: ${[...faults.values()][0]!.reason})`);
+      throw new Error(
+        `every object of batch ${batchId} in ${input.source} was refused by the store: check the worker's credentials and the bucket policy (first: ${[...faults.values()][0]!.reason})`,
+      );
     }
     const staged: StagedObject[] = [];
     for (const file of output.tables) {
@@ -106,7 +125,8 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
     }
     // The sealed clear values, staged apart: no table load lists pii/.
     const personalKey = output.personalData ? personalDataKey(batchId) : undefined;
-    if (output.personalData && personalKey) await whileHeartbeating(() => deps.lake.writeFile(personalKey, output.personalData!.path));
+    if (output.personalData && personalKey)
+      await whileHeartbeating(() => deps.lake.writeFile(personalKey, output.personalData!.path));
     const rejectsKey = output.rejectsPath ? `${outputs}rejects/${batchId}.jsonl` : undefined;
     if (output.rejectsPath && rejectsKey) await deps.lake.writeFile(rejectsKey, output.rejectsPath);
     const unknownKey = output.unknownPath ? `${outputs}unknown/${batchId}.jsonl` : undefined;
@@ -123,13 +143,29 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
     });
     const s = output.stats;
     const result: FileBatchResult = {
-      batchId, objects: todo.length - quarantined.length, skippedObjects: skipped.map((o) => o.key), records: s.records, valid: s.valid,
-      duplicates: s.duplicates, rejected: s.rejected, unknown: s.unknown, staged, rejectsKey, unknownKey, reportKey, quarantined,
+      batchId,
+      objects: todo.length - quarantined.length,
+      skippedObjects: skipped.map((o) => o.key),
+      records: s.records,
+      valid: s.valid,
+      duplicates: s.duplicates,
+      rejected: s.rejected,
+      unknown: s.unknown,
+      staged,
+      rejectsKey,
+      unknownKey,
+      reportKey,
+      quarantined,
       ...(personalKey ? { personalDataKey: personalKey } : {}),
       seconds: Math.round(performance.now() - started) / 1000,
     };
     const report: BatchReport = {
-      ...result, source: input.source, objectKeys: todo.map((o) => o.key), oldestObjectTime: oldestTimeOf(todo), tables: input.tables, stats: s,
+      ...result,
+      source: input.source,
+      objectKeys: todo.map((o) => o.key),
+      oldestObjectTime: oldestTimeOf(todo),
+      tables: input.tables,
+      stats: s,
     };
     await deps.lake.write(reportKey, JSON.stringify(report, null, 2));
     const at = new Date().toISOString();
@@ -137,8 +173,15 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
       const fault = faults.get(object.key);
       if (fault === undefined) continue;
       const record: QuarantineRecord = {
-        source: input.source, key: object.key, etag: object.etag, size: object.size, kind: fault.kind, reason: fault.reason,
-        batchId, workflowId: context.info.workflowExecution?.workflowId, at,
+        source: input.source,
+        key: object.key,
+        etag: object.etag,
+        size: object.size,
+        kind: fault.kind,
+        reason: fault.reason,
+        batchId,
+        workflowId: context.info.workflowExecution?.workflowId,
+        at,
       };
       await deps.lake.write(quarantineKeyOf(input.source, object.key), JSON.stringify(record, null, 2));
     }
@@ -184,7 +227,12 @@ async function objectsToProcess(lake: ObjectStore, source: string, objects: read
 }
 
 /** Reads one object into the batch: undefined when it was read, else its fault (the stream is closed either way). */
-async function processOne(processor: BatchProcessor, raw: ObjectStore, object: RawObjectRef, progress: (bytes: number) => void): Promise<(ObjectFault & { tainted: boolean }) | undefined> {
+async function processOne(
+  processor: BatchProcessor,
+  raw: ObjectStore,
+  object: RawObjectRef,
+  progress: (bytes: number) => void,
+): Promise<(ObjectFault & { tainted: boolean }) | undefined> {
   let stream: Readable;
   try {
     stream = await raw.read(object.key);
@@ -197,9 +245,13 @@ async function processOne(processor: BatchProcessor, raw: ObjectStore, object: R
     // Drift's first/last seen use the time replay selects by, so the window it suggests finds the objects.
     // A creation time that does not parse (a malformed notification) counts as now, never as a fault.
     const modified = object.modified === undefined ? Number.NaN : Date.parse(object.modified);
-    const seenAt = new Date(objectTimeSpan(object.key, new Date(Number.isNaN(modified) ? Date.now() : modified)).start).toISOString();
+    const seenAt = new Date(
+      objectTimeSpan(object.key, new Date(Number.isNaN(modified) ? Date.now() : modified)).start,
+    ).toISOString();
     const unreadable = await processor.processObject(object.key, stream, (stats) => progress(stats.bytesIn), seenAt);
-    return unreadable === undefined ? undefined : { ...contentFaultOf(unreadable, object.key), tainted: unreadable.tainted };
+    return unreadable === undefined
+      ? undefined
+      : { ...contentFaultOf(unreadable, object.key), tainted: unreadable.tainted };
   } catch (error) {
     // Read errors that show only once streaming (e.g. access denied by a KMS key) are classified the same way.
     const fault = readFaultOf(error, object.key);

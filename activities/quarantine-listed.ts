@@ -3,7 +3,12 @@
  * one record per object in the lake, kind 'invalid-key', written by the listing activity itself,
  * since no batch could ever read them. Idempotent across reconciliation passes.
  */
-import { ACKNOWLEDGED_QUARANTINE_PREFIX, QUARANTINE_PREFIX, quarantineKeyOf, type QuarantineRecord } from '../core/quarantine';
+import {
+  ACKNOWLEDGED_QUARANTINE_PREFIX,
+  QUARANTINE_PREFIX,
+  quarantineKeyOf,
+  type QuarantineRecord,
+} from '../core/quarantine';
 import { ObjectNotFoundError, type ObjectStore, type UnprocessableObject } from '../stores/object/object-store';
 
 /** The batchId of records written by a listing: no batch met these objects. */
@@ -21,7 +26,11 @@ export async function quarantineListed(
     const recordKey = quarantineKeyOf(source, object.key);
     // A reconciliation pass lists the object again: rewriting would reopen an acknowledged record.
     const acknowledgedKey = ACKNOWLEDGED_QUARANTINE_PREFIX + recordKey.slice(QUARANTINE_PREFIX.length);
-    if ((await recordedEtag(lake, recordKey)) === object.etag || (await recordedEtag(lake, acknowledgedKey)) === object.etag) continue;
+    if (
+      (await recordedEtag(lake, recordKey)) === object.etag ||
+      (await recordedEtag(lake, acknowledgedKey)) === object.etag
+    )
+      continue;
     const record: QuarantineRecord = {
       source,
       key: object.key,

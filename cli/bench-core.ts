@@ -32,7 +32,8 @@ export interface CoreBenchResult {
 export async function benchCore(catalog: Catalog, inputDir: string, batchObjects: number): Promise<CoreBenchResult> {
   const store = openObjectStore(inputDir);
   const objects = await listRawObjects(store);
-  if (objects.length === 0) throw new Error(`no raw files under ${inputDir}: run \`loadout generate --out ${inputDir}\` first`);
+  if (objects.length === 0)
+    throw new Error(`no raw files under ${inputDir}: run \`loadout generate --out ${inputDir}\` first`);
   const batches = planBatches(objects, { maxObjects: batchObjects, maxBytes: Number.MAX_SAFE_INTEGER });
   const workRoot = await mkdtemp(join(tmpdir(), 'loadout-bench-'));
   let total = emptyStats();
@@ -44,7 +45,10 @@ export async function benchCore(catalog: Catalog, inputDir: string, batchObjects
     for (const [i, batch] of batches.entries()) {
       const processor = new BatchProcessor({ catalog, workDir: join(workRoot, String(i)), personal });
       for (const object of batch) {
-        await processor.processObject(object.key, createReadStream(join(store.location, object.key), { highWaterMark: 1 << 20 }));
+        await processor.processObject(
+          object.key,
+          createReadStream(join(store.location, object.key), { highWaterMark: 1 << 20 }),
+        );
       }
       total = mergeStats(total, (await processor.finish()).stats);
     }
@@ -66,7 +70,13 @@ export async function benchCore(catalog: Catalog, inputDir: string, batchObjects
     cpu_seconds: round((cpu.user + cpu.system) / 1e6, 3),
     peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
     input_mb: round(total.bytesIn / 1e6, 2),
-    stats: { duplicates: total.duplicates, rejected: total.rejected, valid: total.valid, events: total.events, unknown: total.unknown },
+    stats: {
+      duplicates: total.duplicates,
+      rejected: total.rejected,
+      valid: total.valid,
+      events: total.events,
+      unknown: total.unknown,
+    },
   };
 }
 

@@ -9,25 +9,49 @@ export function withConfigFlags(command: Command): Command {
     .option('--raw <location>', 'raw zone: a directory or s3://bucket/prefix (LOADOUT_RAW)')
     .option('--lake <location>', 'staged/, rejects/, unknown/...: a directory or s3://bucket/prefix (LOADOUT_LAKE)')
     .option('--warehouse <url>', 'duckdb:PATH, postgres://... or redshift://... (LOADOUT_WAREHOUSE)')
-    .option('--temporal-address <host:port>', 'a Temporal frontend; without it the dev server is started (TEMPORAL_ADDRESS)')
-    .option('--namespace <name>', 'Temporal namespace (TEMPORAL_NAMESPACE; default: the profile\'s, else default)')
-    .option('--temporal-profile <name>', 'a profile of Temporal\'s TOML configuration: address, namespace, TLS, API key (TEMPORAL_PROFILE)')
-    .option('--temporal-config-file <path>', 'Temporal\'s TOML configuration (TEMPORAL_CONFIG_FILE, default ~/.config/temporalio/temporal.toml)')
+    .option(
+      '--temporal-address <host:port>',
+      'a Temporal frontend; without it the dev server is started (TEMPORAL_ADDRESS)',
+    )
+    .option('--namespace <name>', "Temporal namespace (TEMPORAL_NAMESPACE; default: the profile's, else default)")
+    .option(
+      '--temporal-profile <name>',
+      "a profile of Temporal's TOML configuration: address, namespace, TLS, API key (TEMPORAL_PROFILE)",
+    )
+    .option(
+      '--temporal-config-file <path>',
+      "Temporal's TOML configuration (TEMPORAL_CONFIG_FILE, default ~/.config/temporalio/temporal.toml)",
+    )
     .option('--task-queue <name>', 'Temporal task queue (LOADOUT_TASK_QUEUE)')
-    .option('--schemas <dir>', 'the event catalog: a directory of event files (LOADOUT_SCHEMAS, default: the shipped schemas/events)');
+    .option(
+      '--schemas <dir>',
+      'the event catalog: a directory of event files (LOADOUT_SCHEMAS, default: the shipped schemas/events)',
+    );
 }
 
 export function overridesFrom(options: Record<string, unknown>): ConfigOverrides {
   const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return {
-    env: s(options.env), home: s(options.home), raw: s(options.raw), lake: s(options.lake), warehouse: s(options.warehouse),
-    temporalAddress: s(options.temporalAddress), namespace: s(options.namespace), taskQueue: s(options.taskQueue),
-    temporalProfile: s(options.temporalProfile), temporalConfigFile: s(options.temporalConfigFile),
+    env: s(options.env),
+    home: s(options.home),
+    raw: s(options.raw),
+    lake: s(options.lake),
+    warehouse: s(options.warehouse),
+    temporalAddress: s(options.temporalAddress),
+    namespace: s(options.namespace),
+    taskQueue: s(options.taskQueue),
+    temporalProfile: s(options.temporalProfile),
+    temporalConfigFile: s(options.temporalConfigFile),
     schemas: s(options.schemas),
   };
 }
 
 /** `--tables a,b` as a list; undefined when the flag is absent (every table). */
 export function tablesFrom(options: Record<string, unknown>): string[] | undefined {
-  return typeof options.tables === 'string' ? options.tables.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
+  return typeof options.tables === 'string'
+    ? options.tables
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
+    : undefined;
 }

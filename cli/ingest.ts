@@ -31,10 +31,15 @@ export interface IngestOutcome {
   failures: { workflowId: string; objects: string[]; message: string }[];
 }
 
-export async function listRawObjects(source: ObjectStore, prefix = '', onUnprocessable?: (object: UnprocessableObject) => void): Promise<RawObjectRef[]> {
+export async function listRawObjects(
+  source: ObjectStore,
+  prefix = '',
+  onUnprocessable?: (object: UnprocessableObject) => void,
+): Promise<RawObjectRef[]> {
   const objects: RawObjectRef[] = [];
   for await (const info of source.list(prefix, { onUnprocessable })) {
-    if (isRawDataKey(info.key)) objects.push({ key: info.key, size: info.size, etag: info.etag, modified: info.lastModified.toISOString() });
+    if (isRawDataKey(info.key))
+      objects.push({ key: info.key, size: info.size, etag: info.etag, modified: info.lastModified.toISOString() });
   }
   return objects;
 }
@@ -55,11 +60,17 @@ export async function ingestLocation(options: IngestOptions): Promise<IngestOutc
       const workflowId = fileBatchWorkflowId(batchIdOf(options.source.location, batch), options.environment);
       try {
         const result = await runFileBatch(options.client, workflowId, options.taskQueue, {
-          source: options.source.location, objects: batch, tables: options.tables, environment: options.environment,
+          source: options.source.location,
+          objects: batch,
+          tables: options.tables,
+          environment: options.environment,
         });
         return { ok: true as const, result };
       } catch (error) {
-        return { ok: false as const, failure: { workflowId, objects: batch.map((o) => o.key), message: innermostMessage(error) } };
+        return {
+          ok: false as const,
+          failure: { workflowId, objects: batch.map((o) => o.key), message: innermostMessage(error) },
+        };
       } finally {
         options.onProgress?.(++done, batches.length);
       }
@@ -73,6 +84,11 @@ export async function ingestLocation(options: IngestOptions): Promise<IngestOutc
   };
 }
 
-export async function runFileBatch(client: Client, workflowId: string, taskQueue: string, input: FileBatchInput): Promise<FileBatchResult> {
+export async function runFileBatch(
+  client: Client,
+  workflowId: string,
+  taskQueue: string,
+  input: FileBatchInput,
+): Promise<FileBatchResult> {
   return (await (await startFileBatch(client, workflowId, taskQueue, input)).result()) as FileBatchResult;
 }

@@ -6,6 +6,10 @@ import type { FailedTableLoad } from '../workflows/load-types';
 export function failedTableLines(failed: readonly FailedTableLoad[]): string[] {
   return failed.flatMap((f) => {
     const [first, ...rest] = f.reason.split('\n');
-    return ['', `FAILED table ${oneLine(f.table)}: ${oneLine(first ?? '')}`, ...rest.map((line) => `  ${oneLine(line)}`)];
+    return [
+      '',
+      `FAILED table ${oneLine(f.table)}: ${oneLine(first ?? '')}`,
+      ...rest.map((line) => `  ${oneLine(line)}`),
+    ];
   });
 }

@@ -22,9 +22,21 @@ export interface LoadOutcome extends LoadResult {
  * A load that failed on some tables resolves with them in `failed`, beside the tables that loaded;
  * any other failure rejects.
  */
-export async function runLoad(client: Client, config: LoadoutConfig, reason: string, tables?: string[]): Promise<LoadOutcome> {
+export async function runLoad(
+  client: Client,
+  config: LoadoutConfig,
+  reason: string,
+  tables?: string[],
+): Promise<LoadOutcome> {
   const input: LoadInput = { environment: config.env, tables };
-  const workflowId = loadRunWorkflowId(config.env, createHash('sha256').update(reason).update(JSON.stringify(tables ?? null)).digest('hex').slice(0, 24));
+  const workflowId = loadRunWorkflowId(
+    config.env,
+    createHash('sha256')
+      .update(reason)
+      .update(JSON.stringify(tables ?? null))
+      .digest('hex')
+      .slice(0, 24),
+  );
   const handle = await client.workflow.start(load, {
     workflowId,
     taskQueue: config.temporal.taskQueue,
@@ -39,12 +51,19 @@ export async function runLoad(client: Client, config: LoadoutConfig, reason: str
     const details = loadFailureDetailsOf(error);
     if (details !== undefined) return details;
     // "Workflow execution failed" says nothing: the innermost cause names the fault.
-    throw error instanceof WorkflowFailedError ? new Error(`load ${workflowId} failed: ${innermostMessage(error)}`) : error;
+    throw error instanceof WorkflowFailedError
+      ? new Error(`load ${workflowId} failed: ${innermostMessage(error)}`)
+      : error;
   }
 }
 
 function loadFailureDetailsOf(error: unknown): LoadFailureDetails | undefined {
-  if (!(error instanceof WorkflowFailedError) || !(error.cause instanceof ApplicationFailure) || error.cause.type !== LOAD_FAILED) return undefined;
+  if (
+    !(error instanceof WorkflowFailedError) ||
+    !(error.cause instanceof ApplicationFailure) ||
+    error.cause.type !== LOAD_FAILED
+  )
+    return undefined;
   const details = error.cause.details?.[0] as LoadFailureDetails | undefined;
   return details && Array.isArray(details.failed) ? details : undefined;
 }

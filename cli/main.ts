@@ -46,6 +46,7 @@ try {
   const message = error instanceof Error ? error.message : String(error);
   // Messages can quote data (keys, names): no control character from them reaches the terminal.
   process.stderr.write(`loadout: ${terminalSafe(redactSecrets(message.split('\n')[0]!))}\n`);
-  if (process.env.LOADOUT_DEBUG) console.error(terminalSafe(redactSecrets(error instanceof Error ? (error.stack ?? message) : message)));
+  if (process.env.LOADOUT_DEBUG)
+    console.error(terminalSafe(redactSecrets(error instanceof Error ? (error.stack ?? message) : message)));
   process.exitCode = 1;
 }

@@ -37,11 +37,18 @@ export function formatTable(rows: readonly (readonly (string | number)[])[]): st
   const width = (s: string) => [...s].length;
   const widths = rows[0]!.map((_, i) => Math.max(...cells.map((r) => width(r[i] ?? ''))));
   const line = (r: readonly string[], source: readonly (string | number)[]) =>
-    r.map((c, i) => {
-      const pad = ' '.repeat(Math.max(0, widths[i]! - width(c)));
-      return typeof source[i] === 'number' ? pad + c : c + pad;
-    }).join('  ').trimEnd();
-  return [line(cells[0]!, rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map((r, i) => line(r, rows[i + 1]!))].join('\n');
+    r
+      .map((c, i) => {
+        const pad = ' '.repeat(Math.max(0, widths[i]! - width(c)));
+        return typeof source[i] === 'number' ? pad + c : c + pad;
+      })
+      .join('  ')
+      .trimEnd();
+  return [
+    line(cells[0]!, rows[0]!),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...cells.slice(1).map((r, i) => line(r, rows[i + 1]!)),
+  ].join('\n');
 }
 
 /** A command's one-line failure; its message is shown escaped, on one line. */

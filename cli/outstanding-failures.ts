@@ -42,16 +42,29 @@ export interface UiAddress {
 /** Runs looked at in parallel: each costs a history fetch and a few lake reads. */
 const AT_ONCE = 8;
 
-export async function collectFailedBatches(client: Client, lake: ObjectStore, environment: string, ui: UiAddress): Promise<FailedBatch[]> {
+export async function collectFailedBatches(
+  client: Client,
+  lake: ObjectStore,
+  environment: string,
+  ui: UiAddress,
+): Promise<FailedBatch[]> {
   const query = `WorkflowType = 'fileBatch' AND ExecutionStatus = 'Failed' AND LoadoutEnvironment = '${environment.replaceAll("'", '')}'`;
   const runs: WorkflowExecutionInfo[] = [];
   for await (const w of client.workflow.list({ query })) runs.push(w);
   const found: (FailedBatch | undefined)[] = [];
-  for (let i = 0; i < runs.length; i += AT_ONCE) found.push(...(await Promise.all(runs.slice(i, i + AT_ONCE).map((w) => outstandingRun(client, lake, w, ui)))));
-  return found.filter((f): f is FailedBatch => f !== undefined).sort((a, b) => ((a.closedAt ?? '') < (b.closedAt ?? '') ? 1 : -1));
+  for (let i = 0; i < runs.length; i += AT_ONCE)
+    found.push(...(await Promise.all(runs.slice(i, i + AT_ONCE).map((w) => outstandingRun(client, lake, w, ui)))));
+  return found
+    .filter((f): f is FailedBatch => f !== undefined)
+    .sort((a, b) => ((a.closedAt ?? '') < (b.closedAt ?? '') ? 1 : -1));
 }
 
-async function outstandingRun(client: Client, lake: ObjectStore, run: WorkflowExecutionInfo, ui: UiAddress): Promise<FailedBatch | undefined> {
+async function outstandingRun(
+  client: Client,
+  lake: ObjectStore,
+  run: WorkflowExecutionInfo,
+  ui: UiAddress,
+): Promise<FailedBatch | undefined> {
   if (await isAcknowledgedBatch(lake, run.workflowId, run.runId)) return undefined;
   // The same batch started again under its id (allowed after a failure) and completed.
   const latest = await client.workflow.getHandle(run.workflowId).describe();
@@ -91,7 +104,13 @@ async function allProcessedElsewhere(lake: ObjectStore, input: FileBatchInput, c
   return true;
 }
 
-async function processedElsewhere(lake: ObjectStore, source: string, object: RawObjectRef, failedBatchId: string, closedAt: Date): Promise<boolean> {
+async function processedElsewhere(
+  lake: ObjectStore,
+  source: string,
+  object: RawObjectRef,
+  failedBatchId: string,
+  closedAt: Date,
+): Promise<boolean> {
   const key = objectMarkerKey(source, object.key);
   const info = await lake.head(key);
   if (info === undefined) return false;
@@ -102,10 +121,16 @@ async function processedElsewhere(lake: ObjectStore, source: string, object: Raw
 
 /** Every open quarantine record; the processing activity deletes one when its object is processed again. */
 export async function collectQuarantined(lake: ObjectStore, ui: UiAddress): Promise<QuarantinedObject[]> {
-  return (await readQuarantineRecords(lake)).map((r) => ({ ...r, temporalUi: r.workflowId ? workflowUiUrl(ui.base, ui.namespace, r.workflowId) : undefined }));
+  return (await readQuarantineRecords(lake)).map((r) => ({
+    ...r,
+    temporalUi: r.workflowId ? workflowUiUrl(ui.base, ui.namespace, r.workflowId) : undefined,
+  }));
 }
 
 /** Both kinds, for `loadout status ack`, which needs no warehouse. */
 export async function collectOutstanding(client: Client, lake: ObjectStore, environment: string, ui: UiAddress) {
-  return { batches: { failed: await collectFailedBatches(client, lake, environment, ui) }, quarantined: await collectQuarantined(lake, ui) };
+  return {
+    batches: { failed: await collectFailedBatches(client, lake, environment, ui) },
+    quarantined: await collectQuarantined(lake, ui),
+  };
 }

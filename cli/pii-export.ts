@@ -23,38 +23,59 @@ export interface SubjectExport {
   lakeFiles: string[];
 }
 
-export async function exportSubject(deps: { catalog: Catalog; warehouse: Warehouse; warehouseSchema: string; lake: ObjectStore; keys: KeyRing }, playerId: string): Promise<SubjectExport> {
+export async function exportSubject(
+  deps: { catalog: Catalog; warehouse: Warehouse; warehouseSchema: string; lake: ObjectStore; keys: KeyRing },
+  playerId: string,
+): Promise<SubjectExport> {
   const pseudonym = pseudonymOf(deps.keys.personal.pseudonymKey, playerId);
   const tables: Record<string, Record<string, unknown>[]> = {};
   for (const type of deps.catalog.eventTypes) {
     const columns = type.personal.filter((p) => p.treatment === 'pseudonymise').map((p) => p.name);
     if (columns.length === 0 || !(await deps.warehouse.describeTable(deps.warehouseSchema, type.table))) continue;
     const where = columns.map((c) => `${ident(c)} = $1`).join(' OR ');
-    tables[type.table] = await deps.warehouse.query(`SELECT * FROM ${qualified(deps.warehouseSchema, type.table)} WHERE ${where}`, [pseudonym]);
+    tables[type.table] = await deps.warehouse.query(
+      `SELECT * FROM ${qualified(deps.warehouseSchema, type.table)} WHERE ${where}`,
+      [pseudonym],
+    );
   }
   const personalData = await storedValues(deps, pseudonym);
   return { pseudonym, tables, personalData, lakeFiles: await lakeFilesOf(deps, pseudonym, playerId) };
 }
 
-async function storedValues(deps: { warehouse: Warehouse; warehouseSchema: string; keys: KeyRing }, pseudonym: string): Promise<SubjectExport['personalData']> {
+async function storedValues(
+  deps: { warehouse: Warehouse; warehouseSchema: string; keys: KeyRing },
+  pseudonym: string,
+): Promise<SubjectExport['personalData']> {
   const schema = personalDataSchemaOf(deps.warehouseSchema);
   const values: Record<string, Set<string>> = {};
   let firstSeen: string | undefined, lastSeen: string | undefined;
   if (!(await deps.warehouse.describeTable(schema, PERSONAL_DATA_TABLE))) return { values: {} };
-  for (const row of await deps.warehouse.query(`SELECT * FROM ${qualified(schema, PERSONAL_DATA_TABLE)} WHERE "pseudonym" = $1`, [pseudonym])) {
+  for (const row of await deps.warehouse.query(
+    `SELECT * FROM ${qualified(schema, PERSONAL_DATA_TABLE)} WHERE "pseudonym" = $1`,
+    [pseudonym],
+  )) {
     const key = deps.keys.dataKeys.get(String(row.data_key_id));
     if (key === undefined) throw new Error(`the key ring has no data key ${String(row.data_key_id)}`);
     for (const [name, list] of Object.entries(openSealedValues(key, pseudonym, String(row.sealed_values)))) {
       for (const v of list) (values[name] ??= new Set()).add(v);
     }
-    const first = new Date(row.first_seen as string).toISOString(), last = new Date(row.last_seen as string).toISOString();
+    const first = new Date(row.first_seen as string).toISOString(),
+      last = new Date(row.last_seen as string).toISOString();
     if (firstSeen === undefined || first < firstSeen) firstSeen = first;
     if (lastSeen === undefined || last > lastSeen) lastSeen = last;
   }
-  return { values: Object.fromEntries(Object.entries(values).map(([k, s]) => [k, [...s].sort()])), firstSeen, lastSeen };
+  return {
+    values: Object.fromEntries(Object.entries(values).map(([k, s]) => [k, [...s].sort()])),
+    firstSeen,
+    lastSeen,
+  };
 }
 
-async function lakeFilesOf(deps: { catalog: Catalog; lake: ObjectStore }, pseudonym: string, playerId: string): Promise<string[]> {
+async function lakeFilesOf(
+  deps: { catalog: Catalog; lake: ObjectStore },
+  pseudonym: string,
+  playerId: string,
+): Promise<string[]> {
   const found: string[] = [];
   // Batches whose side output names the pseudonym, then their table files that hold it.
   const batches = new Set<string>();
@@ -71,12 +92,14 @@ async function lakeFilesOf(deps: { catalog: Catalog; lake: ObjectStore }, pseudo
     for (const prefix of [`staged/${type.table}/`, `loaded/${type.table}/`]) {
       for await (const o of deps.lake.list(prefix)) {
         const batch = /-([0-9a-f]+)\.parquet$/.exec(o.key)?.[1];
-        if (batch !== undefined && batches.has(batch) && (await parquetHolds(deps.lake, o.key, columns, pseudonym))) found.push(o.key);
+        if (batch !== undefined && batches.has(batch) && (await parquetHolds(deps.lake, o.key, columns, pseudonym)))
+          found.push(o.key);
       }
     }
   }
   // Unknown records are raw text, rejects hold it as a JSON string: the id as JSON writes it, once or twice escaped.
-  const needle = JSON.stringify(playerId), escaped = JSON.stringify(needle).slice(1, -1);
+  const needle = JSON.stringify(playerId),
+    escaped = JSON.stringify(needle).slice(1, -1);
   for (const prefix of ['rejects/', 'unknown/', 'replay/rejects/', 'replay/unknown/']) {
     for await (const o of deps.lake.list(prefix)) {
       const text = Buffer.from(await deps.lake.readBytes(o.key)).toString('utf8');

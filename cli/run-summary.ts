@@ -25,8 +25,19 @@ export interface RunSummary {
 
 export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore): Promise<RunSummary> {
   const summary: RunSummary = {
-    files: outcome.files, batches: outcome.batches.length, records: 0, valid: 0, tables: {}, duplicates: 0,
-    rejected: 0, rejectedByReason: {}, unknown: {}, drift: [], skippedObjects: 0, failures: outcome.failures, quarantined: [],
+    files: outcome.files,
+    batches: outcome.batches.length,
+    records: 0,
+    valid: 0,
+    tables: {},
+    duplicates: 0,
+    rejected: 0,
+    rejectedByReason: {},
+    unknown: {},
+    drift: [],
+    skippedObjects: 0,
+    failures: outcome.failures,
+    quarantined: [],
   };
   // Keys are data (event names, reasons): own properties only, so `constructor` or `__proto__` count like any name.
   const add = (into: Record<string, number>, from: Record<string, number>) => {
@@ -54,8 +65,10 @@ export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore)
   }
   // Still open: a record of an earlier run of the same batch counts too, until its object is processed again.
   const batchIds = new Set(outcome.batches.map((b) => b.batchId));
-  for (const r of await readQuarantineRecords(lake)) if (batchIds.has(r.batchId)) summary.quarantined.push({ key: r.key, kind: r.kind, reason: r.reason });
-  for (const o of outcome.unprocessable) summary.quarantined.push({ key: o.key, kind: 'invalid-key', reason: o.reason });
+  for (const r of await readQuarantineRecords(lake))
+    if (batchIds.has(r.batchId)) summary.quarantined.push({ key: r.key, kind: r.kind, reason: r.reason });
+  for (const o of outcome.unprocessable)
+    summary.quarantined.push({ key: o.key, kind: 'invalid-key', reason: o.reason });
   summary.quarantined.sort((a, b) => (a.key < b.key ? -1 : 1));
   summary.drift.sort((a, b) => (a.event + a.attribute < b.event + b.attribute ? -1 : 1));
   return summary;

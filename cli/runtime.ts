@@ -49,14 +49,21 @@ function installRuntime(config: LoadoutConfig, serving: boolean): void {
   TemporalRuntime.install({
     // stderr only (the SDK's default logger writes to stdout, which would break --json).
     logger: createLogger(config.logFormat ?? defaultLogFormat(), serving ? 'INFO' : 'WARN'),
-    ...(port === undefined ? {} : {
-      telemetryOptions: {
-        metrics: {
-          globalTags: { environment: config.env },
-          prometheus: { bindAddress: `0.0.0.0:${port}`, countersTotalSuffix: true, useSecondsForDurations: true, histogramBucketOverrides: HISTOGRAM_BUCKETS },
-        },
-      },
-    }),
+    ...(port === undefined
+      ? {}
+      : {
+          telemetryOptions: {
+            metrics: {
+              globalTags: { environment: config.env },
+              prometheus: {
+                bindAddress: `0.0.0.0:${port}`,
+                countersTotalSuffix: true,
+                useSecondsForDurations: true,
+                histogramBucketOverrides: HISTOGRAM_BUCKETS,
+              },
+            },
+          },
+        }),
   });
   runtimeInstalled = true;
   if (port !== undefined) metricsUrl = `http://127.0.0.1:${port}/metrics`;

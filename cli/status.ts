@@ -11,7 +11,12 @@ import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
 import { readJson } from '../stores/object/read-json';
 import type { Warehouse } from '../stores/warehouse/warehouse';
-import { collectFailedBatches, collectQuarantined, type FailedBatch, type QuarantinedObject } from './outstanding-failures';
+import {
+  collectFailedBatches,
+  collectQuarantined,
+  type FailedBatch,
+  type QuarantinedObject,
+} from './outstanding-failures';
 
 export interface TableStatus {
   table: string;
@@ -46,11 +51,19 @@ export interface PipelineStatus {
 
 /** `temporalUi`: the Temporal UI's base address, for links to the failed workflows. */
 export async function collectStatus(
-  config: LoadoutConfig, catalog: Catalog, client: Client, lake: ObjectStore, warehouse: Warehouse, temporalUi?: string,
+  config: LoadoutConfig,
+  catalog: Catalog,
+  client: Client,
+  lake: ObjectStore,
+  warehouse: Warehouse,
+  temporalUi?: string,
 ): Promise<PipelineStatus> {
   const env = `LoadoutEnvironment = '${config.env.replaceAll("'", '')}'`;
   let running = 0;
-  for await (const _ of client.workflow.list({ query: `WorkflowType = 'fileBatch' AND ExecutionStatus = 'Running' AND ${env}` })) running++;
+  for await (const _ of client.workflow.list({
+    query: `WorkflowType = 'fileBatch' AND ExecutionStatus = 'Running' AND ${env}`,
+  }))
+    running++;
   const ui = { base: temporalUi, namespace: client.options.namespace };
   const failed = await collectFailedBatches(client, lake, config.env, ui);
   const quarantined = await collectQuarantined(lake, ui);
@@ -63,12 +76,24 @@ export async function collectStatus(
   }
   const tables: TableStatus[] = [];
   for (const table of catalog.tables) {
-    const plan = planTableMigration(catalog.table(table)!, await warehouse.describeTable(config.warehouseSchema, table), {
-      schema: config.warehouseSchema, dialect: warehouse.dialect, types: warehouse.types,
-    });
+    const plan = planTableMigration(
+      catalog.table(table)!,
+      await warehouse.describeTable(config.warehouseSchema, table),
+      {
+        schema: config.warehouseSchema,
+        dialect: warehouse.dialect,
+        types: warehouse.types,
+      },
+    );
     const status: TableStatus = {
-      table, stagedFiles: 0, stagedBytes: 0, stagedFingerprints: [],
-      migration: { pending: plan.changes.map((c) => c.description), refused: plan.refused.map((r) => `${r.column}: ${r.reason}. To do: ${r.todo}`) },
+      table,
+      stagedFiles: 0,
+      stagedBytes: 0,
+      stagedFingerprints: [],
+      migration: {
+        pending: plan.changes.map((c) => c.description),
+        refused: plan.refused.map((r) => `${r.column}: ${r.reason}. To do: ${r.todo}`),
+      },
     };
     for await (const o of lake.list(`staged/${table}/`)) {
       status.stagedFiles++;
@@ -91,10 +116,18 @@ export async function collectStatus(
   for await (const o of lake.list('batches/')) {
     const report = await readJson<{ stats: RunStats }>(lake, o.key);
     rejected += report.stats.rejected;
-    for (const [tag, n] of Object.entries(report.stats.unknown)) unknownCounts.set(tag, (unknownCounts.get(tag) ?? 0) + n);
+    for (const [tag, n] of Object.entries(report.stats.unknown))
+      unknownCounts.set(tag, (unknownCounts.get(tag) ?? 0) + n);
   }
   const unknown: Record<string, number> = Object.fromEntries(unknownCounts);
   return {
-    environment: config.env, temporalUi, outstanding: failed.length + quarantined.length, batches: { running, failed }, quarantined, tables, rejected, unknown,
+    environment: config.env,
+    temporalUi,
+    outstanding: failed.length + quarantined.length,
+    batches: { running, failed },
+    quarantined,
+    tables,
+    rejected,
+    unknown,
   };
 }

@@ -23,7 +23,10 @@ export function durationMs(text: string): number {
 
 const warehouseUrl = z
   .string()
-  .refine((s) => /^(duckdb:|postgres:\/\/|postgresql:\/\/|redshift:\/\/)/.test(s), 'duckdb:PATH, postgres://... or redshift://...');
+  .refine(
+    (s) => /^(duckdb:|postgres:\/\/|postgresql:\/\/|redshift:\/\/)/.test(s),
+    'duckdb:PATH, postgres://... or redshift://...',
+  );
 
 export const configSchema = z.object({
   /** Environment name: production, playtest, local, or any other name (then loadEvery is required). */
@@ -45,7 +48,10 @@ export const configSchema = z.object({
      * host:port of a Temporal frontend; absent: the Temporal profile's (workers/temporal-target.ts),
      * else start the dev server under `home`.
      */
-    address: z.string().regex(/^[^\s:]+:\d+$/, 'host:port').optional(),
+    address: z
+      .string()
+      .regex(/^[^\s:]+:\d+$/, 'host:port')
+      .optional(),
     /** Absent: the Temporal profile's namespace, else `default`. */
     namespace: z.string().min(1).optional(),
     /**

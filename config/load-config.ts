@@ -8,9 +8,22 @@ import { SHIPPED_EVENTS_DIR } from '../schemas/catalog';
 import { configSchema, ENVIRONMENTS, type LoadoutConfig } from './config-schema';
 
 export type ConfigOverrides = Partial<{
-  env: string; home: string; raw: string; lake: string; warehouse: string; loadEvery: string;
-  temporalAddress: string; namespace: string; temporalProfile: string; temporalConfigFile: string; taskQueue: string; sqsQueueUrl: string; schemas: string;
-  metricsPort: string; logFormat: string; workflowBundle: string;
+  env: string;
+  home: string;
+  raw: string;
+  lake: string;
+  warehouse: string;
+  loadEvery: string;
+  temporalAddress: string;
+  namespace: string;
+  temporalProfile: string;
+  temporalConfigFile: string;
+  taskQueue: string;
+  sqsQueueUrl: string;
+  schemas: string;
+  metricsPort: string;
+  logFormat: string;
+  workflowBundle: string;
 }>;
 
 type Json = Record<string, unknown>;
@@ -24,11 +37,22 @@ export class ConfigError extends Error {
 
 /** Which source set a setting, so an error can say where to fix it. */
 const ENV_NAMES: Record<string, string> = {
-  env: 'LOADOUT_ENV', home: 'LOADOUT_HOME', raw: 'LOADOUT_RAW', lake: 'LOADOUT_LAKE',
-  warehouse: 'LOADOUT_WAREHOUSE', loadEvery: 'LOADOUT_LOAD_EVERY', 'temporal.address': 'TEMPORAL_ADDRESS',
-  'temporal.namespace': 'TEMPORAL_NAMESPACE', 'temporal.profile': 'TEMPORAL_PROFILE', 'temporal.configFile': 'TEMPORAL_CONFIG_FILE', 'temporal.taskQueue': 'LOADOUT_TASK_QUEUE',
-  'discovery.sqsQueueUrl': 'LOADOUT_SQS_QUEUE_URL', schemas: 'LOADOUT_SCHEMAS',
-  'worker.metricsPort': 'LOADOUT_METRICS_PORT', logFormat: 'LOADOUT_LOG_FORMAT', 'worker.workflowBundle': 'LOADOUT_WORKFLOW_BUNDLE',
+  env: 'LOADOUT_ENV',
+  home: 'LOADOUT_HOME',
+  raw: 'LOADOUT_RAW',
+  lake: 'LOADOUT_LAKE',
+  warehouse: 'LOADOUT_WAREHOUSE',
+  loadEvery: 'LOADOUT_LOAD_EVERY',
+  'temporal.address': 'TEMPORAL_ADDRESS',
+  'temporal.namespace': 'TEMPORAL_NAMESPACE',
+  'temporal.profile': 'TEMPORAL_PROFILE',
+  'temporal.configFile': 'TEMPORAL_CONFIG_FILE',
+  'temporal.taskQueue': 'LOADOUT_TASK_QUEUE',
+  'discovery.sqsQueueUrl': 'LOADOUT_SQS_QUEUE_URL',
+  schemas: 'LOADOUT_SCHEMAS',
+  'worker.metricsPort': 'LOADOUT_METRICS_PORT',
+  logFormat: 'LOADOUT_LOG_FORMAT',
+  'worker.workflowBundle': 'LOADOUT_WORKFLOW_BUNDLE',
 };
 
 export function loadConfig(
@@ -38,12 +62,22 @@ export function loadConfig(
 ): LoadoutConfig {
   const file = readConfigFile(cwd);
   const fromEnv = pick({
-    env: environment.LOADOUT_ENV, home: environment.LOADOUT_HOME, raw: environment.LOADOUT_RAW,
-    lake: environment.LOADOUT_LAKE, warehouse: environment.LOADOUT_WAREHOUSE, loadEvery: environment.LOADOUT_LOAD_EVERY,
-    temporalAddress: environment.TEMPORAL_ADDRESS, namespace: environment.TEMPORAL_NAMESPACE,
-    temporalProfile: environment.TEMPORAL_PROFILE, temporalConfigFile: environment.TEMPORAL_CONFIG_FILE,
-    taskQueue: environment.LOADOUT_TASK_QUEUE, sqsQueueUrl: environment.LOADOUT_SQS_QUEUE_URL, schemas: environment.LOADOUT_SCHEMAS,
-    metricsPort: environment.LOADOUT_METRICS_PORT, logFormat: environment.LOADOUT_LOG_FORMAT, workflowBundle: environment.LOADOUT_WORKFLOW_BUNDLE,
+    env: environment.LOADOUT_ENV,
+    home: environment.LOADOUT_HOME,
+    raw: environment.LOADOUT_RAW,
+    lake: environment.LOADOUT_LAKE,
+    warehouse: environment.LOADOUT_WAREHOUSE,
+    loadEvery: environment.LOADOUT_LOAD_EVERY,
+    temporalAddress: environment.TEMPORAL_ADDRESS,
+    namespace: environment.TEMPORAL_NAMESPACE,
+    temporalProfile: environment.TEMPORAL_PROFILE,
+    temporalConfigFile: environment.TEMPORAL_CONFIG_FILE,
+    taskQueue: environment.LOADOUT_TASK_QUEUE,
+    sqsQueueUrl: environment.LOADOUT_SQS_QUEUE_URL,
+    schemas: environment.LOADOUT_SCHEMAS,
+    metricsPort: environment.LOADOUT_METRICS_PORT,
+    logFormat: environment.LOADOUT_LOG_FORMAT,
+    workflowBundle: environment.LOADOUT_WORKFLOW_BUNDLE,
   });
   const flat: ConfigOverrides = { ...flatten(file), ...fromEnv, ...pick(overrides) };
   const env = flat.env ?? 'local';
@@ -66,7 +100,10 @@ export function loadConfig(
       taskQueue: flat.taskQueue ?? 'loadout',
     },
     worker: {
-      maxConcurrentActivities: numberSetting(environment.LOADOUT_WORKER_CONCURRENCY) ?? (file.worker as Json | undefined)?.maxConcurrentActivities ?? 2,
+      maxConcurrentActivities:
+        numberSetting(environment.LOADOUT_WORKER_CONCURRENCY) ??
+        (file.worker as Json | undefined)?.maxConcurrentActivities ??
+        2,
       metricsPort: numberSetting(flat.metricsPort),
       workflowBundle: flat.workflowBundle ? resolve(cwd, flat.workflowBundle) : undefined,
     },
@@ -111,11 +148,21 @@ function flatten(file: Json): ConfigOverrides {
   const discovery = (file.discovery ?? {}) as Json;
   const worker = (file.worker ?? {}) as Json;
   return pick({
-    env: file.env, home: file.home, raw: file.raw, lake: file.lake, warehouse: file.warehouse, loadEvery: file.loadEvery,
-    temporalAddress: temporal.address, namespace: temporal.namespace, temporalProfile: temporal.profile,
-    temporalConfigFile: temporal.configFile, taskQueue: temporal.taskQueue,
-    sqsQueueUrl: discovery.sqsQueueUrl, schemas: file.schemas,
-    metricsPort: worker.metricsPort === undefined ? undefined : String(worker.metricsPort), logFormat: file.logFormat,
+    env: file.env,
+    home: file.home,
+    raw: file.raw,
+    lake: file.lake,
+    warehouse: file.warehouse,
+    loadEvery: file.loadEvery,
+    temporalAddress: temporal.address,
+    namespace: temporal.namespace,
+    temporalProfile: temporal.profile,
+    temporalConfigFile: temporal.configFile,
+    taskQueue: temporal.taskQueue,
+    sqsQueueUrl: discovery.sqsQueueUrl,
+    schemas: file.schemas,
+    metricsPort: worker.metricsPort === undefined ? undefined : String(worker.metricsPort),
+    logFormat: file.logFormat,
     workflowBundle: worker.workflowBundle,
   } as Record<string, unknown>) as ConfigOverrides;
 }

@@ -89,7 +89,14 @@ export class VariationTracker {
   ) {}
 
   /** Hot path: one Map lookup per attribute plus an add; the paths are spelled out only for a new variation. */
-  observe(tag: string, record: Record<string, unknown>, text: string, source: string, line: number, seenAt: string): void {
+  observe(
+    tag: string,
+    record: Record<string, unknown>,
+    text: string,
+    source: string,
+    line: number,
+    seenAt: string,
+  ): void {
     const tree = this.trees.get(tag) ?? this.openTree(tag);
     if (tree === undefined) {
       this.untracked++;
@@ -107,7 +114,17 @@ export class VariationTracker {
    * record order; `keys[0, count)`), none holding an object to walk, and its text as bytes, decoded
    * only for a new variation's example. Gives the same variations as observe() of the parsed record.
    */
-  observeFlat(tag: string, keys: readonly string[], count: number, bytes: Uint8Array, start: number, end: number, source: string, line: number, seenAt: string): void {
+  observeFlat(
+    tag: string,
+    keys: readonly string[],
+    count: number,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    source: string,
+    line: number,
+    seenAt: string,
+  ): void {
     const tree = this.trees.get(tag) ?? this.openTree(tag);
     if (tree === undefined) {
       this.untracked++;
@@ -115,10 +132,15 @@ export class VariationTracker {
     }
     const root = tree.root;
     let signature = 0;
-    for (let position = 0; position < count; position++) signature += this.childAt(tree, root, position, keys[position]!).weight;
+    for (let position = 0; position < count; position++)
+      signature += this.childAt(tree, root, position, keys[position]!).weight;
     if (this.counted(tree, signature, seenAt)) return;
     const nodes = [...new Set(keys.slice(0, count).map((key) => root.children.get(key)!))];
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, Math.min(end - start, EXAMPLE_LIMIT * 3)).toString();
+    const text = Buffer.from(
+      bytes.buffer,
+      bytes.byteOffset + start,
+      Math.min(end - start, EXAMPLE_LIMIT * 3),
+    ).toString();
     this.addVariation(tree, tag, signature, nodes, text, source, line, seenAt);
   }
 
@@ -143,7 +165,16 @@ export class VariationTracker {
     return false;
   }
 
-  private addVariation(tree: EventTree, tag: string, signature: number, nodes: readonly PathNode[], text: string, source: string, line: number, seenAt: string): void {
+  private addVariation(
+    tree: EventTree,
+    tag: string,
+    signature: number,
+    nodes: readonly PathNode[],
+    text: string,
+    source: string,
+    line: number,
+    seenAt: string,
+  ): void {
     const paths = nodes.map((n) => n.path).sort();
     tree.bySignature.set(signature, {
       signature,
@@ -167,7 +198,9 @@ export class VariationTracker {
     for (const tree of this.trees.values()) {
       for (const { signature: _signature, ...variation } of tree.bySignature.values()) out.push(variation);
     }
-    return out.sort((a, b) => (a.event === b.event ? (a.variation < b.variation ? -1 : 1) : a.event < b.event ? -1 : 1));
+    return out.sort((a, b) =>
+      a.event === b.event ? (a.variation < b.variation ? -1 : 1) : a.event < b.event ? -1 : 1,
+    );
   }
 
   private openTree(tag: string): EventTree | undefined {
@@ -176,7 +209,16 @@ export class VariationTracker {
       if (this.unknownTags >= this.limits.unknownEvents) return undefined;
       this.unknownTags++;
     }
-    const root: PathNode = { path: '', weight: 0, declared: true, descend: true, declaredChildren: declared ?? EMPTY, children: new Map(), lastKeys: [], lastNodes: [] };
+    const root: PathNode = {
+      path: '',
+      weight: 0,
+      declared: true,
+      descend: true,
+      declaredChildren: declared ?? EMPTY,
+      children: new Map(),
+      lastKeys: [],
+      lastNodes: [],
+    };
     const tree: EventTree = { known: declared !== undefined, root, paths: 0, bySignature: new Map(), last: undefined };
     this.trees.set(tag, tree);
     return tree;
@@ -190,7 +232,8 @@ export class VariationTracker {
       sum += child.weight;
       if (child.descend) {
         const inner = value[key];
-        if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) sum += this.signatureOf(tree, child, inner as Record<string, unknown>);
+        if (typeof inner === 'object' && inner !== null && !Array.isArray(inner))
+          sum += this.signatureOf(tree, child, inner as Record<string, unknown>);
       }
     }
     return sum;
@@ -249,14 +292,18 @@ function collectNodes(node: PathNode, value: Record<string, unknown>, out: PathN
         out.push(child);
       }
       const inner = object[key];
-      if (child.descend && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) walk(child, inner as Record<string, unknown>);
+      if (child.descend && typeof inner === 'object' && inner !== null && !Array.isArray(inner))
+        walk(child, inner as Record<string, unknown>);
     }
   };
   walk(node, value);
 }
 
 function topMostUndeclared(nodes: readonly PathNode[]): string[] {
-  const undeclared = nodes.filter((n) => !n.declared).map((n) => n.path).sort();
+  const undeclared = nodes
+    .filter((n) => !n.declared)
+    .map((n) => n.path)
+    .sort();
   return undeclared.filter((p) => !undeclared.some((q) => p.startsWith(`${q}.`)));
 }
 

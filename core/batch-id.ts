@@ -42,7 +42,12 @@ export function catalogVersionOf(types: readonly { table: string; fingerprint: s
  * A replay batch's id: its objects, the tables it stages and their schema version. Repeating a
  * replay under the same schema finds its batches done; after a schema change they run again.
  */
-export function replayBatchIdOf(source: string, objects: readonly RawObjectRef[], tables: readonly string[] | undefined, catalogVersion: string): string {
+export function replayBatchIdOf(
+  source: string,
+  objects: readonly RawObjectRef[],
+  tables: readonly string[] | undefined,
+  catalogVersion: string,
+): string {
   return createHash('sha256')
     .update(batchIdOf(source, objects))
     .update('\n')
@@ -57,7 +62,18 @@ export function replayBatchIdOf(source: string, objects: readonly RawObjectRef[]
  * A replay request's workflow id: the same environment, location, window and tables are one replay.
  * The hash is computed here (workflows cannot use node:crypto); the id's form is in workflow-ids.ts.
  */
-export function replayWorkflowId(environment: string, source: string, from: string, to: string, tables: readonly string[] | undefined): string {
-  const request = [source, new Date(from).toISOString(), new Date(to).toISOString(), tables === undefined ? '*' : [...tables].sort().join(',')].join('\n');
+export function replayWorkflowId(
+  environment: string,
+  source: string,
+  from: string,
+  to: string,
+  tables: readonly string[] | undefined,
+): string {
+  const request = [
+    source,
+    new Date(from).toISOString(),
+    new Date(to).toISOString(),
+    tables === undefined ? '*' : [...tables].sort().join(','),
+  ].join('\n');
   return replayWorkflowIdOf(environment, createHash('sha256').update(request).digest('hex').slice(0, 24));
 }

@@ -119,7 +119,11 @@ export class BatchProcessor {
   constructor(private readonly options: BatchProcessorOptions) {
     mkdirSync(options.workDir, { recursive: true });
     this.personal = new PersonalData(options.personal);
-    this.variations = new VariationTracker((tag) => options.catalog.eventType(tag)?.declared, undefined, exampleRedactor(options.catalog));
+    this.variations = new VariationTracker(
+      (tag) => options.catalog.eventType(tag)?.declared,
+      undefined,
+      exampleRedactor(options.catalog),
+    );
     this.flatReader = options.fastLane === false ? undefined : new FlatRecordReader(options.catalog);
     if (options.tables !== undefined) {
       for (const t of options.tables) {
@@ -135,7 +139,12 @@ export class BatchProcessor {
    * quarantine. Errors of the input stream itself (the store, the network) are thrown.
    * `seenAt` (ISO 8601) is the object's time (see core/object-time.ts), for the drift registry's first/last seen.
    */
-  async processObject(source: string, input: Readable, onChunk?: (s: LineStats) => void | Promise<void>, seenAt?: string): Promise<UnreadableObject | undefined> {
+  async processObject(
+    source: string,
+    input: Readable,
+    onChunk?: (s: LineStats) => void | Promise<void>,
+    seenAt?: string,
+  ): Promise<UnreadableObject | undefined> {
     if (this.finished) throw new Error('batch already finished');
     const recordsBefore = this.stats.records;
     try {
@@ -149,10 +158,16 @@ export class BatchProcessor {
     }
   }
 
-  private async readObject(source: string, input: Readable, onChunk: ((s: LineStats) => void | Promise<void>) | undefined, seenAt: string | undefined): Promise<void> {
+  private async readObject(
+    source: string,
+    input: Readable,
+    onChunk: ((s: LineStats) => void | Promise<void>) | undefined,
+    seenAt: string | undefined,
+  ): Promise<void> {
     this.seenAt = seenAt ?? new Date().toISOString();
     this.writer ??= ParquetStageWriter.open(this.options.catalog.eventTypes, {
-      workDir: this.options.workDir, rowGroupSize: this.options.rowGroupSize,
+      workDir: this.options.workDir,
+      rowGroupSize: this.options.rowGroupSize,
     });
     let lineNumber = 0;
     let records = 0;
@@ -162,7 +177,14 @@ export class BatchProcessor {
       record: (value, text, index) => this.acceptRecord(value, text, source, lineNumber, index),
       malformed: (reason, text, index) => {
         this.stats.records++;
-        this.reject(`record: ${reason.startsWith('invalid JSON') ? 'invalid JSON' : reason.split(':')[0]!}`, reason, text, source, lineNumber, index);
+        this.reject(
+          `record: ${reason.startsWith('invalid JSON') ? 'invalid JSON' : reason.split(':')[0]!}`,
+          reason,
+          text,
+          source,
+          lineNumber,
+          index,
+        );
       },
     };
     const lineStats = await readLineBytes(
@@ -172,7 +194,8 @@ export class BatchProcessor {
         lineNumber = n;
         // Anything the core throws on a line is a fault in data a check missed: never retried.
         try {
-          if (this.flatReader === undefined || !this.flatLine.tokenize(bytes, start, end)) splitRecords(bytes.toString('utf8', start, end), sink);
+          if (this.flatReader === undefined || !this.flatLine.tokenize(bytes, start, end))
+            splitRecords(bytes.toString('utf8', start, end), sink);
           else this.acceptFlatLine(bytes, start, end, source, n);
         } catch (error) {
           throw new LineHandlingError(source, n, error);
@@ -185,13 +208,27 @@ export class BatchProcessor {
         onChunk,
         onOverlong: (n, length, head) => {
           this.stats.records++;
-          this.reject('record: line too long', `line of ${length} bytes exceeds the ${DEFAULT_MAX_LINE / 1024 / 1024} MiB limit: a producer writing records without line breaks? The record starts as shown`, head, source, n, 0);
+          this.reject(
+            'record: line too long',
+            `line of ${length} bytes exceeds the ${DEFAULT_MAX_LINE / 1024 / 1024} MiB limit: a producer writing records without line breaks? The record starts as shown`,
+            head,
+            source,
+            n,
+            0,
+          );
         },
         onInvalidLine: (n, reason, head) => {
           this.stats.records++;
           records = this.stats.records - recordsBefore;
           if (++notText >= NOT_TEXT_EARLY_LINES && notText * 2 > records) throw notTextError(source, notText, records);
-          this.reject(reason.startsWith('a NUL') ? 'record: NUL byte' : 'record: not UTF-8', `line ${n}: ${reason}`, head, source, n, 0);
+          this.reject(
+            reason.startsWith('a NUL') ? 'record: NUL byte' : 'record: not UTF-8',
+            `line ${n}: ${reason}`,
+            head,
+            source,
+            n,
+            0,
+          );
         },
       },
     );
@@ -212,7 +249,8 @@ export class BatchProcessor {
     const flat = this.flatLine;
     const records = flat.records;
     for (let r = 0; r < records; r++) {
-      let textStart = flat.spans[r * 4]!, textEnd = flat.spans[r * 4 + 1]!;
+      let textStart = flat.spans[r * 4]!,
+        textEnd = flat.spans[r * 4 + 1]!;
       // splitRecords takes a one-record line whole, spaces around included, unless it holds `}{` (then it cuts at braces).
       if (records === 1 && (textStart !== start || textEnd !== end) && !holdsBraces(bytes, start, end)) {
         textStart = start;
@@ -225,7 +263,14 @@ export class BatchProcessor {
   }
 
   /** False, having changed nothing, when the record must take the string path. */
-  private acceptFlatRecord(bytes: Buffer, record: number, textStart: number, textEnd: number, source: string, line: number): boolean {
+  private acceptFlatRecord(
+    bytes: Buffer,
+    record: number,
+    textStart: number,
+    textEnd: number,
+    source: string,
+    line: number,
+  ): boolean {
     const reader = this.flatReader!;
     const plan = reader.route(bytes, this.flatLine, record);
     if (plan === undefined) return false;
@@ -237,14 +282,25 @@ export class BatchProcessor {
     }
     if (!reader.read(bytes, this.flatLine, record, plan)) return false;
     this.stats.records++;
-    this.variations.observeFlat(type.tag, reader.keyNames, reader.keyCount, bytes, textStart, textEnd, source, line, this.seenAt);
+    this.variations.observeFlat(
+      type.tag,
+      reader.keyNames,
+      reader.keyCount,
+      bytes,
+      textStart,
+      textEnd,
+      source,
+      line,
+      this.seenAt,
+    );
     this.stats.valid++;
     const state = this.tables.get(type.table) ?? this.openTable(type);
     if (!state.keys.addBytes!(bytes, reader.keyAt)) {
       this.stats.duplicates++;
       return true;
     }
-    if (type.personal.length > 0) this.personal.applyScanned(type.personal, bytes, reader.values, reader.starts, reader.ends, this.seenAt);
+    if (type.personal.length > 0)
+      this.personal.applyScanned(type.personal, bytes, reader.values, reader.starts, reader.ends, this.seenAt);
     this.writer!.pushScanned(type.table, bytes, reader.values, reader.starts, reader.ends);
     return true;
   }
@@ -252,7 +308,14 @@ export class BatchProcessor {
   private acceptRecord(value: unknown, text: string, source: string, line: number, index: number): void {
     this.stats.records++;
     if (nestsDeeperThan(text, MAX_NESTING_DEPTH)) {
-      this.reject('record: nested too deep', `nested deeper than ${MAX_NESTING_DEPTH} levels of objects and arrays, the limit`, text, source, line, index);
+      this.reject(
+        'record: nested too deep',
+        `nested deeper than ${MAX_NESTING_DEPTH} levels of objects and arrays, the limit`,
+        text,
+        source,
+        line,
+        index,
+      );
       return;
     }
     if (this.tableFilter !== undefined && this.outsideFilter(value)) {
@@ -262,20 +325,31 @@ export class BatchProcessor {
     const verdict = classifyQuickly(this.options.catalog, value);
     if (verdict.kind === 'refused') {
       this.variations.observe(verdict.type.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
-      this.queuedRejections.push({ refused: verdict.type, record: value as Record<string, unknown>, text, source, line, index });
+      this.queuedRejections.push({
+        refused: verdict.type,
+        record: value as Record<string, unknown>,
+        text,
+        source,
+        line,
+        index,
+      });
       if (this.queuedRejections.length >= EXPLAIN_BATCH) this.flushRejections();
       return;
     }
     if (verdict.kind === 'unknown') {
       increment(this.stats.unknown, verdict.tag);
-      if (typeof value === 'object' && value !== null) this.variations.observe(verdict.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
+      if (typeof value === 'object' && value !== null)
+        this.variations.observe(verdict.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
       // A copy: the text can be a slice of its whole line, which the 1 MB buffer would keep alive.
-      (this.unknown ??= new LineFile(join(this.options.workDir, 'unknown.jsonl'))).appendLine(Buffer.from(text).toString());
+      (this.unknown ??= new LineFile(join(this.options.workDir, 'unknown.jsonl'))).appendLine(
+        Buffer.from(text).toString(),
+      );
       return;
     }
     if (verdict.kind === 'rejected') {
       this.reject(verdict.reasonKey, verdict.reason, text, source, line, index, verdict.event, verdict.field);
-      if (verdict.event !== undefined) this.variations.observe(verdict.event, value as Record<string, unknown>, text, source, line, this.seenAt);
+      if (verdict.event !== undefined)
+        this.variations.observe(verdict.event, value as Record<string, unknown>, text, source, line, this.seenAt);
       return;
     }
     const { type, row } = verdict;
@@ -308,7 +382,17 @@ export class BatchProcessor {
         continue;
       }
       const verdict = explainRefused(q.refused, q.record);
-      if (verdict.kind === 'rejected') this.writeRejection(verdict.reasonKey, verdict.reason, q.text, q.source, q.line, q.index, verdict.event, verdict.field);
+      if (verdict.kind === 'rejected')
+        this.writeRejection(
+          verdict.reasonKey,
+          verdict.reason,
+          q.text,
+          q.source,
+          q.line,
+          q.index,
+          verdict.event,
+          verdict.field,
+        );
       else if (verdict.kind === 'valid') this.stage(verdict.type, verdict.row);
     }
     queue.length = 0;
@@ -329,12 +413,31 @@ export class BatchProcessor {
     return state;
   }
 
-  private reject(reasonKey: string, reason: string, text: string, source: string, line: number, index: number, event?: string, field?: string): void {
-    if (this.queuedRejections.length > 0) this.queuedRejections.push({ reasonKey, reason, text, source, line, index, event, field });
+  private reject(
+    reasonKey: string,
+    reason: string,
+    text: string,
+    source: string,
+    line: number,
+    index: number,
+    event?: string,
+    field?: string,
+  ): void {
+    if (this.queuedRejections.length > 0)
+      this.queuedRejections.push({ reasonKey, reason, text, source, line, index, event, field });
     else this.writeRejection(reasonKey, reason, text, source, line, index, event, field);
   }
 
-  private writeRejection(reasonKey: string, reason: string, text: string, source: string, line: number, index: number, event?: string, field?: string): void {
+  private writeRejection(
+    reasonKey: string,
+    reason: string,
+    text: string,
+    source: string,
+    line: number,
+    index: number,
+    event?: string,
+    field?: string,
+  ): void {
     this.stats.rejected++;
     increment(this.stats.rejectedByReason, reasonKey);
     this.rejects ??= new LineFile(join(this.options.workDir, 'rejects.jsonl'));
@@ -345,12 +448,21 @@ export class BatchProcessor {
   async finish(): Promise<BatchOutput> {
     this.finished = true;
     this.flushRejections();
-    const written = this.writer ? this.writer.finish(this.options.workDir) : new Map<string, { path: string; rows: number }>();
+    const written = this.writer
+      ? this.writer.finish(this.options.workDir)
+      : new Map<string, { path: string; rows: number }>();
     const tables: StagedTableFile[] = [];
     for (const table of [...this.tables.keys()].sort()) {
       const file = written.get(table);
       this.stats.events[table] = file?.rows ?? 0;
-      if (file) tables.push({ table, fingerprint: this.tables.get(table)!.type.fingerprint, rows: file.rows, path: file.path, bytes: statSync(file.path).size });
+      if (file)
+        tables.push({
+          table,
+          fingerprint: this.tables.get(table)!.type.fingerprint,
+          rows: file.rows,
+          path: file.path,
+          bytes: statSync(file.path).size,
+        });
     }
     this.rejects?.flush();
     this.unknown?.flush();
@@ -358,12 +470,23 @@ export class BatchProcessor {
     const personalData = personal && { ...personal, bytes: statSync(personal.path).size };
     const variations = this.variations.variations();
     this.stats.drift = driftOf(variations);
-    return { tables, rejectsPath: this.rejects?.path, unknownPath: this.unknown?.path, stats: this.stats, variations, personalData };
+    return {
+      tables,
+      rejectsPath: this.rejects?.path,
+      unknownPath: this.unknown?.path,
+      stats: this.stats,
+      variations,
+      personalData,
+    };
   }
 }
 
 function notTextError(source: string, notText: number, records: number): UnreadableObjectError {
-  return new UnreadableObjectError(source, `not UTF-8 text: ${notText} of its first ${records} lines are not UTF-8 or hold NUL bytes`, 'not-text');
+  return new UnreadableObjectError(
+    source,
+    `not UTF-8 text: ${notText} of its first ${records} lines are not UTF-8 or hold NUL bytes`,
+    'not-text',
+  );
 }
 
 const BRACES = Buffer.from('}{');
@@ -382,7 +505,15 @@ function driftOf(variations: readonly AttributeVariation[]): DriftObservation[] 
       const id = `${v.event}\u0001${attribute}`;
       const seen = byAttribute.get(id);
       if (seen) seen.count += v.count;
-      else byAttribute.set(id, { event: v.event, attribute, count: v.count, example: v.example, source: v.source, line: v.line });
+      else
+        byAttribute.set(id, {
+          event: v.event,
+          attribute,
+          count: v.count,
+          example: v.example,
+          source: v.source,
+          line: v.line,
+        });
     }
   }
   return [...byAttribute.values()];

@@ -31,7 +31,12 @@ export function classifyQuickly(catalog: Catalog, value: unknown): QuickVerdict 
   if (typeof tag !== 'string') {
     return tag === undefined
       ? { kind: 'rejected', reason: 'no `event` field', reasonKey: 'record: no event field', field: 'event' }
-      : { kind: 'rejected', reason: `\`event\` is not a string but ${JSON.stringify(tag)}`, reasonKey: 'record: event not a string', field: 'event' };
+      : {
+          kind: 'rejected',
+          reason: `\`event\` is not a string but ${JSON.stringify(tag)}`,
+          reasonKey: 'record: event not a string',
+          field: 'event',
+        };
   }
   const type = catalog.eventType(tag);
   if (type === undefined) return { kind: 'unknown', tag };
@@ -75,7 +80,12 @@ const safeParseIssues = zodCore._safeParse(ZodIssues as unknown as zodCore.$ZodE
   value: unknown,
 ) => { success: true; data: T; error?: undefined } | { success: false; data?: undefined; error: ZodIssues };
 
-function rejection(type: EventType, record: Record<string, unknown>, issue: z.core.$ZodIssue, under: readonly PropertyKey[]): Verdict {
+function rejection(
+  type: EventType,
+  record: Record<string, unknown>,
+  issue: z.core.$ZodIssue,
+  under: readonly PropertyKey[],
+): Verdict {
   const path = under.length === 0 ? issue.path : [...under, ...issue.path];
   const field = path.map(String).join('.');
   const received = describeReceived(record, path);

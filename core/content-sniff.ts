@@ -18,7 +18,11 @@ const SIGNATURES: readonly Signature[] = [
   { bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], name: 'xz-compressed', kind: 'unsupported-compression' },
   { bytes: [0x50, 0x4b, 0x03, 0x04], name: 'a zip archive', kind: 'unsupported-compression' },
   { bytes: [0x04, 0x22, 0x4d, 0x18], name: 'lz4-compressed', kind: 'unsupported-compression' },
-  { bytes: [0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59], name: 'snappy-framed', kind: 'unsupported-compression' },
+  {
+    bytes: [0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59],
+    name: 'snappy-framed',
+    kind: 'unsupported-compression',
+  },
   { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], name: 'a 7z archive', kind: 'unsupported-compression' },
   // UTF-32 before UTF-16: FF FE 00 00 starts with the UTF-16 LE mark.
   { bytes: [0xff, 0xfe, 0x00, 0x00], name: 'UTF-32 text (Loadout reads UTF-8)', kind: 'not-text' },

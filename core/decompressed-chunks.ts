@@ -9,7 +9,11 @@ import { UnreadableObjectError } from './errors';
  * files by their content; concatenated members (`cat a.gz b.gz`) read as one text.
  * `counter.bytesIn` grows by every byte read from `input`.
  */
-export async function* decompressedChunks(source: string, input: Readable, counter: { bytesIn: number }): AsyncGenerator<Buffer> {
+export async function* decompressedChunks(
+  source: string,
+  input: Readable,
+  counter: { bytesIn: number },
+): AsyncGenerator<Buffer> {
   const iterator = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   try {
     yield* chunksOf(source, iterator, counter);
@@ -19,7 +23,11 @@ export async function* decompressedChunks(source: string, input: Readable, count
   }
 }
 
-async function* chunksOf(source: string, iterator: AsyncIterator<Buffer>, counter: { bytesIn: number }): AsyncGenerator<Buffer> {
+async function* chunksOf(
+  source: string,
+  iterator: AsyncIterator<Buffer>,
+  counter: { bytesIn: number },
+): AsyncGenerator<Buffer> {
   let head = await iterator.next();
   while (!head.done && head.value.length < SNIFF_BYTES) {
     // A short first chunk cannot show a format's magic bytes; join it with the next.
@@ -41,7 +49,12 @@ async function* chunksOf(source: string, iterator: AsyncIterator<Buffer>, counte
   };
   if (first[0] !== 0x1f || first[1] !== 0x8b) {
     const format = unreadableFormatOf(first);
-    if (format !== undefined) throw new UnreadableObjectError(source, `${format.name}: Loadout reads gzip or plain UTF-8 JSON lines`, format.kind);
+    if (format !== undefined)
+      throw new UnreadableObjectError(
+        source,
+        `${format.name}: Loadout reads gzip or plain UTF-8 JSON lines`,
+        format.kind,
+      );
     yield* rest();
     return;
   }

@@ -69,16 +69,22 @@ export function mergeParts(parts: Iterable<DriftRegistryPart>): { variations: Re
       }
       seen.count += v.count;
       seen.batches++;
-      if (v.firstSeen < seen.firstSeen) Object.assign(seen, { firstSeen: v.firstSeen, example: v.example, source: v.source, line: v.line });
+      if (v.firstSeen < seen.firstSeen)
+        Object.assign(seen, { firstSeen: v.firstSeen, example: v.example, source: v.source, line: v.line });
       if (v.lastSeen > seen.lastSeen) seen.lastSeen = v.lastSeen;
     }
   }
-  const variations = [...byId.values()].sort((a, b) => (a.event === b.event ? b.count - a.count : a.event < b.event ? -1 : 1));
+  const variations = [...byId.values()].sort((a, b) =>
+    a.event === b.event ? b.count - a.count : a.event < b.event ? -1 : 1,
+  );
   return { variations, batches };
 }
 
 /** New attributes and unknown event types as of `catalog`: once a schema declares them, they leave the report. */
-export function driftReport(merged: { variations: RegisteredVariation[]; batches: number }, catalog: Catalog): DriftReport {
+export function driftReport(
+  merged: { variations: RegisteredVariation[]; batches: number },
+  catalog: Catalog,
+): DriftReport {
   const attributes = new Map<string, NewAttribute>();
   const unknown = new Map<string, UnknownEventType>();
   for (const v of merged.variations) {
@@ -86,7 +92,16 @@ export function driftReport(merged: { variations: RegisteredVariation[]; batches
     if (type === undefined) {
       const seen = unknown.get(v.event);
       if (seen === undefined) {
-        unknown.set(v.event, { event: v.event, records: v.count, firstSeen: v.firstSeen, lastSeen: v.lastSeen, attributes: [...v.paths], example: v.example, source: v.source, line: v.line });
+        unknown.set(v.event, {
+          event: v.event,
+          records: v.count,
+          firstSeen: v.firstSeen,
+          lastSeen: v.lastSeen,
+          attributes: [...v.paths],
+          example: v.example,
+          source: v.source,
+          line: v.line,
+        });
       } else {
         widen(seen, v);
         for (const p of v.paths) if (!seen.attributes.includes(p)) seen.attributes.push(p);
@@ -96,12 +111,25 @@ export function driftReport(merged: { variations: RegisteredVariation[]; batches
     for (const attribute of undeclaredPaths(v.paths, type.declared)) {
       const id = `${v.event}\u0001${attribute}`;
       const seen = attributes.get(id);
-      if (seen === undefined) attributes.set(id, { event: v.event, attribute, records: v.count, firstSeen: v.firstSeen, lastSeen: v.lastSeen, example: v.example, source: v.source, line: v.line });
+      if (seen === undefined)
+        attributes.set(id, {
+          event: v.event,
+          attribute,
+          records: v.count,
+          firstSeen: v.firstSeen,
+          lastSeen: v.lastSeen,
+          example: v.example,
+          source: v.source,
+          line: v.line,
+        });
       else widen(seen, v);
     }
   }
   for (const u of unknown.values()) u.attributes.sort();
-  const byName = <T extends { event: string }>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  const byName =
+    <T extends { event: string }>(key: (t: T) => string) =>
+    (a: T, b: T) =>
+      key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
   return {
     newAttributes: [...attributes.values()].sort(byName((a) => `${a.event}\u0001${a.attribute}`)),
     unknownEvents: [...unknown.values()].sort(byName((u) => u.event)),
@@ -110,8 +138,12 @@ export function driftReport(merged: { variations: RegisteredVariation[]; batches
   };
 }
 
-function widen(into: { records: number; firstSeen: string; lastSeen: string; example: string; source: string; line: number }, v: AttributeVariation): void {
+function widen(
+  into: { records: number; firstSeen: string; lastSeen: string; example: string; source: string; line: number },
+  v: AttributeVariation,
+): void {
   into.records += v.count;
-  if (v.firstSeen < into.firstSeen) Object.assign(into, { firstSeen: v.firstSeen, example: v.example, source: v.source, line: v.line });
+  if (v.firstSeen < into.firstSeen)
+    Object.assign(into, { firstSeen: v.firstSeen, example: v.example, source: v.source, line: v.line });
   if (v.lastSeen > into.lastSeen) into.lastSeen = v.lastSeen;
 }

@@ -5,7 +5,11 @@ export type UnreadableKind = 'corrupt-compression' | 'unsupported-compression' |
 
 /** The object is not gzip or text at all (corrupt gzip, another compression, binary): retrying cannot help. */
 export class UnreadableObjectError extends Error {
-  constructor(readonly source: string, readonly reason: string, readonly kind: UnreadableKind = 'not-text') {
+  constructor(
+    readonly source: string,
+    readonly reason: string,
+    readonly kind: UnreadableKind = 'not-text',
+  ) {
     super(`${source}: unreadable object: ${reason}`);
     this.name = 'UnreadableObjectError';
   }
@@ -16,8 +20,15 @@ export class UnreadableObjectError extends Error {
  * The object is quarantined with the line, never retried: the same bytes would throw again.
  */
 export class LineHandlingError extends Error {
-  constructor(readonly source: string, readonly line: number, readonly error: unknown) {
-    super(`${source}: line ${line}: the processing core failed on this line: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  constructor(
+    readonly source: string,
+    readonly line: number,
+    readonly error: unknown,
+  ) {
+    super(
+      `${source}: line ${line}: the processing core failed on this line: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
     this.name = 'LineHandlingError';
   }
 }

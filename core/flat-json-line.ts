@@ -23,7 +23,14 @@ const MAX_KEYS = 4096;
 /** Fields per key in `keys`: key start, key end, value start, value end (strings without their quotes), kind. */
 export const KEY_FIELDS = 5;
 
-const QUOTE = 34, BACKSLASH = 92, COLON = 58, COMMA = 44, OPEN = 123, CLOSE = 125, MINUS = 45, DOT = 46;
+const QUOTE = 34,
+  BACKSLASH = 92,
+  COLON = 58,
+  COMMA = 44,
+  OPEN = 123,
+  CLOSE = 125,
+  MINUS = 45,
+  DOT = 46;
 
 export class FlatJsonLine {
   /** Records on the line after a successful tokenize(). */
@@ -34,7 +41,8 @@ export class FlatJsonLine {
 
   /** True when `bytes[start, end)` is whitespace-separated flat objects only; then `records` and the tables describe them. */
   tokenize(bytes: Uint8Array, start: number, end: number): boolean {
-    const spans = this.spans, keys = this.keys;
+    const spans = this.spans,
+      keys = this.keys;
     let records = 0;
     let k = 0;
     let p = skipSpace(bytes, start, end);
@@ -56,7 +64,9 @@ export class FlatJsonLine {
           p = skipSpace(bytes, p + 1, end);
           if (p >= end) return false;
           const c = bytes[p]!;
-          let valueStart = p, valueEnd: number, kind: number;
+          let valueStart = p,
+            valueEnd: number,
+            kind: number;
           if (c === QUOTE) {
             valueStart = p + 1;
             valueEnd = stringEnd(bytes, valueStart, end);
@@ -156,7 +166,9 @@ function numberEnd(bytes: Uint8Array, p: number, end: number): number {
   return p;
 }
 
-const TRUE_BYTES = Buffer.from('true'), FALSE_BYTES = Buffer.from('false'), NULL_BYTES = Buffer.from('null');
+const TRUE_BYTES = Buffer.from('true'),
+  FALSE_BYTES = Buffer.from('false'),
+  NULL_BYTES = Buffer.from('null');
 
 /** Whether the literal of `kind` (TRUE, FALSE or NULL) is spelled at `p`. */
 function literalAt(bytes: Uint8Array, p: number, end: number, kind: number): boolean {
@@ -182,7 +194,9 @@ export function numberValue(bytes: Uint8Array, start: number, end: number): numb
   // Branch-free sign, as in numberEnd: a first negative number would deoptimise the reader.
   const negative = bytes[start] === MINUS;
   let i = start + (negative ? 1 : 0);
-  let mantissa = 0, digits = 0, fraction = -1;
+  let mantissa = 0,
+    digits = 0,
+    fraction = -1;
   for (; i < end; i++) {
     const c = bytes[i]!;
     if (c === DOT) {

@@ -9,8 +9,25 @@
  */
 import type { Catalog } from '../schemas/catalog';
 import type { EventType } from '../schemas/define-event';
-import { AS_BYTES, INVALID, timestampFromBytes, uuidFromBytes, type ByteCheck, type FastCheck } from '../schemas/fields';
-import { FALSE, KEY_FIELDS, NULL, NUMBER, STRING, TRUE, isDigit, numberValue, type FlatJsonLine } from './flat-json-line';
+import {
+  AS_BYTES,
+  INVALID,
+  timestampFromBytes,
+  uuidFromBytes,
+  type ByteCheck,
+  type FastCheck,
+} from '../schemas/fields';
+import {
+  FALSE,
+  KEY_FIELDS,
+  NULL,
+  NUMBER,
+  STRING,
+  TRUE,
+  isDigit,
+  numberValue,
+  type FlatJsonLine,
+} from './flat-json-line';
 
 /** An event type the fast lane can read: flat fields only, each one output column, keys of uuids. */
 export interface FlatRecordPlan {
@@ -27,7 +44,10 @@ export interface FlatRecordPlan {
 }
 
 const EVENT = Buffer.from('event');
-const NONE = 0, UUID = 1, TIMESTAMP = 2, OTHER = 3;
+const NONE = 0,
+  UUID = 1,
+  TIMESTAMP = 2,
+  OTHER = 3;
 
 export class FlatRecordReader {
   private readonly plans: FlatRecordPlan[];
@@ -54,7 +74,8 @@ export class FlatRecordReader {
   /** The plan of the record's `event` tag, or undefined when the record must take the string path. */
   route(bytes: Uint8Array, line: FlatJsonLine, record: number): FlatRecordPlan | undefined {
     const keys = line.keys;
-    const first = line.spans[record * 4 + 2]!, count = line.spans[record * 4 + 3]!;
+    const first = line.spans[record * 4 + 2]!,
+      count = line.spans[record * 4 + 3]!;
     for (let i = first * KEY_FIELDS; i < (first + count) * KEY_FIELDS; i += KEY_FIELDS) {
       if (!equalBytes(bytes, keys[i]!, keys[i + 1]!, EVENT)) continue;
       if (keys[i + 4] !== STRING) return undefined;
@@ -87,14 +108,22 @@ export class FlatRecordReader {
 
   /** Fills the values of a valid record of `plan`'s type; false (values unspecified) when it must take the string path. */
   read(bytes: Uint8Array, line: FlatJsonLine, record: number, plan: FlatRecordPlan): boolean {
-    const keys = line.keys, values = this.values, starts = this.starts, ends = this.ends, seen = this.seen;
-    const names = plan.names, nameBytes = plan.nameBytes, width = names.length;
-    const first = line.spans[record * 4 + 2]!, count = line.spans[record * 4 + 3]!;
+    const keys = line.keys,
+      values = this.values,
+      starts = this.starts,
+      ends = this.ends,
+      seen = this.seen;
+    const names = plan.names,
+      nameBytes = plan.nameBytes,
+      width = names.length;
+    const first = line.spans[record * 4 + 2]!,
+      count = line.spans[record * 4 + 3]!;
     const stamp = ++this.reads;
     let guess = 0;
     for (let n = 0; n < count; n++) {
       const i = (first + n) * KEY_FIELDS;
-      const keyStart = keys[i]!, keyEnd = keys[i + 1]!;
+      const keyStart = keys[i]!,
+        keyEnd = keys[i + 1]!;
       // Producers write their keys in one order: the field after the last one matched comes first.
       let field = -1;
       if (guess < width && equalBytes(bytes, keyStart, keyEnd, nameBytes[guess]!)) field = guess;
@@ -119,16 +148,29 @@ export class FlatRecordReader {
       if (kind === STRING) {
         const rule = plan.byteRules[field];
         if (rule === NONE) return false;
-        value = rule === UUID ? uuidFromBytes(bytes, keys[i + 2]!, keys[i + 3]!)
-          : rule === TIMESTAMP ? timestampFromBytes(bytes, keys[i + 2]!, keys[i + 3]!)
-          : plan.fromBytes[field]!(bytes, keys[i + 2]!, keys[i + 3]!);
+        value =
+          rule === UUID
+            ? uuidFromBytes(bytes, keys[i + 2]!, keys[i + 3]!)
+            : rule === TIMESTAMP
+              ? timestampFromBytes(bytes, keys[i + 2]!, keys[i + 3]!)
+              : plan.fromBytes[field]!(bytes, keys[i + 2]!, keys[i + 3]!);
         if (value === AS_BYTES) {
           starts[field] = keys[i + 2]!;
           ends[field] = keys[i + 3]!;
           continue;
         }
       } else {
-        value = plan.fast[field]!(kind === NUMBER ? numberValue(bytes, keys[i + 2]!, keys[i + 3]!) : kind === TRUE ? true : kind === FALSE ? false : kind === NULL ? null : undefined);
+        value = plan.fast[field]!(
+          kind === NUMBER
+            ? numberValue(bytes, keys[i + 2]!, keys[i + 3]!)
+            : kind === TRUE
+              ? true
+              : kind === FALSE
+                ? false
+                : kind === NULL
+                  ? null
+                  : undefined,
+        );
       }
       if (value === INVALID) return false;
       values[field] = value;
@@ -150,8 +192,18 @@ export class FlatRecordReader {
 /** Undefined for a type the fast lane leaves to the string path: flattened objects, JSON text, or a key that is not all uuids. */
 function planOf(type: EventType): FlatRecordPlan | undefined {
   const fields = Object.entries(type.declaration.fields);
-  if (!type.keyIsUuid || fields.length !== type.columns.length || fields.length > 64 || type.uniqueKey.length > 8) return undefined;
-  if (fields.some(([name, field], i) => field.children !== undefined || field.opaque || type.columns[i]!.path.length !== 1 || type.columns[i]!.path[0] !== name)) return undefined;
+  if (!type.keyIsUuid || fields.length !== type.columns.length || fields.length > 64 || type.uniqueKey.length > 8)
+    return undefined;
+  if (
+    fields.some(
+      ([name, field], i) =>
+        field.children !== undefined ||
+        field.opaque ||
+        type.columns[i]!.path.length !== 1 ||
+        type.columns[i]!.path[0] !== name,
+    )
+  )
+    return undefined;
   const names = fields.map(([name]) => name);
   return {
     type,
@@ -159,7 +211,17 @@ function planOf(type: EventType): FlatRecordPlan | undefined {
     names,
     nameBytes: names.map((n) => Buffer.from(n)),
     fromBytes: fields.map(([, f]) => f.fromBytes),
-    byteRules: Uint8Array.from(fields.map(([, f]) => (f.fromBytes === undefined ? NONE : f.fromBytes === uuidFromBytes ? UUID : f.fromBytes === timestampFromBytes ? TIMESTAMP : OTHER))),
+    byteRules: Uint8Array.from(
+      fields.map(([, f]) =>
+        f.fromBytes === undefined
+          ? NONE
+          : f.fromBytes === uuidFromBytes
+            ? UUID
+            : f.fromBytes === timestampFromBytes
+              ? TIMESTAMP
+              : OTHER,
+      ),
+    ),
     fast: fields.map(([, f]) => f.fast),
     keyColumns: type.uniqueKey.map((k) => names.indexOf(k)),
   };

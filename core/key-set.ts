@@ -75,8 +75,16 @@ class UuidKeySet implements KeySet {
     if (this.width === 4) return this.insertOne(w0, w1, w2, w3);
     if (this.width === 8) {
       const b = at[1]!;
-      return this.insertTwo(w0, w1, w2, w3, (byteHex4(bytes, b) << 16) | byteHex4(bytes, b + 4), (byteHex4(bytes, b + 9) << 16) | byteHex4(bytes, b + 14),
-        (byteHex4(bytes, b + 19) << 16) | byteHex4(bytes, b + 24), (byteHex4(bytes, b + 28) << 16) | byteHex4(bytes, b + 32));
+      return this.insertTwo(
+        w0,
+        w1,
+        w2,
+        w3,
+        (byteHex4(bytes, b) << 16) | byteHex4(bytes, b + 4),
+        (byteHex4(bytes, b + 9) << 16) | byteHex4(bytes, b + 14),
+        (byteHex4(bytes, b + 19) << 16) | byteHex4(bytes, b + 24),
+        (byteHex4(bytes, b + 28) << 16) | byteHex4(bytes, b + 32),
+      );
     }
     const key = this.scratch;
     key[0] = w0;
@@ -95,11 +103,17 @@ class UuidKeySet implements KeySet {
 
   /** The single-uuid key (most shipped tables): words in locals, no scratch array or loops. */
   private addOne(uuid: string): boolean {
-    return this.insertOne((hex4(uuid, 0) << 16) | hex4(uuid, 4), (hex4(uuid, 9) << 16) | hex4(uuid, 14), (hex4(uuid, 19) << 16) | hex4(uuid, 24), (hex4(uuid, 28) << 16) | hex4(uuid, 32));
+    return this.insertOne(
+      (hex4(uuid, 0) << 16) | hex4(uuid, 4),
+      (hex4(uuid, 9) << 16) | hex4(uuid, 14),
+      (hex4(uuid, 19) << 16) | hex4(uuid, 24),
+      (hex4(uuid, 28) << 16) | hex4(uuid, 32),
+    );
   }
 
   private insertOne(w0: number, w1: number, w2: number, w3: number): boolean {
-    const words = this.words, used = this.used;
+    const words = this.words,
+      used = this.used;
     const mask = this.capacity - 1;
     let slot = finish(mix(mix(mix(mix(SEED, w0), w1), w2), w3)) & mask;
     for (;;) {
@@ -113,7 +127,8 @@ class UuidKeySet implements KeySet {
         this.count++;
         return true;
       }
-      if (words[base] === w0 && words[base + 1] === w1 && words[base + 2] === w2 && words[base + 3] === w3) return false;
+      if (words[base] === w0 && words[base + 1] === w1 && words[base + 2] === w2 && words[base + 3] === w3)
+        return false;
       slot = (slot + 1) & mask;
     }
   }
@@ -121,13 +136,29 @@ class UuidKeySet implements KeySet {
   /** The same for a key of two uuids (damage_taken, match_end). */
   private addTwo(first: string, second: string): boolean {
     return this.insertTwo(
-      (hex4(first, 0) << 16) | hex4(first, 4), (hex4(first, 9) << 16) | hex4(first, 14), (hex4(first, 19) << 16) | hex4(first, 24), (hex4(first, 28) << 16) | hex4(first, 32),
-      (hex4(second, 0) << 16) | hex4(second, 4), (hex4(second, 9) << 16) | hex4(second, 14), (hex4(second, 19) << 16) | hex4(second, 24), (hex4(second, 28) << 16) | hex4(second, 32),
+      (hex4(first, 0) << 16) | hex4(first, 4),
+      (hex4(first, 9) << 16) | hex4(first, 14),
+      (hex4(first, 19) << 16) | hex4(first, 24),
+      (hex4(first, 28) << 16) | hex4(first, 32),
+      (hex4(second, 0) << 16) | hex4(second, 4),
+      (hex4(second, 9) << 16) | hex4(second, 14),
+      (hex4(second, 19) << 16) | hex4(second, 24),
+      (hex4(second, 28) << 16) | hex4(second, 32),
     );
   }
 
-  private insertTwo(w0: number, w1: number, w2: number, w3: number, w4: number, w5: number, w6: number, w7: number): boolean {
-    const words = this.words, used = this.used;
+  private insertTwo(
+    w0: number,
+    w1: number,
+    w2: number,
+    w3: number,
+    w4: number,
+    w5: number,
+    w6: number,
+    w7: number,
+  ): boolean {
+    const words = this.words,
+      used = this.used;
     const mask = this.capacity - 1;
     let slot = finish(mix(mix(mix(mix(mix(mix(mix(mix(SEED, w0), w1), w2), w3), w4), w5), w6), w7)) & mask;
     for (;;) {
@@ -145,8 +176,17 @@ class UuidKeySet implements KeySet {
         this.count++;
         return true;
       }
-      if (words[base] === w0 && words[base + 1] === w1 && words[base + 2] === w2 && words[base + 3] === w3
-        && words[base + 4] === w4 && words[base + 5] === w5 && words[base + 6] === w6 && words[base + 7] === w7) return false;
+      if (
+        words[base] === w0 &&
+        words[base + 1] === w1 &&
+        words[base + 2] === w2 &&
+        words[base + 3] === w3 &&
+        words[base + 4] === w4 &&
+        words[base + 5] === w5 &&
+        words[base + 6] === w6 &&
+        words[base + 7] === w7
+      )
+        return false;
       slot = (slot + 1) & mask;
     }
   }
@@ -202,12 +242,22 @@ for (let d = 0; d < 16; d++) {
 }
 
 function byteHex4(b: Uint8Array, at: number): number {
-  return (BYTE_HEX_VALUE[b[at]!]! << 12) | (BYTE_HEX_VALUE[b[at + 1]!]! << 8) | (BYTE_HEX_VALUE[b[at + 2]!]! << 4) | BYTE_HEX_VALUE[b[at + 3]!]!;
+  return (
+    (BYTE_HEX_VALUE[b[at]!]! << 12) |
+    (BYTE_HEX_VALUE[b[at + 1]!]! << 8) |
+    (BYTE_HEX_VALUE[b[at + 2]!]! << 4) |
+    BYTE_HEX_VALUE[b[at + 3]!]!
+  );
 }
 
 /** Four hex digits at `at` as a 16-bit value. */
 function hex4(s: string, at: number): number {
-  return (HEX_VALUE[s.charCodeAt(at)]! << 12) | (HEX_VALUE[s.charCodeAt(at + 1)]! << 8) | (HEX_VALUE[s.charCodeAt(at + 2)]! << 4) | HEX_VALUE[s.charCodeAt(at + 3)]!;
+  return (
+    (HEX_VALUE[s.charCodeAt(at)]! << 12) |
+    (HEX_VALUE[s.charCodeAt(at + 1)]! << 8) |
+    (HEX_VALUE[s.charCodeAt(at + 2)]! << 4) |
+    HEX_VALUE[s.charCodeAt(at + 3)]!
+  );
 }
 
 /** The 32 hex digits of a uuid (8-4-4-4-12) as four 32-bit words, by character codes: no substrings. */

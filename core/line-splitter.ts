@@ -71,7 +71,8 @@ export class LineSplitter {
     if (this.skipping) {
       this.skipLength += end - start;
       this.skipLastByte = chunk[end - 1]!;
-      if (this.skipHeadLength < OVERLONG_HEAD) this.skipHeadLength += chunk.copy(this.skipHead, this.skipHeadLength, start, end);
+      if (this.skipHeadLength < OVERLONG_HEAD)
+        this.skipHeadLength += chunk.copy(this.skipHead, this.skipHeadLength, start, end);
       return;
     }
     const length = this.carryLength + end - start;

@@ -6,7 +6,12 @@
  */
 export const MAX_NESTING_DEPTH = 64;
 
-const OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93, QUOTE = 34, BACKSLASH = 92;
+const OPEN_BRACE = 123,
+  CLOSE_BRACE = 125,
+  OPEN_BRACKET = 91,
+  CLOSE_BRACKET = 93,
+  QUOTE = 34,
+  BACKSLASH = 92;
 
 /** Whether the JSON text nests objects and arrays deeper than `limit`: a scan, no recursion, no parse. */
 export function nestsDeeperThan(text: string, limit: number): boolean {

@@ -49,7 +49,14 @@ export function overlapsWindow(span: ObjectTimeSpan, from: number, to: number): 
 }
 
 function utc(year: string, month: string, day: string, hour: string, minute = '0', second = '0'): number | undefined {
-  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
   const t = Date.UTC(y, mo - 1, d, h, mi, s);
   // 2026/02/31 is not a date: Date.UTC would roll it into March.

@@ -41,7 +41,10 @@ export class ParquetStageWriter {
   private readonly files = new Map<string, TableFile>();
   private finished = false;
 
-  private constructor(private readonly types: ReadonlyMap<string, EventType>, private readonly options: StageWriterOptions) {}
+  private constructor(
+    private readonly types: ReadonlyMap<string, EventType>,
+    private readonly options: StageWriterOptions,
+  ) {}
 
   /** Nothing is written for a table until its first row. */
   static open(types: readonly EventType[], options: StageWriterOptions): ParquetStageWriter {
@@ -88,11 +91,17 @@ export class ParquetStageWriter {
     const type = this.types.get(table);
     if (type === undefined) throw new Error(`no event type for table ${table}`);
     const columns = JSON.stringify(type.columns.map(({ name, type: t, nullable }) => ({ name, type: t, nullable })));
-    const file = new TableFile(join(this.options.workDir, `${table}.parquet.partial`), type.columns, type.uuidColumns, [{ key: COLUMNS_METADATA_KEY, value: columns }], {
-      rows: this.options.rowGroupSize ?? 100_000,
-      bytes: this.options.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES,
-      pageBytes: this.options.pageBytes ?? DEFAULT_PAGE_BYTES,
-    });
+    const file = new TableFile(
+      join(this.options.workDir, `${table}.parquet.partial`),
+      type.columns,
+      type.uuidColumns,
+      [{ key: COLUMNS_METADATA_KEY, value: columns }],
+      {
+        rows: this.options.rowGroupSize ?? 100_000,
+        bytes: this.options.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES,
+        pageBytes: this.options.pageBytes ?? DEFAULT_PAGE_BYTES,
+      },
+    );
     this.files.set(table, file);
     return file;
   }

@@ -33,8 +33,19 @@ export interface RunStats {
 
 export function emptyStats(): RunStats {
   return {
-    objects: 0, bytesIn: 0, bytesDecoded: 0, lines: 0, records: 0, valid: 0, events: {}, duplicates: 0,
-    rejected: 0, rejectedByReason: {}, unknown: {}, skipped: 0, drift: [],
+    objects: 0,
+    bytesIn: 0,
+    bytesDecoded: 0,
+    lines: 0,
+    records: 0,
+    valid: 0,
+    events: {},
+    duplicates: 0,
+    rejected: 0,
+    rejectedByReason: {},
+    unknown: {},
+    skipped: 0,
+    drift: [],
   };
 }
 
@@ -45,7 +56,8 @@ export function emptyStats(): RunStats {
  */
 export function increment(counts: Record<string, number>, key: string, by = 1): void {
   const before = Object.hasOwn(counts, key) ? counts[key]! : 0;
-  if (key === '__proto__') Object.defineProperty(counts, key, { value: before + by, writable: true, enumerable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(counts, key, { value: before + by, writable: true, enumerable: true, configurable: true });
   else counts[key] = before + by;
 }
 
@@ -53,11 +65,20 @@ export function increment(counts: Record<string, number>, key: string, by = 1): 
 export function mergeStats(a: RunStats, b: RunStats): RunStats {
   const out: RunStats = {
     ...a,
-    events: { ...a.events }, rejectedByReason: { ...a.rejectedByReason }, unknown: { ...a.unknown },
+    events: { ...a.events },
+    rejectedByReason: { ...a.rejectedByReason },
+    unknown: { ...a.unknown },
     drift: a.drift.map((d) => ({ ...d })),
   };
-  out.objects += b.objects; out.bytesIn += b.bytesIn; out.bytesDecoded += b.bytesDecoded; out.lines += b.lines;
-  out.records += b.records; out.valid += b.valid; out.duplicates += b.duplicates; out.rejected += b.rejected; out.skipped += b.skipped;
+  out.objects += b.objects;
+  out.bytesIn += b.bytesIn;
+  out.bytesDecoded += b.bytesDecoded;
+  out.lines += b.lines;
+  out.records += b.records;
+  out.valid += b.valid;
+  out.duplicates += b.duplicates;
+  out.rejected += b.rejected;
+  out.skipped += b.skipped;
   for (const [k, v] of Object.entries(b.events)) increment(out.events, k, v);
   for (const [k, v] of Object.entries(b.rejectedByReason)) increment(out.rejectedByReason, k, v);
   for (const [k, v] of Object.entries(b.unknown)) increment(out.unknown, k, v);

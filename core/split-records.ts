@@ -54,7 +54,12 @@ function splitAtBraces(line: string, sink: RecordSink): boolean {
   return true;
 }
 
-const OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93, QUOTE = 34, BACKSLASH = 92;
+const OPEN_BRACE = 123,
+  CLOSE_BRACE = 125,
+  OPEN_BRACKET = 91,
+  CLOSE_BRACKET = 93,
+  QUOTE = 34,
+  BACKSLASH = 92;
 
 function scanConcatenated(line: string, sink: RecordSink): void {
   let index = 0;

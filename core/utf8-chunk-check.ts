@@ -55,12 +55,22 @@ export function completeCharsEnd(bytes: Buffer): number {
   for (let back = 1; back <= 3 && back <= n; back++) {
     const lead = bytes[n - back]!;
     if ((lead & 0xc0) === 0x80) continue; // a continuation byte: the character starts further back
-    const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 1;
+    const length =
+      lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 1;
     if (length <= back) return n;
     if (back >= 2) {
       // The second byte's range narrows for these leads (no overlongs, surrogates or > U+10FFFF).
       const second = bytes[n - back + 1]!;
-      const [low, high] = lead === 0xe0 ? [0xa0, 0xbf] : lead === 0xed ? [0x80, 0x9f] : lead === 0xf0 ? [0x90, 0xbf] : lead === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+      const [low, high] =
+        lead === 0xe0
+          ? [0xa0, 0xbf]
+          : lead === 0xed
+            ? [0x80, 0x9f]
+            : lead === 0xf0
+              ? [0x90, 0xbf]
+              : lead === 0xf4
+                ? [0x80, 0x8f]
+                : [0x80, 0xbf];
       if (second < low || second > high) return n;
     }
     return n - back;

@@ -12,7 +12,10 @@ export class ActivityGrid {
   readonly total: number;
   private readonly startHour: number;
 
-  constructor(start: Date, readonly hours: number) {
+  constructor(
+    start: Date,
+    readonly hours: number,
+  ) {
     this.startHour = (start.getTime() / 3_600_000) % 24;
     const cells = Math.max(1, Math.ceil(hours * 60));
     this.cumulative = new Float64Array(cells + 1);
@@ -30,7 +33,8 @@ export class ActivityGrid {
     const cells = this.cumulative.length - 1;
     if (minute >= cells) return 1;
     const cell = Math.floor(minute);
-    const low = this.cumulative[cell]!, high = this.cumulative[cell + 1]!;
+    const low = this.cumulative[cell]!,
+      high = this.cumulative[cell + 1]!;
     return (low + (high - low) * (minute - cell)) / this.total;
   }
 
@@ -51,7 +55,12 @@ export class SessionStarts {
   private u = 0;
   private cell = 0;
 
-  constructor(start: Date, hours: number, private readonly count: number, private readonly random: Random) {
+  constructor(
+    start: Date,
+    hours: number,
+    private readonly count: number,
+    private readonly random: Random,
+  ) {
     this.grid = new ActivityGrid(start, hours);
     this.startMicros = start.getTime() * 1000;
     this.endMicros = this.startMicros + Math.round(hours * 3_600_000_000);
@@ -65,7 +74,8 @@ export class SessionStarts {
     const target = this.u * this.grid.total;
     const cumulative = this.grid.cumulative;
     while (this.cell < cumulative.length - 2 && cumulative[this.cell + 1]! <= target) this.cell++;
-    const low = cumulative[this.cell]!, high = cumulative[this.cell + 1]!;
+    const low = cumulative[this.cell]!,
+      high = cumulative[this.cell + 1]!;
     const within = high > low ? (target - low) / (high - low) : 0;
     const minute = Math.min(this.cell + within, this.grid.hours * 60);
     const micros = this.startMicros + Math.floor(minute * 60_000_000);

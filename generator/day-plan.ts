@@ -49,9 +49,11 @@ const matchesPerSession = 1 / (RULES.dropInMatch + (1 - RULES.dropInMatch) * (1 
 const completedPerSession = matchesPerSession * (1 - RULES.dropInMatch);
 const meanMatchMinutes = (RULES.matchMinutes[0] + RULES.matchMinutes[1]) / 2;
 /** Events of a session without detailed logging: begin, end, loadouts, match_end, scores, purchases. */
-const nonCombatPerSession = 2 + RULES.initialLoadout
-  + completedPerSession * (2 + RULES.extraScoreAdjustment + RULES.purchaseAfterMatch)
-  + completedPerSession * RULES.continueAfterMatch * RULES.loadoutBetweenMatches;
+const nonCombatPerSession =
+  2 +
+  RULES.initialLoadout +
+  completedPerSession * (2 + RULES.extraScoreAdjustment + RULES.purchaseAfterMatch) +
+  completedPerSession * RULES.continueAfterMatch * RULES.loadoutBetweenMatches;
 /** Minutes in matches per session (a dropped player plays half a match on average). */
 const matchMinutesPerSession = matchesPerSession * meanMatchMinutes * (1 - RULES.dropInMatch / 2);
 /** Mean session length in minutes: matches, lobby and loading, time between matches. */
@@ -64,15 +66,22 @@ const sessionMinutes = matchesPerSession * (meanMatchMinutes + 1) + (matchesPerS
 export function planDay(simEvents: number, players: number, start: Date, hours: number): DayPlan {
   const simulationStart = new Date(start.getTime() - WARM_UP_HOURS * 3_600_000);
   const simulationHours = hours + WARM_UP_HOURS;
-  const base = { simulationStart, simulationHours, detailedShare: RULES.defaultDetailedShare, combatPerMinute: RULES.defaultCombatPerMinute };
+  const base = {
+    simulationStart,
+    simulationHours,
+    detailedShare: RULES.defaultDetailedShare,
+    combatPerMinute: RULES.defaultCombatPerMinute,
+  };
   if (simEvents <= 0) return { ...base, sessions: 0, warmUpSessions: 0, expectedBy: () => 0, combatShare: 0 };
   const grid = new ActivityGrid(simulationStart, simulationHours);
   // A session's events spread over its length, so the events written by an instant are about
   // those of the sessions begun half a session length before it.
-  const warm = WARM_UP_HOURS * 60, end = warm + hours * 60;
+  const warm = WARM_UP_HOURS * 60,
+    end = warm + hours * 60;
   const before = (minute: number) => grid.shareBefore(minute - sessionMinutes / 2);
   const inWindow = Math.max(1e-6, before(end) - before(warm));
-  const perSessionDefault = nonCombatPerSession + RULES.defaultDetailedShare * matchMinutesPerSession * RULES.defaultCombatPerMinute;
+  const perSessionDefault =
+    nonCombatPerSession + RULES.defaultDetailedShare * matchMinutesPerSession * RULES.defaultCombatPerMinute;
   const wanted = simEvents / (perSessionDefault * inWindow);
   // The cap is on sessions begun in the window; those of the warm-up come on top.
   const warmShare = grid.shareBefore(warm);
@@ -91,5 +100,13 @@ export function planDay(simEvents: number, players: number, start: Date, hours: 
     return minute <= warm ? 0 : (simEvents * (before(minute) - before(warm))) / inWindow;
   };
   const warmUpSessions = Math.ceil(sessions * warmShare + 4 * Math.sqrt(sessions * warmShare * (1 - warmShare)) + 1);
-  return { ...base, sessions, warmUpSessions, detailedShare, combatPerMinute, expectedBy, combatShare: combat / (combat + nonCombatPerSession) };
+  return {
+    ...base,
+    sessions,
+    warmUpSessions,
+    detailedShare,
+    combatPerMinute,
+    expectedBy,
+    combatShare: combat / (combat + nonCombatPerSession),
+  };
 }

@@ -19,7 +19,10 @@ interface Written {
 }
 
 /** Bounds on what is kept for re-delivery and late arrival, whatever the corpus size. */
-const RECENT = 4096, RESERVOIR = 8192, LATE = 4096, MAX_BURST = 12;
+const RECENT = 4096,
+  RESERVOIR = 8192,
+  LATE = 4096,
+  MAX_BURST = 12;
 const UUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
 
 export class Delivery {
@@ -40,7 +43,11 @@ export class Delivery {
   withinFile = 0;
   lateRecords = 0;
 
-  constructor(private readonly options: DeliveryOptions, private readonly random: Random, private readonly counts: ExpectedCounts) {
+  constructor(
+    private readonly options: DeliveryOptions,
+    private readonly random: Random,
+    private readonly counts: ExpectedCounts,
+  ) {
     this.perFresh = options.duplicateShare / (1 - options.duplicateShare);
     this.burst = random.int(1, MAX_BURST);
   }

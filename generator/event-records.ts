@@ -5,8 +5,15 @@ import { formatTimestamp, SERVER_STYLE } from './timestamps';
 import { sessionIdentity } from './network-identity';
 
 export const TAGS = [
-  'session_begin', 'session_end', 'damage_dealt', 'damage_taken', 'kiosk_weapon_offered',
-  'purchase', 'score_adjustment', 'loadout_changed', 'match_end',
+  'session_begin',
+  'session_end',
+  'damage_dealt',
+  'damage_taken',
+  'kiosk_weapon_offered',
+  'purchase',
+  'score_adjustment',
+  'loadout_changed',
+  'match_end',
 ] as const;
 export type Tag = (typeof TAGS)[number];
 
@@ -57,12 +64,20 @@ const round = (value: number, digits: number) => {
 };
 
 export class EventRecords {
-  constructor(private readonly random: Random, private readonly newUuid: () => string) {}
+  constructor(
+    private readonly random: Random,
+    private readonly newUuid: () => string,
+  ) {}
 
   sessionBegin(s: Session, t: number): GameEvent {
     const record: JsonRecord = {
-      event: 'session_begin', id: clientUuid(s, this.newUuid()), date: clientDate(s, t), psess: clientUuid(s, s.psess),
-      player_id: s.player.playerId, platform: s.player.platform, app_version: s.player.appVersion,
+      event: 'session_begin',
+      id: clientUuid(s, this.newUuid()),
+      date: clientDate(s, t),
+      psess: clientUuid(s, s.psess),
+      player_id: s.player.playerId,
+      platform: s.player.platform,
+      app_version: s.player.appVersion,
     };
     // detailed_logging is false when absent: older clients omit it.
     if (s.detailed) record.detailed_logging = true;
@@ -73,10 +88,15 @@ export class EventRecords {
 
   sessionEnd(s: Session, t: number, reason: string): GameEvent {
     return {
-      tag: 'session_end', micros: t,
+      tag: 'session_end',
+      micros: t,
       record: {
-        event: 'session_end', id: clientUuid(s, this.newUuid()), date: clientDate(s, t), psess: clientUuid(s, s.psess),
-        duration_s: round((t - s.beganAt) / 1e6, 3), reason,
+        event: 'session_end',
+        id: clientUuid(s, this.newUuid()),
+        date: clientDate(s, t),
+        psess: clientUuid(s, s.psess),
+        duration_s: round((t - s.beganAt) / 1e6, 3),
+        reason,
       },
     };
   }
@@ -85,7 +105,13 @@ export class EventRecords {
     const r = this.random;
     const items = [r.pick(WEAPONS)[0], r.pick(['deagle', 'knife', 'p90', 'mp5']), r.pick(GADGETS)];
     if (r.chance(0.4)) items.push(r.pick(GADGETS));
-    const record: JsonRecord = { event: 'loadout_changed', id: clientUuid(s, this.newUuid()), date: clientDate(s, t), psess: clientUuid(s, s.psess), items };
+    const record: JsonRecord = {
+      event: 'loadout_changed',
+      id: clientUuid(s, this.newUuid()),
+      date: clientDate(s, t),
+      psess: clientUuid(s, s.psess),
+      items,
+    };
     if (r.chance(0.6)) {
       record.perks = r.chance(0.7)
         ? { slot1: r.pick(PERKS), slot2: r.pick(PERKS), ...(r.chance(0.3) ? { slot3: r.pick(PERKS) } : {}) }
@@ -99,10 +125,17 @@ export class EventRecords {
     const currency = s.player.currency;
     const amount = tier < 0 ? 0 : PRICE_TIERS[currency]![tier]!;
     return {
-      tag: 'purchase', micros: t,
+      tag: 'purchase',
+      micros: t,
       record: {
-        event: 'purchase', id: clientUuid(s, this.newUuid()), date: clientDate(s, t), psess: clientUuid(s, s.psess),
-        player_id: s.player.playerId, sku, amount, currency,
+        event: 'purchase',
+        id: clientUuid(s, this.newUuid()),
+        date: clientDate(s, t),
+        psess: clientUuid(s, s.psess),
+        player_id: s.player.playerId,
+        sku,
+        amount,
+        currency,
       },
     };
   }
@@ -125,10 +158,16 @@ export class EventRecords {
       ]);
     }
     return {
-      tag: 'score_adjustment', micros: t,
+      tag: 'score_adjustment',
+      micros: t,
       record: {
-        event: 'score_adjustment', id: this.newUuid(), date: formatTimestamp(t, SERVER_STYLE), psess: s.psess,
-        player_id: s.player.playerId, delta, reason,
+        event: 'score_adjustment',
+        id: this.newUuid(),
+        date: formatTimestamp(t, SERVER_STYLE),
+        psess: s.psess,
+        player_id: s.player.playerId,
+        delta,
+        reason,
       },
     };
   }
@@ -140,9 +179,16 @@ export class EventRecords {
     const deaths = r.poisson(result === 'win' ? 5 : 7);
     const accuracy = kills === 0 && r.chance(0.2) ? 0 : round(Math.min(1, 0.08 + r.next() * r.next() * 0.6), 4);
     return {
-      tag: 'match_end', micros: t,
+      tag: 'match_end',
+      micros: t,
       record: {
-        event: 'match_end', gsess: m.gsess, psess: s.psess, date: formatTimestamp(t, SERVER_STYLE), result, kills, deaths,
+        event: 'match_end',
+        gsess: m.gsess,
+        psess: s.psess,
+        date: formatTimestamp(t, SERVER_STYLE),
+        result,
+        kills,
+        deaths,
         stats: { accuracy, headshots: Math.floor(kills * r.next() * 0.6) },
       },
     };
@@ -153,8 +199,14 @@ export class EventRecords {
     const [weapon, base] = r.pick(WEAPONS);
     const critical = r.chance(0.12);
     const record: JsonRecord = {
-      event: 'damage_dealt', id: this.newUuid(), date: formatTimestamp(t, SERVER_STYLE), gsess: m.gsess, psess: s.psess,
-      eid: r.int(1, 4000), weapon, amount: round(base * r.uniform(0.6, 1.2) * (critical ? 2 : 1), 1),
+      event: 'damage_dealt',
+      id: this.newUuid(),
+      date: formatTimestamp(t, SERVER_STYLE),
+      gsess: m.gsess,
+      psess: s.psess,
+      eid: r.int(1, 4000),
+      weapon,
+      amount: round(base * r.uniform(0.6, 1.2) * (critical ? 2 : 1), 1),
     };
     // critical is false when absent: the server omits it for ordinary hits most of the time.
     if (critical) record.critical = true;
@@ -166,20 +218,32 @@ export class EventRecords {
     const r = this.random;
     const [source, base] = r.chance(0.9) ? r.pick(WEAPONS) : r.pick(ENVIRONMENT_SOURCES);
     return {
-      tag: 'damage_taken', micros: t,
+      tag: 'damage_taken',
+      micros: t,
       record: {
-        event: 'damage_taken', gsess: m.gsess, hit_id: this.newUuid(), date: formatTimestamp(t, SERVER_STYLE), psess: s.psess,
-        source, amount: round(base * r.uniform(0.5, 1.1), 1),
+        event: 'damage_taken',
+        gsess: m.gsess,
+        hit_id: this.newUuid(),
+        date: formatTimestamp(t, SERVER_STYLE),
+        psess: s.psess,
+        source,
+        amount: round(base * r.uniform(0.5, 1.1), 1),
       },
     };
   }
 
   kioskWeaponOffered(s: Session, m: Match, t: number): GameEvent {
     return {
-      tag: 'kiosk_weapon_offered', micros: t,
+      tag: 'kiosk_weapon_offered',
+      micros: t,
       record: {
-        event: 'kiosk_weapon_offered', id: this.newUuid(), date: formatTimestamp(t, SERVER_STYLE), psess: s.psess, gsess: m.gsess,
-        eid: this.random.int(0, 11), weapon: this.random.pick(WEAPONS)[0],
+        event: 'kiosk_weapon_offered',
+        id: this.newUuid(),
+        date: formatTimestamp(t, SERVER_STYLE),
+        psess: s.psess,
+        gsess: m.gsess,
+        eid: this.random.int(0, 11),
+        weapon: this.random.pick(WEAPONS)[0],
       },
     };
   }

@@ -80,7 +80,8 @@ export class ExpectedCounts {
   }
 
   toExpected(): Expected {
-    const sorted = <V>(m: Map<string, V>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const sorted = <V>(m: Map<string, V>) =>
+      Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     const invalidByKind = sorted(this.invalidByKind);
     return {
       distinctValid: sorted(this.distinctValid),
@@ -88,7 +89,9 @@ export class ExpectedCounts {
       invalid: Object.values(invalidByKind).reduce((n, v) => n + v, 0),
       invalidByKind,
       unknown: sorted(this.unknown),
-      drift: [...this.drift.values()].sort((a, b) => (a.event + '.' + a.attribute < b.event + '.' + b.attribute ? -1 : 1)),
+      drift: [...this.drift.values()].sort((a, b) =>
+        a.event + '.' + a.attribute < b.event + '.' + b.attribute ? -1 : 1,
+      ),
       kpi: {
         dailyActiveUsers: sorted(new Map([...this.players].map(([day, set]) => [day, set.size]))),
         bookings: sorted(new Map([...this.bookingsCents].map(([c, cents]) => [c, cents / 100]))),

@@ -18,16 +18,42 @@ export interface Player {
 }
 
 const PLATFORMS: readonly (readonly [Platform, number])[] = [
-  ['pc', 34], ['ps5', 20], ['xbox', 14], ['switch', 8], ['ios', 13], ['android', 11],
+  ['pc', 34],
+  ['ps5', 20],
+  ['xbox', 14],
+  ['switch', 8],
+  ['ios', 13],
+  ['android', 11],
 ];
 
 const VERSIONS: Record<Platform, readonly (readonly [string, number])[]> = {
-  pc: [['1.14.2', 80], ['1.14.1', 15], ['1.13.7', 5]],
-  ps5: [['1.14.2', 70], ['1.14.0', 30]],
-  xbox: [['1.14.2', 70], ['1.14.0', 30]],
-  switch: [['1.13.7', 60], ['1.13.6', 40]],
-  ios: [['1.14.2 (4512)', 75], ['1.14.1 (4498)', 20], ['1.13.7 (4410)', 5]],
-  android: [['1.14.2-4512', 65], ['1.14.1-4498', 25], ['1.12.0-4201', 10]],
+  pc: [
+    ['1.14.2', 80],
+    ['1.14.1', 15],
+    ['1.13.7', 5],
+  ],
+  ps5: [
+    ['1.14.2', 70],
+    ['1.14.0', 30],
+  ],
+  xbox: [
+    ['1.14.2', 70],
+    ['1.14.0', 30],
+  ],
+  switch: [
+    ['1.13.7', 60],
+    ['1.13.6', 40],
+  ],
+  ios: [
+    ['1.14.2 (4512)', 75],
+    ['1.14.1 (4498)', 20],
+    ['1.13.7 (4410)', 5],
+  ],
+  android: [
+    ['1.14.2-4512', 65],
+    ['1.14.1-4498', 25],
+    ['1.12.0-4201', 10],
+  ],
 };
 
 /** Regions: the currency a player pays in and the UTC offsets their clock may show. */
@@ -71,10 +97,23 @@ export const SKUS: readonly (readonly [{ sku: string; tier: number }, number])[]
 
 /** Weapon name and base damage per hit. */
 export const WEAPONS: readonly (readonly [string, number])[] = [
-  ['ak_47', 27], ['m4a1', 24], ['mp5', 18], ['p90', 16], ['awp', 115], ['deagle', 48],
-  ['shotgun_pump', 70], ['knife', 50], ['frag_grenade', 85], ['rpg', 120],
+  ['ak_47', 27],
+  ['m4a1', 24],
+  ['mp5', 18],
+  ['p90', 16],
+  ['awp', 115],
+  ['deagle', 48],
+  ['shotgun_pump', 70],
+  ['knife', 50],
+  ['frag_grenade', 85],
+  ['rpg', 120],
 ];
-export const ENVIRONMENT_SOURCES: readonly (readonly [string, number])[] = [['fall', 15], ['storm', 5], ['explosion', 60], ['turret', 20]];
+export const ENVIRONMENT_SOURCES: readonly (readonly [string, number])[] = [
+  ['fall', 15],
+  ['storm', 5],
+  ['explosion', 60],
+  ['turret', 20],
+];
 export const GADGETS = ['frag_grenade', 'smoke_grenade', 'flashbang', 'medkit', 'armor_plate', 'claymore'];
 export const PERKS = ['sprinter', 'scavenger', 'ghost', 'hardline', 'steady_aim', 'fast_hands', 'tracker'];
 
@@ -85,7 +124,15 @@ export function createPlayers(count: number, random: Random): Player[] {
     const region = random.weighted(REGIONS);
     // Most clients write UTC; some SDKs write local time with its offset.
     const local = random.chance(0.15);
-    const fraction = platform === 'switch' ? 0 : platform === 'android' ? random.weighted<0 | 3 | 6>([[3, 70], [6, 30]]) : 3;
+    const fraction =
+      platform === 'switch'
+        ? 0
+        : platform === 'android'
+          ? random.weighted<0 | 3 | 6>([
+              [3, 70],
+              [6, 30],
+            ])
+          : 3;
     players.push({
       playerId: `plr_${i.toString(36).padStart(4, '0')}${random.base36(6)}`,
       platform,
@@ -104,14 +151,20 @@ export function createPlayers(count: number, random: Random): Player[] {
  * Which player opens each of `sessions` sessions (in time order): among those from `covered` on,
  * every player at least once when there are enough of them; the rest by activity weight.
  */
-export function assignPlayers(players: readonly Player[], sessions: number, covered: number, random: Random): Uint32Array {
+export function assignPlayers(
+  players: readonly Player[],
+  sessions: number,
+  covered: number,
+  random: Random,
+): Uint32Array {
   const order = new Uint32Array(sessions);
   const cumulative = new Float64Array(players.length);
   let total = 0;
   for (let i = 0; i < players.length; i++) cumulative[i] = total += players[i]!.weight;
   const weighted = () => {
     const r = random.next() * total;
-    let lo = 0, hi = players.length - 1;
+    let lo = 0,
+      hi = players.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (cumulative[mid]! > r) hi = mid;

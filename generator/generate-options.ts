@@ -43,9 +43,23 @@ export function resolveOptions(options: Partial<GenerateOptions> & { outDir: str
   yesterday.setUTCHours(0, 0, 0, 0);
   yesterday.setUTCDate(yesterday.getUTCDate() - 1);
   const o: ResolvedOptions = {
-    events: 100_000, files: 8, start: yesterday, hours: 24, players: 500, duplicateShare: 0.33, duplicateAcrossFilesShare: 0.5,
-    invalidShare: 0.01, unknownShare: 0.005, driftShare: 0.01, concatenatedShare: 0.05, gzip: true, crlf: false, bom: false,
-    blankLineShare: 0.0005, lateShare: 0.003, seed: 42,
+    events: 100_000,
+    files: 8,
+    start: yesterday,
+    hours: 24,
+    players: 500,
+    duplicateShare: 0.33,
+    duplicateAcrossFilesShare: 0.5,
+    invalidShare: 0.01,
+    unknownShare: 0.005,
+    driftShare: 0.01,
+    concatenatedShare: 0.05,
+    gzip: true,
+    crlf: false,
+    bom: false,
+    blankLineShare: 0.0005,
+    lateShare: 0.003,
+    seed: 42,
     ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<GenerateOptions>),
     outDir: options.outDir,
   };
@@ -60,8 +74,20 @@ export function resolveOptions(options: Partial<GenerateOptions> & { outDir: str
   check(Number.isSafeInteger(o.seed), `seed must be an integer, got ${o.seed}`);
   check(o.start instanceof Date && !Number.isNaN(o.start.getTime()), 'start must be a valid date');
   const end = new Date(o.start.getTime() + o.hours * 3_600_000);
-  check(o.start.getUTCFullYear() >= 2000 && end.getUTCFullYear() <= 2100, 'the window must lie within the years 2000-2100');
-  for (const name of ['duplicateShare', 'duplicateAcrossFilesShare', 'invalidShare', 'unknownShare', 'driftShare', 'concatenatedShare', 'blankLineShare', 'lateShare'] as const) {
+  check(
+    o.start.getUTCFullYear() >= 2000 && end.getUTCFullYear() <= 2100,
+    'the window must lie within the years 2000-2100',
+  );
+  for (const name of [
+    'duplicateShare',
+    'duplicateAcrossFilesShare',
+    'invalidShare',
+    'unknownShare',
+    'driftShare',
+    'concatenatedShare',
+    'blankLineShare',
+    'lateShare',
+  ] as const) {
     check(Number.isFinite(o[name]) && o[name] >= 0 && o[name] <= 1, `${name} must be within 0-1, got ${o[name]}`);
   }
   check(o.duplicateShare <= 0.95, 'duplicateShare must be at most 0.95');

@@ -41,7 +41,9 @@ export interface GenerateResult {
   };
 }
 
-export async function generateTelemetry(options: Partial<GenerateOptions> & { outDir: string }): Promise<GenerateResult> {
+export async function generateTelemetry(
+  options: Partial<GenerateOptions> & { outDir: string },
+): Promise<GenerateResult> {
   const o = resolveOptions(options);
   const startMicros = o.start.getTime() * 1000;
   const windowMicros = Math.round(o.hours * 3_600_000_000);
@@ -57,21 +59,42 @@ export async function generateTelemetry(options: Partial<GenerateOptions> & { ou
   const counts = new ExpectedCounts();
   const delivery = new Delivery(
     { duplicateShare: o.duplicateShare, acrossFilesShare: o.duplicateAcrossFilesShare, lateShare: o.lateShare },
-    new Random(o.seed, 4), counts,
+    new Random(o.seed, 4),
+    counts,
   );
   const factory = new RecordFactory(
-    { invalid: o.invalidShare, unknown: o.unknownShare, drift: o.driftShare }, new Random(o.seed, 3), newUuid, counts,
+    { invalid: o.invalidShare, unknown: o.unknownShare, drift: o.driftShare },
+    new Random(o.seed, 3),
+    newUuid,
+    counts,
   );
   const emitRecord = delivery.fresh.bind(delivery);
-  const simulation = new Simulation(plan, players, sessionPlayers, startMicros, new Random(o.seed, 1), newUuid, (event) => factory.make(event, emitRecord));
+  const simulation = new Simulation(
+    plan,
+    players,
+    sessionPlayers,
+    startMicros,
+    new Random(o.seed, 1),
+    newUuid,
+    (event) => factory.make(event, emitRecord),
+  );
 
-  const format = { gzip: o.gzip, crlf: o.crlf, bom: o.bom, blankLineShare: o.blankLineShare, concatenatedShare: o.concatenatedShare };
-  const lineRandom = new Random(o.seed, 5), keyRandom = new Random(o.seed, 6), fileUuids = new UuidSource(o.seed, 8);
+  const format = {
+    gzip: o.gzip,
+    crlf: o.crlf,
+    bom: o.bom,
+    blankLineShare: o.blankLineShare,
+    concatenatedShare: o.concatenatedShare,
+  };
+  const lineRandom = new Random(o.seed, 5),
+    keyRandom = new Random(o.seed, 6),
+    fileUuids = new UuidSource(o.seed, 8);
   const files: GeneratedFile[] = [];
   const stats = { lines: 0, concatenatedLines: 0, blankLines: 0 };
   for (let i = 0; i < o.files; i++) {
     const sliceStart = startMicros + Math.floor((windowMicros * i) / o.files);
-    const sliceEnd = i === o.files - 1 ? startMicros + windowMicros : startMicros + Math.floor((windowMicros * (i + 1)) / o.files);
+    const sliceEnd =
+      i === o.files - 1 ? startMicros + windowMicros : startMicros + Math.floor((windowMicros * (i + 1)) / o.files);
     // Firehose names an object by when its buffer opened: a few seconds into the slice.
     const jitter = Math.min(keyRandom.int(0, 59) * 1_000_000, Math.max(0, sliceEnd - sliceStart - 1));
     const key = firehoseKey(new Date(Math.floor((sliceStart + jitter) / 1000)), fileUuids.next(), o.gzip);

@@ -17,17 +17,35 @@ type FieldMap = Partial<Record<Tag, readonly string[]>>;
 
 /** Where the unique key's uuid sits. */
 const KEY_UUID: Record<Tag, string> = {
-  session_begin: 'id', session_end: 'id', damage_dealt: 'id', damage_taken: 'hit_id', kiosk_weapon_offered: 'id',
-  purchase: 'id', score_adjustment: 'id', loadout_changed: 'id', match_end: 'gsess',
+  session_begin: 'id',
+  session_end: 'id',
+  damage_dealt: 'id',
+  damage_taken: 'hit_id',
+  kiosk_weapon_offered: 'id',
+  purchase: 'id',
+  score_adjustment: 'id',
+  loadout_changed: 'id',
+  match_end: 'gsess',
 };
 const NUMBERS: FieldMap = {
-  session_end: ['duration_s'], damage_dealt: ['eid', 'amount'], damage_taken: ['amount'], kiosk_weapon_offered: ['eid'],
-  purchase: ['amount'], score_adjustment: ['delta'], match_end: ['kills', 'deaths', 'stats.accuracy', 'stats.headshots'],
+  session_end: ['duration_s'],
+  damage_dealt: ['eid', 'amount'],
+  damage_taken: ['amount'],
+  kiosk_weapon_offered: ['eid'],
+  purchase: ['amount'],
+  score_adjustment: ['delta'],
+  match_end: ['kills', 'deaths', 'stats.accuracy', 'stats.headshots'],
 };
 const STRINGS: FieldMap = {
-  session_begin: ['player_id', 'app_version', 'platform'], session_end: ['reason'], damage_dealt: ['weapon'], damage_taken: ['source'],
-  kiosk_weapon_offered: ['weapon'], purchase: ['player_id', 'sku', 'currency'], score_adjustment: ['player_id', 'reason'],
-  match_end: ['result'], loadout_changed: ['items.0'],
+  session_begin: ['player_id', 'app_version', 'platform'],
+  session_end: ['reason'],
+  damage_dealt: ['weapon'],
+  damage_taken: ['source'],
+  kiosk_weapon_offered: ['weapon'],
+  purchase: ['player_id', 'sku', 'currency'],
+  score_adjustment: ['player_id', 'reason'],
+  match_end: ['result'],
+  loadout_changed: ['items.0'],
 };
 /** Fields that must be present (booleans with a default and the optional perks are not). */
 const REQUIRED: Record<Tag, readonly string[]> = {
@@ -42,20 +60,46 @@ const REQUIRED: Record<Tag, readonly string[]> = {
   match_end: ['gsess', 'psess', 'date', 'result', 'kills', 'deaths', 'stats', 'stats.accuracy', 'stats.headshots'],
 };
 const OUTSIDE_ENUM: FieldMap = {
-  session_begin: ['linux', 'PC', 'stadia', 'ps4'], session_end: ['afk', 'QUIT', 'logout'], match_end: ['forfeit', 'victory', 'WIN'],
+  session_begin: ['linux', 'PC', 'stadia', 'ps4'],
+  session_end: ['afk', 'QUIT', 'logout'],
+  match_end: ['forfeit', 'victory', 'WIN'],
 };
-const ENUM_FIELD: Partial<Record<Tag, string>> = { session_begin: 'platform', session_end: 'reason', match_end: 'result' };
+const ENUM_FIELD: Partial<Record<Tag, string>> = {
+  session_begin: 'platform',
+  session_end: 'reason',
+  match_end: 'result',
+};
 const NON_NEGATIVE: FieldMap = {
-  session_end: ['duration_s'], damage_dealt: ['eid', 'amount'], damage_taken: ['amount'], kiosk_weapon_offered: ['eid'],
-  purchase: ['amount'], match_end: ['kills', 'deaths', 'stats.headshots'],
+  session_end: ['duration_s'],
+  damage_dealt: ['eid', 'amount'],
+  damage_taken: ['amount'],
+  kiosk_weapon_offered: ['eid'],
+  purchase: ['amount'],
+  match_end: ['kills', 'deaths', 'stats.headshots'],
 };
 const INTEGERS: FieldMap = {
-  damage_dealt: ['eid'], kiosk_weapon_offered: ['eid'], score_adjustment: ['delta'], match_end: ['kills', 'deaths', 'stats.headshots'],
+  damage_dealt: ['eid'],
+  kiosk_weapon_offered: ['eid'],
+  score_adjustment: ['delta'],
+  match_end: ['kills', 'deaths', 'stats.headshots'],
 };
 /** String fields with a length rule: [path, min, max]. */
 const LENGTHS: Partial<Record<Tag, readonly (readonly [string, number, number])[]>> = {
-  session_begin: [['player_id', 1, 64], ['app_version', 1, 32]], damage_dealt: [['weapon', 1, 64]], damage_taken: [['source', 1, 64]],
-  kiosk_weapon_offered: [['weapon', 1, 64]], purchase: [['player_id', 1, 64], ['sku', 1, 64]], score_adjustment: [['player_id', 1, 64], ['reason', 0, 128]],
+  session_begin: [
+    ['player_id', 1, 64],
+    ['app_version', 1, 32],
+  ],
+  damage_dealt: [['weapon', 1, 64]],
+  damage_taken: [['source', 1, 64]],
+  kiosk_weapon_offered: [['weapon', 1, 64]],
+  purchase: [
+    ['player_id', 1, 64],
+    ['sku', 1, 64],
+  ],
+  score_adjustment: [
+    ['player_id', 1, 64],
+    ['reason', 0, 128],
+  ],
 };
 
 function tagsOf(map: Partial<Record<Tag, unknown>>): ReadonlySet<Tag> {
@@ -92,73 +136,158 @@ const field = (map: FieldMap, event: GameEvent, random: Random) => random.pick(m
 
 export const INVALID_KINDS: readonly InvalidKind[] = [
   {
-    name: 'bad_uuid', junk: false,
+    name: 'bad_uuid',
+    junk: false,
     apply: (e, r) => {
       const key = KEY_UUID[e.tag];
       const good = String(e.record[key]);
       const bad = r.pick([
-        'not-a-uuid', good.replace(/-/g, ''), good.slice(0, 35), `{${good}}`, `${good.slice(0, 9)}g${good.slice(10)}`, '',
+        'not-a-uuid',
+        good.replace(/-/g, ''),
+        good.slice(0, 35),
+        `{${good}}`,
+        `${good.slice(0, 9)}g${good.slice(10)}`,
+        '',
         `${good.slice(0, 8)}_${good.slice(9)}`,
       ]);
       return broken(e, key, bad);
     },
   },
-  { name: 'timestamp_without_timezone', junk: false, apply: (e, r) => broken(e, 'date', withoutTimezone(e.micros, r.chance(0.3))) },
-  { name: 'timestamp_year_out_of_range', junk: false, apply: (e, r) => broken(e, 'date', withYear(e.micros, r.chance(0.5) ? 1999 : 2101)) },
-  { name: 'number_as_string', junk: false, tags: tagsOf(NUMBERS), apply: (e, r) => { const f = field(NUMBERS, e, r); return broken(e, f, String(getPath(e.record, f))); } },
   {
-    name: 'string_as_number', junk: false, tags: tagsOf(STRINGS),
+    name: 'timestamp_without_timezone',
+    junk: false,
+    apply: (e, r) => broken(e, 'date', withoutTimezone(e.micros, r.chance(0.3))),
+  },
+  {
+    name: 'timestamp_year_out_of_range',
+    junk: false,
+    apply: (e, r) => broken(e, 'date', withYear(e.micros, r.chance(0.5) ? 1999 : 2101)),
+  },
+  {
+    name: 'number_as_string',
+    junk: false,
+    tags: tagsOf(NUMBERS),
+    apply: (e, r) => {
+      const f = field(NUMBERS, e, r);
+      return broken(e, f, String(getPath(e.record, f)));
+    },
+  },
+  {
+    name: 'string_as_number',
+    junk: false,
+    tags: tagsOf(STRINGS),
     apply: (e, r) => broken(e, field(STRINGS, e, r), r.pick([0, 1, 7, 12, 840, 12345, 1.14])),
   },
   {
-    name: 'missing_required_field', junk: false,
-    apply: (e, r) => { deletePath(e.record, r.pick(REQUIRED[e.tag])); return JSON.stringify(e.record); },
+    name: 'missing_required_field',
+    junk: false,
+    apply: (e, r) => {
+      deletePath(e.record, r.pick(REQUIRED[e.tag]));
+      return JSON.stringify(e.record);
+    },
   },
   {
-    name: 'enum_value_outside', junk: false, tags: tagsOf(OUTSIDE_ENUM),
+    name: 'enum_value_outside',
+    junk: false,
+    tags: tagsOf(OUTSIDE_ENUM),
     apply: (e, r) => broken(e, ENUM_FIELD[e.tag]!, field(OUTSIDE_ENUM, e, r)),
   },
   {
-    name: 'range_negative', junk: false, tags: tagsOf(NON_NEGATIVE),
-    apply: (e, r) => { const f = field(NON_NEGATIVE, e, r); const v = Number(getPath(e.record, f)); return broken(e, f, v > 0 ? -v : -1); },
+    name: 'range_negative',
+    junk: false,
+    tags: tagsOf(NON_NEGATIVE),
+    apply: (e, r) => {
+      const f = field(NON_NEGATIVE, e, r);
+      const v = Number(getPath(e.record, f));
+      return broken(e, f, v > 0 ? -v : -1);
+    },
   },
   {
-    name: 'range_above_maximum', junk: false, tags: new Set<Tag>(['purchase', 'match_end']),
-    apply: (e, r) => e.tag === 'purchase'
-      ? broken(e, 'amount', r.pick([1_000_000.01, 1_500_000, 25_000_000]))
-      : broken(e, 'stats.accuracy', r.pick([1.5, 1.01, 12.5, 100])),
+    name: 'range_above_maximum',
+    junk: false,
+    tags: new Set<Tag>(['purchase', 'match_end']),
+    apply: (e, r) =>
+      e.tag === 'purchase'
+        ? broken(e, 'amount', r.pick([1_000_000.01, 1_500_000, 25_000_000]))
+        : broken(e, 'stats.accuracy', r.pick([1.5, 1.01, 12.5, 100])),
   },
-  { name: 'currency_not_upper_case', junk: false, tags: new Set<Tag>(['purchase']), apply: (e, r) => broken(e, 'currency', r.pick(['usd', 'Eur', 'US$', 'EURO', 'GB'])) },
   {
-    name: 'string_length', junk: false, tags: tagsOf(LENGTHS),
+    name: 'currency_not_upper_case',
+    junk: false,
+    tags: new Set<Tag>(['purchase']),
+    apply: (e, r) => broken(e, 'currency', r.pick(['usd', 'Eur', 'US$', 'EURO', 'GB'])),
+  },
+  {
+    name: 'string_length',
+    junk: false,
+    tags: tagsOf(LENGTHS),
     apply: (e, r) => {
       const [path, min, max] = r.pick(LENGTHS[e.tag]!);
       return broken(e, path, min > 0 && r.chance(0.5) ? '' : 'x'.repeat(max + 1 + r.int(0, 20)));
     },
   },
-  { name: 'integer_as_fraction', junk: false, tags: tagsOf(INTEGERS), apply: (e, r) => { const f = field(INTEGERS, e, r); return broken(e, f, Number(getPath(e.record, f)) + 0.5); } },
   {
-    name: 'wrong_json_type', junk: false, tags: new Set<Tag>(['session_begin', 'damage_dealt', 'loadout_changed', 'match_end']),
+    name: 'integer_as_fraction',
+    junk: false,
+    tags: tagsOf(INTEGERS),
+    apply: (e, r) => {
+      const f = field(INTEGERS, e, r);
+      return broken(e, f, Number(getPath(e.record, f)) + 0.5);
+    },
+  },
+  {
+    name: 'wrong_json_type',
+    junk: false,
+    tags: new Set<Tag>(['session_begin', 'damage_dealt', 'loadout_changed', 'match_end']),
     apply: (e, r) => {
       switch (e.tag) {
-        case 'session_begin': return broken(e, 'detailed_logging', r.pick(['true', 'false', 1]));
-        case 'damage_dealt': return broken(e, 'critical', r.pick(['yes', 1, 0]));
-        case 'loadout_changed': return r.chance(0.5) ? broken(e, 'items', (e.record.items as string[]).join(',')) : broken(e, 'perks', ['sprinter', 'ghost']);
-        default: return broken(e, 'stats', r.chance(0.5) ? [0.4, 2] : '0.4');
+        case 'session_begin':
+          return broken(e, 'detailed_logging', r.pick(['true', 'false', 1]));
+        case 'damage_dealt':
+          return broken(e, 'critical', r.pick(['yes', 1, 0]));
+        case 'loadout_changed':
+          return r.chance(0.5)
+            ? broken(e, 'items', (e.record.items as string[]).join(','))
+            : broken(e, 'perks', ['sprinter', 'ghost']);
+        default:
+          return broken(e, 'stats', r.chance(0.5) ? [0.4, 2] : '0.4');
       }
     },
   },
   {
-    name: 'truncated_json', junk: true,
-    apply: (e, r) => { const text = JSON.stringify(e.record); return text.slice(0, r.int(1, text.length - 2)); },
+    name: 'truncated_json',
+    junk: true,
+    apply: (e, r) => {
+      const text = JSON.stringify(e.record);
+      return text.slice(0, r.int(1, text.length - 2));
+    },
   },
-  { name: 'json_array', junk: true, apply: (e, r) => (r.chance(0.5) ? `[${JSON.stringify(e.record)}]` : JSON.stringify([e.tag, e.record.date, 1])) },
   {
-    name: 'json_string', junk: true,
-    apply: (e, r) => JSON.stringify(r.pick([`${e.tag} ${String(e.record.date)}`, 'WARN telemetry queue full, dropped 12 events', 'heartbeat'])),
+    name: 'json_array',
+    junk: true,
+    apply: (e, r) => (r.chance(0.5) ? `[${JSON.stringify(e.record)}]` : JSON.stringify([e.tag, e.record.date, 1])),
   },
-  { name: 'no_event_field', junk: true, apply: (e) => { delete e.record.event; return JSON.stringify(e.record); } },
-  { name: 'event_not_string', junk: true, apply: (e, r) => broken(e, 'event', r.pick([3, null, true, { type: e.tag }, [e.tag]])) },
+  {
+    name: 'json_string',
+    junk: true,
+    apply: (e, r) =>
+      JSON.stringify(
+        r.pick([`${e.tag} ${String(e.record.date)}`, 'WARN telemetry queue full, dropped 12 events', 'heartbeat']),
+      ),
+  },
+  {
+    name: 'no_event_field',
+    junk: true,
+    apply: (e) => {
+      delete e.record.event;
+      return JSON.stringify(e.record);
+    },
+  },
+  {
+    name: 'event_not_string',
+    junk: true,
+    apply: (e, r) => broken(e, 'event', r.pick([3, null, true, { type: e.tag }, [e.tag]])),
+  },
 ];
 
 /**
@@ -169,7 +298,8 @@ export class InvalidKindPicker {
   private readonly used = new Map<string, number>(INVALID_KINDS.map((k) => [k.name, 0]));
 
   pick(tag: Tag): InvalidKind {
-    let best: InvalidKind | undefined, bestCount = Infinity;
+    let best: InvalidKind | undefined,
+      bestCount = Infinity;
     for (const kind of INVALID_KINDS) {
       if (kind.tags !== undefined && !kind.tags.has(tag)) continue;
       const count = this.used.get(kind.name)!;

@@ -15,8 +15,9 @@ function fnv1a(text: string): number {
 export function sessionIdentity(player: Player, psess: string): { ip: string; device_id?: string } {
   const home = fnv1a(player.playerId);
   const session = fnv1a(psess);
-  const ip = session % 4 === 0
-    ? `2001:db8:${(home >>> 16).toString(16)}:${(home & 0xffff).toString(16)}::${(session & 0xfff).toString(16)}`
-    : `${(home >>> 24) % 223 + 1}.${(home >>> 16) & 0xff}.${(home >>> 8) & 0xff}.${session & 0xff}`;
+  const ip =
+    session % 4 === 0
+      ? `2001:db8:${(home >>> 16).toString(16)}:${(home & 0xffff).toString(16)}::${(session & 0xfff).toString(16)}`
+      : `${((home >>> 24) % 223) + 1}.${(home >>> 16) & 0xff}.${(home >>> 8) & 0xff}.${session & 0xff}`;
   return player.platform === 'pc' ? { ip } : { ip, device_id: `dev-${player.platform}-${home.toString(36)}` };
 }

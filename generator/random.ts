@@ -8,7 +8,8 @@ export class Random {
 
   /** `stream` separates independent sequences drawn from the same seed. */
   constructor(seed: number, stream = 0) {
-    const low = seed >>> 0, high = Math.floor(seed / 0x1_0000_0000) >>> 0;
+    const low = seed >>> 0,
+      high = Math.floor(seed / 0x1_0000_0000) >>> 0;
     this.a = 0x9e3779b9 ^ low;
     this.b = 0x243f6a88 ^ high;
     this.c = 0xb7e15162 ^ Math.imul(stream + 1, 0x85ebca6b);
@@ -52,7 +53,8 @@ export class Random {
   /** Poisson by inversion: fine for the small means used here. */
   poisson(mean: number): number {
     const limit = Math.exp(-mean);
-    let k = 0, p = this.next();
+    let k = 0,
+      p = this.next();
     while (p > limit && k < 1000) {
       k++;
       p *= this.next();
@@ -121,7 +123,9 @@ export class UuidSource {
 
   next(): string {
     const w0 = mix32((this.counter++ ^ this.salt) >>> 0);
-    const w1 = this.random.u32(), w2 = this.random.u32(), w3 = this.random.u32();
+    const w1 = this.random.u32(),
+      w2 = this.random.u32(),
+      w3 = this.random.u32();
     return `${hex8(w0)}-${hex4(w1 >>> 16)}-${hex4((w1 & 0x0fff) | 0x4000)}-${hex4(((w2 >>> 16) & 0x3fff) | 0x8000)}-${hex4(w2)}${hex8(w3)}`;
   }
 }

@@ -48,7 +48,14 @@ export class RawObjectWriter {
   static async open(path: string, format: LineFormat, random: Random): Promise<RawObjectWriter> {
     await mkdir(dirname(path), { recursive: true });
     const file = createWriteStream(path);
-    if (!format.gzip) return new RawObjectWriter(path, file, once(file, 'finish').then(() => undefined), format, random);
+    if (!format.gzip)
+      return new RawObjectWriter(
+        path,
+        file,
+        once(file, 'finish').then(() => undefined),
+        format,
+        random,
+      );
     const gzip = createGzip({ level: 6 });
     return new RawObjectWriter(path, gzip, pipeline(gzip, file), format, random);
   }

@@ -32,7 +32,10 @@ class Quota {
   private debt = 0;
   private threshold: number;
 
-  constructor(private readonly perEvent: number, private readonly random: Random) {
+  constructor(
+    private readonly perEvent: number,
+    private readonly random: Random,
+  ) {
     this.threshold = random.next();
   }
 
@@ -60,7 +63,12 @@ export class RecordFactory {
   private readonly picker = new InvalidKindPicker();
   private readonly driftInjector = new DriftInjector();
 
-  constructor(shares: RecordShares, private readonly random: Random, private readonly newUuid: () => string, private readonly counts: ExpectedCounts) {
+  constructor(
+    shares: RecordShares,
+    private readonly random: Random,
+    private readonly newUuid: () => string,
+    private readonly counts: ExpectedCounts,
+  ) {
     // Shares are of fresh records; unknown events come on top of game events, invalid ones replace them.
     const unknownPerEvent = shares.unknown / (1 - shares.unknown);
     this.unknown = new Quota(unknownPerEvent, random);
@@ -76,13 +84,19 @@ export class RecordFactory {
     }
     // Early on, a kind (or drift path) not seen yet may take the next event ahead of its turn, so
     // that even a small corpus holds every kind of breach and every drift path.
-    if (this.invalid.due() || (this.invalid.canBorrow() && this.picker.hasUnused(event.tag) && this.random.chance(0.5))) {
+    if (
+      this.invalid.due() ||
+      (this.invalid.canBorrow() && this.picker.hasUnused(event.tag) && this.random.chance(0.5))
+    ) {
       this.invalid.take();
       const kind = this.picker.pick(event.tag);
       out({ text: kind.apply(event, this.random), kind: { category: 'invalid', name: kind.name, junk: kind.junk } });
       return;
     }
-    if (this.drift.due() || (this.drift.canBorrow() && this.driftInjector.hasUnused(event.tag) && this.random.chance(0.5))) {
+    if (
+      this.drift.due() ||
+      (this.drift.canBorrow() && this.driftInjector.hasUnused(event.tag) && this.random.chance(0.5))
+    ) {
       this.drift.take();
       this.counts.driftAttribute(event.tag, this.driftInjector.add(event, this.random));
     }

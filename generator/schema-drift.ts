@@ -41,7 +41,8 @@ export class DriftInjector {
 
   /** Adds one undeclared attribute to the event's record and returns its path. */
   add(event: GameEvent, random: Random): string {
-    let attribute = DRIFT[event.tag][0]!, fewest = Infinity;
+    let attribute = DRIFT[event.tag][0]!,
+      fewest = Infinity;
     for (const a of DRIFT[event.tag]) {
       const count = this.used.get(`${event.tag}.${a.path}`) ?? 0;
       if (count < fewest) [attribute, fewest] = [a, count];

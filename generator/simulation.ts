@@ -72,9 +72,18 @@ export class Simulation {
   private openSession(t: number): void {
     const r = this.random;
     const player = this.players[this.sessionPlayers[this.sessionIndex++]!]!;
-    const s: Session = { psess: this.newUuid(), player, detailed: this.nextDetailed(t), beganAt: t, gone: false, lobbyToken: 0, inLobby: false };
+    const s: Session = {
+      psess: this.newUuid(),
+      player,
+      detailed: this.nextDetailed(t),
+      beganAt: t,
+      gone: false,
+      lobbyToken: 0,
+      inLobby: false,
+    };
     this.emit(this.records.sessionBegin(s, t));
-    if (r.chance(RULES.initialLoadout)) this.at(t + r.uniform(2, 20) * SECOND, (u) => this.emit(this.records.loadoutChanged(s, u)));
+    if (r.chance(RULES.initialLoadout))
+      this.at(t + r.uniform(2, 20) * SECOND, (u) => this.emit(this.records.loadoutChanged(s, u)));
     this.at(t + r.uniform(10, 40) * SECOND, (u) => this.joinLobby(s, u));
   }
 
@@ -120,8 +129,13 @@ export class Simulation {
     const start = t + r.uniform(5, 20) * SECOND;
     const minutes = r.uniform(RULES.matchMinutes[0], RULES.matchMinutes[1]);
     const match: Match = {
-      gsess: this.newUuid(), start, end: start + minutes * MINUTE, players,
-      winner: r.chance(0.05) ? -1 : r.int(0, 1), ended: false, combatPerMinute: this.rates.total * this.steer(t),
+      gsess: this.newUuid(),
+      start,
+      end: start + minutes * MINUTE,
+      players,
+      winner: r.chance(0.05) ? -1 : r.int(0, 1),
+      ended: false,
+      combatPerMinute: this.rates.total * this.steer(t),
     };
     for (const s of players) {
       s.inLobby = false;
@@ -132,14 +146,16 @@ export class Simulation {
           this.emit(this.records.sessionEnd(s, u, r.chance(0.7) ? 'disconnect' : 'crash'));
         });
       }
-      if (s.detailed && match.combatPerMinute > 0) this.at(start + r.exponential(MINUTE / match.combatPerMinute), (u) => this.combat(s, match, u));
+      if (s.detailed && match.combatPerMinute > 0)
+        this.at(start + r.exponential(MINUTE / match.combatPerMinute), (u) => this.combat(s, match, u));
     }
     this.at(match.end, (u) => this.endMatch(match, u));
   }
 
   private combat(s: Session, m: Match, t: number): void {
     if (s.gone || m.ended) return;
-    const r = this.random, pick = r.next() * this.rates.total;
+    const r = this.random,
+      pick = r.next() * this.rates.total;
     if (pick < this.rates.dealt) this.emit(this.records.damageDealt(s, m, t));
     else if (pick < this.rates.dealt + this.rates.taken) this.emit(this.records.damageTaken(s, m, t));
     else this.emit(this.records.kioskWeaponOffered(s, m, t));
@@ -156,13 +172,22 @@ export class Simulation {
       const result = m.winner < 0 ? 'draw' : m.winner === team ? 'win' : 'loss';
       this.at(t + r.uniform(0, 1.5) * SECOND, (u) => this.emit(this.records.matchEnd(s, m, u, team)));
       this.at(t + r.uniform(1.5, 4) * SECOND, (u) => this.emit(this.records.scoreAdjustment(s, u, result, false)));
-      if (r.chance(RULES.extraScoreAdjustment)) this.at(t + r.uniform(1.5, 6) * SECOND, (u) => this.emit(this.records.scoreAdjustment(s, u, result, true)));
-      if (r.chance(RULES.purchaseAfterMatch)) this.at(t + r.uniform(8, 60) * SECOND, (u) => this.emit(this.records.purchase(s, u)));
+      if (r.chance(RULES.extraScoreAdjustment))
+        this.at(t + r.uniform(1.5, 6) * SECOND, (u) => this.emit(this.records.scoreAdjustment(s, u, result, true)));
+      if (r.chance(RULES.purchaseAfterMatch))
+        this.at(t + r.uniform(8, 60) * SECOND, (u) => this.emit(this.records.purchase(s, u)));
       if (r.chance(RULES.continueAfterMatch)) {
-        if (r.chance(RULES.loadoutBetweenMatches)) this.at(t + r.uniform(5, 40) * SECOND, (u) => this.emit(this.records.loadoutChanged(s, u)));
+        if (r.chance(RULES.loadoutBetweenMatches))
+          this.at(t + r.uniform(5, 40) * SECOND, (u) => this.emit(this.records.loadoutChanged(s, u)));
         this.at(t + r.uniform(45, 120) * SECOND, (u) => this.joinLobby(s, u));
       } else {
-        const reason = r.weighted([['quit', 85], ['timeout', 6], ['kicked', 3], ['disconnect', 4], ['crash', 2]] as const);
+        const reason = r.weighted([
+          ['quit', 85],
+          ['timeout', 6],
+          ['kicked', 3],
+          ['disconnect', 4],
+          ['crash', 2],
+        ] as const);
         this.at(t + r.uniform(62, 180) * SECOND, (u) => {
           s.gone = true;
           this.emit(this.records.sessionEnd(s, u, reason));

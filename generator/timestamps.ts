@@ -30,7 +30,13 @@ export function formatTimestamp(micros: number, style: TimeStyle): string {
   }
   const inDay = millis - day * 86_400_000;
   const seconds = Math.floor(inDay / 1000);
-  let text = cachedDayText + TWO[Math.floor(seconds / 3600)]! + ':' + TWO[Math.floor(seconds / 60) % 60]! + ':' + TWO[seconds % 60]!;
+  let text =
+    cachedDayText +
+    TWO[Math.floor(seconds / 3600)]! +
+    ':' +
+    TWO[Math.floor(seconds / 60) % 60]! +
+    ':' +
+    TWO[seconds % 60]!;
   if (style.fraction === 3) text += '.' + THREE[inDay % 1000]!;
   else if (style.fraction === 6) text += '.' + THREE[inDay % 1000]! + THREE[micros - utcMillis * 1000]!;
   if (offset === null) return text + 'Z';

@@ -20,7 +20,11 @@ export interface BatchFreshness {
  * Batches without a report or without an object time (a lister that knew none) are left out, and
  * so are replay batches (their reports are under replay/): old data reprocessed is not freshness.
  */
-export async function freshnessOfManifest(lake: ObjectStore, manifestKey: string, committedAt: Date): Promise<BatchFreshness[]> {
+export async function freshnessOfManifest(
+  lake: ObjectStore,
+  manifestKey: string,
+  committedAt: Date,
+): Promise<BatchFreshness[]> {
   const files = await readJson<ManifestFiles>(lake, filesKeyOf(manifestKey));
   const batchIds = new Set(files.keys.flatMap((key) => batchIdOfStagedKey(key) ?? []));
   const out: BatchFreshness[] = [];

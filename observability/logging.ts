@@ -17,9 +17,15 @@ export function defaultLogFormat(stream: { isTTY?: boolean } = process.stderr): 
 /** Activity metadata that identifies nothing an operator looks for and only lengthens each line. */
 const DROPPED_META = new Set(['taskToken']);
 
-export function createLogger(format: LogFormat, level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+export function createLogger(
+  format: LogFormat,
+  level: LogLevel,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Logger {
   // A warehouse URL in an activity's error or a log field keeps its password to itself.
-  return new DefaultLogger(level, (entry) => write(redactSecrets(format === 'json' ? jsonLine(entry) : textLine(entry))));
+  return new DefaultLogger(level, (entry) =>
+    write(redactSecrets(format === 'json' ? jsonLine(entry) : textLine(entry))),
+  );
 }
 
 export function jsonLine(entry: LogEntry): string {

@@ -36,14 +36,28 @@ export const HISTOGRAM_BUCKETS: Record<string, number[]> = {
 export function recordFileBatch(meter: MetricMeter, result: FileBatchResult): void {
   meter.createCounter(METRIC.batches, undefined, 'File batches processed').add(1);
   meter.createCounter(METRIC.objects, undefined, 'Raw objects read by file batches').add(result.objects);
-  meter.createCounter(METRIC.skippedObjects, undefined, 'Raw objects skipped: an earlier batch had staged them').add(result.skippedObjects.length);
-  const quarantined = meter.createCounter(METRIC.quarantinedObjects, undefined, 'Raw objects that could not be read, per kind (recorded under quarantine/)');
+  meter
+    .createCounter(METRIC.skippedObjects, undefined, 'Raw objects skipped: an earlier batch had staged them')
+    .add(result.skippedObjects.length);
+  const quarantined = meter.createCounter(
+    METRIC.quarantinedObjects,
+    undefined,
+    'Raw objects that could not be read, per kind (recorded under quarantine/)',
+  );
   for (const q of result.quarantined ?? []) quarantined.add(1, { kind: q.kind });
-  meter.createCounter(METRIC.events, undefined, 'Records read from raw objects (valid, duplicate, rejected or unknown)').add(result.records);
-  meter.createCounter(METRIC.rejected, undefined, 'Records that failed validation (kept in rejects/)').add(result.rejected);
-  meter.createCounter(METRIC.duplicates, undefined, 'Valid records dropped as duplicates of a unique key within a batch').add(result.duplicates);
+  meter
+    .createCounter(METRIC.events, undefined, 'Records read from raw objects (valid, duplicate, rejected or unknown)')
+    .add(result.records);
+  meter
+    .createCounter(METRIC.rejected, undefined, 'Records that failed validation (kept in rejects/)')
+    .add(result.rejected);
+  meter
+    .createCounter(METRIC.duplicates, undefined, 'Valid records dropped as duplicates of a unique key within a batch')
+    .add(result.duplicates);
   const unknown = Object.values(result.unknown).reduce((a, b) => a + b, 0);
-  meter.createCounter(METRIC.unknown, undefined, 'Records of event types no schema declares (kept in unknown/)').add(unknown);
+  meter
+    .createCounter(METRIC.unknown, undefined, 'Records of event types no schema declares (kept in unknown/)')
+    .add(unknown);
   const rows = meter.createCounter(METRIC.stagedRows, undefined, 'Rows staged to Parquet, per table');
   const bytes = meter.createCounter(METRIC.stagedBytes, 'By', 'Bytes of staged Parquet files, per table');
   for (const staged of result.staged) {
@@ -53,11 +67,25 @@ export function recordFileBatch(meter: MetricMeter, result: FileBatchResult): vo
 }
 
 /** One merged manifest; `freshness` holds one value per batch whose rows it loaded, in seconds. */
-export function recordMerge(meter: MetricMeter, table: string, outcome: MergeOutcome & { seconds: number }, freshness: readonly number[]): void {
+export function recordMerge(
+  meter: MetricMeter,
+  table: string,
+  outcome: MergeOutcome & { seconds: number },
+  freshness: readonly number[],
+): void {
   // A manifest the ledger already held changed nothing: neither a load nor fresh rows.
   if (!outcome.applied) return;
-  meter.createHistogram(METRIC.loadDuration, 'float', 's', 'COPY, merge and ledger row of one manifest, per table').record(outcome.seconds, { table });
-  meter.createCounter(METRIC.loadedRows, undefined, 'Rows of the target table added or replaced by merges, per table').add(outcome.mergedRows, { table });
-  const histogram = meter.createHistogram(METRIC.freshness, 'float', 's', 'From raw object creation to its rows committed in the warehouse, per table');
+  meter
+    .createHistogram(METRIC.loadDuration, 'float', 's', 'COPY, merge and ledger row of one manifest, per table')
+    .record(outcome.seconds, { table });
+  meter
+    .createCounter(METRIC.loadedRows, undefined, 'Rows of the target table added or replaced by merges, per table')
+    .add(outcome.mergedRows, { table });
+  const histogram = meter.createHistogram(
+    METRIC.freshness,
+    'float',
+    's',
+    'From raw object creation to its rows committed in the warehouse, per table',
+  );
   for (const seconds of freshness) histogram.record(seconds, { table });
 }

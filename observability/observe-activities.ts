@@ -30,12 +30,19 @@ export function observeActivities<A extends Observed>(activities: A, options: Ob
       const context = Context.current();
       if (options.metrics) recordFileBatch(context.metricMeter, result);
       context.log.info('file batch staged', {
-        records: result.records, valid: result.valid, duplicates: result.duplicates, rejected: result.rejected,
-        unknown: Object.values(result.unknown).reduce((a, b) => a + b, 0), skippedObjects: result.skippedObjects.length,
-        staged: Object.fromEntries(result.staged.map((s) => [s.table, s.rows])), reportKey: result.reportKey, seconds: result.seconds,
+        records: result.records,
+        valid: result.valid,
+        duplicates: result.duplicates,
+        rejected: result.rejected,
+        unknown: Object.values(result.unknown).reduce((a, b) => a + b, 0),
+        skippedObjects: result.skippedObjects.length,
+        staged: Object.fromEntries(result.staged.map((s) => [s.table, s.rows])),
+        reportKey: result.reportKey,
+        seconds: result.seconds,
         quarantined: result.quarantined.length,
       });
-      for (const q of result.quarantined) context.log.warn('object quarantined', { objectKey: q.key, kind: q.kind, reason: q.reason });
+      for (const q of result.quarantined)
+        context.log.warn('object quarantined', { objectKey: q.key, kind: q.kind, reason: q.reason });
       return result;
     },
     async mergeManifest(input: { table: string; manifestKey: string }) {
@@ -45,18 +52,22 @@ export function observeActivities<A extends Observed>(activities: A, options: Ob
       let freshness: number[] = [];
       if (options.metrics && outcome.applied) {
         try {
-          freshness = (await whileHeartbeating(() => freshnessOfManifest(options.lake, input.manifestKey, committedAt))).map((f) => f.seconds);
+          freshness = (
+            await whileHeartbeating(() => freshnessOfManifest(options.lake, input.manifestKey, committedAt))
+          ).map((f) => f.seconds);
         } catch (error) {
           context.log.warn('freshness not measured: a batch report could not be read', { error });
         }
         recordMerge(context.metricMeter, input.table, outcome, freshness);
       }
       context.log.info(outcome.applied ? 'manifest merged' : 'manifest merged by an earlier attempt (in the ledger)', {
-        applied: outcome.applied, stagedRows: outcome.stagedRows, mergedRows: outcome.mergedRows, seconds: outcome.seconds,
+        applied: outcome.applied,
+        stagedRows: outcome.stagedRows,
+        mergedRows: outcome.mergedRows,
+        seconds: outcome.seconds,
         ...(freshness.length > 0 ? { freshnessSeconds: Math.max(...freshness) } : {}),
       });
       return outcome;
     },
   };
 }
-

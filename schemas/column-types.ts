@@ -22,7 +22,9 @@ export const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export function assertIdentifier(name: string, what: string): string {
   if (!IDENTIFIER.test(name)) {
-    throw new Error(`${what} ${JSON.stringify(name)} is not a valid identifier (lower-case letters, digits, _; at most 63 chars)`);
+    throw new Error(
+      `${what} ${JSON.stringify(name)} is not a valid identifier (lower-case letters, digits, _; at most 63 chars)`,
+    );
   }
   return name;
 }

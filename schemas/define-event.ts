@@ -63,11 +63,15 @@ export function defineEvent(declaration: EventDeclaration): EventType {
     if (names.has(c.name)) throw new Error(`event ${declaration.tag}: two output columns are named ${c.name}`);
     names.add(c.name);
   }
-  const personal = columns.flatMap((c, column) => (c.personal === undefined ? [] : [{ column, name: c.name, treatment: c.personal }]));
+  const personal = columns.flatMap((c, column) =>
+    c.personal === undefined ? [] : [{ column, name: c.name, treatment: c.personal }],
+  );
   for (const p of personal) {
     // A pseudonym or a network is text; a key is never personal (it names the event, and dedup reads it).
-    if (p.treatment !== 'drop' && columns[p.column]!.type !== 'string') throw new Error(`event ${declaration.tag}: personal column ${p.name} (${p.treatment}) must be a string`);
-    if (declaration.uniqueKey.includes(p.name)) throw new Error(`event ${declaration.tag}: unique key field ${p.name} cannot be personal data`);
+    if (p.treatment !== 'drop' && columns[p.column]!.type !== 'string')
+      throw new Error(`event ${declaration.tag}: personal column ${p.name} (${p.treatment}) must be a string`);
+    if (declaration.uniqueKey.includes(p.name))
+      throw new Error(`event ${declaration.tag}: unique key field ${p.name} cannot be personal data`);
   }
   if (declaration.uniqueKey.length === 0) throw new Error(`event ${declaration.tag}: uniqueKey is empty`);
   for (const key of declaration.uniqueKey) {
@@ -106,7 +110,10 @@ export function defineEvent(declaration: EventDeclaration): EventType {
  * where one loop over all fields of all types is megamorphic (measured in docs/benchmarks.md).
  * Only field names from the declaration enter the code, as JSON string literals.
  */
-function compileToRow(fields: [string, Field][], columns: readonly OutputColumn[]): (record: Record<string, unknown>) => unknown[] | undefined {
+function compileToRow(
+  fields: [string, Field][],
+  columns: readonly OutputColumn[],
+): (record: Record<string, unknown>) => unknown[] | undefined {
   const lines: string[] = [];
   const values: string[] = [];
   fields.forEach(([name, field], s) => {
@@ -117,12 +124,21 @@ function compileToRow(fields: [string, Field][], columns: readonly OutputColumn[
     }
     // Flattened objects fill several columns: the sub-paths below the field.
     for (const column of columns.filter((c) => c.path[0] === name)) {
-      values.push(`v${s}${column.path.slice(1).map((k) => `[${JSON.stringify(k)}]`).join('')}`);
+      values.push(
+        `v${s}${column.path
+          .slice(1)
+          .map((k) => `[${JSON.stringify(k)}]`)
+          .join('')}`,
+      );
     }
   });
   lines.push(`return [${values.join(', ')}];`);
   const checks = fields.map(([, field]) => field.fast);
-  const factory = new Function('INVALID', ...checks.map((_, s) => `check${s}`), `return function toRow(record) {\n${lines.join('\n')}\n};`);
+  const factory = new Function(
+    'INVALID',
+    ...checks.map((_, s) => `check${s}`),
+    `return function toRow(record) {\n${lines.join('\n')}\n};`,
+  );
   return factory(INVALID, ...checks) as (record: Record<string, unknown>) => unknown[] | undefined;
 }
 

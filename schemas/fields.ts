@@ -50,12 +50,29 @@ interface FieldOptions {
 }
 
 /** The output column of a leaf field; a dropped personal field keeps its column, always NULL. */
-function leafColumn(name: string, path: readonly string[], type: ColumnType, nullable: boolean, options: FieldOptions): OutputColumn {
-  const column: OutputColumn = { name: options.as ?? name, type, nullable: nullable || options.personal === 'drop', path };
+function leafColumn(
+  name: string,
+  path: readonly string[],
+  type: ColumnType,
+  nullable: boolean,
+  options: FieldOptions,
+): OutputColumn {
+  const column: OutputColumn = {
+    name: options.as ?? name,
+    type,
+    nullable: nullable || options.personal === 'drop',
+    path,
+  };
   return options.personal === undefined ? column : { ...column, personal: options.personal };
 }
 
-function leaf(schema: z.ZodType, fast: FastCheck, type: ColumnType, options: FieldOptions = {}, fromBytes?: ByteCheck): Field & FieldModifiers {
+function leaf(
+  schema: z.ZodType,
+  fast: FastCheck,
+  type: ColumnType,
+  options: FieldOptions = {},
+  fromBytes?: ByteCheck,
+): Field & FieldModifiers {
   const field: Field = {
     schema,
     fast,
@@ -107,8 +124,10 @@ function hexKinds(v: string, from: number, to: number): number {
  */
 function fastUuid(v: unknown): unknown {
   if (typeof v !== 'string' || v.length !== 36) return INVALID;
-  if (v.charCodeAt(8) !== 45 || v.charCodeAt(13) !== 45 || v.charCodeAt(18) !== 45 || v.charCodeAt(23) !== 45) return INVALID;
-  const kinds = hexKinds(v, 0, 8) | hexKinds(v, 9, 13) | hexKinds(v, 14, 18) | hexKinds(v, 19, 23) | hexKinds(v, 24, 36);
+  if (v.charCodeAt(8) !== 45 || v.charCodeAt(13) !== 45 || v.charCodeAt(18) !== 45 || v.charCodeAt(23) !== 45)
+    return INVALID;
+  const kinds =
+    hexKinds(v, 0, 8) | hexKinds(v, 9, 13) | hexKinds(v, 14, 18) | hexKinds(v, 19, 23) | hexKinds(v, 24, 36);
   if (kinds & 4) return INVALID;
   return kinds & 2 ? v.toLowerCase() : v;
 }
@@ -116,7 +135,8 @@ function fastUuid(v: unknown): unknown {
 /** fastUuid on bytes: the value is its bytes, which the writer lower-cases as it copies them. */
 export function uuidFromBytes(bytes: Uint8Array, start: number, end: number): unknown {
   if (end - start !== 36) return INVALID;
-  if (bytes[start + 8] !== 45 || bytes[start + 13] !== 45 || bytes[start + 18] !== 45 || bytes[start + 23] !== 45) return INVALID;
+  if (bytes[start + 8] !== 45 || bytes[start + 13] !== 45 || bytes[start + 18] !== 45 || bytes[start + 23] !== 45)
+    return INVALID;
   let kinds = 0;
   for (let i = start; i < start + 8; i++) kinds |= HEX[bytes[i]!]!;
   for (let i = start + 9; i < start + 13; i++) kinds |= HEX[bytes[i]!]!;
@@ -128,7 +148,19 @@ export function uuidFromBytes(bytes: Uint8Array, start: number, end: number): un
 
 export function uuid(options?: FieldOptions) {
   const fast: FastCheck = fastUuid;
-  return { ...leaf(z.string().regex(UUID, 'not a uuid').transform((s) => s.toLowerCase()), fast, 'string', options, uuidFromBytes), uuid: true };
+  return {
+    ...leaf(
+      z
+        .string()
+        .regex(UUID, 'not a uuid')
+        .transform((s) => s.toLowerCase()),
+      fast,
+      'string',
+      options,
+      uuidFromBytes,
+    ),
+    uuid: true,
+  };
 }
 
 /** The timestamp rule on bytes; one function for every timestamp field, which the fast lane calls directly. */
@@ -160,7 +192,8 @@ const noNul = (s: string) => !s.includes('\u0000');
 
 /** Length limits count characters (code points), as zod's min/max do, not UTF-16 code units. */
 export function string(limits: { min?: number; max: number }, options?: FieldOptions) {
-  const min = limits.min ?? 1, max = limits.max;
+  const min = limits.min ?? 1,
+    max = limits.max;
   const fast: FastCheck = (v) => {
     if (typeof v !== 'string') return INVALID;
     // Code points lie between ceil(length / 2) and length: count them only when that range straddles a limit.
@@ -230,7 +263,8 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
 }
 
 export function number(limits: { min?: number; max?: number } = {}, options?: FieldOptions) {
-  const min = limits.min ?? -Infinity, max = limits.max ?? Infinity;
+  const min = limits.min ?? -Infinity,
+    max = limits.max ?? Infinity;
   let schema = z.number();
   if (limits.min !== undefined) schema = schema.min(limits.min);
   if (limits.max !== undefined) schema = schema.max(limits.max);
@@ -240,18 +274,21 @@ export function number(limits: { min?: number; max?: number } = {}, options?: Fi
 }
 
 export function integer(limits: { min?: number; max?: number } = {}, options?: FieldOptions) {
-  const min = limits.min ?? -Infinity, max = limits.max ?? Infinity;
+  const min = limits.min ?? -Infinity,
+    max = limits.max ?? Infinity;
   let schema = z.int();
   if (limits.min !== undefined) schema = schema.min(limits.min);
   if (limits.max !== undefined) schema = schema.max(limits.max);
-  const fast: FastCheck = (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? v : INVALID);
+  const fast: FastCheck = (v) =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? v : INVALID;
   return leaf(schema, fast, 'int64', options);
 }
 
 /** A boolean that reads as `whenAbsent` when the source omits it. */
 export function boolean(whenAbsent?: boolean, options?: FieldOptions) {
   const schema = whenAbsent === undefined ? z.boolean() : z.boolean().default(whenAbsent);
-  const fast: FastCheck = (v) => (typeof v === 'boolean' ? v : v === undefined && whenAbsent !== undefined ? whenAbsent : INVALID);
+  const fast: FastCheck = (v) =>
+    typeof v === 'boolean' ? v : v === undefined && whenAbsent !== undefined ? whenAbsent : INVALID;
   return leaf(schema, fast, 'boolean', options);
 }
 

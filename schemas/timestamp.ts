@@ -20,7 +20,9 @@ export function parseTimestampMicros(text: string): TimestampResult {
 }
 
 /** Where the reason of a refusal goes, when the caller wants it. */
-interface Why { error: string }
+interface Why {
+  error: string;
+}
 
 const NOT_ISO = 'not an ISO-8601 date-time with a timezone';
 
@@ -53,12 +55,23 @@ export function timestampMicros(text: string, why?: Why): number {
 export function timestampMicrosOfBytes(bytes: Uint8Array, start: number, end: number, why?: Why): number {
   const n = end - start;
   const at = start;
-  if (n < 20 || n > MAX_LENGTH || bytes[at + 4] !== 45 || bytes[at + 7] !== 45 || (bytes[at + 10]! | 32) !== 116
-    || bytes[at + 13] !== 58 || bytes[at + 16] !== 58) {
+  if (
+    n < 20 ||
+    n > MAX_LENGTH ||
+    bytes[at + 4] !== 45 ||
+    bytes[at + 7] !== 45 ||
+    (bytes[at + 10]! | 32) !== 116 ||
+    bytes[at + 13] !== 58 ||
+    bytes[at + 16] !== 58
+  ) {
     return refuse(why, NOT_ISO);
   }
-  const year = digits(bytes, at, 4), month = digits(bytes, at + 5, 2), day = digits(bytes, at + 8, 2);
-  const hour = digits(bytes, at + 11, 2), minute = digits(bytes, at + 14, 2), second = digits(bytes, at + 17, 2);
+  const year = digits(bytes, at, 4),
+    month = digits(bytes, at + 5, 2),
+    day = digits(bytes, at + 8, 2);
+  const hour = digits(bytes, at + 11, 2),
+    minute = digits(bytes, at + 14, 2),
+    second = digits(bytes, at + 17, 2);
   if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return refuse(why, NOT_ISO);
   let pos = at + 19;
   let micros = 0;

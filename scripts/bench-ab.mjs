@@ -38,7 +38,14 @@ const builds = [
 ];
 
 function bench(dir) {
-  const args = [join(dir, 'bin/loadout.js'), 'bench', '--input', values.input, '--json', ...(values.reference ? ['--reference'] : [])];
+  const args = [
+    join(dir, 'bin/loadout.js'),
+    'bench',
+    '--input',
+    values.input,
+    '--json',
+    ...(values.reference ? ['--reference'] : []),
+  ];
   const run = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`bench in ${dir} failed: ${run.stderr.trim().split('\n').pop()}`);
   return JSON.parse(run.stdout);
@@ -52,11 +59,20 @@ try {
     for (const build of order) {
       const r = bench(build.dir);
       results.get(build.name).push(r);
-      console.log(JSON.stringify({
-        at: new Date().toISOString(), build: build.name, seconds: r.seconds, events_per_sec: r.events_per_sec, cpu_seconds: r.cpu_seconds,
-        peak_rss_mb: r.peak_rss_mb, rows_staged: r.rows_staged, duplicates: r.stats.duplicates, rejected: r.stats.rejected,
-        ...(r.reference ? { reference_seconds: r.reference.seconds, ratio_vs_reference: r.ratio_vs_reference } : {}),
-      }));
+      console.log(
+        JSON.stringify({
+          at: new Date().toISOString(),
+          build: build.name,
+          seconds: r.seconds,
+          events_per_sec: r.events_per_sec,
+          cpu_seconds: r.cpu_seconds,
+          peak_rss_mb: r.peak_rss_mb,
+          rows_staged: r.rows_staged,
+          duplicates: r.stats.duplicates,
+          rejected: r.stats.rejected,
+          ...(r.reference ? { reference_seconds: r.reference.seconds, ratio_vs_reference: r.ratio_vs_reference } : {}),
+        }),
+      );
     }
   }
 } finally {
@@ -65,5 +81,7 @@ try {
 }
 for (const [name, runs] of results) {
   const seconds = runs.map((r) => r.seconds).sort((a, b) => a - b);
-  console.log(`${name}: seconds ${seconds.join(', ')}; CPU seconds ${runs.map((r) => r.cpu_seconds).join(', ')}; events/s ${runs.map((r) => r.events_per_sec).join(', ')}`);
+  console.log(
+    `${name}: seconds ${seconds.join(', ')}; CPU seconds ${runs.map((r) => r.cpu_seconds).join(', ')}; events/s ${runs.map((r) => r.events_per_sec).join(', ')}`,
+  );
 }

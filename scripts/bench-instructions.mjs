@@ -16,7 +16,17 @@
  * off. Needs valgrind (`apt-get install valgrind`); a run of the 4-file corpus takes about 2 min.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,21 +42,38 @@ const { values } = parseArgs({
 
 /** A bundle of the tree's benchCore with its shipped catalog imported statically (loadCatalog imports files at run time). */
 async function bundleCore(dir, entry, outfile) {
-  const events = readdirSync(join(dir, 'schemas', 'events')).filter((f) => f.endsWith('.ts')).sort();
-  writeFileSync(entry, [
-    ...events.map((f, i) => `import e${i} from ${JSON.stringify(join(dir, 'schemas', 'events', f))};`),
-    `import { Catalog } from ${JSON.stringify(join(dir, 'schemas', 'catalog.ts'))};`,
-    `import { benchCore } from ${JSON.stringify(join(dir, 'cli', 'bench-core.ts'))};`,
-    `const result = await benchCore(new Catalog([${events.map((_, i) => `e${i}`).join(', ')}]), process.argv[2], 16);`,
-    'console.log(JSON.stringify({ events: result.events, rows_staged: result.rows_staged, seconds: result.seconds }));',
-  ].join('\n'));
-  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
+  const events = readdirSync(join(dir, 'schemas', 'events'))
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+  writeFileSync(
+    entry,
+    [
+      ...events.map((f, i) => `import e${i} from ${JSON.stringify(join(dir, 'schemas', 'events', f))};`),
+      `import { Catalog } from ${JSON.stringify(join(dir, 'schemas', 'catalog.ts'))};`,
+      `import { benchCore } from ${JSON.stringify(join(dir, 'cli', 'bench-core.ts'))};`,
+      `const result = await benchCore(new Catalog([${events.map((_, i) => `e${i}`).join(', ')}]), process.argv[2], 16);`,
+      'console.log(JSON.stringify({ events: result.events, rows_staged: result.rows_staged, seconds: result.seconds }));',
+    ].join('\n'),
+  );
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
   return outfile;
 }
 
 /** The first lines of the corpus's first file: what every run pays before the corpus (imports, catalog, first compiles). */
 function startupCorpus(from, dir) {
-  const first = readdirSync(from, { recursive: true }).map((f) => join(from, f)).filter((f) => statSync(f).isFile()).sort()[0];
+  const first = readdirSync(from, { recursive: true })
+    .map((f) => join(from, f))
+    .filter((f) => statSync(f).isFile())
+    .sort()[0];
   // Thrown, not fail(): main's finally must still remove the base worktree.
   if (first === undefined) throw new Error(`no files under ${from}: run \`loadout generate --out ${from}\` first`);
   const text = gunzipOrPlain(readFileSync(first)).toString('utf8').split('\n').slice(0, 5).join('\n');
@@ -59,15 +86,31 @@ function startupCorpus(from, dir) {
 function countInstructions(bundle, corpus, outFile) {
   const cwd = resolve(outFile, '..');
   return new Promise((resolvePromise, reject) => {
-    const args = ['--tool=cachegrind', '--cache-sim=no', `--cachegrind-out-file=${outFile}`, '--smc-check=all-non-file',
-      process.execPath, '--single-threaded', bundle, corpus];
+    const args = [
+      '--tool=cachegrind',
+      '--cache-sim=no',
+      `--cachegrind-out-file=${outFile}`,
+      '--smc-check=all-non-file',
+      process.execPath,
+      '--single-threaded',
+      bundle,
+      corpus,
+    ];
     const child = spawn('valgrind', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    let stdout = '',
+      stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`valgrind on ${corpus} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`));
+      if (code !== 0)
+        return reject(
+          new Error(`valgrind on ${corpus} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`),
+        );
       // Thrown here it would end the process past main's finally, leaving the base worktree behind.
       try {
         resolvePromise({ result: JSON.parse(stdout.trim().split('\n').pop()), byCategory: categories(outFile) });
@@ -97,7 +140,10 @@ function categories(outFile) {
 const CATEGORIES = [
   ['generated code', /^\?\?\?:\?\?\?$/],
   ['optimising compiler', /compiler::|[Tt]urbofan|maglev/],
-  ['gc', /Scaveng|Mark(ing|er|Compact)|Sweep|Heap::|Evacuat|MemoryAllocator|RecordWrite|GlobalHandles|PagedSpace|NewSpace|Remembered|SlotSet|GCTracer|MinorMC/],
+  [
+    'gc',
+    /Scaveng|Mark(ing|er|Compact)|Sweep|Heap::|Evacuat|MemoryAllocator|RecordWrite|GlobalHandles|PagedSpace|NewSpace|Remembered|SlotSet|GCTracer|MinorMC/,
+  ],
   ['parser and bytecode', /Scanner|Parser|AstValue|Preparse|BytecodeGenerator|interpreter::|Utf16CharacterStream/],
   ['zlib', /inflate|crc32|adler/],
   ['snappy', /snap::|snappy/],
@@ -132,7 +178,8 @@ function fail(message) {
 async function main() {
   const root = resolve(import.meta.dirname, '..');
   const input = resolve(values.input);
-  if (spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status !== 0) fail('valgrind not found: install it (apt-get install valgrind)');
+  if (spawnSync('valgrind', ['--version'], { stdio: 'ignore' }).status !== 0)
+    fail('valgrind not found: install it (apt-get install valgrind)');
   if (!existsSync(input)) fail(`no corpus at ${input}: run \`loadout generate --out ${input}\` first`);
 
   const work = mkdtempSync(join(tmpdir(), 'loadout-instructions-'));
@@ -143,31 +190,50 @@ async function main() {
   let baseDir;
   if (values.base) {
     baseDir = join(work, 'base');
-    execFileSync('git', ['-C', root, 'worktree', 'add', '--detach', '--quiet', baseDir, values.base], { stdio: 'inherit' });
+    execFileSync('git', ['-C', root, 'worktree', 'add', '--detach', '--quiet', baseDir, values.base], {
+      stdio: 'inherit',
+    });
     symlinkSync(join(root, 'node_modules'), join(baseDir, 'node_modules'));
     builds.unshift({ name: `base ${values.base}`, dir: baseDir });
   }
 
   try {
     const startup = startupCorpus(input, join(work, 'startup'));
-    for (const [i, b] of builds.entries()) b.bundle = await bundleCore(b.dir, join(work, `entry-${i}.ts`), join(bundles, `build-${process.pid}-${i}.mjs`));
+    for (const [i, b] of builds.entries())
+      b.bundle = await bundleCore(b.dir, join(work, `entry-${i}.ts`), join(bundles, `build-${process.pid}-${i}.mjs`));
     // Two runs per build, the corpus and the start-up corpus, all at once: the counts do not depend on how many share the cores.
-    const jobs = builds.flatMap((b) => [{ b, corpus: input, key: 'total' }, { b, corpus: startup, key: 'startup' }]);
-    await Promise.all(jobs.map(async (job) => {
-      job.b[job.key] = await countInstructions(job.b.bundle, job.corpus, join(work, `${builds.indexOf(job.b)}-${job.key}.out`));
-    }));
+    const jobs = builds.flatMap((b) => [
+      { b, corpus: input, key: 'total' },
+      { b, corpus: startup, key: 'startup' },
+    ]);
+    await Promise.all(
+      jobs.map(async (job) => {
+        job.b[job.key] = await countInstructions(
+          job.b.bundle,
+          job.corpus,
+          join(work, `${builds.indexOf(job.b)}-${job.key}.out`),
+        );
+      }),
+    );
     for (const b of builds) {
       const window = subtract(b.total.byCategory, b.startup.byCategory);
       b.window = Object.values(window).reduce((x, y) => x + y, 0);
-      console.log(JSON.stringify({
-        build: b.name, events: b.total.result.events, instructions: b.window, per_event: Math.round(b.window / b.total.result.events),
-        by_category: Object.fromEntries(Object.entries(window).sort((x, y) => y[1] - x[1])),
-      }));
+      console.log(
+        JSON.stringify({
+          build: b.name,
+          events: b.total.result.events,
+          instructions: b.window,
+          per_event: Math.round(b.window / b.total.result.events),
+          by_category: Object.fromEntries(Object.entries(window).sort((x, y) => y[1] - x[1])),
+        }),
+      );
     }
     if (builds.length === 2) {
       const [base, tree] = builds;
       const change = ((tree.window - base.window) / base.window) * 100;
-      console.log(`this tree executes ${change >= 0 ? '+' : ''}${change.toFixed(2)} % instructions against ${base.name} (${fmt(tree.window)} against ${fmt(base.window)})`);
+      console.log(
+        `this tree executes ${change >= 0 ? '+' : ''}${change.toFixed(2)} % instructions against ${base.name} (${fmt(tree.window)} against ${fmt(base.window)})`,
+      );
     }
   } finally {
     for (const b of builds) if (b.bundle) rmSync(b.bundle, { force: true });

@@ -14,7 +14,13 @@ import { createTableSql } from '../stores/warehouse/sql/merge-sql';
 import { DUCKDB_TYPES, DuckDbWarehouse } from '../stores/warehouse/duckdb-warehouse';
 import type { MergePlan, StagedFile, Warehouse } from '../stores/warehouse/warehouse';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, files: { type: 'string', default: '10' }, postgres: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    files: { type: 'string', default: '10' },
+    postgres: { type: 'string' },
+  },
+});
 const rows = Number(values.rows);
 const fileCount = Number(values.files);
 const catalog = await loadCatalog();
@@ -35,7 +41,16 @@ for (let f = 0; f < fileCount; f++) {
   const per = Math.ceil(rows / fileCount);
   for (let i = f * per; i < Math.min(rows, (f + 1) * per); i++) {
     const k = i % 20 === 0 && i > per ? i - per : i;
-    writer.push('damage_dealt', [uuid(k, 1), base + i * 1000, uuid(k % 5000, 2), uuid(k % 20000, 3), i % 500, `weapon_${i % 30}`, (i % 1000) / 10, i % 7 === 0]);
+    writer.push('damage_dealt', [
+      uuid(k, 1),
+      base + i * 1000,
+      uuid(k % 5000, 2),
+      uuid(k % 20000, 3),
+      i % 500,
+      `weapon_${i % 30}`,
+      (i % 1000) / 10,
+      i % 7 === 0,
+    ]);
   }
   const written = writer.finish(work);
   const path = written.get('damage_dealt')!.path;
@@ -45,8 +60,15 @@ for (let f = 0; f < fileCount; f++) {
 function plan(manifest: string): MergePlan {
   const columns = type.columns.map(({ name, type: t, nullable }) => ({ name, type: t, nullable }));
   return {
-    schema: 'loadout', table: 'damage_dealt', targetColumns: columns, fileColumns: columns, fingerprint: type.fingerprint,
-    uniqueKey: type.uniqueKey, files, manifestKey: `manifests/damage_dealt/${manifest}.json`, manifestUrl: 'unused',
+    schema: 'loadout',
+    table: 'damage_dealt',
+    targetColumns: columns,
+    fileColumns: columns,
+    fingerprint: type.fingerprint,
+    uniqueKey: type.uniqueKey,
+    files,
+    manifestKey: `manifests/damage_dealt/${manifest}.json`,
+    manifestUrl: 'unused',
   };
 }
 
@@ -58,7 +80,14 @@ async function measure(name: string, warehouse: Warehouse, types: Parameters<typ
   const seconds = (performance.now() - started) / 1000;
   const [count] = await warehouse.query('SELECT COUNT(*) AS n FROM "loadout"."damage_dealt"');
   await warehouse.close();
-  return { warehouse: name, rows_in_files: rows, rows_merged: outcome.mergedRows, rows_in_table: Number(count!.n), seconds: Math.round(seconds * 100) / 100, rows_per_sec: Math.round(rows / seconds) };
+  return {
+    warehouse: name,
+    rows_in_files: rows,
+    rows_merged: outcome.mergedRows,
+    rows_in_table: Number(count!.n),
+    seconds: Math.round(seconds * 100) / 100,
+    rows_per_sec: Math.round(rows / seconds),
+  };
 }
 
 const results = [await measure('duckdb', new DuckDbWarehouse(join(dir, 'bench.duckdb')), DUCKDB_TYPES)];
@@ -77,4 +106,10 @@ try {
   await stopPostgres?.();
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(JSON.stringify({ machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, files: fileCount, results }, null, 2));
+console.log(
+  JSON.stringify(
+    { machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, files: fileCount, results },
+    null,
+    2,
+  ),
+);

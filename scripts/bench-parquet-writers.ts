@@ -89,7 +89,10 @@ const SHAPE_NAMES = Object.keys(SHAPES) as ShapeName[];
 function prng(seed: number): () => number {
   const st = new Int32Array([0x9e3779b9, 0x243f6a88, 0xb7e15162, seed]);
   const next = (): number => {
-    let a = st[0]!, b = st[1]!, c = st[2]!, d = st[3]!;
+    let a = st[0]!,
+      b = st[1]!,
+      c = st[2]!,
+      d = st[3]!;
     let t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;
@@ -97,7 +100,10 @@ function prng(seed: number): () => number {
     d = (d + 1) | 0;
     t = (t + d) | 0;
     c = (c + t) | 0;
-    st[0] = a; st[1] = b; st[2] = c; st[3] = d;
+    st[0] = a;
+    st[1] = b;
+    st[2] = c;
+    st[3] = d;
     return t >>> 0;
   };
   for (let i = 0; i < 16; i++) next();
@@ -132,17 +138,60 @@ const DASH = '-';
 
 /** A lower-case version-4 UUID as text. */
 function uuid(next: () => number, b: Chars): string {
-  const w0 = next(), w1 = (next() & 0xffff0fff) | 0x4000, w2 = (next() & 0x3fffffff) | 0x80000000, w3 = next();
-  return b.hex(w0, 8).text(DASH).hex(w1 >>> 16, 4).text(DASH).hex(w1 & 0xffff, 4).text(DASH)
-    .hex(w2 >>> 16, 4).text(DASH).hex(w2 & 0xffff, 4).hex(w3, 8).done();
+  const w0 = next(),
+    w1 = (next() & 0xffff0fff) | 0x4000,
+    w2 = (next() & 0x3fffffff) | 0x80000000,
+    w3 = next();
+  return b
+    .hex(w0, 8)
+    .text(DASH)
+    .hex(w1 >>> 16, 4)
+    .text(DASH)
+    .hex(w1 & 0xffff, 4)
+    .text(DASH)
+    .hex(w2 >>> 16, 4)
+    .text(DASH)
+    .hex(w2 & 0xffff, 4)
+    .hex(w3, 8)
+    .done();
 }
 
 const WEAPONS = [
-  'ak47', 'm4a1', 'awp', 'deagle', 'glock', 'usp', 'p90', 'mp5', 'mp7', 'ump45', 'famas', 'galil',
-  'aug', 'sg553', 'scout', 'negev', 'm249', 'nova', 'xm1014', 'mag7', 'sawedoff', 'tec9', 'fiveseven',
-  'cz75', 'p250', 'revolver', 'knife', 'grenade', 'molotov', 'taser',
+  'ak47',
+  'm4a1',
+  'awp',
+  'deagle',
+  'glock',
+  'usp',
+  'p90',
+  'mp5',
+  'mp7',
+  'ump45',
+  'famas',
+  'galil',
+  'aug',
+  'sg553',
+  'scout',
+  'negev',
+  'm249',
+  'nova',
+  'xm1014',
+  'mag7',
+  'sawedoff',
+  'tec9',
+  'fiveseven',
+  'cz75',
+  'p250',
+  'revolver',
+  'knife',
+  'grenade',
+  'molotov',
+  'taser',
 ];
-const ITEMS = Array.from({ length: 60 }, (_, i) => `item_${['helm', 'vest', 'boots', 'gloves', 'scope', 'grip'][i % 6]}_${i}`);
+const ITEMS = Array.from(
+  { length: 60 },
+  (_, i) => `item_${['helm', 'vest', 'boots', 'gloves', 'scope', 'grip'][i % 6]}_${i}`,
+);
 const PERKS = ['speed', 'armor', 'reload', 'stealth', 'medic', 'scavenger', 'ninja', 'ghost'];
 /** 2024-06-01T00:00:00Z in microseconds. */
 const START_MICROS = Date.UTC(2024, 5, 1) * 1000;
@@ -154,10 +203,16 @@ export function generate(shape: ShapeName, rows: number): Table {
   const b = new Chars();
   const gsessPool = Array.from({ length: 2_000 }, () => uuid(next, b));
   const psessPool = Array.from({ length: 20_000 }, () => uuid(next, b));
-  const id: string[] = [], date: number[] = [], psess: string[] = [];
+  const id: string[] = [],
+    date: number[] = [],
+    psess: string[] = [];
   let micros = START_MICROS;
   if (shape === 'damage_dealt') {
-    const gsess: string[] = [], eid: number[] = [], weapon: string[] = [], amount: number[] = [], critical: boolean[] = [];
+    const gsess: string[] = [],
+      eid: number[] = [],
+      weapon: string[] = [],
+      amount: number[] = [],
+      critical: boolean[] = [];
     for (let r = 0; r < rows; r++) {
       micros += next() % 2_000_000; // events up to 2 s apart, with microsecond noise
       id.push(uuid(next, b));
@@ -171,7 +226,8 @@ export function generate(shape: ShapeName, rows: number): Table {
     }
     return { shape, columns, values: [id, date, gsess, psess, eid, weapon, amount, critical], rows };
   }
-  const items: string[] = [], perks: (string | null)[] = [];
+  const items: string[] = [],
+    perks: (string | null)[] = [];
   for (let r = 0; r < rows; r++) {
     micros += next() % 2_000_000;
     id.push(uuid(next, b));
@@ -186,7 +242,10 @@ export function generate(shape: ShapeName, rows: number): Table {
     } else {
       b.text('{');
       for (let i = 0, k = 1 + (next() % 3); i < k; i++) {
-        b.text(i ? ',"' : '"').text(PERKS[next() % PERKS.length]!).text('":').text(next() % 2 ? String(next() % 5) : 'true');
+        b.text(i ? ',"' : '"')
+          .text(PERKS[next() % PERKS.length]!)
+          .text('":')
+          .text(next() % 2 ? String(next() % 5) : 'true');
       }
       perks.push(b.text('}').done());
     }
@@ -212,8 +271,12 @@ interface Expected {
 function expectedOf(t: Table): Expected {
   const col = (name: string): unknown[] => t.values[t.columns.findIndex((c) => c.name === name)]!;
   const dates = col('date') as number[];
-  let min = Infinity, max = -Infinity;
-  for (const d of dates) { if (d < min) min = d; if (d > max) max = d; }
+  let min = Infinity,
+    max = -Infinity;
+  for (const d of dates) {
+    if (d < min) min = d;
+    if (d > max) max = d;
+  }
   const e: Expected = {
     rows: t.rows,
     distinctIds: new Set(col('id')).size,
@@ -221,13 +284,21 @@ function expectedOf(t: Table): Expected {
     maxDateMicros: String(max),
   };
   if (t.shape === 'damage_dealt') {
-    let sum = 0, eid = 0n, crit = 0;
+    let sum = 0,
+      eid = 0n,
+      crit = 0;
     for (const a of col('amount') as number[]) sum += a;
     for (const v of col('eid') as number[]) eid += BigInt(v);
     for (const c of col('critical') as boolean[]) if (c) crit++;
-    Object.assign(e, { sumAmount: sum, sumEid: String(eid), criticals: crit, distinctWeapons: new Set(col('weapon')).size });
+    Object.assign(e, {
+      sumAmount: sum,
+      sumEid: String(eid),
+      criticals: crit,
+      distinctWeapons: new Set(col('weapon')).size,
+    });
   } else {
-    let nonNull = 0, len = 0;
+    let nonNull = 0,
+      len = 0;
     for (const p of col('perks')) if (p !== null) nonNull++;
     for (const s of col('items') as string[]) len += s.length;
     Object.assign(e, { perksNonNull: nonNull, sumItemsLength: len });
@@ -278,7 +349,11 @@ interface HypOptions {
 
 const HYP_DEFAULT: HypOptions = { snappy: 'builtin', stats: 'all', idPlain: false };
 /** The per-column choices picked from the ablation (docs/parquet-writers.md). */
-const HYP_TUNED: Omit<HypOptions, 'snappy'> = { stats: 'timestamp', idPlain: true, forceDictionary: ['gsess', 'psess'] };
+const HYP_TUNED: Omit<HypOptions, 'snappy'> = {
+  stats: 'timestamp',
+  idPlain: true,
+  forceDictionary: ['gsess', 'psess'],
+};
 
 type Compressor = (input: Uint8Array) => Uint8Array;
 
@@ -290,7 +365,9 @@ async function optionalModule(name: string, o: Options): Promise<unknown> {
     try {
       const resolved = createRequire(root).resolve(name);
       return await import(pathToFileURL(resolved).href);
-    } catch { /* next */ }
+    } catch {
+      /* next */
+    }
   }
   throw new Error(`${name} is not installed (pass --modules DIR/node_modules holding it)`);
 }
@@ -298,7 +375,10 @@ async function optionalModule(name: string, o: Options): Promise<unknown> {
 async function snappyCompressor(kind: HypOptions['snappy'], o: Options): Promise<Compressor | undefined> {
   if (kind === 'builtin') return undefined;
   if (kind === 'napi') {
-    const m = (await optionalModule('snappy', o)) as { compressSync?: (b: Uint8Array) => Uint8Array; default?: { compressSync: (b: Uint8Array) => Uint8Array } };
+    const m = (await optionalModule('snappy', o)) as {
+      compressSync?: (b: Uint8Array) => Uint8Array;
+      default?: { compressSync: (b: Uint8Array) => Uint8Array };
+    };
     const compressSync = m.compressSync ?? m.default!.compressSync;
     return (b) => compressSync(b);
   }
@@ -306,12 +386,19 @@ async function snappyCompressor(kind: HypOptions['snappy'], o: Options): Promise
   return m.snappyCompress;
 }
 
-async function hyparquetSetup(h: HypOptions, o: Options): Promise<{ mod: typeof import('hyparquet-writer'); compressor?: Compressor }> {
+async function hyparquetSetup(
+  h: HypOptions,
+  o: Options,
+): Promise<{ mod: typeof import('hyparquet-writer'); compressor?: Compressor }> {
   return { mod: await import('hyparquet-writer'), compressor: await snappyCompressor(h.snappy, o) };
 }
 
 async function hyparquetWrite(
-  ctx: Awaited<ReturnType<typeof hyparquetSetup>>, h: HypOptions, path: string, t: Table, rowGroup: number,
+  ctx: Awaited<ReturnType<typeof hyparquetSetup>>,
+  h: HypOptions,
+  path: string,
+  t: Table,
+  rowGroup: number,
 ): Promise<void> {
   const { ParquetWriter, fileWriter } = ctx.mod;
   type Schema = ConstructorParameters<typeof ParquetWriter>[0]['schema'];
@@ -322,7 +409,13 @@ async function hyparquetWrite(
     switch (c.type) {
       case 'string':
       case 'json':
-        return { name: c.name, repetition_type, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } };
+        return {
+          name: c.name,
+          repetition_type,
+          type: 'BYTE_ARRAY',
+          converted_type: 'UTF8',
+          logical_type: { type: 'STRING' },
+        };
       case 'int64':
         return { name: c.name, repetition_type, type: 'INT64' };
       case 'double':
@@ -331,14 +424,20 @@ async function hyparquetWrite(
         return { name: c.name, repetition_type, type: 'BOOLEAN' };
       case 'timestamp':
         return {
-          name: c.name, repetition_type, type: 'INT64', converted_type: 'TIMESTAMP_MICROS',
+          name: c.name,
+          repetition_type,
+          type: 'INT64',
+          converted_type: 'TIMESTAMP_MICROS',
           logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' },
         };
     }
   };
   const schema: Schema = [{ name: 'root', num_children: t.columns.length }, ...t.columns.map(element)];
   const writer = new ParquetWriter({
-    writer: fileWriter(path), schema, codec: 'SNAPPY', createdBy: 'loadout-bench',
+    writer: fileWriter(path),
+    schema,
+    codec: 'SNAPPY',
+    createdBy: 'loadout-bench',
     ...(ctx.compressor ? { compressors: { SNAPPY: ctx.compressor } } : {}),
   });
   for (let start = 0; start < t.rows; start += rowGroup) {
@@ -392,7 +491,11 @@ function hypWriter(h: HypOptions, how: string): WriterImpl {
 interface ParquetjsModule {
   ParquetSchema: new (def: Record<string, unknown>) => unknown;
   ParquetWriter: {
-    openFile(schema: unknown, path: string, opts: Record<string, unknown>): Promise<{ appendRow(row: Record<string, unknown>): Promise<void>; close(): Promise<void> }>;
+    openFile(
+      schema: unknown,
+      path: string,
+      opts: Record<string, unknown>,
+    ): Promise<{ appendRow(row: Record<string, unknown>): Promise<void>; close(): Promise<void> }>;
   };
 }
 
@@ -404,7 +507,12 @@ async function parquetjsSetup(pkg: string): Promise<ParquetjsModule> {
 
 async function parquetjsWrite(mod: ParquetjsModule, path: string, t: Table, rowGroup: number): Promise<void> {
   const typeOf: Record<ColType, string> = {
-    string: 'UTF8', json: 'UTF8', int64: 'INT64', double: 'DOUBLE', boolean: 'BOOLEAN', timestamp: 'TIMESTAMP_MICROS',
+    string: 'UTF8',
+    json: 'UTF8',
+    int64: 'INT64',
+    double: 'DOUBLE',
+    boolean: 'BOOLEAN',
+    timestamp: 'TIMESTAMP_MICROS',
   };
   const def: Record<string, unknown> = {};
   for (const c of t.columns) def[c.name] = { type: typeOf[c.type], optional: c.nullable, compression: 'SNAPPY' };
@@ -449,7 +557,12 @@ interface DuckContext {
 }
 
 const DUCK_SQL: Record<ColType, string> = {
-  string: 'VARCHAR', json: 'VARCHAR', int64: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN', timestamp: 'TIMESTAMPTZ',
+  string: 'VARCHAR',
+  json: 'VARCHAR',
+  int64: 'BIGINT',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  timestamp: 'TIMESTAMPTZ',
 };
 
 /**
@@ -462,39 +575,60 @@ async function duckdbSetup(onDisk = false): Promise<DuckContext> {
   if (onDisk) {
     path = join(tmpdir(), `loadout-bench-${process.pid}.duckdb`);
     rmSync(path, { force: true });
-    process.on('exit', () => { rmSync(path, { force: true }); rmSync(`${path}.wal`, { force: true }); });
+    process.on('exit', () => {
+      rmSync(path, { force: true });
+      rmSync(`${path}.wal`, { force: true });
+    });
   }
-  const instance = await duck.DuckDBInstance.create(path, { threads: '1', ...(onDisk ? { memory_limit: '256MB' } : {}) });
+  const instance = await duck.DuckDBInstance.create(path, {
+    threads: '1',
+    ...(onDisk ? { memory_limit: '256MB' } : {}),
+  });
   const con = await instance.connect();
   await con.run(`SET TimeZone = 'UTC'`);
   const source: DuckContext['source'] = { next: 0, end: 0 };
   const ctx: DuckContext = { duck, instance, con, source };
-  con.registerTableFunction(duck.DuckDBTableFunction.create({
-    name: 'bench_rows',
-    bindFunction: (info) => {
-      for (const c of source.t!.columns) info.addResultColumn(c.name, duckTypes(duck, [c])[0]!);
-      info.setCardinality(source.end - source.next, true);
-    },
-    initFunction: (info) => info.setMaxThreads(1),
-    mainFunction: (_info, out) => {
-      const count = Math.min(2048, source.end - source.next);
-      out.rowCount = count;
-      if (count > 0) {
-        fillChunk(ctx, out, source.t!, source.next, count);
-        source.next += count;
-      }
-    },
-  }));
+  con.registerTableFunction(
+    duck.DuckDBTableFunction.create({
+      name: 'bench_rows',
+      bindFunction: (info) => {
+        for (const c of source.t!.columns) info.addResultColumn(c.name, duckTypes(duck, [c])[0]!);
+        info.setCardinality(source.end - source.next, true);
+      },
+      initFunction: (info) => info.setMaxThreads(1),
+      mainFunction: (_info, out) => {
+        const count = Math.min(2048, source.end - source.next);
+        out.rowCount = count;
+        if (count > 0) {
+          fillChunk(ctx, out, source.t!, source.next, count);
+          source.next += count;
+        }
+      },
+    }),
+  );
   return ctx;
 }
 
 function duckTypes(duck: Duck, cols: Col[]): DuckDBType[] {
-  const byType = { string: duck.VARCHAR, json: duck.VARCHAR, int64: duck.BIGINT, double: duck.DOUBLE, boolean: duck.BOOLEAN, timestamp: duck.TIMESTAMPTZ };
+  const byType = {
+    string: duck.VARCHAR,
+    json: duck.VARCHAR,
+    int64: duck.BIGINT,
+    double: duck.DOUBLE,
+    boolean: duck.BOOLEAN,
+    timestamp: duck.TIMESTAMPTZ,
+  };
   return cols.map((c) => byType[c.type]);
 }
 
 /** Fills `chunk` with rows [start, start + count) of `t`, converting as each vector wants. */
-function fillChunk(ctx: DuckContext, chunk: InstanceType<Duck['DuckDBDataChunk']>, t: Table, start: number, count: number): void {
+function fillChunk(
+  ctx: DuckContext,
+  chunk: InstanceType<Duck['DuckDBDataChunk']>,
+  t: Table,
+  start: number,
+  count: number,
+): void {
   const { DuckDBTimestampTZValue } = ctx.duck;
   for (let i = 0; i < t.columns.length; i++) {
     const v = t.values[i]!;
@@ -529,7 +663,9 @@ async function duckdbWrite(ctx: DuckContext, path: string, t: Table, rowGroup: n
     mkdirSync(path, { recursive: true });
     for (let start = 0, part = 0; start < t.rows; start += rowGroup, part++) {
       Object.assign(source, { t, next: start, end: Math.min(t.rows, start + rowGroup) });
-      await con.run(`COPY (SELECT * FROM bench_rows()) TO ${quoted(join(path, `part-${String(part).padStart(5, '0')}.parquet`))} ${copyOptions}`);
+      await con.run(
+        `COPY (SELECT * FROM bench_rows()) TO ${quoted(join(path, `part-${String(part).padStart(5, '0')}.parquet`))} ${copyOptions}`,
+      );
     }
     return;
   }
@@ -552,13 +688,25 @@ async function duckdbWrite(ctx: DuckContext, path: string, t: Table, rowGroup: n
     for (let r = 0; r < t.rows; r++) {
       for (let i = 0; i < kinds.length; i++) {
         const v = t.values[i]![r];
-        if (v === null) { appender.appendNull(); continue; }
+        if (v === null) {
+          appender.appendNull();
+          continue;
+        }
         switch (kinds[i]) {
-          case 'int64': appender.appendBigInt(BigInt(v as number)); break;
-          case 'timestamp': appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(v as number))); break;
-          case 'double': appender.appendDouble(v as number); break;
-          case 'boolean': appender.appendBoolean(v as boolean); break;
-          default: appender.appendVarchar(v as string);
+          case 'int64':
+            appender.appendBigInt(BigInt(v as number));
+            break;
+          case 'timestamp':
+            appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(v as number)));
+            break;
+          case 'double':
+            appender.appendDouble(v as number);
+            break;
+          case 'boolean':
+            appender.appendBoolean(v as boolean);
+            break;
+          default:
+            appender.appendVarchar(v as string);
         }
       }
       appender.endRow();
@@ -572,7 +720,9 @@ async function duckdbWrite(ctx: DuckContext, path: string, t: Table, rowGroup: n
 
 function duckWriter(mode: DuckMode, how: string, incremental: string, slow = false, onDisk = false): WriterImpl {
   return {
-    how, incremental, slow,
+    how,
+    incremental,
+    slow,
     setup: () => duckdbSetup(onDisk),
     write: (c, p, t, rg) => duckdbWrite(c as DuckContext, p, t, rg, mode),
   };
@@ -581,17 +731,52 @@ function duckWriter(mode: DuckMode, how: string, incremental: string, slow = fal
 // --- registry ---------------------------------------------------------------------------------
 
 const WRITERS: Record<string, WriterImpl> = {
-  'hyparquet-writer': hypWriter(HYP_DEFAULT, 'ParquetWriter + fileWriter, one write() per row group; library defaults, built-in JS snappy'),
-  'hyparquet-writer tuned': hypWriter({ ...HYP_TUNED, snappy: 'builtin' }, 'as above; id PLAIN, session uuids RLE_DICTIONARY, statistics on the timestamp only; built-in JS snappy'),
-  'hyparquet-writer tuned + snappy': hypWriter({ ...HYP_TUNED, snappy: 'napi' }, 'tuned, compressors: { SNAPPY } from the `snappy` package (native, napi-rs)'),
-  'hyparquet-writer tuned + hysnappy': hypWriter({ ...HYP_TUNED, snappy: 'hysnappy' }, 'tuned, compressors: { SNAPPY } from `hysnappy` (wasm)'),
+  'hyparquet-writer': hypWriter(
+    HYP_DEFAULT,
+    'ParquetWriter + fileWriter, one write() per row group; library defaults, built-in JS snappy',
+  ),
+  'hyparquet-writer tuned': hypWriter(
+    { ...HYP_TUNED, snappy: 'builtin' },
+    'as above; id PLAIN, session uuids RLE_DICTIONARY, statistics on the timestamp only; built-in JS snappy',
+  ),
+  'hyparquet-writer tuned + snappy': hypWriter(
+    { ...HYP_TUNED, snappy: 'napi' },
+    'tuned, compressors: { SNAPPY } from the `snappy` package (native, napi-rs)',
+  ),
+  'hyparquet-writer tuned + hysnappy': hypWriter(
+    { ...HYP_TUNED, snappy: 'hysnappy' },
+    'tuned, compressors: { SNAPPY } from `hysnappy` (wasm)',
+  ),
   '@dsnp/parquetjs': parquetjsWriter('@dsnp/parquetjs'),
   'parquetjs-lite': parquetjsWriter('parquetjs-lite'),
-  'duckdb appender rows': duckWriter('appender-rows', 'Appender, append<Type>() per value into a table, then COPY TO', 'no: whole table in DuckDB first', true),
-  'duckdb appender chunks': duckWriter('appender-chunks', 'Appender.appendDataChunk of 2048-row chunks into an in-memory table, then COPY TO', 'no: whole table in DuckDB memory first'),
-  'duckdb appender chunks on disk': duckWriter('appender-chunks', 'as above, into a table of an on-disk database with memory_limit 256MB, then COPY TO', 'yes via the appender, but the rows are written twice (table, then Parquet)', false, true),
-  'duckdb table function': duckWriter('table-function', 'JS table function read by COPY (SELECT ...) TO; DuckDB pulls chunks', 'streams, but pull: all rows must be at hand'),
-  'duckdb table function per row group': duckWriter('table-function-parts', 'as above, one COPY per row group, each into its own file', 'yes, one file per row group'),
+  'duckdb appender rows': duckWriter(
+    'appender-rows',
+    'Appender, append<Type>() per value into a table, then COPY TO',
+    'no: whole table in DuckDB first',
+    true,
+  ),
+  'duckdb appender chunks': duckWriter(
+    'appender-chunks',
+    'Appender.appendDataChunk of 2048-row chunks into an in-memory table, then COPY TO',
+    'no: whole table in DuckDB memory first',
+  ),
+  'duckdb appender chunks on disk': duckWriter(
+    'appender-chunks',
+    'as above, into a table of an on-disk database with memory_limit 256MB, then COPY TO',
+    'yes via the appender, but the rows are written twice (table, then Parquet)',
+    false,
+    true,
+  ),
+  'duckdb table function': duckWriter(
+    'table-function',
+    'JS table function read by COPY (SELECT ...) TO; DuckDB pulls chunks',
+    'streams, but pull: all rows must be at hand',
+  ),
+  'duckdb table function per row group': duckWriter(
+    'table-function-parts',
+    'as above, one COPY per row group, each into its own file',
+    'yes, one file per row group',
+  ),
 };
 /** Writers whose package is installed only for this script (`npm install --no-save`). */
 const PARQUETJS_PACKAGES = ['@dsnp/parquetjs', 'parquetjs-lite'];
@@ -608,7 +793,7 @@ const OPTIONAL_WRITERS = new Set(['hyparquet-writer tuned + snappy', 'hyparquet-
 
 /** `--ablation`: hyparquet-writer options, one at a time from the defaults, then combined. */
 const ABLATION: Record<string, HypOptions> = {
-  'defaults': HYP_DEFAULT,
+  defaults: HYP_DEFAULT,
   'statistics: timestamp only': { ...HYP_DEFAULT, stats: 'timestamp' },
   'statistics: none': { ...HYP_DEFAULT, stats: 'none' },
   'id PLAIN': { ...HYP_DEFAULT, idPlain: true },
@@ -681,12 +866,18 @@ async function child(o: Options, writer: string, shape: ShapeName, out: string):
   let discarded = 0;
   const once = async (): Promise<RunResult> => {
     rmSync(out, { force: true, recursive: true });
-    gc?.(); gc?.();
+    gc?.();
+    gc?.();
     let peakReset = true;
-    try { writeFileSync('/proc/self/clear_refs', '5'); } catch { peakReset = false; } // resets the peak RSS
+    try {
+      writeFileSync('/proc/self/clear_refs', '5');
+    } catch {
+      peakReset = false;
+    } // resets the peak RSS
     const rssBefore = process.memoryUsage().rss;
     // Event-loop stall: the longest gap between ticks of a 5 ms timer (what a heartbeat would see).
-    let lastTick = performance.now(), longestGap = 0;
+    let lastTick = performance.now(),
+      longestGap = 0;
     const ticker = setInterval(() => {
       const now = performance.now();
       longestGap = Math.max(longestGap, now - lastTick);
@@ -703,7 +894,8 @@ async function child(o: Options, writer: string, shape: ShapeName, out: string):
     await new Promise((resolve) => setTimeout(resolve, TICK_MS + 1)); // let the ticker see the tail
     clearInterval(ticker);
     return {
-      ms, cpuMs,
+      ms,
+      cpuMs,
       othersCores: Math.max(0, (busy - cpuMs) / ms),
       bytes: sizeOf(out),
       rssBeforeMiB: rssBefore / 2 ** 20,
@@ -746,13 +938,21 @@ interface Verification {
   pyarrow?: string;
 }
 
-type Meta = Awaited<ReturnType<typeof import('hyparquet')['parquetMetadataAsync']>>;
-interface Logical { type: string; unit?: string; isAdjustedToUTC?: boolean }
+type Meta = Awaited<ReturnType<(typeof import('hyparquet'))['parquetMetadataAsync']>>;
+interface Logical {
+  type: string;
+  unit?: string;
+  isAdjustedToUTC?: boolean;
+}
 
 async function verify(path: string, t: Table, exp: Expected, pyarrow: string | undefined): Promise<Verification> {
   const problems: string[] = [];
   const notes: string[] = [];
-  const files = statSync(path).isDirectory() ? readdirSync(path).sort().map((f) => join(path, f)) : [path];
+  const files = statSync(path).isDirectory()
+    ? readdirSync(path)
+        .sort()
+        .map((f) => join(path, f))
+    : [path];
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const con = await instance.connect();
@@ -762,29 +962,42 @@ async function verify(path: string, t: Table, exp: Expected, pyarrow: string | u
   const one = async (sql: string): Promise<Record<string, unknown>> => (await rowsOf(sql))[0]!;
 
   const describe: Record<string, string> = {};
-  for (const row of await rowsOf(`DESCRIBE SELECT * FROM ${f}`)) describe[String(row.column_name)] = String(row.column_type);
+  for (const row of await rowsOf(`DESCRIBE SELECT * FROM ${f}`))
+    describe[String(row.column_name)] = String(row.column_type);
   const wantDuck: Record<ColType, string[]> = {
-    string: ['VARCHAR'], json: ['VARCHAR', 'JSON'], int64: ['BIGINT'], double: ['DOUBLE'], boolean: ['BOOLEAN'],
+    string: ['VARCHAR'],
+    json: ['VARCHAR', 'JSON'],
+    int64: ['BIGINT'],
+    double: ['DOUBLE'],
+    boolean: ['BOOLEAN'],
     timestamp: ['TIMESTAMP WITH TIME ZONE', 'TIMESTAMP'],
   };
   for (const c of t.columns) {
     const got = describe[c.name];
     if (!got || !wantDuck[c.type].includes(got)) problems.push(`DuckDB reads ${c.name} as ${got ?? 'nothing'}`);
-    if (c.type === 'timestamp' && got === 'TIMESTAMP') notes.push(`DuckDB reads ${c.name} as TIMESTAMP (no time zone): no logical type with isAdjustedToUTC in the file`);
+    if (c.type === 'timestamp' && got === 'TIMESTAMP')
+      notes.push(
+        `DuckDB reads ${c.name} as TIMESTAMP (no time zone): no logical type with isAdjustedToUTC in the file`,
+      );
   }
 
   const check = (what: string, got: unknown, want: unknown): void => {
     if (String(got) !== String(want)) problems.push(`${what}: got ${String(got)}, want ${String(want)}`);
   };
-  const base = await one(`SELECT count(*) AS n, count(DISTINCT id) AS ids, epoch_us(min(date)) AS lo, epoch_us(max(date)) AS hi FROM ${f}`);
+  const base = await one(
+    `SELECT count(*) AS n, count(DISTINCT id) AS ids, epoch_us(min(date)) AS lo, epoch_us(max(date)) AS hi FROM ${f}`,
+  );
   check('count(*)', base.n, exp.rows);
   check('count(DISTINCT id)', base.ids, exp.distinctIds);
   check('min(date) µs', base.lo, exp.minDateMicros);
   check('max(date) µs', base.hi, exp.maxDateMicros);
   let hashCols: string;
   if (t.shape === 'damage_dealt') {
-    const d = await one(`SELECT sum(amount) AS amount, sum(eid) AS eid, count(*) FILTER (WHERE critical) AS crit, count(DISTINCT weapon) AS weapons FROM ${f}`);
-    const got = Number(d.amount), want = exp.sumAmount!;
+    const d = await one(
+      `SELECT sum(amount) AS amount, sum(eid) AS eid, count(*) FILTER (WHERE critical) AS crit, count(DISTINCT weapon) AS weapons FROM ${f}`,
+    );
+    const got = Number(d.amount),
+      want = exp.sumAmount!;
     if (Math.abs(got - want) > Math.abs(want) * 1e-12) problems.push(`sum(amount): got ${got}, want ${want}`);
     check('sum(eid)', d.eid, exp.sumEid);
     check('count(critical)', d.crit, exp.criticals);
@@ -804,7 +1017,9 @@ async function verify(path: string, t: Table, exp: Expected, pyarrow: string | u
   // The footer, as Redshift, DuckDB and pyarrow go by it.
   const { parquetMetadataAsync, asyncBufferFromFile } = await import('hyparquet');
   const { parquetHeader } = await import('hyparquet/src/column.js');
-  const codecs = new Set<string>(), pageKinds = new Set<string>(), encodings = new Set<string>();
+  const codecs = new Set<string>(),
+    pageKinds = new Set<string>(),
+    encodings = new Set<string>();
   let rowGroups = 0;
   let meta: Meta | undefined;
   for (const file of files) {
@@ -834,27 +1049,37 @@ async function verify(path: string, t: Table, exp: Expected, pyarrow: string | u
   const physical: Record<string, string> = {};
   for (const c of t.columns) {
     const el = meta!.schema.find((e) => e.name === c.name);
-    if (!el) { problems.push(`no ${c.name} in the footer`); continue; }
+    if (!el) {
+      problems.push(`no ${c.name} in the footer`);
+      continue;
+    }
     const lt = el.logical_type as Logical | undefined;
     const logical = lt ? (lt.type === 'TIMESTAMP' ? `TIMESTAMP(${lt.unit}, UTC=${lt.isAdjustedToUTC})` : lt.type) : '';
     const p = [el.repetition_type, el.type, el.converted_type, logical].filter(Boolean).join(' ');
     physical[c.name] = p;
     if (c.type === 'timestamp') {
       if (el.type === 'INT96') problems.push(`${c.name} is INT96`);
-      const unitOk = el.converted_type === 'TIMESTAMP_MICROS' || el.converted_type === 'TIMESTAMP_MILLIS'
-        || (lt?.type === 'TIMESTAMP' && (lt.unit === 'MICROS' || lt.unit === 'MILLIS'));
+      const unitOk =
+        el.converted_type === 'TIMESTAMP_MICROS' ||
+        el.converted_type === 'TIMESTAMP_MILLIS' ||
+        (lt?.type === 'TIMESTAMP' && (lt.unit === 'MICROS' || lt.unit === 'MILLIS'));
       if (el.type !== 'INT64' || !unitOk) problems.push(`${c.name} is ${p}, not INT64 TIMESTAMP MICROS/MILLIS`);
       if (lt?.type === 'TIMESTAMP' && lt.isAdjustedToUTC === false) problems.push(`${c.name}: isAdjustedToUTC=false`);
-      if (el.converted_type === 'TIMESTAMP_MILLIS' || lt?.unit === 'MILLIS') notes.push(`${c.name}: millisecond precision`);
+      if (el.converted_type === 'TIMESTAMP_MILLIS' || lt?.unit === 'MILLIS')
+        notes.push(`${c.name}: millisecond precision`);
     } else if (c.type === 'string' || c.type === 'json') {
-      if (el.type !== 'BYTE_ARRAY' || (el.converted_type !== 'UTF8' && lt?.type !== 'STRING')) problems.push(`${c.name} is ${p}, not UTF8`);
+      if (el.type !== 'BYTE_ARRAY' || (el.converted_type !== 'UTF8' && lt?.type !== 'STRING'))
+        problems.push(`${c.name} is ${p}, not UTF8`);
     } else if (c.type === 'int64') {
-      if (el.type !== 'INT64' || (el.converted_type && el.converted_type !== 'INT_64')) problems.push(`${c.name} is ${p}, not INT64`);
+      if (el.type !== 'INT64' || (el.converted_type && el.converted_type !== 'INT_64'))
+        problems.push(`${c.name} is ${p}, not INT64`);
     } else if (c.type === 'double' && el.type !== 'DOUBLE') problems.push(`${c.name} is ${p}, not DOUBLE`);
     else if (c.type === 'boolean' && el.type !== 'BOOLEAN') problems.push(`${c.name} is ${p}, not BOOLEAN`);
     if (c.nullable && el.repetition_type === 'REQUIRED') problems.push(`${c.name} is REQUIRED but holds nulls`);
   }
-  if (t.columns.some((c) => !c.nullable && meta!.schema.find((e) => e.name === c.name)?.repetition_type === 'OPTIONAL')) {
+  if (
+    t.columns.some((c) => !c.nullable && meta!.schema.find((e) => e.name === c.name)?.repetition_type === 'OPTIONAL')
+  ) {
     notes.push('never-null columns written OPTIONAL');
   }
   if ([...codecs].some((c) => c !== 'SNAPPY')) problems.push(`codecs: ${[...codecs].join(', ')}`);
@@ -877,8 +1102,16 @@ async function verify(path: string, t: Table, exp: Expected, pyarrow: string | u
     }
   }
   return {
-    ok: problems.length === 0, problems, notes, describe, physical, rowGroups,
-    pageKinds: [...pageKinds].sort(), encodings: [...encodings].sort(), contentHash: String(h.h), pyarrow: pyarrowResult,
+    ok: problems.length === 0,
+    problems,
+    notes,
+    describe,
+    physical,
+    rowGroups,
+    pageKinds: [...pageKinds].sort(),
+    encodings: [...encodings].sort(),
+    contentHash: String(h.h),
+    pyarrow: pyarrowResult,
   };
 }
 
@@ -916,9 +1149,12 @@ function parseArgs(argv: string[]): Options & { child?: { writer: string; shape:
     return n;
   };
   const ablation = argv.includes('--ablation');
-  const named = get('--writers')?.split(',').map((w) => w.trim());
+  const named = get('--writers')
+    ?.split(',')
+    .map((w) => w.trim());
   const writers = named ?? Object.keys(WRITERS).filter((w) => w.startsWith('ablation: ') === ablation);
-  for (const w of writers) if (!WRITERS[w]) throw new Error(`unknown writer ${w}; known: ${Object.keys(WRITERS).join(', ')}`);
+  for (const w of writers)
+    if (!WRITERS[w]) throw new Error(`unknown writer ${w}; known: ${Object.keys(WRITERS).join(', ')}`);
   const shapes = (get('--shapes')?.split(',') ?? SHAPE_NAMES) as ShapeName[];
   for (const s of shapes) if (!SHAPES[s]) throw new Error(`unknown shape ${s}`);
   const opts: Options & { child?: { writer: string; shape: ShapeName; out: string } } = {
@@ -936,7 +1172,8 @@ function parseArgs(argv: string[]): Options & { child?: { writer: string; shape:
     ablation,
     quietRetries: get('--quiet-retries') === '0' ? 0 : int('--quiet-retries', 0),
   };
-  if (argv.includes('--child')) opts.child = { writer: get('--child')!, shape: get('--shape') as ShapeName, out: get('--out')! };
+  if (argv.includes('--child'))
+    opts.child = { writer: get('--child')!, shape: get('--shape') as ShapeName, out: get('--out')! };
   return opts;
 }
 
@@ -980,9 +1217,18 @@ const median = (xs: number[]): number => {
 function versions(): Record<string, string> {
   const here = fileURLToPath(new URL('..', import.meta.url));
   const v: Record<string, string> = { node: process.version };
-  for (const p of ['hyparquet-writer', 'hyparquet', '@dsnp/parquetjs', 'parquetjs-lite', '@duckdb/node-api', '@duckdb/node-bindings']) {
+  for (const p of [
+    'hyparquet-writer',
+    'hyparquet',
+    '@dsnp/parquetjs',
+    'parquetjs-lite',
+    '@duckdb/node-api',
+    '@duckdb/node-bindings',
+  ]) {
     try {
-      v[p] = (JSON.parse(readFileSync(join(here, 'node_modules', p, 'package.json'), 'utf8')) as { version: string }).version;
+      v[p] = (
+        JSON.parse(readFileSync(join(here, 'node_modules', p, 'package.json'), 'utf8')) as { version: string }
+      ).version;
     } catch {
       v[p] = 'not installed';
     }
@@ -995,7 +1241,9 @@ function machine(): Record<string, string | number> {
   try {
     const m = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
     if (m) model = m[1]!;
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
   const nproc = spawnSync('nproc', { encoding: 'utf8' }).stdout?.trim();
   return { nproc: nproc ? Number(nproc) : cpus().length, cpu: model, memGiB: Math.round(totalmem() / 2 ** 30) };
 }
@@ -1005,7 +1253,9 @@ async function parent(o: Options): Promise<void> {
   const script = fileURLToPath(import.meta.url);
   const results: Measured[] = [];
   const skipped: Record<string, string> = {};
-  const log = (s: string): void => { process.stderr.write(`${s}\n`); };
+  const log = (s: string): void => {
+    process.stderr.write(`${s}\n`);
+  };
   const started = performance.now();
   const extra: Record<string, string> = {};
   if (o.pyarrow) {
@@ -1019,13 +1269,18 @@ async function parent(o: Options): Promise<void> {
     if (needs) {
       try {
         await optionalModule(needs, o);
-        const roots = [...(o.modules ? [join(o.modules, '..', 'package.json')] : []), fileURLToPath(new URL('../package.json', import.meta.url))];
+        const roots = [
+          ...(o.modules ? [join(o.modules, '..', 'package.json')] : []),
+          fileURLToPath(new URL('../package.json', import.meta.url)),
+        ];
         for (const root of roots) {
           try {
             const pkg = createRequire(root).resolve(`${needs}/package.json`);
             extra[needs] = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
             break;
-          } catch { /* next */ }
+          } catch {
+            /* next */
+          }
         }
       } catch (err) {
         skipped[w] = (err as Error).message;
@@ -1038,9 +1293,11 @@ async function parent(o: Options): Promise<void> {
   for (const [w, why] of Object.entries(skipped)) log(`skipping ${w}: ${why}`);
   const missing = PARQUETJS_PACKAGES.filter((p) => writers.includes(p) && !resolvable(p));
   if (missing.length > 0) {
-    log(`not installed: ${missing.join(', ')} (not dependencies of Loadout). Run\n`
-      + `  npm install --no-save ${PARQUETJS_PACKAGES.join(' ')}\n`
-      + `first, or leave them out with --writers.`);
+    log(
+      `not installed: ${missing.join(', ')} (not dependencies of Loadout). Run\n` +
+        `  npm install --no-save ${PARQUETJS_PACKAGES.join(' ')}\n` +
+        `first, or leave them out with --writers.`,
+    );
     process.exit(1);
   }
 
@@ -1048,21 +1305,47 @@ async function parent(o: Options): Promise<void> {
     const expectedByRows = new Map<number, { t: Table; e: Expected }>();
     const expected = (rows: number): { t: Table; e: Expected } => {
       let x = expectedByRows.get(rows);
-      if (!x) { const t = generate(shape, rows); x = { t, e: expectedOf(t) }; expectedByRows.set(rows, x); }
+      if (!x) {
+        const t = generate(shape, rows);
+        x = { t, e: expectedOf(t) };
+        expectedByRows.set(rows, x);
+      }
       return x;
     };
     for (const writer of writers) {
       const impl = WRITERS[writer]!;
       const rows = impl.slow ? Math.min(o.rows, o.slowRows) : o.rows;
       const out = join(o.outDir, `${shape}.${writer.replace(/[^a-z0-9-]+/gi, '_')}.parquet`);
-      const r = spawnSync(process.execPath, [
-        ...process.execArgv, '--expose-gc', script, '--child', writer, '--shape', shape, '--rows', String(rows),
-        '--runs', String(o.runs), '--row-group', String(o.rowGroup), '--out', out, '--quiet-retries', String(o.quietRetries),
-        ...(o.modules ? ['--modules', o.modules] : []),
-      ], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      const r = spawnSync(
+        process.execPath,
+        [
+          ...process.execArgv,
+          '--expose-gc',
+          script,
+          '--child',
+          writer,
+          '--shape',
+          shape,
+          '--rows',
+          String(rows),
+          '--runs',
+          String(o.runs),
+          '--row-group',
+          String(o.rowGroup),
+          '--out',
+          out,
+          '--quiet-retries',
+          String(o.quietRetries),
+          ...(o.modules ? ['--modules', o.modules] : []),
+        ],
+        { encoding: 'utf8', maxBuffer: 1 << 26 },
+      );
       if (r.status !== 0) throw new Error(`${writer} on ${shape} failed:\n${r.stderr}`);
       const { setupMs, runs, discarded, firstPeakDeltaMiB } = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
-        setupMs: number; runs: RunResult[]; discarded: number; firstPeakDeltaMiB: number;
+        setupMs: number;
+        runs: RunResult[];
+        discarded: number;
+        firstPeakDeltaMiB: number;
       };
       log(`${shape} ${writer} (${rows} rows): ${runs.map((x) => `${x.ms.toFixed(0)} ms`).join(', ')}`);
       const { t, e } = expected(rows);
@@ -1073,15 +1356,26 @@ async function parent(o: Options): Promise<void> {
       const medCpu = median(runs.map((x) => x.cpuMs));
       const sizes = new Set(runs.map((x) => x.bytes));
       if (sizes.size > 1) verification.notes.push(`file size differed between runs: ${[...sizes].join(', ')}`);
-      if (runs.some((x) => !x.peakReset)) verification.notes.push('peak RSS could not be reset: includes data generation');
+      if (runs.some((x) => !x.peakReset))
+        verification.notes.push('peak RSS could not be reset: includes data generation');
       if (discarded) verification.notes.push(`${discarded} disturbed run(s) repeated`);
       results.push({
-        writer, shape, how: impl.how, incremental: impl.incremental,
-        rowsMeasured: rows, rowsReported: o.rows, scaled: rows !== o.rows, runs, setupMs: Math.round(setupMs),
-        medianMs: Math.round(med), medianCpuMs: Math.round(medCpu),
-        reportedMs: Math.round(med * scale), reportedCpuMs: Math.round(medCpu * scale),
+        writer,
+        shape,
+        how: impl.how,
+        incremental: impl.incremental,
+        rowsMeasured: rows,
+        rowsReported: o.rows,
+        scaled: rows !== o.rows,
+        runs,
+        setupMs: Math.round(setupMs),
+        medianMs: Math.round(med),
+        medianCpuMs: Math.round(medCpu),
+        reportedMs: Math.round(med * scale),
+        reportedCpuMs: Math.round(medCpu * scale),
         rowsPerSec: Math.round(rows / (med / 1000)),
-        bytes: runs[0]!.bytes, reportedBytes: Math.round(runs[0]!.bytes * scale),
+        bytes: runs[0]!.bytes,
+        reportedBytes: Math.round(runs[0]!.bytes * scale),
         rssBaselineMiB: Math.round(median(runs.map((x) => x.rssBeforeMiB))),
         peakRssDeltaMiB: Math.round(firstPeakDeltaMiB),
         peakRssDeltaMaxMiB: Math.round(Math.max(...runs.map((x) => x.peakRssMiB - x.rssBeforeMiB))),
@@ -1092,11 +1386,13 @@ async function parent(o: Options): Promise<void> {
     }
     // The same rows must come back from every writer (compared among writers measured on the same rows).
     const byRows = new Map<number, Measured[]>();
-    for (const m of results.filter((x) => x.shape === shape)) byRows.set(m.rowsMeasured, [...(byRows.get(m.rowsMeasured) ?? []), m]);
+    for (const m of results.filter((x) => x.shape === shape))
+      byRows.set(m.rowsMeasured, [...(byRows.get(m.rowsMeasured) ?? []), m]);
     for (const group of byRows.values()) {
       const expectedHash = (() => {
         const counts = new Map<string, number>();
-        for (const m of group) counts.set(m.verification.contentHash, (counts.get(m.verification.contentHash) ?? 0) + 1);
+        for (const m of group)
+          counts.set(m.verification.contentHash, (counts.get(m.verification.contentHash) ?? 0) + 1);
         return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
       })();
       for (const m of group) {
@@ -1122,33 +1418,61 @@ const fmtS = (ms: number): string => (ms / 1000).toFixed(2);
 const fmtMiB = (b: number): string => (b / 2 ** 20).toFixed(1);
 
 function markdown(r: {
-  machine: Record<string, string | number>; versions: Record<string, string>;
+  machine: Record<string, string | number>;
+  versions: Record<string, string>;
   options: { rows: number; runs: number; rowGroup: number; slowRows: number };
-  totalSeconds: number; skipped: Record<string, string>; results: Measured[];
+  totalSeconds: number;
+  skipped: Record<string, string>;
+  results: Measured[];
 }): string {
   const L: string[] = [];
-  L.push(`Machine: ${r.machine.nproc} cores (${r.machine.cpu}), ${r.machine.memGiB} GiB. ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
-  L.push(`${r.options.rows.toLocaleString('en-US')} rows per shape, row groups of ${r.options.rowGroup.toLocaleString('en-US')}, SNAPPY; median of ${r.options.runs} runs in one child process per writer and shape; total ${r.totalSeconds} s.`);
+  L.push(
+    `Machine: ${r.machine.nproc} cores (${r.machine.cpu}), ${r.machine.memGiB} GiB. ${Object.entries(r.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+  );
+  L.push(
+    `${r.options.rows.toLocaleString('en-US')} rows per shape, row groups of ${r.options.rowGroup.toLocaleString('en-US')}, SNAPPY; median of ${r.options.runs} runs in one child process per writer and shape; total ${r.totalSeconds} s.`,
+  );
   for (const [w, why] of Object.entries(r.skipped)) L.push(`Skipped ${w}: ${why}.`);
   for (const shape of new Set(r.results.map((x) => x.shape))) {
     L.push('', `#### ${shape}`, '');
-    L.push('| writer | wall (median) | CPU (median) | runs, wall ms | rows/s | size | peak RSS Δ, 1st write | longest event-loop stall | others\' load | pages | check |');
+    L.push(
+      "| writer | wall (median) | CPU (median) | runs, wall ms | rows/s | size | peak RSS Δ, 1st write | longest event-loop stall | others' load | pages | check |",
+    );
     L.push('|---|---:|---:|---|---:|---:|---:|---:|---:|---|---|');
     for (const m of r.results.filter((x) => x.shape === shape)) {
       const v = m.verification;
       const sc = m.scaled ? '\\*' : '';
       const check = v.ok ? 'OK' : `**FAIL**: ${v.problems.join('; ')}`;
-      L.push(`| ${m.writer}${sc} | ${fmtS(m.reportedMs)} s | ${fmtS(m.reportedCpuMs)} s | ${m.runs.map((x) => x.ms.toFixed(0)).join(', ')} | ${m.rowsPerSec.toLocaleString('en-US')} | ${fmtMiB(m.reportedBytes)} MiB | ${m.peakRssDeltaMiB} MiB | ${Number.isFinite(m.loopBlockedMaxMs) ? `${m.loopBlockedMaxMs} ms` : '-'} | ${m.othersCoresMax.toFixed(2)} | ${v.pageKinds.filter((k) => k !== 'DICTIONARY_PAGE').join(', ')} | ${check} |`);
+      L.push(
+        `| ${m.writer}${sc} | ${fmtS(m.reportedMs)} s | ${fmtS(m.reportedCpuMs)} s | ${m.runs.map((x) => x.ms.toFixed(0)).join(', ')} | ${m.rowsPerSec.toLocaleString('en-US')} | ${fmtMiB(m.reportedBytes)} MiB | ${m.peakRssDeltaMiB} MiB | ${Number.isFinite(m.loopBlockedMaxMs) ? `${m.loopBlockedMaxMs} ms` : '-'} | ${m.othersCoresMax.toFixed(2)} | ${v.pageKinds.filter((k) => k !== 'DICTIONARY_PAGE').join(', ')} | ${check} |`,
+      );
     }
     const scaled = r.results.filter((x) => x.shape === shape && x.scaled);
     if (scaled.length) {
-      L.push('', `\\* measured on ${scaled[0]!.rowsMeasured.toLocaleString('en-US')} rows; wall, CPU and size scaled ×${scaled[0]!.rowsReported / scaled[0]!.rowsMeasured}, runs and rows/s as measured; peak RSS as measured.`);
+      L.push(
+        '',
+        `\\* measured on ${scaled[0]!.rowsMeasured.toLocaleString('en-US')} rows; wall, CPU and size scaled ×${scaled[0]!.rowsReported / scaled[0]!.rowsMeasured}, runs and rows/s as measured; peak RSS as measured.`,
+      );
     }
     L.push('', 'What each file holds:', '');
     for (const m of r.results.filter((x) => x.shape === shape)) {
       const v = m.verification;
-      L.push(`- **${m.writer}** (${m.how}; incremental: ${m.incremental}): ${Object.entries(v.physical).map(([k, p]) => `${k} ${p}`).join('; ')}. ${v.rowGroups} row groups; encodings ${v.encodings.join('/')}; pages ${v.pageKinds.join('/')}.${v.notes.length ? ` ${v.notes.join('; ')}.` : ''}`);
-      L.push(`  DuckDB: ${Object.entries(v.describe).map(([k, d]) => `${k} ${d}`).join(', ')}.${v.pyarrow ? ` pyarrow: ${v.pyarrow.split(' | ')[1]} (${v.pyarrow.split(' | ')[0]} rows).` : ''}`);
+      L.push(
+        `- **${m.writer}** (${m.how}; incremental: ${m.incremental}): ${Object.entries(v.physical)
+          .map(([k, p]) => `${k} ${p}`)
+          .join(
+            '; ',
+          )}. ${v.rowGroups} row groups; encodings ${v.encodings.join('/')}; pages ${v.pageKinds.join('/')}.${v.notes.length ? ` ${v.notes.join('; ')}.` : ''}`,
+      );
+      L.push(
+        `  DuckDB: ${Object.entries(v.describe)
+          .map(([k, d]) => `${k} ${d}`)
+          .join(
+            ', ',
+          )}.${v.pyarrow ? ` pyarrow: ${v.pyarrow.split(' | ')[1]} (${v.pyarrow.split(' | ')[0]} rows).` : ''}`,
+      );
     }
   }
   return `${L.join('\n')}\n`;
@@ -1159,7 +1483,9 @@ async function main(): Promise<void> {
   const fromJson = argv.indexOf('--from-json');
   if (fromJson >= 0) {
     // Re-renders a saved `--json` report as Markdown.
-    process.stdout.write(markdown(JSON.parse(readFileSync(argv[fromJson + 1]!, 'utf8')) as Parameters<typeof markdown>[0]));
+    process.stdout.write(
+      markdown(JSON.parse(readFileSync(argv[fromJson + 1]!, 'utf8')) as Parameters<typeof markdown>[0]),
+    );
     return;
   }
   const o = parseArgs(argv);

@@ -36,23 +36,30 @@ const catalog = await loadCatalog();
 const type = catalog.table('damage_dealt')!;
 const columns = type.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable }));
 const KEEP = process.argv.includes('--keep');
-const dir = KEEP ? join(tmpdir(), `loadout-bench-pg-${ROWS}-${FILES}`) : mkdtempSync(join(tmpdir(), 'loadout-bench-pg-'));
+const dir = KEEP
+  ? join(tmpdir(), `loadout-bench-pg-${ROWS}-${FILES}`)
+  : mkdtempSync(join(tmpdir(), 'loadout-bench-pg-'));
 mkdirSync(dir, { recursive: true });
 const given = arg('url', process.env.LOADOUT_BENCH_POSTGRES ?? '');
 const server = given ? undefined : await startPostgres();
 // --options '-c temp_buffers=256MB' tries server settings for the loading session.
 const sessionOptions = arg('options', '');
-const url = sessionOptions ? `${given || server!.url}?options=${encodeURIComponent(sessionOptions)}` : given || server!.url;
+const url = sessionOptions
+  ? `${given || server!.url}?options=${encodeURIComponent(sessionOptions)}`
+  : given || server!.url;
 const steps: string[] = [];
 const warehouse = new PostgresWarehouse(url, {
   ...(process.env.BENCH_WORK_MEM ? { workMem: process.env.BENCH_WORK_MEM } : {}),
   copyFormat: arg('format', 'binary') === 'csv' ? 'csv' : 'binary',
   onStep: (step, ms) => steps.push(`${step} ${(ms / 1000).toFixed(2)}s`),
 });
-const showSteps = () => { if (steps.length) console.log(`  steps: ${steps.splice(0).join(', ')}`); };
+const showSteps = () => {
+  if (steps.length) console.log(`  steps: ${steps.splice(0).join(', ')}`);
+};
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
-const uuid = (n: number, tag: number) => `${hex(tag, 8)}-${hex((n >>> 16) & 0xffff, 4)}-4${hex(n & 0xfff, 3)}-8000-${hex(n, 12)}`;
+const uuid = (n: number, tag: number) =>
+  `${hex(tag, 8)}-${hex((n >>> 16) & 0xffff, 4)}-4${hex(n & 0xfff, 3)}-8000-${hex(n, 12)}`;
 const WEAPONS = ['rifle', 'pistol', 'shotgun', 'knife', 'bow', 'sniper "long", 7.62'];
 
 /** FILES files of rows [from, from + rows) of synthetic damage_dealt events. */
@@ -91,10 +98,15 @@ function stage(name: string, from: number, rows: number): string[] {
 
 function plan(files: string[], manifest: string): MergePlan {
   return {
-    schema: SCHEMA, table: 'damage_dealt', targetColumns: columns, fileColumns: columns,
-    fingerprint: type.fingerprint, uniqueKey: type.uniqueKey,
+    schema: SCHEMA,
+    table: 'damage_dealt',
+    targetColumns: columns,
+    fileColumns: columns,
+    fingerprint: type.fingerprint,
+    uniqueKey: type.uniqueKey,
     files: files.map((p) => ({ url: p, key: p, bytes: statSync(p).size })),
-    manifestKey: `manifests/damage_dealt/${manifest}.json`, manifestUrl: `file://${dir}/${manifest}.json`,
+    manifestKey: `manifests/damage_dealt/${manifest}.json`,
+    manifestUrl: `file://${dir}/${manifest}.json`,
   };
 }
 
@@ -102,36 +114,63 @@ async function timed<T>(label: string, rows: number, work: () => Promise<T>): Pr
   const started = process.hrtime.bigint();
   const result = await work();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  console.log(`${label.padEnd(58)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds).toLocaleString('en-US').padStart(11)} rows/s`);
+  console.log(
+    `${label.padEnd(58)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds)
+      .toLocaleString('en-US')
+      .padStart(11)} rows/s`,
+  );
   return result;
 }
 
 try {
-  console.log(`PostgreSQL load benchmark: ${ROWS.toLocaleString('en-US')} damage_dealt rows in ${FILES} files, ${GROUP.toLocaleString('en-US')}-row row groups, COPY format ${arg('format', 'binary')}`);
+  console.log(
+    `PostgreSQL load benchmark: ${ROWS.toLocaleString('en-US')} damage_dealt rows in ${FILES} files, ${GROUP.toLocaleString('en-US')}-row row groups, COPY format ${arg('format', 'binary')}`,
+  );
   const first = await timed('stage Parquet (ParquetTableWriter), manifest 1', ROWS, async () => stage('a', 0, ROWS));
-  const second = await timed('stage Parquet, manifest 2 (half the keys overlap)', ROWS, async () => stage('b', ROWS / 2, ROWS));
+  const second = await timed('stage Parquet, manifest 2 (half the keys overlap)', ROWS, async () =>
+    stage('b', ROWS / 2, ROWS),
+  );
   const bytes = first.reduce((s, p) => s + statSync(p).size, 0);
   console.log(`staged size: ${(bytes / 1e6).toFixed(1)} MB per manifest`);
   const drain = async (chunks: AsyncIterable<string | Buffer>) => {
     let total = 0;
-    await pipeline(Readable.from(chunks), new Writable({
-      write(chunk: Buffer, _enc, done) { total += chunk.length; done(); },
-    }));
+    await pipeline(
+      Readable.from(chunks),
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          total += chunk.length;
+          done();
+        },
+      }),
+    );
     return total;
   };
-  const csvBytes = await timed('read Parquet + encode CSV only (no database)', ROWS, () => drain(csvChunks(plan(first, 'x'), 5_000)));
-  const binBytes = await timed('read Parquet + encode binary COPY only (no database)', ROWS, () => drain(binaryChunks(plan(first, 'x'))));
+  const csvBytes = await timed('read Parquet + encode CSV only (no database)', ROWS, () =>
+    drain(csvChunks(plan(first, 'x'), 5_000)),
+  );
+  const binBytes = await timed('read Parquet + encode binary COPY only (no database)', ROWS, () =>
+    drain(binaryChunks(plan(first, 'x'))),
+  );
   console.log(`COPY stream size: CSV ${(csvBytes / 1e6).toFixed(1)} MB, binary ${(binBytes / 1e6).toFixed(1)} MB`);
   await warehouse.ensureLedger(SCHEMA);
-  await warehouse.runDdl([`DROP TABLE IF EXISTS ${SCHEMA}.damage_dealt`, createTableSql(SCHEMA, 'damage_dealt', columns, POSTGRES_TYPES)]);
+  await warehouse.runDdl([
+    `DROP TABLE IF EXISTS ${SCHEMA}.damage_dealt`,
+    createTableSql(SCHEMA, 'damage_dealt', columns, POSTGRES_TYPES),
+  ]);
   await warehouse.runDdl([`DELETE FROM ${SCHEMA}.loadout_ledger WHERE table_name = 'damage_dealt'`]);
-  const o1 = await timed('merge manifest 1 into an empty table (COPY + merge)', ROWS, () => warehouse.merge(plan(first, 'm1')));
+  const o1 = await timed('merge manifest 1 into an empty table (COPY + merge)', ROWS, () =>
+    warehouse.merge(plan(first, 'm1')),
+  );
   console.log(`  -> ${JSON.stringify(o1)}`);
   showSteps();
-  const o2 = await timed(`merge manifest 2 into the ${ROWS.toLocaleString('en-US')}-row table`, ROWS, () => warehouse.merge(plan(second, 'm2')));
+  const o2 = await timed(`merge manifest 2 into the ${ROWS.toLocaleString('en-US')}-row table`, ROWS, () =>
+    warehouse.merge(plan(second, 'm2')),
+  );
   console.log(`  -> ${JSON.stringify(o2)}`);
   showSteps();
-  const again = await timed('merge manifest 2 again (ledger says loaded)', ROWS, () => warehouse.merge(plan(second, 'm2')));
+  const again = await timed('merge manifest 2 again (ledger says loaded)', ROWS, () =>
+    warehouse.merge(plan(second, 'm2')),
+  );
   console.log(`  -> ${JSON.stringify(again)}`);
   const [count] = await warehouse.query(`SELECT count(*) AS n FROM ${SCHEMA}.damage_dealt`);
   console.log(`table rows: ${JSON.stringify(count)} (expected ${ROWS * 1.5})`);

@@ -28,7 +28,9 @@ const walk = (d: string): void => {
         try {
           const v = JSON.parse(line) as Record<string, unknown>;
           if (v && typeof v.event === 'string' && catalog.eventType(v.event)) records.push(v);
-        } catch { /* junk lines are not what this measures */ }
+        } catch {
+          /* junk lines are not what this measures */
+        }
       }
     }
   }
@@ -48,7 +50,13 @@ function measure(name: string, check: (r: Record<string, unknown>) => boolean) {
   return { name, records: records.length, valid: ok, best_us_per_record: Math.round(best * 1000) / 1000 };
 }
 
-console.log(JSON.stringify([
-  measure('zod safeParse', (r) => catalog.eventType(r.event as string)!.schema.safeParse(r).success),
-  measure('fast checks (toRow)', (r) => catalog.eventType(r.event as string)!.toRow(r) !== undefined),
-], null, 2));
+console.log(
+  JSON.stringify(
+    [
+      measure('zod safeParse', (r) => catalog.eventType(r.event as string)!.schema.safeParse(r).success),
+      measure('fast checks (toRow)', (r) => catalog.eventType(r.event as string)!.toRow(r) !== undefined),
+    ],
+    null,
+    2,
+  ),
+);

@@ -14,7 +14,14 @@ import { parseArgs } from 'node:util';
 const require = createRequire(import.meta.url);
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'dist/workflow-bundle.js' } } });
 const out = resolve(values.out);
-const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
+const quiet = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};
 const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows/index.ts'), logger: quiet });
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, code);

@@ -43,7 +43,11 @@ const ENV = 'capture';
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'loadout-capture-'));
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalBinary() }, searchAttributes: SEARCH_ATTRIBUTES, ip: '127.0.0.1' },
+    server: {
+      executable: { type: 'existing-path', path: temporalBinary() },
+      searchAttributes: SEARCH_ATTRIBUTES,
+      ip: '127.0.0.1',
+    },
   });
   try {
     const raw = openObjectStore(join(dir, 'raw'));
@@ -52,7 +56,9 @@ async function main(): Promise<void> {
     const catalog = await loadCatalog();
     const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows/index.ts'), logger: quiet });
     const worker = await Worker.create({
-      connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: TASK_QUEUE,
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: TASK_QUEUE,
       workflowBundle: { code: bundle.code },
       activities: createActivities({ catalog, lake, warehouseUrl: `duckdb:${join(dir, 'warehouse.duckdb')}` }),
     });
@@ -60,50 +66,95 @@ async function main(): Promise<void> {
     const failingLake = openObjectStore(join(dir, 'failing-lake'));
     const failingWarehouse = `duckdb:${join(dir, 'failing.duckdb')}`;
     const w = await openWarehouse(failingWarehouse);
-    await w.runDdl(['CREATE SCHEMA IF NOT EXISTS loadout', 'CREATE TABLE loadout.purchase (id VARCHAR, "date" TIMESTAMPTZ, psess VARCHAR, player_id VARCHAR, sku BIGINT, amount DOUBLE, currency VARCHAR)']);
+    await w.runDdl([
+      'CREATE SCHEMA IF NOT EXISTS loadout',
+      'CREATE TABLE loadout.purchase (id VARCHAR, "date" TIMESTAMPTZ, psess VARCHAR, player_id VARCHAR, sku BIGINT, amount DOUBLE, currency VARCHAR)',
+    ]);
     await w.close();
     const failingWorker = await Worker.create({
-      connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: `${TASK_QUEUE}-failing`,
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: `${TASK_QUEUE}-failing`,
       workflowBundle: { code: bundle.code },
       activities: createActivities({ catalog, lake: failingLake, warehouseUrl: failingWarehouse }),
     });
     const client = env.client;
     const captured = new Map<string, string>();
-    await failingWorker.runUntil(worker.runUntil(async () => {
-      const objects = await listRawObjects(raw);
-      const good = objects.filter((o) => !o.key.includes('broken'));
-      // A batch with a quarantined object (the LoadoutQuarantined branch).
-      const batchId = fileBatchWorkflowId(batchIdOf(raw.location, objects), ENV);
-      await client.workflow.execute(fileBatch, { workflowId: batchId, taskQueue: TASK_QUEUE, args: [{ source: raw.location, objects, environment: ENV }] });
-      captured.set('file-batch-quarantine', batchId);
-      // The first load of an empty warehouse: loadTable runs its schemaMigration child.
-      await client.workflow.execute(load, { workflowId: `${ENV}-load`, taskQueue: TASK_QUEUE, args: [{ environment: ENV }] });
-      captured.set('load-first', `${ENV}-load`);
-      captured.set('load-sliding-window', `${ENV}-load`);
-      captured.set('load-table-migrates', `loadout-load-${ENV}-purchase`);
-      captured.set('schema-migration-child', `loadout-migrate-${ENV}-purchase`);
-      // schemaMigration as `loadout migrate --apply` starts it: nothing left to do.
-      await client.workflow.execute(schemaMigration, { workflowId: `${ENV}-migrate`, taskQueue: TASK_QUEUE, args: [{ environment: ENV, apply: true }] });
-      captured.set('schema-migration', `${ENV}-migrate`);
-      // A replay of the window, with its child batches and load.
-      const replayInput: ReplayInput = { environment: ENV, source: raw.location, from: '2026-11-22T10:00:00Z', to: '2026-11-22T12:00:00Z', batchObjects: 1 };
-      // Captured under its file's name: the replay test replays a history under that id, and replay's children derive theirs from it.
-      await client.workflow.execute(replay, { workflowId: 'replay', taskQueue: TASK_QUEUE, args: [replayInput] });
-      captured.set('replay', 'replay');
-      // One listing pass, which starts (and abandons) a batch of what is not yet processed.
-      const discoverInput: DiscoverByListingInput = {
-        source: raw.location, environment: `${ENV}-listing`, reconcileEvery: 0, listEvery: '1s', batchObjects: 16, batchBytes: 1 << 28, once: true,
-      };
-      await client.workflow.execute(discoverByListing, { workflowId: `${ENV}-discover`, taskQueue: TASK_QUEUE, args: [discoverInput] });
-      captured.set('discover-by-listing', `${ENV}-discover`);
-      // A load of which one table fails (the load-failure-summary branch).
-      const failingQueue = `${TASK_QUEUE}-failing`;
-      await client.workflow.execute(fileBatch, { workflowId: `${ENV}-failing-batch`, taskQueue: failingQueue, args: [{ source: raw.location, objects: good, environment: `${ENV}-failing` }] });
-      await client.workflow.execute(load, { workflowId: `${ENV}-failing-load`, taskQueue: failingQueue, args: [{ environment: `${ENV}-failing` }] }).catch(() => undefined);
-      captured.set('load-one-table-failed', `${ENV}-failing-load`);
-      captured.set('load-table-refused', `loadout-load-${ENV}-failing-purchase`);
-      if (good.length === 0) throw new Error('no good raw objects written');
-    }));
+    await failingWorker.runUntil(
+      worker.runUntil(async () => {
+        const objects = await listRawObjects(raw);
+        const good = objects.filter((o) => !o.key.includes('broken'));
+        // A batch with a quarantined object (the LoadoutQuarantined branch).
+        const batchId = fileBatchWorkflowId(batchIdOf(raw.location, objects), ENV);
+        await client.workflow.execute(fileBatch, {
+          workflowId: batchId,
+          taskQueue: TASK_QUEUE,
+          args: [{ source: raw.location, objects, environment: ENV }],
+        });
+        captured.set('file-batch-quarantine', batchId);
+        // The first load of an empty warehouse: loadTable runs its schemaMigration child.
+        await client.workflow.execute(load, {
+          workflowId: `${ENV}-load`,
+          taskQueue: TASK_QUEUE,
+          args: [{ environment: ENV }],
+        });
+        captured.set('load-first', `${ENV}-load`);
+        captured.set('load-sliding-window', `${ENV}-load`);
+        captured.set('load-table-migrates', `loadout-load-${ENV}-purchase`);
+        captured.set('schema-migration-child', `loadout-migrate-${ENV}-purchase`);
+        // schemaMigration as `loadout migrate --apply` starts it: nothing left to do.
+        await client.workflow.execute(schemaMigration, {
+          workflowId: `${ENV}-migrate`,
+          taskQueue: TASK_QUEUE,
+          args: [{ environment: ENV, apply: true }],
+        });
+        captured.set('schema-migration', `${ENV}-migrate`);
+        // A replay of the window, with its child batches and load.
+        const replayInput: ReplayInput = {
+          environment: ENV,
+          source: raw.location,
+          from: '2026-11-22T10:00:00Z',
+          to: '2026-11-22T12:00:00Z',
+          batchObjects: 1,
+        };
+        // Captured under its file's name: the replay test replays a history under that id, and replay's children derive theirs from it.
+        await client.workflow.execute(replay, { workflowId: 'replay', taskQueue: TASK_QUEUE, args: [replayInput] });
+        captured.set('replay', 'replay');
+        // One listing pass, which starts (and abandons) a batch of what is not yet processed.
+        const discoverInput: DiscoverByListingInput = {
+          source: raw.location,
+          environment: `${ENV}-listing`,
+          reconcileEvery: 0,
+          listEvery: '1s',
+          batchObjects: 16,
+          batchBytes: 1 << 28,
+          once: true,
+        };
+        await client.workflow.execute(discoverByListing, {
+          workflowId: `${ENV}-discover`,
+          taskQueue: TASK_QUEUE,
+          args: [discoverInput],
+        });
+        captured.set('discover-by-listing', `${ENV}-discover`);
+        // A load of which one table fails (the load-failure-summary branch).
+        const failingQueue = `${TASK_QUEUE}-failing`;
+        await client.workflow.execute(fileBatch, {
+          workflowId: `${ENV}-failing-batch`,
+          taskQueue: failingQueue,
+          args: [{ source: raw.location, objects: good, environment: `${ENV}-failing` }],
+        });
+        await client.workflow
+          .execute(load, {
+            workflowId: `${ENV}-failing-load`,
+            taskQueue: failingQueue,
+            args: [{ environment: `${ENV}-failing` }],
+          })
+          .catch(() => undefined);
+        captured.set('load-one-table-failed', `${ENV}-failing-load`);
+        captured.set('load-table-refused', `loadout-load-${ENV}-failing-purchase`);
+        if (good.length === 0) throw new Error('no good raw objects written');
+      }),
+    );
     mkdirSync(out, { recursive: true });
     for (const [name, workflowId] of captured) {
       const path = join(out, `${name}.json`);
@@ -112,7 +163,18 @@ async function main(): Promise<void> {
         continue;
       }
       if (only !== undefined && !only.includes(name)) continue;
-      const json = execFileSync(temporalBinary(), ['workflow', 'show', '--output', 'json', '--workflow-id', workflowId, '--address', env.address, '--namespace', env.namespace ?? 'default']);
+      const json = execFileSync(temporalBinary(), [
+        'workflow',
+        'show',
+        '--output',
+        'json',
+        '--workflow-id',
+        workflowId,
+        '--address',
+        env.address,
+        '--namespace',
+        env.namespace ?? 'default',
+      ]);
       writeFileSync(path, json);
       console.log(`wrote ${path} (${workflowId})`);
     }
@@ -128,8 +190,25 @@ function writeRaw(root: string): void {
   const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
   const records = (hour: number) =>
     [
-      line({ event: 'session_begin', id: uuid(hour * 10 + 1), date: `2026-11-22T${hour}:00:00Z`, psess: uuid(900 + hour), player_id: `p${hour}`, platform: 'pc', app_version: '1.0' }),
-      line({ event: 'purchase', id: uuid(hour * 10 + 2), date: `2026-11-22T${hour}:05:00Z`, psess: uuid(900 + hour), player_id: `p${hour}`, sku: 'gold', amount: 4.99, currency: 'EUR' }),
+      line({
+        event: 'session_begin',
+        id: uuid(hour * 10 + 1),
+        date: `2026-11-22T${hour}:00:00Z`,
+        psess: uuid(900 + hour),
+        player_id: `p${hour}`,
+        platform: 'pc',
+        app_version: '1.0',
+      }),
+      line({
+        event: 'purchase',
+        id: uuid(hour * 10 + 2),
+        date: `2026-11-22T${hour}:05:00Z`,
+        psess: uuid(900 + hour),
+        player_id: `p${hour}`,
+        sku: 'gold',
+        amount: 4.99,
+        currency: 'EUR',
+      }),
     ].join('\n');
   for (const hour of [10, 11]) {
     mkdirSync(join(root, `2026/11/22/${hour}`), { recursive: true });
@@ -138,6 +217,13 @@ function writeRaw(root: string): void {
   writeFileSync(join(root, '2026/11/22/11/broken.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0, 1, 2, 3, 4, 5, 6, 7, 8]));
 }
 
-const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
+const quiet = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};
 
 await main();

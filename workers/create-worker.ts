@@ -36,12 +36,19 @@ export interface WorkerSetup {
 
 export async function createLoadoutWorker(setup: WorkerSetup): Promise<Worker> {
   if (setup.workflowBundlePath !== undefined && !existsSync(setup.workflowBundlePath)) {
-    throw new Error(`no workflow bundle at ${setup.workflowBundlePath}: build it with npm run build:workflows, or unset LOADOUT_WORKFLOW_BUNDLE to bundle at start`);
+    throw new Error(
+      `no workflow bundle at ${setup.workflowBundlePath}: build it with npm run build:workflows, or unset LOADOUT_WORKFLOW_BUNDLE to bundle at start`,
+    );
   }
   const stores = new StoreCache();
   const activities = createActivities({
-    catalog: setup.catalog, lake: stores.open(setup.lakeLocation), stores, warehouseUrl: setup.warehouseUrl, warehouseSchema: setup.warehouseSchema,
-    observe: setup.observe, personalKeys: setup.personalKeys,
+    catalog: setup.catalog,
+    lake: stores.open(setup.lakeLocation),
+    stores,
+    warehouseUrl: setup.warehouseUrl,
+    warehouseSchema: setup.warehouseSchema,
+    observe: setup.observe,
+    personalKeys: setup.personalKeys,
   });
   return Worker.create({
     connection: setup.connection,

@@ -6,7 +6,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAlive } from './file-lock';
 
-export interface ServerProcess { pid: number; port?: number; uiPort?: number }
+export interface ServerProcess {
+  pid: number;
+  port?: number;
+  uiPort?: number;
+}
 
 const HAS_PROC = existsSync('/proc/self/cmdline');
 

@@ -28,9 +28,19 @@ export interface DevServer {
   started: boolean;
 }
 
-interface ServerState { pid: number; port: number; uiPort: number }
+interface ServerState {
+  pid: number;
+  port: number;
+  uiPort: number;
+}
 
-interface HomeFiles { dir: string; state: string; lock: string; db: string; log: string }
+interface HomeFiles {
+  dir: string;
+  state: string;
+  lock: string;
+  db: string;
+  log: string;
+}
 
 /** Waiting for another command's start (60 s at most) and a little more. */
 const LOCK = { timeoutMs: 120_000, staleAfterMs: 180_000 };
@@ -65,7 +75,13 @@ export async function stopDevServer(home: string): Promise<boolean> {
 
 function homeFiles(home: string): HomeFiles {
   const dir = join(home, 'temporal');
-  return { dir, state: join(dir, 'server.json'), lock: join(dir, 'server.lock'), db: join(dir, 'temporal.db'), log: join(dir, 'server.log') };
+  return {
+    dir,
+    state: join(dir, 'server.json'),
+    lock: join(dir, 'server.lock'),
+    db: join(dir, 'temporal.db'),
+    log: join(dir, 'server.log'),
+  };
 }
 
 /** The state file's server when it is really this home's server and answers. */
@@ -104,8 +120,21 @@ async function start(files: HomeFiles, namespace: string): Promise<ServerState> 
     const child = spawn(
       temporalBinary(),
       [
-        'server', 'start-dev', '--db-filename', files.db, '--ip', '127.0.0.1', '--port', String(port),
-        '--ui-port', String(uiPort), '--namespace', namespace, '--log-level', 'warn', ...devServerSearchAttributeArgs(),
+        'server',
+        'start-dev',
+        '--db-filename',
+        files.db,
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--ui-port',
+        String(uiPort),
+        '--namespace',
+        namespace,
+        '--log-level',
+        'warn',
+        ...devServerSearchAttributeArgs(),
       ],
       { detached: true, stdio: ['ignore', log, log] },
     );
@@ -120,7 +149,8 @@ async function start(files: HomeFiles, namespace: string): Promise<ServerState> 
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!(await portOpen(port))) {
     if (!isAlive(state.pid)) throw new Error(`the Temporal dev server exited at start; see ${files.log}`);
-    if (Date.now() > deadline) throw new Error(`the Temporal dev server did not listen on ${port} within 60 s; see ${files.log}`);
+    if (Date.now() > deadline)
+      throw new Error(`the Temporal dev server did not listen on ${port} within 60 s; see ${files.log}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   return state;
@@ -161,7 +191,9 @@ async function terminate(pids: number[]): Promise<void> {
 function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);
-  } catch { /* already gone */ }
+  } catch {
+    /* already gone */
+  }
 }
 
 function describe(state: ServerState, started: boolean): DevServer {
@@ -171,7 +203,9 @@ function describe(state: ServerState, started: boolean): DevServer {
 function readState(file: string): ServerState | undefined {
   try {
     const state = JSON.parse(readFileSync(file, 'utf8')) as Partial<ServerState>;
-    return typeof state.pid === 'number' && typeof state.port === 'number' && typeof state.uiPort === 'number' ? (state as ServerState) : undefined;
+    return typeof state.pid === 'number' && typeof state.port === 'number' && typeof state.uiPort === 'number'
+      ? (state as ServerState)
+      : undefined;
   } catch {
     return undefined; // absent or garbage: no trusted server
   }
@@ -186,7 +220,10 @@ function writeState(file: string, state: ServerState): void {
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }

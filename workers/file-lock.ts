@@ -14,7 +14,10 @@ export interface FileLockOptions {
   pollMs?: number;
 }
 
-interface LockContent { pid: number; token: string }
+interface LockContent {
+  pid: number;
+  token: string;
+}
 
 /** Runs `work` holding the lock at `path`; the lock is released however `work` ends. */
 export async function withFileLock<T>(path: string, options: FileLockOptions, work: () => Promise<T>): Promise<T> {
@@ -39,7 +42,10 @@ async function acquire(path: string, options: FileLockOptions): Promise<string> 
     const holder = readLock(path);
     if (holder === 'gone') continue;
     if ((holder === undefined || isStale(path, holder, options.staleAfterMs)) && breakStale(path, holder)) continue;
-    if (Date.now() > deadline) throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${path}, held by pid ${holder?.pid ?? 'unknown'}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${options.timeoutMs} ms waiting for ${path}, held by pid ${holder?.pid ?? 'unknown'}`,
+      );
     await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
   }
 }
@@ -102,7 +108,9 @@ function breakStale(path: string, judged: LockContent | undefined): boolean {
   if (!same) {
     try {
       linkSync(aside, path);
-    } catch { /* a new lock exists already: its owner goes on */ }
+    } catch {
+      /* a new lock exists already: its owner goes on */
+    }
   }
   unlinkSync(aside);
   return true;

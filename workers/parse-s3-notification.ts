@@ -32,12 +32,14 @@ export function parseS3Notification(body: string): Notification {
     return parseS3Notification(message.Message);
   }
   if (isObject(message) && message.Event === 's3:TestEvent') return { kind: 'ignored', reason: 's3:TestEvent' };
-  if (!isObject(message) || !Array.isArray(message.Records)) return { kind: 'ignored', reason: 'not an S3 event notification' };
+  if (!isObject(message) || !Array.isArray(message.Records))
+    return { kind: 'ignored', reason: 'not an S3 event notification' };
   const objects: CreatedObject[] = [];
   let undecodable = 0;
   for (const record of message.Records as unknown[]) {
     // Junk is acknowledged and ignored, never thrown: one bad record must not hold back a receive.
-    if (!isObject(record) || typeof record.eventName !== 'string' || !record.eventName.startsWith('ObjectCreated:')) continue;
+    if (!isObject(record) || typeof record.eventName !== 'string' || !record.eventName.startsWith('ObjectCreated:'))
+      continue;
     const s3 = isObject(record.s3) ? record.s3 : {};
     const bucket = isObject(s3.bucket) ? s3.bucket.name : undefined;
     const object = isObject(s3.object) ? s3.object : {};
@@ -54,11 +56,16 @@ export function parseS3Notification(body: string): Notification {
       size: typeof object.size === 'number' && Number.isFinite(object.size) ? object.size : 0,
       etag: (typeof object.eTag === 'string' ? object.eTag : '').replace(/"/g, ''),
       ...(typeof object.sequencer === 'string' && object.sequencer !== '' ? { sequencer: object.sequencer } : {}),
-      ...(typeof record.eventTime === 'string' && !Number.isNaN(Date.parse(record.eventTime)) ? { eventTime: new Date(record.eventTime).toISOString() } : {}),
+      ...(typeof record.eventTime === 'string' && !Number.isNaN(Date.parse(record.eventTime))
+        ? { eventTime: new Date(record.eventTime).toISOString() }
+        : {}),
     });
   }
   if (objects.length > 0) return { kind: 'objects', objects };
-  return { kind: 'ignored', reason: undecodable > 0 ? 'object key is not URL-encoded UTF-8' : 'no ObjectCreated record' };
+  return {
+    kind: 'ignored',
+    reason: undecodable > 0 ? 'object key is not URL-encoded UTF-8' : 'no ObjectCreated record',
+  };
 }
 
 /** S3 form-encodes keys ('+' for space; moto even encodes '/'): undefined when the encoding is broken. */

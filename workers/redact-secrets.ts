@@ -14,7 +14,8 @@ const SECRET_PARAMETER = /([?&](?:password|sslpassword|api[_-]?key|secret|token)
 export const MASK = '***';
 
 export function redactSecrets(text: string): string {
-  return text.replace(URL_PASSWORD, (_m, head: string, password: string) => (password === '' ? `${head}:@` : `${head}:${MASK}@`))
+  return text
+    .replace(URL_PASSWORD, (_m, head: string, password: string) => (password === '' ? `${head}:@` : `${head}:${MASK}@`))
     .replace(SECRET_PARAMETER, (_m, name: string) => `${name}${MASK}`)
     .replace(BEARER, (_m, head: string) => `${head}${MASK}`);
 }

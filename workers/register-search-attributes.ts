@@ -23,7 +23,10 @@ export interface SearchAttributeRegistration {
   present: string[];
 }
 
-export async function registerSearchAttributes(connection: ConnectionLike, namespace: string): Promise<SearchAttributeRegistration> {
+export async function registerSearchAttributes(
+  connection: ConnectionLike,
+  namespace: string,
+): Promise<SearchAttributeRegistration> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const have = new Map(Object.entries(existing.customAttributes ?? {}));
   const missing: Record<string, IndexedValueType> = {};
@@ -33,12 +36,15 @@ export async function registerSearchAttributes(connection: ConnectionLike, names
     const current = have.get(key.name);
     if (current === undefined) missing[key.name] = type;
     else if (current !== type) {
-      throw new Error(`search attribute ${key.name} exists on namespace ${namespace} with another type (${temporal.api.enums.v1.IndexedValueType[current]}); Loadout needs ${key.type}`);
+      throw new Error(
+        `search attribute ${key.name} exists on namespace ${namespace} with another type (${temporal.api.enums.v1.IndexedValueType[current]}); Loadout needs ${key.type}`,
+      );
     }
   }
   const added = Object.keys(missing);
   try {
-    if (added.length > 0) await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+    if (added.length > 0)
+      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
   } catch (error) {
     // Temporal Cloud manages search attributes through its own API and refuses this call.
     throw new Error(

@@ -67,7 +67,11 @@ export class SqsPoller {
   async pollOnce(signal?: AbortSignal): Promise<PollOutcome> {
     const { sqs, queueUrl } = this.options;
     const received = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: this.options.waitSeconds ?? DEFAULT_WAIT_SECONDS }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: this.options.waitSeconds ?? DEFAULT_WAIT_SECONDS,
+      }),
       // Only the (long) receive is abortable: once messages are in hand, their starts and deletes finish.
       signal ? { abortSignal: signal } : {},
     );
@@ -80,7 +84,10 @@ export class SqsPoller {
       const objects = notification.kind === 'objects' ? notification.objects.filter((o) => this.inRawZone(o)) : [];
       if (objects.length === 0) {
         outcome.ignored++;
-        this.options.log?.('ignoring SQS message', { messageId: message.MessageId, reason: notification.kind === 'ignored' ? notification.reason : 'outside the raw zone' });
+        this.options.log?.('ignoring SQS message', {
+          messageId: message.MessageId,
+          reason: notification.kind === 'ignored' ? notification.reason : 'outside the raw zone',
+        });
         done.push(message);
       } else {
         objectsOf.set(message, objects);
@@ -92,13 +99,23 @@ export class SqsPoller {
     const latest = new Map<string, CreatedObject>();
     for (const o of [...objectsOf.values()].flat()) {
       const seen = latest.get(o.key);
-      if (seen === undefined || seen.sequencer === undefined || o.sequencer === undefined || compareSequencers(o.sequencer, seen.sequencer) >= 0) {
+      if (
+        seen === undefined ||
+        seen.sequencer === undefined ||
+        o.sequencer === undefined ||
+        compareSequencers(o.sequencer, seen.sequencer) >= 0
+      ) {
         latest.set(o.key, o);
       }
     }
     // In key order: the same notifications, however SQS groups or orders them, give the same batches.
     const all: RawObjectRef[] = [...latest.values()]
-      .map((o) => ({ key: o.key.slice(this.prefix.length), size: o.size, etag: o.etag, ...(o.eventTime ? { modified: o.eventTime } : {}) }))
+      .map((o) => ({
+        key: o.key.slice(this.prefix.length),
+        size: o.size,
+        etag: o.etag,
+        ...(o.eventTime ? { modified: o.eventTime } : {}),
+      }))
       .sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
     const batches = planBatches(all, this.options.limits);
     const failedKeys = new Set<string>();
@@ -107,7 +124,9 @@ export class SqsPoller {
         outcome.started.push(await this.start(batch));
       } catch (error) {
         for (const o of batch) failedKeys.add(this.prefix + o.key);
-        this.options.log?.('could not start a file batch; its messages stay on the queue', { error: (error as Error).message });
+        this.options.log?.('could not start a file batch; its messages stay on the queue', {
+          error: (error as Error).message,
+        });
       }
     }
     for (const [message, objects] of objectsOf) {
@@ -158,7 +177,9 @@ export class SqsPoller {
         }),
       );
       if (result.Failed?.length) {
-        this.options.log?.('some SQS deletes failed; those messages will be redelivered and skipped', { failed: result.Failed.length });
+        this.options.log?.('some SQS deletes failed; those messages will be redelivered and skipped', {
+          failed: result.Failed.length,
+        });
       }
     }
   }

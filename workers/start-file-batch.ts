@@ -8,7 +8,12 @@ import type { FileBatchInput } from '../workflows/file-batch-types';
 import { fileBatch } from '../workflows/file-batch';
 
 /** The handle of the batch's run: newly started, already running, or completed earlier. */
-export async function startFileBatch(client: Client, workflowId: string, taskQueue: string, input: FileBatchInput): Promise<WorkflowHandle> {
+export async function startFileBatch(
+  client: Client,
+  workflowId: string,
+  taskQueue: string,
+  input: FileBatchInput,
+): Promise<WorkflowHandle> {
   try {
     return await client.workflow.start(fileBatch, {
       workflowId,

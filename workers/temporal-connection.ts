@@ -21,8 +21,11 @@ export class TemporalConnectionError extends Error {
 /** The client's connection, checked: the frontend answers, accepts the credentials and knows the namespace. */
 export async function connectClient(target: TemporalTarget, address: string): Promise<Connection> {
   // grpc-js goes through grpc_proxy/https_proxy when set; a direct probe would then misjudge the path.
-  if (!throughHttpProxy(address)) await checked(target, address, () => preflight(address, { tls: target.connection.tls }));
-  const connection = await checked(target, address, () => Connection.connect({ address, ...target.connection, connectTimeout: CONNECT_TIMEOUT_MS }));
+  if (!throughHttpProxy(address))
+    await checked(target, address, () => preflight(address, { tls: target.connection.tls }));
+  const connection = await checked(target, address, () =>
+    Connection.connect({ address, ...target.connection, connectTimeout: CONNECT_TIMEOUT_MS }),
+  );
   try {
     await checked(target, address, () => connection.workflowService.describeNamespace({ namespace: target.namespace }));
   } catch (error) {
@@ -42,7 +45,10 @@ function throughHttpProxy(address: string, env: NodeJS.ProcessEnv = process.env)
   const get = (name: string) => env[name] || env[name.toUpperCase()];
   if (!['grpc_proxy', 'https_proxy', 'http_proxy'].some(get)) return false;
   const host = address.slice(0, address.lastIndexOf(':')).replace(/^\[|\]$/g, '');
-  const exempt = (get('no_grpc_proxy') ?? get('no_proxy') ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const exempt = (get('no_grpc_proxy') ?? get('no_proxy') ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   return !exempt.some((e) => e === '*' || e === host || host.endsWith(e.startsWith('.') ? e : `.${e}`));
 }
 
@@ -65,7 +71,7 @@ export function explain(error: unknown, target: TemporalTarget): string {
   const text = `${e.message ?? String(error)} ${e.cause?.message ?? ''}`;
   if (code === GRPC.UNAUTHENTICATED || /Unauthenticated|401 Unauthorized|status code 401/i.test(text)) {
     return target.connection.apiKey
-      ? 'unauthenticated: the API key was refused (expired, revoked, or for another account or namespace): check TEMPORAL_API_KEY or the profile\'s api_key'
+      ? "unauthenticated: the API key was refused (expired, revoked, or for another account or namespace): check TEMPORAL_API_KEY or the profile's api_key"
       : `unauthenticated: the server requires credentials: set TEMPORAL_API_KEY, or a client certificate (${TEMPORAL_SETTINGS_HINT})`;
   }
   if (code === GRPC.PERMISSION_DENIED || /PermissionDenied|403 Forbidden|status code 403/i.test(text)) {
@@ -78,11 +84,14 @@ export function explain(error: unknown, target: TemporalTarget): string {
     // nginx and similar proxies finish the handshake, then answer 400 for a missing or unknown client certificate.
     return target.clientCertificate
       ? 'TLS client certificate refused by the server (HTTP 400 after the handshake): check that TEMPORAL_TLS_CLIENT_CERT_PATH is signed by the CA the server trusts and has not expired'
-      : 'TLS client certificate required: the server refused the request without one (HTTP 400 after the handshake): set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (or the profile\'s tls paths)';
+      : "TLS client certificate required: the server refused the request without one (HTTP 400 after the handshake): set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (or the profile's tls paths)";
   }
-  if (/InvalidCertificate\(UnknownIssuer\)|UnknownIssuer/.test(text)) return 'server certificate unknown: it is not signed by a CA this machine trusts: set TEMPORAL_TLS_SERVER_CA_CERT_PATH (or the profile\'s tls.server_ca_cert_path)';
-  if (/InvalidCertificate\(NotValidForName\)|NotValidForName/.test(text)) return 'server certificate is for another name: check the address, or set TEMPORAL_TLS_SERVER_NAME';
-  if (/InvalidContentType|InvalidMessage/.test(text)) return 'the server does not speak TLS on this port: unset TEMPORAL_TLS (and the TLS settings), or check the port';
+  if (/InvalidCertificate\(UnknownIssuer\)|UnknownIssuer/.test(text))
+    return "server certificate unknown: it is not signed by a CA this machine trusts: set TEMPORAL_TLS_SERVER_CA_CERT_PATH (or the profile's tls.server_ca_cert_path)";
+  if (/InvalidCertificate\(NotValidForName\)|NotValidForName/.test(text))
+    return 'server certificate is for another name: check the address, or set TEMPORAL_TLS_SERVER_NAME';
+  if (/InvalidContentType|InvalidMessage/.test(text))
+    return 'the server does not speak TLS on this port: unset TEMPORAL_TLS (and the TLS settings), or check the port';
   if (/ConnectionRefused|tcp connect error|deadline|UNAVAILABLE/i.test(text) || code === GRPC.UNAVAILABLE) {
     return `unreachable: no answer from the server within ${CONNECT_TIMEOUT_MS / 1000} s (${firstLine(text)}): check the address, the network and the TLS settings`;
   }

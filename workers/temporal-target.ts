@@ -32,62 +32,97 @@ export interface TemporalTarget {
 }
 
 /** Where Temporal's settings can be fixed, for error messages. */
-export const TEMPORAL_SETTINGS_HINT = 'TEMPORAL_* variables or the profile (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE; --temporal-profile, --temporal-config-file)';
+export const TEMPORAL_SETTINGS_HINT =
+  'TEMPORAL_* variables or the profile (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE; --temporal-profile, --temporal-config-file)';
 
-export function resolveTemporalTarget(settings: TemporalSettings, environment: NodeJS.ProcessEnv = process.env): TemporalTarget {
+export function resolveTemporalTarget(
+  settings: TemporalSettings,
+  environment: NodeJS.ProcessEnv = process.env,
+): TemporalTarget {
   // An empty variable means unset, as for Loadout's own (an empty TEMPORAL_API_KEY would turn TLS on);
   // only TEMPORAL_GRPC_META_* keeps its empty value, which removes a profile's header.
-  const env = Object.fromEntries(Object.entries(environment)
-    .filter((e): e is [string, string] => e[1] !== undefined && (e[1] !== '' || e[0].startsWith('TEMPORAL_GRPC_META_'))));
+  const env = Object.fromEntries(
+    Object.entries(environment).filter(
+      (e): e is [string, string] => e[1] !== undefined && (e[1] !== '' || e[0].startsWith('TEMPORAL_GRPC_META_')),
+    ),
+  );
   const profile = loadProfile(settings, env);
   const address = settings.address ?? profile.address;
   const namespace = settings.namespace ?? profile.namespace ?? 'default';
   if (Boolean(profile.tls?.clientCert) !== Boolean(profile.tls?.clientKey)) {
     // The SDK would silently connect without a client certificate.
-    throw new Error(`a TLS client ${profile.tls?.clientCert ? 'certificate without its key' : 'key without its certificate'}: set both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (or _DATA, or the profile's tls.client_cert_path and tls.client_key_path)`);
+    throw new Error(
+      `a TLS client ${profile.tls?.clientCert ? 'certificate without its key' : 'key without its certificate'}: set both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (or _DATA, or the profile's tls.client_cert_path and tls.client_key_path)`,
+    );
   }
   let options: ReturnType<typeof toClientOptions>;
   try {
     options = toClientOptions(profile);
   } catch (error) {
     // A certificate or key path that cannot be read: name the setting, not the content.
-    throw new Error(`cannot read a TLS file of Temporal's configuration (${(error as Error).message}): check the TEMPORAL_TLS_*_PATH variables or the profile's tls paths`);
+    throw new Error(
+      `cannot read a TLS file of Temporal's configuration (${(error as Error).message}): check the TEMPORAL_TLS_*_PATH variables or the profile's tls paths`,
+    );
   }
   const { tls, apiKey, metadata } = options.connectionOptions;
   const clientCertificate = typeof tls === 'object' && tls !== null && tls.clientCertPair !== undefined;
-  const auth: TemporalAuth = apiKey ? (clientCertificate ? 'api-key+mtls' : 'api-key') : clientCertificate ? 'mtls' : tls ? 'tls' : 'none';
+  const auth: TemporalAuth = apiKey
+    ? clientCertificate
+      ? 'api-key+mtls'
+      : 'api-key'
+    : clientCertificate
+      ? 'mtls'
+      : tls
+        ? 'tls'
+        : 'none';
   if (address === undefined && auth !== 'none') {
     // Credentials without an address: starting the local dev server would silently ignore them.
-    throw new Error(`Temporal credentials are configured (${auth}) but no address: set TEMPORAL_ADDRESS, the profile's address or --temporal-address`);
+    throw new Error(
+      `Temporal credentials are configured (${auth}) but no address: set TEMPORAL_ADDRESS, the profile's address or --temporal-address`,
+    );
   }
   const profileName = settings.profile ?? env.TEMPORAL_PROFILE;
   return {
-    address, namespace, auth, clientCertificate,
+    address,
+    namespace,
+    auth,
+    clientCertificate,
     ...(profileName || profile.fromFile ? { profile: profileName ?? 'default' } : {}),
     connection: { tls, apiKey, metadata },
   };
 }
 
 /** The SDK's loader; an explicitly named file or profile that is missing is an error, not a silent default. */
-function loadProfile(settings: TemporalSettings, env: Record<string, string>): ClientConfigProfile & { fromFile: boolean } {
+function loadProfile(
+  settings: TemporalSettings,
+  env: Record<string, string>,
+): ClientConfigProfile & { fromFile: boolean } {
   const file = settings.configFile ?? env.TEMPORAL_CONFIG_FILE;
   if (file !== undefined && !existsSync(file)) {
-    throw new Error(`Temporal configuration file ${file} does not exist (TEMPORAL_CONFIG_FILE or --temporal-config-file)`);
+    throw new Error(
+      `Temporal configuration file ${file} does not exist (TEMPORAL_CONFIG_FILE or --temporal-config-file)`,
+    );
   }
   try {
     const fromFile = loadClientConfigProfile({
-      profile: settings.profile, disableEnv: true, overrideEnvVars: env,
+      profile: settings.profile,
+      disableEnv: true,
+      overrideEnvVars: env,
       ...(settings.configFile ? { configSource: { path: settings.configFile } } : {}),
     });
     const merged = loadClientConfigProfile({
-      profile: settings.profile, overrideEnvVars: env,
+      profile: settings.profile,
+      overrideEnvVars: env,
       ...(settings.configFile ? { configSource: { path: settings.configFile } } : {}),
     });
     return { ...merged, fromFile: Object.keys(fromFile).length > 0 };
   } catch (error) {
     const message = (error as Error).message;
     const where = file ?? 'the default file ~/.config/temporalio/temporal.toml';
-    if (/not found in config data/.test(message)) throw new Error(`Temporal profile ${settings.profile ?? env.TEMPORAL_PROFILE} is not in ${where} (TEMPORAL_PROFILE or --temporal-profile)`);
+    if (/not found in config data/.test(message))
+      throw new Error(
+        `Temporal profile ${settings.profile ?? env.TEMPORAL_PROFILE} is not in ${where} (TEMPORAL_PROFILE or --temporal-profile)`,
+      );
     throw new Error(`cannot read Temporal's configuration from ${where}: ${message.split('\n')[0]}`);
   }
 }

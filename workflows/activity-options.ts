@@ -6,7 +6,12 @@
  */
 import type { ActivityOptions } from '@temporalio/workflow';
 import {
-  INVALID_BATCH, INVALID_REPLAY, MISSING_OBJECT, REFUSED_MIGRATION, UNKNOWN_TABLE, UNREADABLE_OBJECT,
+  INVALID_BATCH,
+  INVALID_REPLAY,
+  MISSING_OBJECT,
+  REFUSED_MIGRATION,
+  UNKNOWN_TABLE,
+  UNREADABLE_OBJECT,
 } from './failure-types';
 
 /** How soon a vanished worker's activity is retried elsewhere, unless the input says (tests shorten it). */

@@ -9,8 +9,15 @@
  * ordinary passes, until the children this workflow started have closed.
  */
 import {
-  ParentClosePolicy, WorkflowIdReusePolicy, allHandlersFinished, condition, continueAsNew,
-  proxyActivities, sleep, startChild, workflowInfo,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  sleep,
+  startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { LoadoutActivities } from '../activities';
@@ -59,10 +66,16 @@ export async function discoverByListing(input: DiscoverByListingInput): Promise<
     let cursor = reconciling ? undefined : watermark;
     for (;;) {
       const page = await listNewObjects({
-        source: input.source, environment: input.environment, startAfter: cursor, limit: input.batchObjects * 20, batchObjects: input.batchObjects, batchBytes: input.batchBytes,
+        source: input.source,
+        environment: input.environment,
+        startAfter: cursor,
+        limit: input.batchObjects * 20,
+        batchObjects: input.batchObjects,
+        batchBytes: input.batchBytes,
         ...(input.settleSeconds ? { settleSeconds: input.settleSeconds } : {}),
       });
-      for (const batch of page.batches) started.push(await startBatch(input, batch.workflowId, batch.objects, inFlight));
+      for (const batch of page.batches)
+        started.push(await startBatch(input, batch.workflowId, batch.objects, inFlight));
       cursor = page.lastKey;
       if (cursor !== undefined && (watermark === undefined || cursor > watermark)) watermark = cursor;
       if (page.exhausted) break;
@@ -79,7 +92,12 @@ export async function discoverByListing(input: DiscoverByListingInput): Promise<
   }
 }
 
-async function startBatch(input: DiscoverByListingInput, workflowId: string, objects: RawObjectRef[], inFlight: Set<string>): Promise<string> {
+async function startBatch(
+  input: DiscoverByListingInput,
+  workflowId: string,
+  objects: RawObjectRef[],
+  inFlight: Set<string>,
+): Promise<string> {
   const batchInput: FileBatchInput = { source: input.source, objects, environment: input.environment };
   try {
     const child = await startChild(fileBatch, {

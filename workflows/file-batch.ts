@@ -1,8 +1,20 @@
 /** fileBatch: one batch of raw objects -> validated, deduplicated Parquet per table in staged/. */
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  patched,
+  proxyActivities,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { LoadoutActivities } from '../activities';
 import type { FileBatchInput, FileBatchResult } from './file-batch-types';
-import { LOADOUT_ENVIRONMENT, LOADOUT_OBJECTS, LOADOUT_QUARANTINED, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
+import {
+  LOADOUT_ENVIRONMENT,
+  LOADOUT_OBJECTS,
+  LOADOUT_QUARANTINED,
+  LOADOUT_STAGE,
+  LOADOUT_TABLES,
+} from './search-attributes';
 import { searchAttributeKeys } from './search-attribute-values';
 import { fileBatchActivityOptions } from './activity-options';
 
@@ -28,7 +40,9 @@ export async function fileBatch(input: FileBatchInput): Promise<FileBatchResult>
     { key: LOADOUT_STAGE, value: 'staged' },
     { key: LOADOUT_TABLES, value: result.staged.map((s) => s.table) },
     // Results of older workers have no list. Zero is set too, so `LoadoutQuarantined = 0` finds clean batches.
-    ...(patched('quarantined-search-attribute') ? [{ key: LOADOUT_QUARANTINED, value: result.quarantined?.length ?? 0 }] : []),
+    ...(patched('quarantined-search-attribute')
+      ? [{ key: LOADOUT_QUARANTINED, value: result.quarantined?.length ?? 0 }]
+      : []),
   ]);
   return result;
 }

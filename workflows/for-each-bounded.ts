@@ -3,7 +3,11 @@
  * item started as soon as one finishes, in order of start. Deterministic (no timers, no I/O), so
  * workflows use it: replay for its child batches, load for its tables.
  */
-export async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function forEachBounded<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length) await work(items[next++]!);

@@ -3,12 +3,23 @@
  * column is missing -> COPY, merge with a ledger row -> archive.
  */
 import {
-  ApplicationFailure, ChildWorkflowFailure, executeChild, patched, proxyActivities, upsertSearchAttributes, workflowInfo,
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  executeChild,
+  patched,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { LoadoutActivities } from '../activities';
 import type { LoadTableInput, LoadTableResult, ManifestLoad } from './load-types';
 import { schemaMigration } from './schema-migration';
-import { DEFAULT_LOST_WORKER_TIMEOUT, LOAD_TABLE_NON_RETRYABLE, mergeActivityOptions, quickActivityOptions } from './activity-options';
+import {
+  DEFAULT_LOST_WORKER_TIMEOUT,
+  LOAD_TABLE_NON_RETRYABLE,
+  mergeActivityOptions,
+  quickActivityOptions,
+} from './activity-options';
 import { REFUSED_MIGRATION } from './failure-types';
 import { addedColumns, createdTable } from './schema-migration-types';
 import { tableMigrationWorkflowId } from './workflow-ids';
@@ -33,14 +44,22 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
       upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'loaded' }]);
       return { table: input.table, created: false, addedColumns: [], manifests: [] };
     }
-    const prepared = patched(MIGRATION_CHILD_PATCH) ? await migrate(input, quick) : await quick.prepareTable({ table: input.table });
+    const prepared = patched(MIGRATION_CHILD_PATCH)
+      ? await migrate(input, quick)
+      : await quick.prepareTable({ table: input.table });
     const loads: ManifestLoad[] = [];
     for (const manifest of manifests) {
       const outcome = await long.mergeManifest({ table: input.table, manifestKey: manifest.manifestKey });
       // After the merge committed: a crash here leaves the manifest unfinished, and the next load
       // finds it, sees it in the ledger (applied=false, with the rows it recorded) and archives its files.
       await long.archiveManifest({ manifestKey: manifest.manifestKey });
-      loads.push({ manifestKey: manifest.manifestKey, files: manifest.files, applied: outcome.applied, mergedRows: outcome.mergedRows, seconds: outcome.seconds });
+      loads.push({
+        manifestKey: manifest.manifestKey,
+        files: manifest.files,
+        applied: outcome.applied,
+        mergedRows: outcome.mergedRows,
+        seconds: outcome.seconds,
+      });
     }
     upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'loaded' }]);
     return { table: input.table, created: prepared.created, addedColumns: prepared.addedColumns, manifests: loads };
@@ -51,21 +70,41 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
 }
 
 /** A schemaMigration child when this table's plan is not empty; a refusal fails this table's load only. */
-async function migrate(input: LoadTableInput, activities: Pick<LoadoutActivities, 'planMigration'>): Promise<{ created: boolean; addedColumns: string[] }> {
+async function migrate(
+  input: LoadTableInput,
+  activities: Pick<LoadoutActivities, 'planMigration'>,
+): Promise<{ created: boolean; addedColumns: string[] }> {
   const [plan] = await activities.planMigration({ tables: [input.table] });
-  if (plan === undefined || (plan.changes.length === 0 && plan.refused.length === 0)) return { created: false, addedColumns: [] };
+  if (plan === undefined || (plan.changes.length === 0 && plan.refused.length === 0))
+    return { created: false, addedColumns: [] };
   try {
     const result = await executeChild(schemaMigration, {
       workflowId: tableMigrationWorkflowId(input.environment, input.table),
-      args: [{ environment: input.environment, tables: [input.table], apply: true, lostWorkerTimeout: input.lostWorkerTimeout }],
+      args: [
+        {
+          environment: input.environment,
+          tables: [input.table],
+          apply: true,
+          lostWorkerTimeout: input.lostWorkerTimeout,
+        },
+      ],
       taskQueue: workflowInfo().taskQueue,
     });
     const applied = result.tables.flatMap((t) => t.applied);
     return { created: createdTable(applied), addedColumns: addedColumns(applied) };
   } catch (error) {
     // Surface the child's plan as this workflow's own failure, so the load's message carries it.
-    if (error instanceof ChildWorkflowFailure && error.cause instanceof ApplicationFailure && error.cause.type === REFUSED_MIGRATION) {
-      throw ApplicationFailure.create({ message: error.cause.message, type: REFUSED_MIGRATION, nonRetryable: true, details: error.cause.details ?? [] });
+    if (
+      error instanceof ChildWorkflowFailure &&
+      error.cause instanceof ApplicationFailure &&
+      error.cause.type === REFUSED_MIGRATION
+    ) {
+      throw ApplicationFailure.create({
+        message: error.cause.message,
+        type: REFUSED_MIGRATION,
+        nonRetryable: true,
+        details: error.cause.details ?? [],
+      });
     }
     throw error;
   }

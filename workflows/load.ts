@@ -1,5 +1,13 @@
 /** load: one loadTable child per table with staged files, a few at a time (a sliding window), then the KPI views. */
-import { ApplicationFailure, ParentClosePolicy, executeChild, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  executeChild,
+  patched,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { LoadoutActivities } from '../activities';
 import { innermostMessage } from '../core/errors';

@@ -4,8 +4,16 @@
  * progress answers the `progress` query.
  */
 import {
-  ParentClosePolicy, ApplicationFailure, ContinueAsNew, continueAsNew, defineQuery, executeChild, proxyActivities, setHandler,
-  upsertSearchAttributes, workflowInfo,
+  ParentClosePolicy,
+  ApplicationFailure,
+  ContinueAsNew,
+  continueAsNew,
+  defineQuery,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { LoadoutActivities } from '../activities';
@@ -30,7 +38,15 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
   );
   const state: ReplayCarried = input.carried ?? {
     progress: {
-      phase: 'processing', scanned: 0, objects: 0, batches: 0, batchesDone: 0, batchesAlreadyDone: 0, batchesFailed: 0, rowsStaged: {}, continuedAsNew: 0,
+      phase: 'processing',
+      scanned: 0,
+      objects: 0,
+      batches: 0,
+      batchesDone: 0,
+      batchesAlreadyDone: 0,
+      batchesFailed: 0,
+      rowsStaged: {},
+      continuedAsNew: 0,
     },
     failures: [],
   };
@@ -48,8 +64,15 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
         return await continueAsNew<typeof replay>({ ...input, carried: state });
       }
       const listed = await listReplayObjects({
-        source: input.source, environment: input.environment, from: input.from, to: input.to, tables: input.tables,
-        startAfter: progress.lastKey, limit: input.pageSize ?? 500, batchObjects: input.batchObjects ?? 16, batchBytes: input.batchBytes ?? 256 * 1024 * 1024,
+        source: input.source,
+        environment: input.environment,
+        from: input.from,
+        to: input.to,
+        tables: input.tables,
+        startAfter: progress.lastKey,
+        limit: input.pageSize ?? 500,
+        batchObjects: input.batchObjects ?? 16,
+        batchBytes: input.batchBytes ?? 256 * 1024 * 1024,
       });
       progress.scanned += listed.scanned;
       progress.objects += listed.batches.reduce((n, b) => n + b.objects.length, 0);
@@ -58,7 +81,15 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
         try {
           const result = await executeChild(fileBatch, {
             workflowId: batch.workflowId,
-            args: [{ source: input.source, objects: batch.objects, tables: input.tables, environment: input.environment, replay: { catalogVersion: listed.catalogVersion } }],
+            args: [
+              {
+                source: input.source,
+                objects: batch.objects,
+                tables: input.tables,
+                environment: input.environment,
+                replay: { catalogVersion: listed.catalogVersion },
+              },
+            ],
             taskQueue: workflowInfo().taskQueue,
             // Done before under the same schemas: its staged output stands, and it is not run twice.
             workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
@@ -74,7 +105,8 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
             return;
           }
           progress.batchesFailed++;
-          if (state.failures.length < MAX_FAILURES_KEPT) state.failures.push({ workflowId: batch.workflowId, message: innermostMessage(error) });
+          if (state.failures.length < MAX_FAILURES_KEPT)
+            state.failures.push({ workflowId: batch.workflowId, message: innermostMessage(error) });
         }
       });
       progress.lastKey = listed.lastKey;

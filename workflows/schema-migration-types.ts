@@ -27,9 +27,13 @@ export interface SchemaMigrationResult {
 /** The refusal as a message: a first line that stands alone, then one line per refused change. */
 export function refusalMessage(plans: readonly TablePlan[]): string {
   const refused = plans.filter((p) => p.refused.length > 0);
-  const head = `schema migration refused for ${refused.map((p) => `${p.table} (${p.refused.map((r) => r.column).join(', ')})`).join(', ')}: `
-    + `${refused.length === 1 ? 'that table was' : 'those tables were'} not altered and ${refused.length === 1 ? 'its' : 'their'} staged files wait until the plan is carried out`;
-  return [head, ...refused.flatMap((p) => p.refused.map((r) => `${p.table}.${r.column}: ${r.reason}. To do: ${r.todo}`))].join('\n');
+  const head =
+    `schema migration refused for ${refused.map((p) => `${p.table} (${p.refused.map((r) => r.column).join(', ')})`).join(', ')}: ` +
+    `${refused.length === 1 ? 'that table was' : 'those tables were'} not altered and ${refused.length === 1 ? 'its' : 'their'} staged files wait until the plan is carried out`;
+  return [
+    head,
+    ...refused.flatMap((p) => p.refused.map((r) => `${p.table}.${r.column}: ${r.reason}. To do: ${r.todo}`)),
+  ].join('\n');
 }
 
 export function createdTable(applied: readonly AdditiveChange[]): boolean {

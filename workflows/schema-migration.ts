@@ -8,7 +8,12 @@ import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@te
 import type { LoadoutActivities } from '../activities';
 import { DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE, quickActivityOptions } from './activity-options';
 import { REFUSED_MIGRATION } from './failure-types';
-import { refusalMessage, type SchemaMigrationInput, type SchemaMigrationResult, type TableMigration } from './schema-migration-types';
+import {
+  refusalMessage,
+  type SchemaMigrationInput,
+  type SchemaMigrationResult,
+  type TableMigration,
+} from './schema-migration-types';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
 
 export async function schemaMigration(input: SchemaMigrationInput): Promise<SchemaMigrationResult> {
@@ -24,7 +29,8 @@ export async function schemaMigration(input: SchemaMigrationInput): Promise<Sche
   try {
     const plans = await planMigration({ tables: input.tables });
     const touched = plans.filter((p) => p.changes.length > 0 || p.refused.length > 0).map((p) => p.table);
-    if (input.tables === undefined && touched.length > 0) upsertSearchAttributes([{ key: LOADOUT_TABLES, value: touched }]);
+    if (input.tables === undefined && touched.length > 0)
+      upsertSearchAttributes([{ key: LOADOUT_TABLES, value: touched }]);
     const tables: TableMigration[] = [];
     // One table at a time: migrations are rare and small, and DDL on one DuckDB file is serial anyway.
     for (const plan of plans) {
@@ -38,7 +44,10 @@ export async function schemaMigration(input: SchemaMigrationInput): Promise<Sche
     const result: SchemaMigrationResult = { environment: input.environment, apply, tables };
     if (tables.some((t) => t.plan.refused.length > 0)) {
       throw ApplicationFailure.create({
-        message: refusalMessage(tables.map((t) => t.plan)), type: REFUSED_MIGRATION, nonRetryable: true, details: [result],
+        message: refusalMessage(tables.map((t) => t.plan)),
+        type: REFUSED_MIGRATION,
+        nonRetryable: true,
+        details: [result],
       });
     }
     upsertSearchAttributes([{ key: LOADOUT_STAGE, value: apply ? 'migrated' : 'planned' }]);

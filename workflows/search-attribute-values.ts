@@ -31,7 +31,11 @@ export function searchAttributeKey(key: string): string {
   const tail = points.slice(-TAIL_CODE_POINTS);
   let shortened = `${head.join('')}…${tail.join('')}#${fnv1a32(key)}`;
   // Keys full of characters that JSON escapes or UTF-8 widens: trim the head and tail until it fits.
-  for (let keep = TAIL_CODE_POINTS; utf8Length(JSON.stringify(shortened)) - 2 > MAX_KEY_BYTES && keep > 1; keep = Math.floor(keep / 2)) {
+  for (
+    let keep = TAIL_CODE_POINTS;
+    utf8Length(JSON.stringify(shortened)) - 2 > MAX_KEY_BYTES && keep > 1;
+    keep = Math.floor(keep / 2)
+  ) {
     shortened = `${head.slice(0, keep).join('')}…${tail.slice(-keep).join('')}#${fnv1a32(key)}`;
   }
   return shortened;
@@ -83,9 +87,19 @@ function fnv1a32(text: string): string {
     // Lone surrogates hash as U+FFFD, like the encoder would write them.
     const c = cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp;
     if (c < 0x80) byte(c);
-    else if (c < 0x800) { byte(0xc0 | (c >> 6)); byte(0x80 | (c & 0x3f)); }
-    else if (c < 0x10000) { byte(0xe0 | (c >> 12)); byte(0x80 | ((c >> 6) & 0x3f)); byte(0x80 | (c & 0x3f)); }
-    else { byte(0xf0 | (c >> 18)); byte(0x80 | ((c >> 12) & 0x3f)); byte(0x80 | ((c >> 6) & 0x3f)); byte(0x80 | (c & 0x3f)); }
+    else if (c < 0x800) {
+      byte(0xc0 | (c >> 6));
+      byte(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+      byte(0xe0 | (c >> 12));
+      byte(0x80 | ((c >> 6) & 0x3f));
+      byte(0x80 | (c & 0x3f));
+    } else {
+      byte(0xf0 | (c >> 18));
+      byte(0x80 | ((c >> 12) & 0x3f));
+      byte(0x80 | ((c >> 6) & 0x3f));
+      byte(0x80 | (c & 0x3f));
+    }
   }
   return (hash >>> 0).toString(16).padStart(8, '0');
 }

@@ -13,7 +13,13 @@ export const LOADOUT_TABLES = defineSearchAttributeKey('LoadoutTables', SearchAt
 /** Objects of a batch that were quarantined (unreadable); the batch staged the rest. */
 export const LOADOUT_QUARANTINED = defineSearchAttributeKey('LoadoutQuarantined', SearchAttributeType.INT);
 
-export const SEARCH_ATTRIBUTES = [LOADOUT_STAGE, LOADOUT_ENVIRONMENT, LOADOUT_OBJECTS, LOADOUT_TABLES, LOADOUT_QUARANTINED];
+export const SEARCH_ATTRIBUTES = [
+  LOADOUT_STAGE,
+  LOADOUT_ENVIRONMENT,
+  LOADOUT_OBJECTS,
+  LOADOUT_TABLES,
+  LOADOUT_QUARANTINED,
+];
 
 /** `temporal server start-dev --search-attribute` arguments for the same keys. */
 export function devServerSearchAttributeArgs(): string[] {

@@ -26,7 +26,9 @@ export function registerBench(program: Command): void {
         ...core,
         one_core: Boolean(process.env[PINNED]),
         node: process.version,
-        ...(reference ? { reference, ratio_vs_reference: Math.round((core.seconds / reference.seconds) * 100) / 100 } : {}),
+        ...(reference
+          ? { reference, ratio_vs_reference: Math.round((core.seconds / reference.seconds) * 100) / 100 }
+          : {}),
       };
       if (o.json) {
         printJson(result);
@@ -44,7 +46,12 @@ export function registerBench(program: Command): void {
           ['MB/s (JSON decoded)', core.decoded_mb_per_sec],
           ['peak RSS MB', core.peak_rss_mb],
           ['pinned to one core', String(result.one_core)],
-          ...(reference ? [['reference', `${reference.engine}: ${reference.seconds} s, ${reference.rows_per_sec} rows/s`], ['loadout / reference time', String(result.ratio_vs_reference)]] : []),
+          ...(reference
+            ? [
+                ['reference', `${reference.engine}: ${reference.seconds} s, ${reference.rows_per_sec} rows/s`],
+                ['loadout / reference time', String(result.ratio_vs_reference)],
+              ]
+            : []),
         ] as (string | number)[][])}\n`,
       );
     });
@@ -67,10 +74,14 @@ function repinnedOnOneCore(): boolean {
 
 /** In a child process, so its memory and threads do not mix with the core's figures. */
 async function runReferenceInChild(input: string) {
-  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'bench-reference', '--input', input], {
-    encoding: 'utf8',
-    env: process.env,
-  });
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, process.argv[1]!, 'bench-reference', '--input', input],
+    {
+      encoding: 'utf8',
+      env: process.env,
+    },
+  );
   if (child.status !== 0) throw new Error(`the DuckDB reference failed: ${child.stderr.trim().split('\n').pop()}`);
   return JSON.parse(child.stdout) as Awaited<ReturnType<typeof benchDuckdbReference>>;
 }

@@ -24,20 +24,31 @@ export function registerGenerate(program: Command): void {
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const num = (name: string) => {
         const value = Number(o[name]);
-        if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number, got ${String(o[name])}`);
+        if (!Number.isFinite(value) || value < 0)
+          throw new Error(`--${name} must be a non-negative number, got ${String(o[name])}`);
         return value;
       };
       const result = await generateTelemetry({
         outDir: String(o.out),
-        events: num('events'), files: num('files'), hours: num('hours'), players: num('players'),
-        duplicateShare: num('duplicates'), invalidShare: num('invalid'), unknownShare: num('unknown'),
-        driftShare: num('drift'), concatenatedShare: num('concatenated'), gzip: !o.plain, seed: num('seed'),
+        events: num('events'),
+        files: num('files'),
+        hours: num('hours'),
+        players: num('players'),
+        duplicateShare: num('duplicates'),
+        invalidShare: num('invalid'),
+        unknownShare: num('unknown'),
+        driftShare: num('drift'),
+        concatenatedShare: num('concatenated'),
+        gzip: !o.plain,
+        seed: num('seed'),
         ...(typeof o.start === 'string' ? { start: new Date(o.start) } : {}),
       });
       if (o.json) printJson(result);
       else {
         const bytes = result.files.reduce((n, f) => n + f.bytes, 0);
-        process.stdout.write(`wrote ${result.records} records in ${result.files.length} files (${(bytes / 1e6).toFixed(1)} MB) under ${String(o.out)}\n`);
+        process.stdout.write(
+          `wrote ${result.records} records in ${result.files.length} files (${(bytes / 1e6).toFixed(1)} MB) under ${String(o.out)}\n`,
+        );
       }
     });
 }

@@ -8,7 +8,9 @@ import { CommandError, formatTable, oneLine, printJson, printText } from '../out
 import { openRuntime } from '../runtime';
 
 export function registerLoad(program: Command): void {
-  withConfigFlags(program.command('load').description('load staged Parquet into the warehouse (what the schedule runs), and wait'))
+  withConfigFlags(
+    program.command('load').description('load staged Parquet into the warehouse (what the schedule runs), and wait'),
+  )
     .option('--tables <list>', 'comma-separated tables (default: every table with staged files)')
     .option('--json', 'print one JSON document on stdout')
     .action(async (options: Record<string, unknown>) => {
@@ -17,10 +19,15 @@ export function registerLoad(program: Command): void {
       const runtime = await openRuntime(config);
       try {
         // Each manual load is its own request: the minute names it, so a retried command joins it.
-        const result = await runtime.withWorker(() => runLoad(runtime.client, config, `manual:${new Date().toISOString().slice(0, 16)}`, tables));
+        const result = await runtime.withWorker(() =>
+          runLoad(runtime.client, config, `manual:${new Date().toISOString().slice(0, 16)}`, tables),
+        );
         if (options.json) printJson(result);
         else printLoad(result);
-        if (result.failed.length > 0) throw new CommandError(`${result.failed.length} table(s) failed to load: ${result.failed[0]!.table}: ${result.failed[0]!.reason.split('\n')[0]}`);
+        if (result.failed.length > 0)
+          throw new CommandError(
+            `${result.failed.length} table(s) failed to load: ${result.failed[0]!.table}: ${result.failed[0]!.reason.split('\n')[0]}`,
+          );
       } finally {
         await runtime.close();
       }
@@ -29,9 +36,18 @@ export function registerLoad(program: Command): void {
 
 /** What each table merged; the tables that failed, with their reasons, below. */
 function printLoad(result: LoadOutcome): void {
-  const rows = result.tables.map((t) => [t.table, t.manifests.length, t.manifests.reduce((n, m) => n + m.files, 0), t.manifests.reduce((n, m) => n + m.mergedRows, 0)] as [string, number, number, number]);
+  const rows = result.tables.map(
+    (t) =>
+      [
+        t.table,
+        t.manifests.length,
+        t.manifests.reduce((n, m) => n + m.files, 0),
+        t.manifests.reduce((n, m) => n + m.mergedRows, 0),
+      ] as [string, number, number, number],
+  );
   const out = [formatTable([['table', 'manifests', 'files', 'rows merged'], ...rows])];
-  if (result.alreadyLoading.length > 0) out.push(`already being loaded by another load: ${result.alreadyLoading.map(oneLine).join(', ')}`);
+  if (result.alreadyLoading.length > 0)
+    out.push(`already being loaded by another load: ${result.alreadyLoading.map(oneLine).join(', ')}`);
   out.push(...failedTableLines(result.failed));
   printText(out);
 }

@@ -23,11 +23,19 @@ export interface MigrateOutcome {
 
 /** The same request gets the same id: a repeated command joins a run still going, or starts anew after it. */
 export function migrateWorkflowId(environment: string, tables: readonly string[] | undefined, apply: boolean): string {
-  const which = createHash('sha256').update(JSON.stringify(tables ? [...tables].sort() : null)).digest('hex').slice(0, 16);
+  const which = createHash('sha256')
+    .update(JSON.stringify(tables ? [...tables].sort() : null))
+    .digest('hex')
+    .slice(0, 16);
   return migrateCommandWorkflowId(environment, apply, which);
 }
 
-export async function runMigration(client: Client, config: LoadoutConfig, tables: string[] | undefined, apply: boolean): Promise<MigrateOutcome> {
+export async function runMigration(
+  client: Client,
+  config: LoadoutConfig,
+  tables: string[] | undefined,
+  apply: boolean,
+): Promise<MigrateOutcome> {
   const input: SchemaMigrationInput = { environment: config.env, tables, apply };
   const handle = await client.workflow.start(schemaMigration, {
     workflowId: migrateWorkflowId(config.env, tables, apply),
@@ -44,7 +52,8 @@ export async function runMigration(client: Client, config: LoadoutConfig, tables
       return { result: cause.details[0] as SchemaMigrationResult, refused: cause.message };
     }
     // Another failure (an unknown table, an unreachable warehouse): its innermost reason, not "Workflow execution failed".
-    if (cause instanceof Error) throw new CommandError(`schemaMigration ${handle.workflowId} failed: ${innermostMessage(cause)}`);
+    if (cause instanceof Error)
+      throw new CommandError(`schemaMigration ${handle.workflowId} failed: ${innermostMessage(cause)}`);
     throw error;
   }
 }
@@ -56,7 +65,13 @@ export function formatMigration(outcome: MigrateOutcome): string {
   for (const t of result.tables) {
     const applied = new Set(t.applied.map((c) => c.description));
     for (const c of t.plan.changes) {
-      const state = applied.has(c.description) ? 'applied' : t.plan.refused.length > 0 ? 'held back (table refused)' : result.apply ? 'not applied' : 'planned';
+      const state = applied.has(c.description)
+        ? 'applied'
+        : t.plan.refused.length > 0
+          ? 'held back (table refused)'
+          : result.apply
+            ? 'not applied'
+            : 'planned';
       rows.push([t.table, c.description, state]);
     }
     for (const r of t.plan.refused) {
@@ -64,20 +79,32 @@ export function formatMigration(outcome: MigrateOutcome): string {
       details.push(`${t.table}.${r.column}: ${r.todo}`);
     }
   }
-  const upToDate = result.tables.filter((t) => t.plan.changes.length === 0 && t.plan.refused.length === 0).map((t) => t.table);
+  const upToDate = result.tables
+    .filter((t) => t.plan.changes.length === 0 && t.plan.refused.length === 0)
+    .map((t) => t.table);
   const out: string[] = [];
   if (rows.length > 0) out.push(formatTable([['table', 'change', 'state'], ...rows]));
   if (details.length > 0) out.push('', 'what to do:', ...details.map((d) => `  ${d}`));
   if (upToDate.length > 0) out.push('', `up to date: ${upToDate.join(', ')}`);
   const planned = result.tables.some((t) => t.plan.refused.length === 0 && t.plan.changes.length > t.applied.length);
-  if (!result.apply && planned) out.push('', 'nothing was changed: run loadout migrate --apply to apply the planned changes');
+  if (!result.apply && planned)
+    out.push('', 'nothing was changed: run loadout migrate --apply to apply the planned changes');
   return out.join('\n');
 }
 
 export function registerMigrate(program: Command): void {
-  withConfigFlags(program.command('migrate').description('compare the declared schemas with the warehouse tables: plan by default, --apply to apply the additive changes'))
+  withConfigFlags(
+    program
+      .command('migrate')
+      .description(
+        'compare the declared schemas with the warehouse tables: plan by default, --apply to apply the additive changes',
+      ),
+  )
     .option('--tables <list>', 'comma-separated tables (default: every declared table)')
-    .option('--apply', 'create missing tables and add missing columns (changes that would lose or reinterpret data are never applied)')
+    .option(
+      '--apply',
+      'create missing tables and add missing columns (changes that would lose or reinterpret data are never applied)',
+    )
     .option('--json', 'print one JSON document on stdout')
     .action(async (options: Record<string, unknown>) => {
       const config = loadConfig(overridesFrom(options));
@@ -89,7 +116,12 @@ export function registerMigrate(program: Command): void {
       } finally {
         await runtime.close();
       }
-      if (options.json) printJson({ ...outcome.result, refused: outcome.refused !== undefined, ...(outcome.refused ? { reason: outcome.refused } : {}) });
+      if (options.json)
+        printJson({
+          ...outcome.result,
+          refused: outcome.refused !== undefined,
+          ...(outcome.refused ? { reason: outcome.refused } : {}),
+        });
       else printText(formatMigration(outcome));
       if (outcome.refused !== undefined) throw new CommandError(outcome.refused.split('\n')[0]!);
     });

@@ -12,7 +12,11 @@ import { exportSubject } from '../pii-export';
 export function registerPii(program: Command): void {
   const pii = program.command('pii').description('personal data (docs/personal-data.md)');
   withConfigFlags(
-    pii.command('export').description("every row of a player across tables, the clear values decrypted, and the lake files holding the player's records"),
+    pii
+      .command('export')
+      .description(
+        "every row of a player across tables, the clear values decrypted, and the lake files holding the player's records",
+      ),
   )
     .requiredOption('--player <id>', 'the player id, in clear')
     .option('--json', 'print one JSON document')
@@ -20,14 +24,22 @@ export function registerPii(program: Command): void {
       const config = loadConfig(overridesFrom(options));
       const warehouse = await openWarehouse(config.warehouse);
       try {
-        const result = await exportSubject({
-          catalog: await loadCatalog(config.schemas), warehouse, warehouseSchema: config.warehouseSchema,
-          lake: openObjectStore(config.lake), keys: await openPersonalKeys(config),
-        }, String(options.player));
+        const result = await exportSubject(
+          {
+            catalog: await loadCatalog(config.schemas),
+            warehouse,
+            warehouseSchema: config.warehouseSchema,
+            lake: openObjectStore(config.lake),
+            keys: await openPersonalKeys(config),
+          },
+          String(options.player),
+        );
         if (options.json) return printJson(result);
         const out = [`pseudonym ${result.pseudonym}`];
-        for (const [name, values] of Object.entries(result.personalData.values)) out.push(`${name}: ${values.join(', ')}`);
-        if (result.personalData.firstSeen) out.push(`seen ${result.personalData.firstSeen} to ${result.personalData.lastSeen}`);
+        for (const [name, values] of Object.entries(result.personalData.values))
+          out.push(`${name}: ${values.join(', ')}`);
+        if (result.personalData.firstSeen)
+          out.push(`seen ${result.personalData.firstSeen} to ${result.personalData.lastSeen}`);
         for (const [table, rows] of Object.entries(result.tables)) out.push(`${table}: ${rows.length} rows`);
         out.push(`lake files: ${result.lakeFiles.length}`, ...result.lakeFiles.map((k) => `  ${k}`));
         process.stdout.write(`${out.join('\n')}\n`);

@@ -24,7 +24,9 @@ export function registerQuery(program: Command): void {
   withConfigFlags(
     program
       .command('report')
-      .description('KPIs from the warehouse: dau (daily active users), events (per hour and type), bookings (per hour and currency), sessions (per day and platform)')
+      .description(
+        'KPIs from the warehouse: dau (daily active users), events (per hour and type), bookings (per hour and currency), sessions (per day and platform)',
+      )
       .argument('<kpi>', Object.keys(REPORTS).join('|')),
   )
     .option('--since <date>', 'only from this UTC date or date-time on')
@@ -41,14 +43,18 @@ export function registerQuery(program: Command): void {
           since ? [since] : [],
         ),
       ).catch((error: Error) => {
-        if (/does not exist|not found|Catalog Error/i.test(error.message)) throw new Error(`no ${report.view} view yet: load some telemetry first (loadout run or loadout load)`);
+        if (/does not exist|not found|Catalog Error/i.test(error.message))
+          throw new Error(`no ${report.view} view yet: load some telemetry first (loadout run or loadout load)`);
         throw error;
       });
       printRows(rows, Boolean(options.json));
     });
 }
 
-async function readWarehouse<T>(url: string, work: (w: Awaited<ReturnType<typeof openWarehouse>>) => Promise<T>): Promise<T> {
+async function readWarehouse<T>(
+  url: string,
+  work: (w: Awaited<ReturnType<typeof openWarehouse>>) => Promise<T>,
+): Promise<T> {
   const warehouse = await openWarehouse(url);
   try {
     return await work(warehouse);
@@ -64,6 +70,7 @@ export function printRows(rows: Record<string, unknown>[], json: boolean): void 
     return;
   }
   const columns = Object.keys(rows[0]!);
-  const cell = (v: unknown): string | number => (typeof v === 'number' ? Math.round(v * 100) / 100 : v === null || v === undefined ? '' : String(v));
+  const cell = (v: unknown): string | number =>
+    typeof v === 'number' ? Math.round(v * 100) / 100 : v === null || v === undefined ? '' : String(v);
   process.stdout.write(`${formatTable([columns, ...rows.map((r) => columns.map((c) => cell(r[c])))])}\n`);
 }

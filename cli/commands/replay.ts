@@ -17,7 +17,9 @@ export function registerReplay(program: Command): void {
   withConfigFlags(
     program
       .command('replay')
-      .description('reprocess the raw objects of a time window [from, to) through fileBatch workflows, then load the affected tables')
+      .description(
+        'reprocess the raw objects of a time window [from, to) through fileBatch workflows, then load the affected tables',
+      )
       .argument('[location]', 'raw objects: a directory or s3://bucket/prefix (default: the configured raw zone)'),
   )
     .requiredOption('--from <time>', 'window start, ISO 8601 (inclusive), e.g. 2026-11-22T00:00:00Z')
@@ -33,14 +35,30 @@ export function registerReplay(program: Command): void {
       const tables = tablesFrom(options);
       const runtime = await openRuntime(config);
       try {
-        for (const t of tables ?? []) if (runtime.catalog.table(t) === undefined) throw new CommandError(`no schema declares table ${t} (\`loadout schema list\` shows the tables)`);
+        for (const t of tables ?? [])
+          if (runtime.catalog.table(t) === undefined)
+            throw new CommandError(`no schema declares table ${t} (\`loadout schema list\` shows the tables)`);
         const source = openObjectStore(config.raw).location;
         const input: ReplayInput = {
-          environment: config.env, source, from, to, tables, load: options.load !== false,
-          batchObjects: config.discovery.batchObjects, batchBytes: config.discovery.batchBytes,
+          environment: config.env,
+          source,
+          from,
+          to,
+          tables,
+          load: options.load !== false,
+          batchObjects: config.discovery.batchObjects,
+          batchBytes: config.discovery.batchBytes,
         };
         const workflowId = replayWorkflowId(config.env, source, from, to, tables);
-        const outcome = await runtime.withWorker(() => runReplay(runtime.client, config.temporal.taskQueue, workflowId, input, !options.json && process.stderr.isTTY));
+        const outcome = await runtime.withWorker(() =>
+          runReplay(
+            runtime.client,
+            config.temporal.taskQueue,
+            workflowId,
+            input,
+            !options.json && process.stderr.isTTY,
+          ),
+        );
         if (options.json) printJson({ workflowId, ...outcome });
         else printReplay(workflowId, outcome);
         if ('error' in outcome) throw new CommandError(outcome.error);
@@ -53,7 +71,13 @@ export function registerReplay(program: Command): void {
 type ReplayOutcome = ReplayResult | { error: string; progress?: ReplayProgress };
 
 /** Starts (or joins) the replay and waits; on a terminal, redraws its progress from the `progress` query. */
-export async function runReplay(client: Client, taskQueue: string, workflowId: string, input: ReplayInput, showProgress: boolean): Promise<ReplayOutcome> {
+export async function runReplay(
+  client: Client,
+  taskQueue: string,
+  workflowId: string,
+  input: ReplayInput,
+  showProgress: boolean,
+): Promise<ReplayOutcome> {
   const handle = await client.workflow.start(replay, {
     workflowId,
     taskQueue,
@@ -82,19 +106,36 @@ function drawProgress(p: ReplayProgress): void {
   const width = 30;
   const done = p.batchesDone + p.batchesAlreadyDone + p.batchesFailed;
   const filled = p.batches === 0 ? 0 : Math.round((done / p.batches) * width);
-  process.stderr.write(`\rreplay ${p.phase} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${p.batches} batches, ${p.objects} objects of ${p.scanned} listed`);
+  process.stderr.write(
+    `\rreplay ${p.phase} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${p.batches} batches, ${p.objects} objects of ${p.scanned} listed`,
+  );
 }
 
 function printReplay(workflowId: string, outcome: ReplayOutcome): void {
   const p = outcome.progress;
   const out: string[] = [`replay ${workflowId}`];
   if (p) {
-    out.push(`${p.objects} objects in the window (${p.scanned} listed), ${p.batches} ${p.batches === 1 ? 'batch' : 'batches'}: ${p.batchesDone} run, ${p.batchesAlreadyDone} already done under the same schemas, ${p.batchesFailed} failed`);
-    const merged = new Map(('load' in outcome && outcome.load ? outcome.load.tables : []).map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)]));
+    out.push(
+      `${p.objects} objects in the window (${p.scanned} listed), ${p.batches} ${p.batches === 1 ? 'batch' : 'batches'}: ${p.batchesDone} run, ${p.batchesAlreadyDone} already done under the same schemas, ${p.batchesFailed} failed`,
+    );
+    const merged = new Map(
+      ('load' in outcome && outcome.load ? outcome.load.tables : []).map((t) => [
+        t.table,
+        t.manifests.reduce((n, m) => n + m.mergedRows, 0),
+      ]),
+    );
     const tables = [...new Set([...Object.keys(p.rowsStaged), ...merged.keys()])].sort();
-    if (tables.length > 0) out.push('', formatTable([['table', 'rows staged', 'rows merged'], ...tables.map((t) => [t, p.rowsStaged[t] ?? 0, merged.get(t) ?? 0] as [string, number, number])]));
+    if (tables.length > 0)
+      out.push(
+        '',
+        formatTable([
+          ['table', 'rows staged', 'rows merged'],
+          ...tables.map((t) => [t, p.rowsStaged[t] ?? 0, merged.get(t) ?? 0] as [string, number, number]),
+        ]),
+      );
   }
-  if ('failures' in outcome) for (const f of outcome.failures) out.push(`FAILED ${f.workflowId}: ${oneLine(f.message)}`);
+  if ('failures' in outcome)
+    for (const f of outcome.failures) out.push(`FAILED ${f.workflowId}: ${oneLine(f.message)}`);
   printText(out);
 }
 

@@ -46,15 +46,25 @@ export function registerRun(program: Command): void {
       const summary = await runPipeline(config.raw, config, { progress: !options.json });
       if (options.json) printJson(summary);
       else printRunSummary(summary);
-      if (summary.failures.length > 0) throw new CommandError(`${summary.failures.length} batch(es) failed: ${summary.failures[0]!.message}`);
-      if (summary.load.failed.length > 0) throw new CommandError(`${summary.load.failed.length} table(s) failed to load: ${summary.load.failed[0]!.table}: ${summary.load.failed[0]!.reason.split('\n')[0]}`);
+      if (summary.failures.length > 0)
+        throw new CommandError(`${summary.failures.length} batch(es) failed: ${summary.failures[0]!.message}`);
+      if (summary.load.failed.length > 0)
+        throw new CommandError(
+          `${summary.load.failed.length} table(s) failed to load: ${summary.load.failed[0]!.table}: ${summary.load.failed[0]!.reason.split('\n')[0]}`,
+        );
       if (summary.quarantined.length > 0) {
-        throw new CommandError(`${summary.quarantined.length} object(s) quarantined, the rest loaded: ${summary.quarantined[0]!.reason} (loadout status lists them, loadout status ack acknowledges)`);
+        throw new CommandError(
+          `${summary.quarantined.length} object(s) quarantined, the rest loaded: ${summary.quarantined[0]!.reason} (loadout status lists them, loadout status ack acknowledges)`,
+        );
       }
     });
 }
 
-export async function runPipeline(location: string, config: ReturnType<typeof loadConfig>, view: { progress: boolean }): Promise<PipelineSummary> {
+export async function runPipeline(
+  location: string,
+  config: ReturnType<typeof loadConfig>,
+  view: { progress: boolean },
+): Promise<PipelineSummary> {
   const t0 = performance.now();
   const runtime = await openRuntime(config);
   try {
@@ -76,7 +86,14 @@ export async function runPipeline(location: string, config: ReturnType<typeof lo
       ingestMs = performance.now() - t1;
       if (view.progress && process.stderr.isTTY) process.stderr.write('loading the warehouse...\n');
       const t2 = performance.now();
-      const load = await runLoad(runtime.client, config, `run:${source.location}:${outcome.batches.map((b) => b.batchId).sort().join(',')}`);
+      const load = await runLoad(
+        runtime.client,
+        config,
+        `run:${source.location}:${outcome.batches
+          .map((b) => b.batchId)
+          .sort()
+          .join(',')}`,
+      );
       loadMs = performance.now() - t2;
       return { outcome, load };
     });
@@ -89,7 +106,9 @@ export async function runPipeline(location: string, config: ReturnType<typeof lo
       ingest_s: round(ingestMs),
       process_activity_s: round(outcome.batches.reduce((n, b) => n + b.seconds * 1000, 0)),
       load_s: round(loadMs),
-      merge_activity_s: round(load.tables.reduce((n, t) => n + t.manifests.reduce((m, x) => m + x.seconds * 1000, 0), 0)),
+      merge_activity_s: round(
+        load.tables.reduce((n, t) => n + t.manifests.reduce((m, x) => m + x.seconds * 1000, 0), 0),
+      ),
       setup_s: round(total - ingestMs - loadMs),
     };
     return { ...summary, staged: summary.tables, tables, load, timings, temporalUi: runtime.uiUrl };
@@ -100,25 +119,60 @@ export async function runPipeline(location: string, config: ReturnType<typeof lo
 
 export function printRunSummary(summary: PipelineSummary): void {
   const out: string[] = [];
-  out.push(`${summary.files} raw objects in ${summary.batches} batches: ${summary.records} records, ${summary.valid} valid, ${summary.duplicates} duplicates dropped, ${summary.rejected} rejected`);
+  out.push(
+    `${summary.files} raw objects in ${summary.batches} batches: ${summary.records} records, ${summary.valid} valid, ${summary.duplicates} duplicates dropped, ${summary.rejected} rejected`,
+  );
   const merged = new Map(summary.load.tables.map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)]));
-  out.push('', formatTable([
-    ['table', 'staged by this run', 'merged by this load', 'rows in warehouse'],
-    ...Object.keys({ ...summary.staged, ...summary.tables }).sort().map((t) => [t, summary.staged[t] ?? 0, merged.get(t) ?? 0, summary.tables[t] ?? 0] as [string, number, number, number]),
-  ]));
+  out.push(
+    '',
+    formatTable([
+      ['table', 'staged by this run', 'merged by this load', 'rows in warehouse'],
+      ...Object.keys({ ...summary.staged, ...summary.tables })
+        .sort()
+        .map(
+          (t) =>
+            [t, summary.staged[t] ?? 0, merged.get(t) ?? 0, summary.tables[t] ?? 0] as [string, number, number, number],
+        ),
+    ]),
+  );
   if (summary.rejected > 0) {
-    out.push('', formatTable([['rejected because', 'records'], ...Object.entries(summary.rejectedByReason).sort((a, b) => b[1] - a[1]).map(([r, n]) => [r, n] as [string, number])]));
+    out.push(
+      '',
+      formatTable([
+        ['rejected because', 'records'],
+        ...Object.entries(summary.rejectedByReason)
+          .sort((a, b) => b[1] - a[1])
+          .map(([r, n]) => [r, n] as [string, number]),
+      ]),
+    );
   }
   if (Object.keys(summary.unknown).length > 0) {
-    out.push('', formatTable([['unknown event', 'records'], ...Object.entries(summary.unknown).sort().map(([t, n]) => [t, n] as [string, number])]));
+    out.push(
+      '',
+      formatTable([
+        ['unknown event', 'records'],
+        ...Object.entries(summary.unknown)
+          .sort()
+          .map(([t, n]) => [t, n] as [string, number]),
+      ]),
+    );
   }
   if (summary.drift.length > 0) {
-    out.push('', formatTable([['event', 'undeclared attribute', 'records'], ...summary.drift.map((d) => [d.event, d.attribute, d.count] as [string, string, number])]));
+    out.push(
+      '',
+      formatTable([
+        ['event', 'undeclared attribute', 'records'],
+        ...summary.drift.map((d) => [d.event, d.attribute, d.count] as [string, string, number]),
+      ]),
+    );
   }
   for (const f of summary.failures) out.push('', `FAILED ${oneLine(f.workflowId)}: ${oneLine(f.message)}`);
   for (const q of summary.quarantined) out.push('', `QUARANTINED ${oneLine(q.key)} (${q.kind}): ${oneLine(q.reason)}`);
   out.push(...failedTableLines(summary.load.failed));
   const t = summary.timings;
-  out.push('', `time: ${t.total_s} s in all; ingest ${t.ingest_s} s (processing activities ${t.process_activity_s} s), load ${t.load_s} s (merges ${t.merge_activity_s} s), setup ${t.setup_s} s`);
+  out.push(
+    '',
+    `time: ${t.total_s} s in all; ingest ${t.ingest_s} s (processing activities ${t.process_activity_s} s), load ${t.load_s} s (merges ${t.merge_activity_s} s), setup ${t.setup_s} s`,
+  );
   printText(out);
 }

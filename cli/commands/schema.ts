@@ -17,7 +17,12 @@ export function describeCatalog(catalog: Catalog) {
     table: t.table,
     uniqueKey: t.uniqueKey,
     fingerprint: t.fingerprint,
-    columns: t.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, ...(c.personal ? { personal: c.personal } : {}) })),
+    columns: t.columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      nullable: c.nullable,
+      ...(c.personal ? { personal: c.personal } : {}),
+    })),
   }));
 }
 
@@ -31,19 +36,26 @@ export function registerSchema(program: Command): void {
     .action(async (options: { json?: boolean; schemas?: string }) => {
       const described = describeCatalog(await loadCatalog(loadConfig({ schemas: options.schemas }).schemas));
       if (options.json) return printJson(described);
-      printText(formatTable([
-        ['event / table', 'unique key', 'fingerprint', 'columns', 'personal data'],
-        ...described.map((d) => [
-          d.table, d.uniqueKey.join(', '), d.fingerprint, d.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '?' : ''}`).join(', '),
-          d.columns.flatMap((c) => (c.personal ? [`${c.name}: ${c.personal}`] : [])).join(', '),
+      printText(
+        formatTable([
+          ['event / table', 'unique key', 'fingerprint', 'columns', 'personal data'],
+          ...described.map((d) => [
+            d.table,
+            d.uniqueKey.join(', '),
+            d.fingerprint,
+            d.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '?' : ''}`).join(', '),
+            d.columns.flatMap((c) => (c.personal ? [`${c.name}: ${c.personal}`] : [])).join(', '),
+          ]),
         ]),
-      ]));
+      );
     });
 
   withConfigFlags(
     schema
       .command('drift')
-      .description('new attributes and unknown event types seen in the source, with counts, first/last seen and an example'),
+      .description(
+        'new attributes and unknown event types seen in the source, with counts, first/last seen and an example',
+      ),
   )
     .option('--json', 'print one JSON document (with every attribute variation)')
     .action(async (options: Record<string, unknown>) => {
@@ -55,27 +67,55 @@ export function registerSchema(program: Command): void {
 }
 
 function formatDrift(report: DriftReport): string {
-  const out: string[] = [`${report.variations.length} attribute variations in ${report.batches} ${report.batches === 1 ? 'batch' : 'batches'}`];
+  const out: string[] = [
+    `${report.variations.length} attribute variations in ${report.batches} ${report.batches === 1 ? 'batch' : 'batches'}`,
+  ];
   const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
   if (report.newAttributes.length > 0) {
-    out.push('', formatTable([
-      ['event', 'new attribute', 'records', 'first seen', 'last seen', 'example from'],
-      ...report.newAttributes.map((a) => [a.event, a.attribute, a.records, day(a.firstSeen), day(a.lastSeen), `${a.source}:${a.line}`] as (string | number)[]),
-    ]));
+    out.push(
+      '',
+      formatTable([
+        ['event', 'new attribute', 'records', 'first seen', 'last seen', 'example from'],
+        ...report.newAttributes.map(
+          (a) =>
+            [a.event, a.attribute, a.records, day(a.firstSeen), day(a.lastSeen), `${a.source}:${a.line}`] as (
+              string | number
+            )[],
+        ),
+      ]),
+    );
   }
   if (report.unknownEvents.length > 0) {
-    out.push('', formatTable([
-      ['unknown event', 'records', 'first seen', 'last seen', 'attributes'],
-      ...report.unknownEvents.map((u) => [u.event, u.records, day(u.firstSeen), day(u.lastSeen), u.attributes.join(', ')] as (string | number)[]),
-    ]));
+    out.push(
+      '',
+      formatTable([
+        ['unknown event', 'records', 'first seen', 'last seen', 'attributes'],
+        ...report.unknownEvents.map(
+          (u) =>
+            [u.event, u.records, day(u.firstSeen), day(u.lastSeen), u.attributes.join(', ')] as (string | number)[],
+        ),
+      ]),
+    );
   }
-  if (report.newAttributes.length === 0 && report.unknownEvents.length === 0) out.push('no drift: the catalog declares everything the source carries');
+  if (report.newAttributes.length === 0 && report.unknownEvents.length === 0)
+    out.push('no drift: the catalog declares everything the source carries');
   else {
     const from = [...report.newAttributes, ...report.unknownEvents].map((d) => d.firstSeen).sort()[0]!;
     // The replay window ends before `to`: one second past the last object seen.
-    const to = new Date(Date.parse([...report.newAttributes, ...report.unknownEvents].map((d) => d.lastSeen).sort().at(-1)!) + 1000).toISOString();
-    out.push('', 'To recover them: declare them in the schemas directory, then', '  loadout migrate --apply', `  loadout replay --from ${from} --to ${to} --tables <their tables>`);
+    const to = new Date(
+      Date.parse(
+        [...report.newAttributes, ...report.unknownEvents]
+          .map((d) => d.lastSeen)
+          .sort()
+          .at(-1)!,
+      ) + 1000,
+    ).toISOString();
+    out.push(
+      '',
+      'To recover them: declare them in the schemas directory, then',
+      '  loadout migrate --apply',
+      `  loadout replay --from ${from} --to ${to} --tables <their tables>`,
+    );
   }
   return `${out.join('\n')}\n`;
 }
-

@@ -101,15 +101,26 @@ export class ColumnBuffer {
    * called once a page holds `pageBytes` of values (the last value may pass it); it must encode
    * the page and reset this buffer.
    */
-  constructor(type: ColumnType, uuids: boolean, pageBytes: number, private readonly onFull: () => void) {
+  constructor(
+    type: ColumnType,
+    uuids: boolean,
+    pageBytes: number,
+    private readonly onFull: () => void,
+  ) {
     this.kind =
-      type === 'string' || type === 'json' ? (uuids ? UUID : TEXT)
-      : type === 'double' ? DOUBLE
-      : type === 'boolean' ? BOOLEAN
-      : INT64;
+      type === 'string' || type === 'json'
+        ? uuids
+          ? UUID
+          : TEXT
+        : type === 'double'
+          ? DOUBLE
+          : type === 'boolean'
+            ? BOOLEAN
+            : INT64;
     this.textLimit = HEAD_ROOM + pageBytes;
     this.valueLimit = this.kind === BOOLEAN ? pageBytes : Math.max(1, pageBytes >> 3);
-    const size = this.kind === BOOLEAN ? HEAD_ROOM + this.valueLimit : HEAD_ROOM + Math.max(pageBytes, 8 * this.valueLimit) + 64;
+    const size =
+      this.kind === BOOLEAN ? HEAD_ROOM + this.valueLimit : HEAD_ROOM + Math.max(pageBytes, 8 * this.valueLimit) + 64;
     this.data = Buffer.from(new ArrayBuffer(size)) as TextBuffer;
     this.view = new DataView(this.data.buffer);
     this.numbers = new Float64Array(this.data.buffer, HEAD_ROOM, (size - HEAD_ROOM) >> 3);
@@ -145,7 +156,8 @@ export class ColumnBuffer {
       this.writeUtf8(s);
     } else {
       if (this.end + 4 + UUID_LENGTH > this.data.length) this.grow(this.end + 4 + UUID_LENGTH);
-      const data = this.data, at = this.end;
+      const data = this.data,
+        at = this.end;
       data.latin1Write(s, at + 4);
       data[at] = UUID_LENGTH;
       data[at + 1] = data[at + 2] = data[at + 3] = 0;
@@ -164,9 +176,12 @@ export class ColumnBuffer {
   uuidBytes(src: Uint8Array, at: number): void {
     this.present();
     if (this.end + 4 + UUID_LENGTH > this.data.length) this.grow(this.end + 4 + UUID_LENGTH);
-    const from = this.viewOf(src), to = this.view, start = this.end + 4;
+    const from = this.viewOf(src),
+      to = this.view,
+      start = this.end + 4;
     to.setUint32(this.end, UUID_LENGTH, true);
-    for (let k = 0; k < UUID_LENGTH; k += 4) to.setUint32(start + k, from.getUint32(at + k, true) | LOWER_CASE_WORD, true);
+    for (let k = 0; k < UUID_LENGTH; k += 4)
+      to.setUint32(start + k, from.getUint32(at + k, true) | LOWER_CASE_WORD, true);
     this.end = start + UUID_LENGTH;
     this.count++;
     if (this.end >= this.textLimit) this.onFull();
@@ -177,7 +192,9 @@ export class ColumnBuffer {
     this.present();
     const n = end - start;
     if (this.end + 4 + n > this.data.length) this.grow(this.end + 4 + n);
-    const data = this.data, to = this.view, at = this.end + 4;
+    const data = this.data,
+      to = this.view,
+      at = this.end + 4;
     to.setUint32(this.end, n, true);
     if (n > WORD_COPY_MAX) {
       data.set(src.subarray(start, end), at);
@@ -204,7 +221,8 @@ export class ColumnBuffer {
     // UTF-8 takes at most 3 bytes per UTF-16 unit (an astral pair: 4 bytes for 2 units).
     if (this.end + 4 + 3 * s.length > this.data.length) this.grow(this.end + 4 + 3 * s.length);
     const n = this.data.utf8Write(s, this.end + 4);
-    const data = this.data, at = this.end;
+    const data = this.data,
+      at = this.end;
     data[at] = n;
     data[at + 1] = n >>> 8;
     data[at + 2] = n >>> 16;
@@ -272,7 +290,8 @@ export class ColumnBuffer {
     } else {
       bodyEnd = HEAD_ROOM + 8 * this.count;
       if (this.count > 0) {
-        const { min, max } = this.kind === INT64 ? int64InPlace(this.numbers, this.count) : rangeOf(this.numbers, this.count);
+        const { min, max } =
+          this.kind === INT64 ? int64InPlace(this.numbers, this.count) : rangeOf(this.numbers, this.count);
         if (min <= max) Object.assign(statistics, { min, max });
       }
     }
@@ -296,7 +315,8 @@ export class ColumnBuffer {
  */
 function int64InPlace(numbers: Float64Array, count: number): { min: number; max: number } {
   const words = new Int32Array(numbers.buffer, numbers.byteOffset, count * 2);
-  let min = Infinity, max = -Infinity;
+  let min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < count; i++) {
     const v = numbers[i]!;
     if (v < min) min = v;
@@ -309,7 +329,8 @@ function int64InPlace(numbers: Float64Array, count: number): { min: number; max:
 
 /** Min and max of the doubles; NaN is left out, and a zero bound is -0 for min and +0 for max, as the Parquet spec asks. */
 function rangeOf(numbers: Float64Array, count: number): { min: number; max: number } {
-  let min = Infinity, max = -Infinity;
+  let min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < count; i++) {
     const v = numbers[i]!;
     if (v < min) min = v;

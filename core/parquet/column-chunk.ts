@@ -48,7 +48,8 @@ export class ColumnChunk {
     this.bytes += page.header.length + page.body.length;
     this.uncompressedBytes += page.header.length + page.uncompressedSize;
     this.rows += encoded.rows;
-    const s = this.statistics, p = encoded.statistics;
+    const s = this.statistics,
+      p = encoded.statistics;
     s.nulls += p.nulls;
     if (p.min !== undefined && p.max !== undefined) {
       if (s.min === undefined || p.min < s.min) s.min = p.min;
@@ -59,7 +60,13 @@ export class ColumnChunk {
   /** Closes the last page and hands over the chunk; the column starts a new one. */
   finish(): FinishedChunk {
     if (this.values.rows > 0) this.closePage();
-    const chunk: FinishedChunk = { parts: this.parts, bytes: this.bytes, uncompressedBytes: this.uncompressedBytes, values: this.rows, statistics: this.statistics };
+    const chunk: FinishedChunk = {
+      parts: this.parts,
+      bytes: this.bytes,
+      uncompressedBytes: this.uncompressedBytes,
+      values: this.rows,
+      statistics: this.statistics,
+    };
     this.parts = [];
     this.bytes = this.uncompressedBytes = this.rows = 0;
     this.statistics = { nulls: 0 };

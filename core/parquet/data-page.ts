@@ -37,7 +37,12 @@ export function dataPage(page: EncodedPage): DataPage {
     type: 'DATA_PAGE',
     uncompressed_page_size: bytes.length,
     compressed_page_size: body.length,
-    data_page_header: { num_values: rows, encoding: 'PLAIN', definition_level_encoding: 'RLE', repetition_level_encoding: 'RLE' },
+    data_page_header: {
+      num_values: rows,
+      encoding: 'PLAIN',
+      definition_level_encoding: 'RLE',
+      repetition_level_encoding: 'RLE',
+    },
   });
   return { header: header.getBytes(), body, uncompressedSize: bytes.length };
 }

@@ -74,7 +74,10 @@ export class TableFile {
   private rowPushed(): void {
     this.rows++;
     const groupRows = ++this.groupRows;
-    if (groupRows >= this.limits.rows || (groupRows % BUDGET_CHECK_ROWS === 0 && this.rawBytes() >= this.limits.bytes)) {
+    if (
+      groupRows >= this.limits.rows ||
+      (groupRows % BUDGET_CHECK_ROWS === 0 && this.rawBytes() >= this.limits.bytes)
+    ) {
       this.append(this.rowGroup());
     }
   }
@@ -164,7 +167,10 @@ export class TableFile {
   }
 }
 
-const TEXT = 0, UUID = 1, NUMBER = 2, BOOLEAN = 3;
+const TEXT = 0,
+  UUID = 1,
+  NUMBER = 2,
+  BOOLEAN = 3;
 
 /** Each column's push method, as a code for the pushers' switch. */
 function methodCodes(columns: readonly ColumnBuffer[]): Uint8Array {
@@ -184,10 +190,17 @@ function valuePusher(columns: readonly ColumnBuffer[]): (row: readonly unknown[]
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i]!;
       switch (codes[i]) {
-        case TEXT: c.text(row[i]); break;
-        case UUID: c.uuid(row[i]); break;
-        case NUMBER: c.number(row[i]); break;
-        default: c.boolean(row[i]);
+        case TEXT:
+          c.text(row[i]);
+          break;
+        case UUID:
+          c.uuid(row[i]);
+          break;
+        case NUMBER:
+          c.number(row[i]);
+          break;
+        default:
+          c.boolean(row[i]);
       }
     }
   };
@@ -200,10 +213,19 @@ function scannedValuePusher(columns: readonly ColumnBuffer[]): ScannedPusher {
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i]!;
       switch (codes[i]) {
-        case TEXT: if (starts[i]! >= 0) c.textBytes(src, starts[i]!, ends[i]!); else c.text(values[i]); break;
-        case UUID: if (starts[i]! >= 0) c.uuidBytes(src, starts[i]!); else c.uuid(values[i]); break;
-        case NUMBER: c.number(values[i]); break;
-        default: c.boolean(values[i]);
+        case TEXT:
+          if (starts[i]! >= 0) c.textBytes(src, starts[i]!, ends[i]!);
+          else c.text(values[i]);
+          break;
+        case UUID:
+          if (starts[i]! >= 0) c.uuidBytes(src, starts[i]!);
+          else c.uuid(values[i]);
+          break;
+        case NUMBER:
+          c.number(values[i]);
+          break;
+        default:
+          c.boolean(values[i]);
       }
     }
   };

@@ -64,14 +64,29 @@ export function writePersonalDataFile(personal: PersonalData, dir: string): { pa
   const { pseudonymKey, dataKey } = personal.keys;
   const path = join(dir, `${PERSONAL_DATA_TABLE}.parquet`);
   const columns = JSON.stringify(PERSONAL_DATA_COLUMNS.map(({ name, type, nullable }) => ({ name, type, nullable })));
-  const file = new TableFile(`${path}.partial`, PERSONAL_DATA_COLUMNS, PERSONAL_DATA_COLUMNS.map(() => false), [{ key: COLUMNS_METADATA_KEY, value: columns }], {
-    rows: 100_000, bytes: 16 * 1024 * 1024, pageBytes: 64 * 1024,
-  });
+  const file = new TableFile(
+    `${path}.partial`,
+    PERSONAL_DATA_COLUMNS,
+    PERSONAL_DATA_COLUMNS.map(() => false),
+    [{ key: COLUMNS_METADATA_KEY, value: columns }],
+    {
+      rows: 100_000,
+      bytes: 16 * 1024 * 1024,
+      pageBytes: 64 * 1024,
+    },
+  );
   for (const subject of subjects) {
     const clear = JSON.stringify(clearValuesOf(subject));
     // Keyed, so the digest says nothing of the values to whoever lacks the pseudonym key.
     const digest = pseudonymOf(pseudonymKey, `${subject.pseudonym}\u0000${clear}`);
-    file.push([subject.pseudonym, digest, dataKey.id, JSON.stringify({ alg: 'AES-256-GCM', data: seal(dataKey, clear, subject.pseudonym) }), micros(subject.first), micros(subject.last)]);
+    file.push([
+      subject.pseudonym,
+      digest,
+      dataKey.id,
+      JSON.stringify({ alg: 'AES-256-GCM', data: seal(dataKey, clear, subject.pseudonym) }),
+      micros(subject.first),
+      micros(subject.last),
+    ]);
   }
   file.finish(path);
   return { path, rows: file.rows };

@@ -80,7 +80,14 @@ export class PersonalData {
   }
 
   /** The fast lane's row: personal columns given as bytes become strings first, then as apply(). */
-  applyScanned(columns: readonly PersonalColumn[], src: Buffer, values: unknown[], starts: Int32Array, ends: Int32Array, seenAt: string): void {
+  applyScanned(
+    columns: readonly PersonalColumn[],
+    src: Buffer,
+    values: unknown[],
+    starts: Int32Array,
+    ends: Int32Array,
+    seenAt: string,
+  ): void {
     for (let i = 0; i < columns.length; i++) {
       const column = columns[i]!.column;
       if (starts[column]! < 0) continue;

@@ -12,7 +12,8 @@ export const PSEUDONYM_LENGTH = 32;
 export const MIN_PSEUDONYM_KEY_BYTES = 32;
 
 export function assertPseudonymKey(key: Uint8Array): void {
-  if (key.length < MIN_PSEUDONYM_KEY_BYTES) throw new Error(`the pseudonym key must be at least ${MIN_PSEUDONYM_KEY_BYTES} bytes (got ${key.length})`);
+  if (key.length < MIN_PSEUDONYM_KEY_BYTES)
+    throw new Error(`the pseudonym key must be at least ${MIN_PSEUDONYM_KEY_BYTES} bytes (got ${key.length})`);
 }
 
 export function pseudonymOf(key: Uint8Array, value: string): string {

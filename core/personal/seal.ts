@@ -17,7 +17,8 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 export function assertDataKey(dataKey: DataKey): void {
-  if (dataKey.key.length !== 32) throw new Error(`data key ${dataKey.id}: AES-256 needs 32 bytes (got ${dataKey.key.length})`);
+  if (dataKey.key.length !== 32)
+    throw new Error(`data key ${dataKey.id}: AES-256 needs 32 bytes (got ${dataKey.key.length})`);
 }
 
 export function seal(dataKey: DataKey, plaintext: string, aad: string): string {
@@ -31,12 +32,18 @@ export function seal(dataKey: DataKey, plaintext: string, aad: string): string {
 /** Throws when the key, the pseudonym or the bytes are not the ones it was sealed with; the message holds none of them. */
 export function unseal(dataKey: DataKey, sealed: string, aad: string): string {
   const bytes = Buffer.from(sealed, 'base64');
-  if (bytes.length < 1 + IV_BYTES + TAG_BYTES || bytes[0] !== VERSION) throw new Error('not a sealed personal-data value');
-  const decipher = createDecipheriv('aes-256-gcm', dataKey.key, bytes.subarray(1, 1 + IV_BYTES), { authTagLength: TAG_BYTES });
+  if (bytes.length < 1 + IV_BYTES + TAG_BYTES || bytes[0] !== VERSION)
+    throw new Error('not a sealed personal-data value');
+  const decipher = createDecipheriv('aes-256-gcm', dataKey.key, bytes.subarray(1, 1 + IV_BYTES), {
+    authTagLength: TAG_BYTES,
+  });
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(bytes.subarray(1 + IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(bytes.subarray(1 + IV_BYTES, bytes.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
   } catch {
     throw new Error(`a sealed personal-data value did not open under data key ${dataKey.id}`);
   }

@@ -5,7 +5,19 @@
  * encryption), which are worthless without KMS access. Rotating the data key appends one; older
  * ones stay to open what they sealed. Only this module reads or writes key material.
  */
-import { chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { PersonalDataKeys } from '../../core/personal/personal-data';
@@ -38,7 +50,12 @@ export interface KeyRingOptions {
 export async function openKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   let file = readKeyRing(options.path);
   if (file === undefined) {
-    file = { version: 1, ...(options.kms ? { kmsKeyId: options.kms.keyId } : {}), pseudonymKey: await newKey(options.kms, 'pseudonym'), dataKeys: [] };
+    file = {
+      version: 1,
+      ...(options.kms ? { kmsKeyId: options.kms.keyId } : {}),
+      pseudonymKey: await newKey(options.kms, 'pseudonym'),
+      dataKeys: [],
+    };
     file.dataKeys.push(await newDataKey(options.kms));
     // Exclusive: of two processes creating the ring at once, one wins and both use its keys.
     if (!writeKeyRing(options.path, file, true)) file = readKeyRing(options.path)!;
@@ -58,17 +75,23 @@ export async function rotateDataKey(options: KeyRingOptions): Promise<string> {
 
 async function unwrapKeyRing(file: KeyRingFile, options: KeyRingOptions): Promise<KeyRing> {
   const kms = file.kmsKeyId ? requireKms(file, options) : undefined;
-  const open = async (key: string, purpose: string) => (kms ? await kms.unwrap(Buffer.from(key, 'base64'), purpose) : Buffer.from(key, 'base64'));
+  const open = async (key: string, purpose: string) =>
+    kms ? await kms.unwrap(Buffer.from(key, 'base64'), purpose) : Buffer.from(key, 'base64');
   const dataKeys = new Map<string, DataKey>();
   for (const k of file.dataKeys) dataKeys.set(k.id, { id: k.id, key: await open(k.key, `data-key:${k.id}`) });
   const newest = file.dataKeys.at(-1);
   if (newest === undefined) throw new Error(`the key ring ${options.path} has no data key`);
-  return { personal: { pseudonymKey: await open(file.pseudonymKey, 'pseudonym'), dataKey: dataKeys.get(newest.id)! }, dataKeys };
+  return {
+    personal: { pseudonymKey: await open(file.pseudonymKey, 'pseudonym'), dataKey: dataKeys.get(newest.id)! },
+    dataKeys,
+  };
 }
 
 function requireKms(file: KeyRingFile, options: KeyRingOptions): KmsWrap {
-  if (options.kms === undefined) throw new Error(`the key ring ${options.path} is wrapped by KMS key ${file.kmsKeyId}: set LOADOUT_KMS_KEY_ID`);
-  if (options.kms.keyId !== file.kmsKeyId) throw new Error(`the key ring ${options.path} is wrapped by KMS key ${file.kmsKeyId}, not ${options.kms.keyId}`);
+  if (options.kms === undefined)
+    throw new Error(`the key ring ${options.path} is wrapped by KMS key ${file.kmsKeyId}: set LOADOUT_KMS_KEY_ID`);
+  if (options.kms.keyId !== file.kmsKeyId)
+    throw new Error(`the key ring ${options.path} is wrapped by KMS key ${file.kmsKeyId}, not ${options.kms.keyId}`);
   return options.kms;
 }
 
@@ -88,14 +111,16 @@ function readKeyRing(path: string): KeyRingFile | undefined {
   try {
     const mode = statSync(path).mode;
     // A plain key ring readable by others is refused, as ssh refuses a private key.
-    if ((mode & 0o077) !== 0) throw new Error(`the key ring ${path} is readable by others (mode ${(mode & 0o777).toString(8)}): chmod 600 it`);
+    if ((mode & 0o077) !== 0)
+      throw new Error(`the key ring ${path} is readable by others (mode ${(mode & 0o777).toString(8)}): chmod 600 it`);
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
   const file = JSON.parse(text) as KeyRingFile;
-  if (file.version !== 1 || typeof file.pseudonymKey !== 'string' || !Array.isArray(file.dataKeys)) throw new Error(`${path} is not a Loadout key ring`);
+  if (file.version !== 1 || typeof file.pseudonymKey !== 'string' || !Array.isArray(file.dataKeys))
+    throw new Error(`${path} is not a Loadout key ring`);
   return file;
 }
 

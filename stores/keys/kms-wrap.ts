@@ -18,12 +18,16 @@ export function kmsWrap(keyId: string, client: KMSClient = new KMSClient({})): K
   return {
     keyId,
     async generate(purpose) {
-      const out = await client.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: context(purpose) }));
+      const out = await client.send(
+        new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: context(purpose) }),
+      );
       if (!out.Plaintext || !out.CiphertextBlob) throw new Error(`KMS GenerateDataKey under ${keyId} returned no key`);
       return { plain: out.Plaintext, wrapped: out.CiphertextBlob };
     },
     async unwrap(wrapped, purpose) {
-      const out = await client.send(new DecryptCommand({ KeyId: keyId, CiphertextBlob: wrapped, EncryptionContext: context(purpose) }));
+      const out = await client.send(
+        new DecryptCommand({ KeyId: keyId, CiphertextBlob: wrapped, EncryptionContext: context(purpose) }),
+      );
       if (!out.Plaintext) throw new Error(`KMS Decrypt under ${keyId} returned no key`);
       return out.Plaintext;
     },

@@ -12,6 +12,9 @@ export function keyRingOptions(config: { home: string }, environment: NodeJS.Pro
   return { path, ...(kmsKeyId ? { kms: kmsWrap(kmsKeyId) } : {}) };
 }
 
-export function openPersonalKeys(config: { home: string }, environment: NodeJS.ProcessEnv = process.env): Promise<KeyRing> {
+export function openPersonalKeys(
+  config: { home: string },
+  environment: NodeJS.ProcessEnv = process.env,
+): Promise<KeyRing> {
   return openKeyRing(keyRingOptions(config, environment));
 }

@@ -1,12 +1,30 @@
 /** FsObjectStore: the ObjectStore port over a local directory, the embedded default lake and raw zone. */
 import { randomUUID } from 'node:crypto';
 import { constants, createWriteStream, type BigIntStats, type Dirent } from 'node:fs';
-import { copyFile, mkdir, open, readFile, readdir, realpath, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  mkdir,
+  open,
+  readFile,
+  readdir,
+  realpath,
+  rename,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  InvalidKeyError, ObjectNotFoundError, type ListOptions, type ObjectBody, type ObjectInfo, type ObjectStore, type UnprocessableObject,
+  InvalidKeyError,
+  ObjectNotFoundError,
+  type ListOptions,
+  type ObjectBody,
+  type ObjectInfo,
+  type ObjectStore,
+  type UnprocessableObject,
 } from './object-store';
 import { keyFromNameBytes, validateKey, validatePrefix } from './validate-key';
 
@@ -145,7 +163,8 @@ export class FsObjectStore implements ObjectStore {
   private pathOf(key: string): string {
     validateKey(key);
     const segments = key.split('/');
-    if (segments.some((s) => s.startsWith(TEMP_PREFIX))) throw new InvalidKeyError(key, `"${TEMP_PREFIX}" names are reserved for temporary files`);
+    if (segments.some((s) => s.startsWith(TEMP_PREFIX)))
+      throw new InvalidKeyError(key, `"${TEMP_PREFIX}" names are reserved for temporary files`);
     return join(this.location, ...segments);
   }
 
@@ -210,11 +229,13 @@ export class FsObjectStore implements ObjectStore {
         yield* this.walk(walk, child.order, Buffer.alloc(0));
       } else {
         if (startAfter && Buffer.compare(child.order, startAfter) <= 0) continue;
-        const stats = child.stats ?? (await stat(this.pathOfBytes(child.order), { bigint: true }).catch(() => undefined));
+        const stats =
+          child.stats ?? (await stat(this.pathOfBytes(child.order), { bigint: true }).catch(() => undefined));
         if (!stats?.isFile()) continue; // deleted since readdir
         const named = keyFromNameBytes(child.order);
         if ('key' in named) yield infoOf(named.key, stats);
-        else walk.onUnprocessable({ ...infoOf(named.shown, stats), reason: named.reason } satisfies UnprocessableObject);
+        else
+          walk.onUnprocessable({ ...infoOf(named.shown, stats), reason: named.reason } satisfies UnprocessableObject);
       }
     }
   }
@@ -227,11 +248,13 @@ export class FsObjectStore implements ObjectStore {
   /** Refuses a path that a symbolic link (the file or a folder on its way) leads out of the root. */
   private async insideRoot(path: string, key: string): Promise<void> {
     const realRoot = await realpath(this.location);
-    if (!(await leadsInside(path, realRoot))) throw new InvalidKeyError(key, 'a symbolic link leads outside the store\'s root');
+    if (!(await leadsInside(path, realRoot)))
+      throw new InvalidKeyError(key, "a symbolic link leads outside the store's root");
   }
 
   private rethrow(error: unknown, key: string): never {
-    if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'EISDIR') throw new ObjectNotFoundError(this.location, key);
+    if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'EISDIR')
+      throw new ObjectNotFoundError(this.location, key);
     throw error;
   }
 }

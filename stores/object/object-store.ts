@@ -58,14 +58,20 @@ export interface ObjectStore {
 }
 
 export class ObjectNotFoundError extends Error {
-  constructor(readonly location: string, readonly key: string) {
+  constructor(
+    readonly location: string,
+    readonly key: string,
+  ) {
     super(`object not found: ${key} in ${location}`);
     this.name = 'ObjectNotFoundError';
   }
 }
 
 export class InvalidKeyError extends Error {
-  constructor(readonly key: string, reason: string) {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
     super(`invalid object key ${JSON.stringify(key)}: ${reason}`);
     this.name = 'InvalidKeyError';
   }

@@ -15,7 +15,10 @@ export function openObjectStore(location: string): ObjectStore {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1]?.toLowerCase();
   if (scheme === 's3') return openS3(location);
   if (scheme === 'file') return openDirectory(location, fileUrlPath(location));
-  if (scheme !== undefined) throw new Error(`unsupported object store location ${location}: use s3://bucket/prefix, a directory or a file:// URL`);
+  if (scheme !== undefined)
+    throw new Error(
+      `unsupported object store location ${location}: use s3://bucket/prefix, a directory or a file:// URL`,
+    );
   return openDirectory(location, location);
 }
 

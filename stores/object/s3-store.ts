@@ -1,12 +1,24 @@
 /** S3ObjectStore: the ObjectStore port over a bucket and prefix on S3 or any S3-compatible server. */
 import {
-  CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command,
-  PutObjectCommand, S3Client,
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { InvalidKeyError, ObjectNotFoundError, type ListOptions, type ObjectBody, type ObjectInfo, type ObjectStore } from './object-store';
+import {
+  InvalidKeyError,
+  ObjectNotFoundError,
+  type ListOptions,
+  type ObjectBody,
+  type ObjectInfo,
+  type ObjectStore,
+} from './object-store';
 import { validateKey, validatePrefix } from './validate-key';
 
 export interface S3ObjectStoreOptions {
@@ -59,14 +71,16 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async read(key: string): Promise<Readable> {
-    const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key) }))
+    const response = await this.client
+      .send(new GetObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key) }))
       .catch((error: unknown) => this.rethrow(error, key));
     // In Node the body is an http.IncomingMessage: a Readable (with the SDK's helpers mixed in).
     return response.Body as Readable;
   }
 
   async readBytes(key: string): Promise<Uint8Array> {
-    const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key) }))
+    const response = await this.client
+      .send(new GetObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key) }))
       .catch((error: unknown) => this.rethrow(error, key));
     if (!response.Body) return new Uint8Array();
     return response.Body.transformToByteArray();
@@ -87,7 +101,10 @@ export class S3ObjectStore implements ObjectStore {
   async writeFile(key: string, localPath: string): Promise<void> {
     const Key = this.fullKey(key);
     // Multipart above 5 MB (parts in parallel); an upload that fails is aborted, leaving nothing.
-    await new Upload({ client: this.client, params: { Bucket: this.bucket, Key, Body: createReadStream(localPath) } }).done();
+    await new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key, Body: createReadStream(localPath) },
+    }).done();
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
@@ -107,9 +124,15 @@ export class S3ObjectStore implements ObjectStore {
     let StartAfter = options.startAfter ? this.root + options.startAfter : undefined;
     let ContinuationToken: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({
-        Bucket: this.bucket, Prefix: Prefix || undefined, StartAfter, ContinuationToken, MaxKeys: this.pageSize,
-      }));
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: Prefix || undefined,
+          StartAfter,
+          ContinuationToken,
+          MaxKeys: this.pageSize,
+        }),
+      );
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined || object.Key.endsWith('/')) continue;
         const info = {

@@ -25,11 +25,13 @@ export function validatePrefix(prefix: string): string {
 
 function checkPath(path: string, original: string): void {
   if (path.startsWith('/')) throw new InvalidKeyError(original, 'absolute keys are not allowed');
-  if (/[\u0000-\u001f\u007f]/.test(path)) throw new InvalidKeyError(original, 'control characters (NUL, newline, ...) are not allowed');
+  if (/[\u0000-\u001f\u007f]/.test(path))
+    throw new InvalidKeyError(original, 'control characters (NUL, newline, ...) are not allowed');
   if (path.includes('\\')) throw new InvalidKeyError(original, 'backslashes are not allowed');
   for (const segment of path.split('/')) {
     if (segment === '') throw new InvalidKeyError(original, 'empty path segment');
-    if (segment === '.' || segment === '..') throw new InvalidKeyError(original, `"${segment}" segments are not allowed`);
+    if (segment === '.' || segment === '..')
+      throw new InvalidKeyError(original, `"${segment}" segments are not allowed`);
   }
 }
 
@@ -46,7 +48,10 @@ export function keyFromNameBytes(bytes: Uint8Array): { key: string } | { shown: 
     key = utf8.decode(bytes);
   } catch {
     const shown = showBytes(bytes);
-    return { shown, reason: `invalid object key ${JSON.stringify(shown)}: the name is not valid UTF-8 (undecodable bytes shown as \\xNN)` };
+    return {
+      shown,
+      reason: `invalid object key ${JSON.stringify(shown)}: the name is not valid UTF-8 (undecodable bytes shown as \\xNN)`,
+    };
   }
   try {
     return { key: validateKey(key) };
@@ -65,7 +70,9 @@ function showBytes(bytes: Uint8Array): string {
       try {
         out += utf8.decode(bytes.subarray(i, i + n));
         length = n;
-      } catch { /* not a complete sequence of n bytes */ }
+      } catch {
+        /* not a complete sequence of n bytes */
+      }
     }
     if (length === 0) {
       out += `\\x${bytes[i]!.toString(16).padStart(2, '0')}`;

@@ -5,17 +5,33 @@ import { dirname } from 'node:path';
 import type { ColumnType } from '../../schemas/column-types';
 import { ident, literal } from './sql/identifiers';
 import {
-  createLedgerSql, createSchemaSql, createStagingSql, dropStagingStatements, ledgerQuerySql, mergeStatements, stagingTableName,
-  LEDGER_TABLE, type TypeNames,
+  createLedgerSql,
+  createSchemaSql,
+  createStagingSql,
+  dropStagingStatements,
+  ledgerQuerySql,
+  mergeStatements,
+  stagingTableName,
+  LEDGER_TABLE,
+  type TypeNames,
 } from './sql/merge-sql';
 import type { ExistingColumn, LedgerEntry, MergeOutcome, MergePlan, Warehouse } from './warehouse';
 
 export const DUCKDB_TYPES: TypeNames = {
-  string: 'VARCHAR', json: 'VARCHAR', int64: 'BIGINT', double: 'DOUBLE', boolean: 'BOOLEAN', timestamp: 'TIMESTAMPTZ',
+  string: 'VARCHAR',
+  json: 'VARCHAR',
+  int64: 'BIGINT',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  timestamp: 'TIMESTAMPTZ',
 };
 
 const FROM_DUCKDB: Record<string, ColumnType> = {
-  VARCHAR: 'string', BIGINT: 'int64', DOUBLE: 'double', BOOLEAN: 'boolean', 'TIMESTAMP WITH TIME ZONE': 'timestamp',
+  VARCHAR: 'string',
+  BIGINT: 'int64',
+  DOUBLE: 'double',
+  BOOLEAN: 'boolean',
+  'TIMESTAMP WITH TIME ZONE': 'timestamp',
 };
 
 export class DuckDbWarehouse implements Warehouse {
@@ -70,7 +86,9 @@ export class DuckDbWarehouse implements Warehouse {
     const files = `[${plan.files.map((f) => literal(f.url)).join(', ')}]`;
     await db.run('BEGIN TRANSACTION');
     try {
-      const seen = await db.runAndReadAll(`SELECT rows::BIGINT AS rows FROM ${ledger} WHERE manifest_key = $1`, [plan.manifestKey]);
+      const seen = await db.runAndReadAll(`SELECT rows::BIGINT AS rows FROM ${ledger} WHERE manifest_key = $1`, [
+        plan.manifestKey,
+      ]);
       const recorded = seen.getRowObjects()[0];
       if (recorded !== undefined) {
         await db.run('ROLLBACK');
@@ -102,15 +120,21 @@ export class DuckDbWarehouse implements Warehouse {
   async ledger(schema: string, table?: string): Promise<LedgerEntry[]> {
     const rows = await this.query(ledgerQuerySql(schema, table !== undefined), table !== undefined ? [table] : []);
     return rows.map((r) => ({
-      manifestKey: String(r.manifest_key), table: String(r.table_name), fingerprint: String(r.fingerprint),
-      files: Number(r.files), rows: Number(r.rows), loadedAt: parseDuckTimestamp(String(r.loaded_at)),
+      manifestKey: String(r.manifest_key),
+      table: String(r.table_name),
+      fingerprint: String(r.fingerprint),
+      files: Number(r.files),
+      rows: Number(r.rows),
+      loadedAt: parseDuckTimestamp(String(r.loaded_at)),
     }));
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
     const db = await this.db();
     const reader = await db.runAndReadAll(sql, params.length > 0 ? (params as DuckDBValue[]) : undefined);
-    return reader.getRowObjects().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plainValue(v)])));
+    return reader
+      .getRowObjects()
+      .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plainValue(v)])));
   }
 
   async close(): Promise<void> {

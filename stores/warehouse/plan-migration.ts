@@ -59,9 +59,15 @@ export interface TablePlan {
   refused: RefusedChange[];
 }
 
-type Declared = Pick<EventType, 'tag' | 'table' | 'uniqueKey'> & { columns: readonly Pick<OutputColumn, 'name' | 'type' | 'nullable'>[] };
+type Declared = Pick<EventType, 'tag' | 'table' | 'uniqueKey'> & {
+  columns: readonly Pick<OutputColumn, 'name' | 'type' | 'nullable'>[];
+};
 
-export function planTableMigration(declared: Declared, existing: readonly ExistingColumn[] | undefined, target: MigrationTarget): TablePlan {
+export function planTableMigration(
+  declared: Declared,
+  existing: readonly ExistingColumn[] | undefined,
+  target: MigrationTarget,
+): TablePlan {
   const { schema, dialect, types } = target;
   const { table, tag } = declared;
   const plan: TablePlan = { table, tag, exists: existing !== undefined, changes: [], refused: [] };
@@ -69,7 +75,10 @@ export function planTableMigration(declared: Declared, existing: readonly Existi
     plan.changes.push({
       kind: 'createTable',
       description: `create ${schema}.${table} with ${declared.columns.length} columns${dialect === 'postgres' ? ` and an index on (${declared.uniqueKey.join(', ')})` : ''}`,
-      sql: [createTableSql(schema, table, declared.columns, types), ...(dialect === 'postgres' ? [createKeyIndexSql(schema, table, declared.uniqueKey)] : [])],
+      sql: [
+        createTableSql(schema, table, declared.columns, types),
+        ...(dialect === 'postgres' ? [createKeyIndexSql(schema, table, declared.uniqueKey)] : []),
+      ],
     });
     return plan;
   }
@@ -147,8 +156,13 @@ export function planTableMigration(declared: Declared, existing: readonly Existi
   for (const column of existing) {
     if (declaredNames.has(column.name)) continue;
     // A rename looks like a drop plus an add: a missing column of the same type is the likely new name.
-    const renamedTo = missing.filter((m) => column.type !== undefined && sameType(column.type, m.type) && !declared.uniqueKey.includes(m.name));
-    const rename = renamedTo.map((m) => `if it was renamed to ${m.name}: ALTER TABLE ${tableSql} RENAME COLUMN ${ident(column.name)} TO ${ident(m.name)}`);
+    const renamedTo = missing.filter(
+      (m) => column.type !== undefined && sameType(column.type, m.type) && !declared.uniqueKey.includes(m.name),
+    );
+    const rename = renamedTo.map(
+      (m) =>
+        `if it was renamed to ${m.name}: ALTER TABLE ${tableSql} RENAME COLUMN ${ident(column.name)} TO ${ident(m.name)}`,
+    );
     plan.refused.push({
       kind: 'undeclaredColumn',
       column: column.name,
@@ -158,7 +172,10 @@ export function planTableMigration(declared: Declared, existing: readonly Existi
         `to keep its history and load NULL into it, declare it again (optional) in ${schemaNote}`,
         `to drop it with its data: ALTER TABLE ${tableSql} DROP COLUMN ${ident(column.name)}`,
       ].join('; '),
-      sql: renamedTo.length === 1 ? [`ALTER TABLE ${tableSql} RENAME COLUMN ${ident(column.name)} TO ${ident(renamedTo[0]!.name)}`] : [],
+      sql:
+        renamedTo.length === 1
+          ? [`ALTER TABLE ${tableSql} RENAME COLUMN ${ident(column.name)} TO ${ident(renamedTo[0]!.name)}`]
+          : [],
     });
   }
   return plan;
@@ -180,11 +197,19 @@ export function sameType(a: ColumnType, b: ColumnType): boolean {
 
 function retypeSql(target: MigrationTarget, table: string, column: string, newType: string): string[] {
   if (target.dialect === 'redshift') return rebuildColumnSql(target, table, column, newType, 'cast');
-  return [`ALTER TABLE ${qualified(target.schema, table)} ALTER COLUMN ${ident(column)} TYPE ${newType} USING CAST(${ident(column)} AS ${newType})`];
+  return [
+    `ALTER TABLE ${qualified(target.schema, table)} ALTER COLUMN ${ident(column)} TYPE ${newType} USING CAST(${ident(column)} AS ${newType})`,
+  ];
 }
 
 /** Redshift alters a column's type (beyond VARCHAR length) or nullability only by copying it into a new one. */
-function rebuildColumnSql(target: MigrationTarget, table: string, column: string, newType: string, how: 'cast' | 'copy'): string[] {
+function rebuildColumnSql(
+  target: MigrationTarget,
+  table: string,
+  column: string,
+  newType: string,
+  how: 'cast' | 'copy',
+): string[] {
   const t = qualified(target.schema, table);
   const temporary = ident(`${column.slice(0, 58)}_next`);
   return [

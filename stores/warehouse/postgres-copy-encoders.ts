@@ -29,7 +29,9 @@ export async function* csvChunks(plan: MergePlan, chunkRows: number): AsyncGener
 
 const PG_EPOCH_MICROS = 946_684_800_000_000; // 2000-01-01T00:00:00Z, PostgreSQL's timestamp zero
 const TWO_32 = 4_294_967_296;
-const BINARY_HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
+const BINARY_HEADER = Buffer.from([
+  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
+]);
 
 /**
  * The staged files in PostgreSQL's binary COPY format (COPY ... (FORMAT binary)), in buffers of
@@ -61,7 +63,9 @@ export async function* binaryChunks(plan: MergePlan, chunkBytes = 1 << 20): Asyn
         buf = Buffer.allocUnsafe(Math.max(chunkBytes, need));
         at = 0;
       }
-      buf[at] = width >>> 8; buf[at + 1] = width; at += 2;
+      buf[at] = width >>> 8;
+      buf[at + 1] = width;
+      at += 2;
       for (let c = 0; c < width; c++) {
         const v = columns[c]![i];
         if (v === null || v === undefined) {
@@ -95,7 +99,9 @@ export async function* binaryChunks(plan: MergePlan, chunkBytes = 1 << 20): Asyn
           case 'timestamp': {
             at = putInt32(buf, at, 8);
             const us = Number(v as bigint | number) - PG_EPOCH_MICROS;
-            at = Number.isSafeInteger(us) ? putSafeInt64(buf, at, us) : buf.writeBigInt64BE(BigInt(v as bigint | number) - BigInt(PG_EPOCH_MICROS), at);
+            at = Number.isSafeInteger(us)
+              ? putSafeInt64(buf, at, us)
+              : buf.writeBigInt64BE(BigInt(v as bigint | number) - BigInt(PG_EPOCH_MICROS), at);
             break;
           }
         }
@@ -107,7 +113,9 @@ export async function* binaryChunks(plan: MergePlan, chunkBytes = 1 << 20): Asyn
     buf = Buffer.allocUnsafe(2);
     at = 0;
   }
-  buf[at] = 0xff; buf[at + 1] = 0xff; at += 2;
+  buf[at] = 0xff;
+  buf[at + 1] = 0xff;
+  at += 2;
   yield buf.subarray(0, at);
 }
 
@@ -131,7 +139,9 @@ function putInt64(buf: Buffer, at: number, v: bigint | number): number {
 }
 
 function nulError(staged: StagedFile, column: string): Error {
-  return new Error(`staged file ${staged.key}, column ${column}: PostgreSQL text cannot hold the NUL character (\\u0000)`);
+  return new Error(
+    `staged file ${staged.key}, column ${column}: PostgreSQL text cannot hold the NUL character (\\u0000)`,
+  );
 }
 
 type Formatter = (value: unknown, file: StagedFile) => string;
@@ -172,7 +182,13 @@ export function microsToIso(micros: bigint | number): string {
   if (!Number.isSafeInteger(us) || us < -62_135_596_800_000_000) return microsToIsoExact(BigInt(micros));
   let sec = Math.floor(us / 1e6);
   let fraction = us - sec * 1e6;
-  if (fraction < 0) { sec -= 1; fraction += 1e6; } else if (fraction >= 1e6) { sec += 1; fraction -= 1e6; }
+  if (fraction < 0) {
+    sec -= 1;
+    fraction += 1e6;
+  } else if (fraction >= 1e6) {
+    sec += 1;
+    fraction -= 1e6;
+  }
   const day = Math.floor(sec / 86_400);
   let time = sec - day * 86_400;
   if (day !== cachedDay) {

@@ -2,7 +2,11 @@
 import pg from 'pg';
 
 // Type OIDs whose default node-postgres parsing loses information or is not JSON-friendly.
-const INT8 = 20, NUMERIC = 1700, TIMESTAMPTZ = 1184, TIMESTAMP = 1114, DATE = 1082;
+const INT8 = 20,
+  NUMERIC = 1700,
+  TIMESTAMPTZ = 1184,
+  TIMESTAMP = 1114,
+  DATE = 1082;
 
 /**
  * Query results as plain JSON values, like DuckDB's row objects: BIGINT as a number when it is a

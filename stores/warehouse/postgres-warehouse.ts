@@ -16,8 +16,15 @@ import { pipeline } from 'node:stream/promises';
 import type { ColumnType } from '../../schemas/column-types';
 import { ident, qualified } from './sql/identifiers';
 import {
-  createLedgerSql, createSchemaSql, createStagingSql, dropStagingStatements, ledgerQuerySql, mergeStatements, stagingTableName,
-  LEDGER_TABLE, type TypeNames,
+  createLedgerSql,
+  createSchemaSql,
+  createStagingSql,
+  dropStagingStatements,
+  ledgerQuerySql,
+  mergeStatements,
+  stagingTableName,
+  LEDGER_TABLE,
+  type TypeNames,
 } from './sql/merge-sql';
 import { createPool, operationFailed } from './pg-pool';
 import { binaryChunks, csvChunks } from './postgres-copy-encoders';
@@ -26,7 +33,12 @@ import { withUtcSession } from './postgres-url';
 import type { ExistingColumn, LedgerEntry, MergeOutcome, MergePlan, Warehouse } from './warehouse';
 
 export const POSTGRES_TYPES: TypeNames = {
-  string: 'TEXT', json: 'TEXT', int64: 'BIGINT', double: 'DOUBLE PRECISION', boolean: 'BOOLEAN', timestamp: 'TIMESTAMPTZ',
+  string: 'TEXT',
+  json: 'TEXT',
+  int64: 'BIGINT',
+  double: 'DOUBLE PRECISION',
+  boolean: 'BOOLEAN',
+  timestamp: 'TIMESTAMPTZ',
 };
 
 /** information_schema.columns.data_type back to Loadout types (json and string are both TEXT). */
@@ -68,15 +80,23 @@ export class PostgresWarehouse implements Warehouse {
   private readonly workMem: string;
   private readonly onStep: NonNullable<PostgresWarehouseOptions['onStep']>;
 
-  constructor(readonly url: string, options: PostgresWarehouseOptions = {}) {
+  constructor(
+    readonly url: string,
+    options: PostgresWarehouseOptions = {},
+  ) {
     this.statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     this.copyChunkRows = options.copyChunkRows ?? 5_000;
     this.copyFormat = options.copyFormat ?? 'binary';
     this.workMem = options.workMem ?? '256MB';
-    if (!/^\d+\s*(kB|MB|GB)?$/.test(this.workMem)) throw new Error(`workMem ${JSON.stringify(this.workMem)} is not a PostgreSQL memory size such as 256MB`);
+    if (!/^\d+\s*(kB|MB|GB)?$/.test(this.workMem))
+      throw new Error(`workMem ${JSON.stringify(this.workMem)} is not a PostgreSQL memory size such as 256MB`);
     this.onStep = options.onStep ?? (() => {});
     // A connection the server drops fails the statement it was running, never the process.
-    this.pool = createPool({ connectionString: withUtcSession(url), max: options.maxConnections ?? 4, types: POSTGRES_RESULT_TYPES });
+    this.pool = createPool({
+      connectionString: withUtcSession(url),
+      max: options.maxConnections ?? 4,
+      types: POSTGRES_RESULT_TYPES,
+    });
   }
 
   async ensureLedger(schema: string): Promise<void> {
@@ -91,13 +111,15 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async describeTable(schema: string, table: string): Promise<ExistingColumn[] | undefined> {
-    const { rows } = await this.pool.query<{ column_name: string; data_type: string; is_nullable: string }>(
-      `SELECT column_name, data_type, is_nullable FROM information_schema.columns
+    const { rows } = await this.pool
+      .query<{ column_name: string; data_type: string; is_nullable: string }>(
+        `SELECT column_name, data_type, is_nullable FROM information_schema.columns
        WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
-      [schema, table],
-    ).catch((error: unknown) => {
-      throw operationFailed(`describing table ${schema}.${table}`, error);
-    });
+        [schema, table],
+      )
+      .catch((error: unknown) => {
+        throw operationFailed(`describing table ${schema}.${table}`, error);
+      });
     if (rows.length === 0) return undefined;
     return rows.map((r) => {
       const warehouseType = r.data_type.toLowerCase();
@@ -117,7 +139,11 @@ export class PostgresWarehouse implements Warehouse {
         try {
           await client.query(sql);
         } catch (error) {
-          broken = operationFailed(`DDL statement ${i + 1} of ${statements.length} (${statementHead(sql)})`, error, client);
+          broken = operationFailed(
+            `DDL statement ${i + 1} of ${statements.length} (${statementHead(sql)})`,
+            error,
+            client,
+          );
           throw broken;
         }
       }
@@ -143,7 +169,9 @@ export class PostgresWarehouse implements Warehouse {
         // One load of a table at a time, whatever the orchestration does: a second merge of the
         // same table waits here until the first commits, then sees its ledger row.
         stage = 'lock';
-        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`loadout:${plan.schema}.${plan.table}`]);
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+          `loadout:${plan.schema}.${plan.table}`,
+        ]);
         stage = 'ledger check';
         const recorded = await ledgerRows(client, ledger, plan.manifestKey);
         if (recorded !== undefined) {
@@ -161,7 +189,9 @@ export class PostgresWarehouse implements Warehouse {
         await client.query(createStagingSql(plan, POSTGRES_TYPES));
         const staging = ident(stagingTableName(plan));
         const columns = plan.fileColumns.map((c) => ident(c.name)).join(', ');
-        const copy = client.query(copyStreams.from(`COPY ${staging} (${columns}) FROM STDIN (FORMAT ${this.copyFormat})`));
+        const copy = client.query(
+          copyStreams.from(`COPY ${staging} (${columns}) FROM STDIN (FORMAT ${this.copyFormat})`),
+        );
         // pipeline() hears the COPY's errors while it runs; this listener keeps one that arrives
         // after it settled (a connection dropped mid-COPY) from ending the process.
         copy.on('error', () => {});
@@ -219,10 +249,18 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async ledger(schema: string, table?: string): Promise<LedgerEntry[]> {
-    const rows = await this.select('reading the ledger', ledgerQuerySql(schema, table !== undefined), table !== undefined ? [table] : []);
+    const rows = await this.select(
+      'reading the ledger',
+      ledgerQuerySql(schema, table !== undefined),
+      table !== undefined ? [table] : [],
+    );
     return rows.map((r) => ({
-      manifestKey: String(r.manifest_key), table: String(r.table_name), fingerprint: String(r.fingerprint),
-      files: Number(r.files), rows: Number(r.rows), loadedAt: new Date(String(r.loaded_at)),
+      manifestKey: String(r.manifest_key),
+      table: String(r.table_name),
+      fingerprint: String(r.fingerprint),
+      files: Number(r.files),
+      rows: Number(r.rows),
+      loadedAt: new Date(String(r.loaded_at)),
     }));
   }
 
@@ -247,7 +285,10 @@ export class PostgresWarehouse implements Warehouse {
  * every row it merged), or undefined when the manifest is not in the ledger.
  */
 async function ledgerRows(client: pg.PoolClient, ledger: string, manifestKey: string): Promise<number | undefined> {
-  const { rows } = await client.query<{ rows: number | string }>(`SELECT "rows" FROM ${ledger} WHERE "manifest_key" = $1`, [manifestKey]);
+  const { rows } = await client.query<{ rows: number | string }>(
+    `SELECT "rows" FROM ${ledger} WHERE "manifest_key" = $1`,
+    [manifestKey],
+  );
   return rows.length === 0 ? undefined : Number(rows[0]!.rows);
 }
 

@@ -6,7 +6,10 @@ import type { ColumnMetadata, Field, SqlParameter } from '@aws-sdk/client-redshi
  * strings, quoted identifiers and comments); values travel as strings in `Parameters`, never in the
  * SQL text. The Data API cannot bind NULL, and refuses a parameter no statement uses.
  */
-export function toDataApiParameters(sql: string, params: readonly unknown[]): { sql: string; parameters: SqlParameter[] } {
+export function toDataApiParameters(
+  sql: string,
+  params: readonly unknown[],
+): { sql: string; parameters: SqlParameter[] } {
   let out = '';
   const used = new Set<number>();
   let i = 0;
@@ -48,7 +51,8 @@ export function toDataApiParameters(sql: string, params: readonly unknown[]): { 
     }
   }
   const parameters = params.map((value, k) => {
-    if (!used.has(k + 1)) throw new Error(`parameter $${k + 1} is not used by the query (the Data API refuses unused parameters)`);
+    if (!used.has(k + 1))
+      throw new Error(`parameter $${k + 1} is not used by the query (the Data API refuses unused parameters)`);
     return { name: `p${k + 1}`, value: parameterText(value, k + 1) };
   });
   return { sql: out, parameters };
@@ -75,7 +79,8 @@ export function parseRedshiftTimestamp(text: string): Date | string {
   if (!m) return text;
   const fraction = (m[3] ?? '').slice(0, 4);
   let zone = m[4] ?? 'Z';
-  if (zone !== 'Z') zone = zone.length === 3 ? `${zone}:00` : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+  if (zone !== 'Z')
+    zone = zone.length === 3 ? `${zone}:00` : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
   return new Date(`${m[1]}T${m[2]}${fraction}${zone}`);
 }
 
@@ -87,7 +92,9 @@ export function fieldValue(field: Field, column: ColumnMetadata | undefined): un
   if (field.doubleValue !== undefined) return field.doubleValue;
   if (field.stringValue !== undefined) {
     const type = column?.typeName?.toLowerCase();
-    return type === 'timestamptz' || type === 'timestamp' ? parseRedshiftTimestamp(field.stringValue) : field.stringValue;
+    return type === 'timestamptz' || type === 'timestamp'
+      ? parseRedshiftTimestamp(field.stringValue)
+      : field.stringValue;
   }
   if (field.blobValue !== undefined) return Buffer.from(field.blobValue);
   return null;

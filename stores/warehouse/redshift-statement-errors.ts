@@ -51,6 +51,10 @@ export function statementError(d: DescribeStatementResponse, sqls: readonly stri
     where = ` (${statementHead(sqls[0]!)})`;
   }
   return new RedshiftStatementError(
-    `Redshift statement ${id} ${status}${where}: ${serverError ?? 'no error text from the server'}`, id, status, serverError, failed,
+    `Redshift statement ${id} ${status}${where}: ${serverError ?? 'no error text from the server'}`,
+    id,
+    status,
+    serverError,
+    failed,
   );
 }

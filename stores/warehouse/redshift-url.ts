@@ -29,38 +29,54 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const common = {
   database: z.string().regex(DATABASE, 'database: letters, digits, _ or $, starting with a letter or _'),
   region: z.string().regex(REGION, 'region: an AWS region such as eu-west-1').optional(),
-  iamRole: z.string()
+  iamRole: z
+    .string()
     .refine((v) => v === 'default' || IAM_ROLE_ARN.test(v), 'iamRole: arn:aws:iam::<account>:role/<name>, or default')
     .optional(),
-  secretArn: z.string().regex(SECRET_ARN, 'secretArn: arn:aws:secretsmanager:<region>:<account>:secret:<name>').optional(),
+  secretArn: z
+    .string()
+    .regex(SECRET_ARN, 'secretArn: arn:aws:secretsmanager:<region>:<account>:secret:<name>')
+    .optional(),
   statementTimeoutSeconds: z.number().int().min(1).max(86_400).default(3600),
   pollIntervalMs: z.number().int().min(1).max(60_000).default(250),
   maxPollIntervalMs: z.number().int().min(1).max(60_000).default(5000),
   withEvent: z.boolean().default(false),
 };
 
-export const RedshiftConfig = z.discriminatedUnion('target', [
-  z.object({
-    target: z.literal('cluster'),
-    clusterIdentifier: z.string().regex(CLUSTER_ID, 'cluster id: lower-case letters, digits and single hyphens, 1-63 characters, starting with a letter'),
-    dbUser: z.string().regex(DB_USER, 'dbUser: a database user name').optional(),
-    ...common,
-  }).refine((c) => !(c.dbUser !== undefined && c.secretArn !== undefined), {
-    message: 'dbUser and secretArn are two ways of signing in: give one', path: ['dbUser'],
-  }),
-  z.object({
-    target: z.literal('serverless'),
-    workgroupName: z.string().regex(WORKGROUP, 'workgroup: lower-case letters, digits and hyphens, 3-64 characters'),
-    ...common,
-  }),
-]).refine((c) => c.maxPollIntervalMs >= c.pollIntervalMs, {
-  message: 'maxPollIntervalMs must not be less than pollIntervalMs', path: ['maxPollIntervalMs'],
-});
+export const RedshiftConfig = z
+  .discriminatedUnion('target', [
+    z
+      .object({
+        target: z.literal('cluster'),
+        clusterIdentifier: z
+          .string()
+          .regex(
+            CLUSTER_ID,
+            'cluster id: lower-case letters, digits and single hyphens, 1-63 characters, starting with a letter',
+          ),
+        dbUser: z.string().regex(DB_USER, 'dbUser: a database user name').optional(),
+        ...common,
+      })
+      .refine((c) => !(c.dbUser !== undefined && c.secretArn !== undefined), {
+        message: 'dbUser and secretArn are two ways of signing in: give one',
+        path: ['dbUser'],
+      }),
+    z.object({
+      target: z.literal('serverless'),
+      workgroupName: z.string().regex(WORKGROUP, 'workgroup: lower-case letters, digits and hyphens, 3-64 characters'),
+      ...common,
+    }),
+  ])
+  .refine((c) => c.maxPollIntervalMs >= c.pollIntervalMs, {
+    message: 'maxPollIntervalMs must not be less than pollIntervalMs',
+    path: ['maxPollIntervalMs'],
+  });
 export type RedshiftConfig = z.infer<typeof RedshiftConfig>;
 export type RedshiftConfigInput = z.input<typeof RedshiftConfig>;
 
-const URL_FORMS = 'redshift://<cluster-id>/<database>?dbUser=<user>|secretArn=<arn>&iamRole=<arn> '
-  + 'or redshift-serverless://<workgroup>/<database>?iamRole=<arn>';
+const URL_FORMS =
+  'redshift://<cluster-id>/<database>?dbUser=<user>|secretArn=<arn>&iamRole=<arn> ' +
+  'or redshift-serverless://<workgroup>/<database>?iamRole=<arn>';
 const NUMBER_PARAMS = ['statementTimeoutSeconds', 'pollIntervalMs', 'maxPollIntervalMs'] as const;
 const STRING_PARAMS = ['dbUser', 'secretArn', 'iamRole', 'region'] as const;
 const URL_PARAMS: readonly string[] = [...STRING_PARAMS, ...NUMBER_PARAMS, 'withEvent'];
@@ -74,7 +90,8 @@ export function parseRedshiftUrl(url: string): RedshiftConfig {
   const fail = (why: string): never => {
     throw new Error(`invalid Redshift warehouse URL ${JSON.stringify(url)}: ${why} (expected ${URL_FORMS})`);
   };
-  if (/^redshift:\/\/workgroup:/.test(url)) fail('a serverless workgroup is written redshift-serverless://<workgroup>/<database>');
+  if (/^redshift:\/\/workgroup:/.test(url))
+    fail('a serverless workgroup is written redshift-serverless://<workgroup>/<database>');
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -82,8 +99,10 @@ export function parseRedshiftUrl(url: string): RedshiftConfig {
     return fail('not a URL');
   }
   const serverless = parsed.protocol === 'redshift-serverless:';
-  if (!serverless && parsed.protocol !== 'redshift:') fail(`scheme ${parsed.protocol} is neither redshift: nor redshift-serverless:`);
-  if (parsed.username !== '' || parsed.password !== '') fail('credentials do not go in the URL: use dbUser, secretArn or the IAM identity');
+  if (!serverless && parsed.protocol !== 'redshift:')
+    fail(`scheme ${parsed.protocol} is neither redshift: nor redshift-serverless:`);
+  if (parsed.username !== '' || parsed.password !== '')
+    fail('credentials do not go in the URL: use dbUser, secretArn or the IAM identity');
   if (parsed.port !== '') fail('no port: the Data API addresses the cluster or workgroup by name');
   if (parsed.hash !== '') fail('no #fragment');
   const host = decodeURIComponent(parsed.hostname);
@@ -106,7 +125,8 @@ export function parseRedshiftUrl(url: string): RedshiftConfig {
       raw[key] = value;
     }
   }
-  if (serverless && 'dbUser' in raw) fail('dbUser is for provisioned clusters; Redshift Serverless signs in with the IAM identity or secretArn');
+  if (serverless && 'dbUser' in raw)
+    fail('dbUser is for provisioned clusters; Redshift Serverless signs in with the IAM identity or secretArn');
   const candidate = serverless
     ? { target: 'serverless', workgroupName: host, database, ...raw }
     : { target: 'cluster', clusterIdentifier: host, database, ...raw };

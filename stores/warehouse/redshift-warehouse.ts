@@ -10,26 +10,44 @@
  * key, so re-sending it after a lost response returns the same statement instead of running twice.
  */
 import {
-  BatchExecuteStatementCommand, CancelStatementCommand, DescribeStatementCommand, ExecuteStatementCommand,
-  GetStatementResultCommand, RedshiftDataClient, type ColumnMetadata, type DescribeStatementResponse,
+  BatchExecuteStatementCommand,
+  CancelStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  RedshiftDataClient,
+  type ColumnMetadata,
+  type DescribeStatementResponse,
 } from '@aws-sdk/client-redshift-data';
 import { createHash } from 'node:crypto';
 import type { ColumnType } from '../../schemas/column-types';
 import {
-  createLedgerSql, createSchemaSql, createStagingSql, dropStagingStatements, ledgerQuerySql, mergeStatements,
+  createLedgerSql,
+  createSchemaSql,
+  createStagingSql,
+  dropStagingStatements,
+  ledgerQuerySql,
+  mergeStatements,
   type TypeNames,
 } from './sql/merge-sql';
 import { mergeOutcomeSql, redshiftCopySql, REDSHIFT_NOW } from './sql/redshift-copy-sql';
 import { fieldValue, toDataApiParameters } from './redshift-data-api-values';
 import {
-  RedshiftStatementError, RedshiftStatementTimeoutError, statementError, statementHead,
+  RedshiftStatementError,
+  RedshiftStatementTimeoutError,
+  statementError,
+  statementHead,
 } from './redshift-statement-errors';
 import { parseRedshiftUrl, RedshiftConfig, type RedshiftConfigInput } from './redshift-url';
 import type { ExistingColumn, LedgerEntry, MergeOutcome, MergePlan, Warehouse } from './warehouse';
 
 /** Catalog strings are at most 128 characters, 4 bytes each in UTF-8: 512 bytes, with room to spare. */
 export const REDSHIFT_TYPES: TypeNames = {
-  string: 'VARCHAR(1024)', json: 'VARCHAR(65535)', int64: 'BIGINT', double: 'DOUBLE PRECISION', boolean: 'BOOLEAN',
+  string: 'VARCHAR(1024)',
+  json: 'VARCHAR(65535)',
+  int64: 'BIGINT',
+  double: 'DOUBLE PRECISION',
+  boolean: 'BOOLEAN',
   timestamp: 'TIMESTAMPTZ',
 };
 
@@ -65,11 +83,16 @@ export function redshiftMergeBatch(plan: MergePlan, iamRole: string): RedshiftMe
  * failed in an earlier attempt (see merge).
  */
 export function mergeClientToken(manifestKey: string, generation = 0): string {
-  return createHash('sha256').update(`${manifestKey}\nmerge${generation === 0 ? '' : `\n${generation}`}`).digest('hex');
+  return createHash('sha256')
+    .update(`${manifestKey}\nmerge${generation === 0 ? '' : `\n${generation}`}`)
+    .digest('hex');
 }
 
 const FROM_REDSHIFT: Record<string, ColumnType> = {
-  bigint: 'int64', 'double precision': 'double', boolean: 'boolean', 'timestamp with time zone': 'timestamp',
+  bigint: 'int64',
+  'double precision': 'double',
+  boolean: 'boolean',
+  'timestamp with time zone': 'timestamp',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -140,17 +163,25 @@ export class RedshiftWarehouse implements Warehouse {
 
   async describeTable(schema: string, table: string): Promise<ExistingColumn[] | undefined> {
     const rows = await this.query(
-      'SELECT column_name, data_type, is_nullable, character_maximum_length FROM information_schema.columns '
-      + 'WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+      'SELECT column_name, data_type, is_nullable, character_maximum_length FROM information_schema.columns ' +
+        'WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
       [schema, table],
     );
     if (rows.length === 0) return undefined;
     return rows.map((r) => {
       const warehouseType = String(r.data_type).toLowerCase();
-      const type = warehouseType === 'character varying'
-        ? (Number(r.character_maximum_length) === 65535 ? 'json' : 'string')
-        : FROM_REDSHIFT[warehouseType];
-      return { name: String(r.column_name), warehouseType, ...(type ? { type } : {}), nullable: r.is_nullable === 'YES' };
+      const type =
+        warehouseType === 'character varying'
+          ? Number(r.character_maximum_length) === 65535
+            ? 'json'
+            : 'string'
+          : FROM_REDSHIFT[warehouseType];
+      return {
+        name: String(r.column_name),
+        warehouseType,
+        ...(type ? { type } : {}),
+        nullable: r.is_nullable === 'YES',
+      };
     });
   }
 
@@ -162,17 +193,21 @@ export class RedshiftWarehouse implements Warehouse {
   async merge(plan: MergePlan, options: { onPoll?: (info: PollInfo) => void } = {}): Promise<MergeOutcome> {
     const iamRole = this.config.iamRole;
     if (iamRole === undefined) {
-      throw new Error('merging into Redshift needs iamRole (the role Redshift assumes to read S3): add &iamRole=arn:aws:iam::<account>:role/<name> to the warehouse URL');
+      throw new Error(
+        'merging into Redshift needs iamRole (the role Redshift assumes to read S3): add &iamRole=arn:aws:iam::<account>:role/<name> to the warehouse URL',
+      );
     }
     const batch = redshiftMergeBatch(plan, iamRole);
     for (let generation = 0; ; generation++) {
       const sentAt = this.now();
-      const submitted = await this.client.send(new BatchExecuteStatementCommand({
-        ...this.target(),
-        Sqls: batch.sqls,
-        ClientToken: mergeClientToken(plan.manifestKey, generation),
-        StatementName: `loadout merge ${plan.table}`,
-      }));
+      const submitted = await this.client.send(
+        new BatchExecuteStatementCommand({
+          ...this.target(),
+          Sqls: batch.sqls,
+          ClientToken: mergeClientToken(plan.manifestKey, generation),
+          StatementName: `loadout merge ${plan.table}`,
+        }),
+      );
       if (submitted.Id === undefined) throw new Error('BatchExecuteStatement returned no statement id');
       try {
         const done = await this.wait(submitted.Id, batch.sqls, options.onPoll);
@@ -180,8 +215,11 @@ export class RedshiftWarehouse implements Warehouse {
       } catch (error) {
         // The token named a statement an earlier attempt submitted and that failed: the transaction
         // rolled back, so a fresh token may run the batch again. A statement of ours that fails is final.
-        const leftover = error instanceof RedshiftStatementError && !(error instanceof RedshiftStatementTimeoutError)
-          && submitted.CreatedAt !== undefined && submitted.CreatedAt.getTime() < sentAt - LEFTOVER_AGE_MS;
+        const leftover =
+          error instanceof RedshiftStatementError &&
+          !(error instanceof RedshiftStatementTimeoutError) &&
+          submitted.CreatedAt !== undefined &&
+          submitted.CreatedAt.getTime() < sentAt - LEFTOVER_AGE_MS;
         if (!leftover || generation + 1 >= MAX_TOKEN_GENERATIONS) throw error;
       }
     }
@@ -201,8 +239,11 @@ export class RedshiftWarehouse implements Warehouse {
   async ledger(schema: string, table?: string): Promise<LedgerEntry[]> {
     const rows = await this.query(ledgerQuerySql(schema, table !== undefined), table !== undefined ? [table] : []);
     return rows.map((r) => ({
-      manifestKey: String(r.manifest_key), table: String(r.table_name), fingerprint: String(r.fingerprint),
-      files: Number(r.files), rows: Number(r.rows),
+      manifestKey: String(r.manifest_key),
+      table: String(r.table_name),
+      fingerprint: String(r.fingerprint),
+      files: Number(r.files),
+      rows: Number(r.rows),
       loadedAt: r.loaded_at instanceof Date ? r.loaded_at : new Date(String(r.loaded_at)),
     }));
   }
@@ -218,13 +259,19 @@ export class RedshiftWarehouse implements Warehouse {
   }
 
   /** One statement, values only through Parameters; resolves when it FINISHED. */
-  private async execute(sql: string, params: readonly unknown[], onPoll?: (info: PollInfo) => void): Promise<DescribeStatementResponse> {
+  private async execute(
+    sql: string,
+    params: readonly unknown[],
+    onPoll?: (info: PollInfo) => void,
+  ): Promise<DescribeStatementResponse> {
     const bound = params.length > 0 ? toDataApiParameters(sql, params) : { sql, parameters: [] };
-    const submitted = await this.client.send(new ExecuteStatementCommand({
-      ...this.target(),
-      Sql: bound.sql,
-      ...(bound.parameters.length > 0 ? { Parameters: bound.parameters } : {}),
-    }));
+    const submitted = await this.client.send(
+      new ExecuteStatementCommand({
+        ...this.target(),
+        Sql: bound.sql,
+        ...(bound.parameters.length > 0 ? { Parameters: bound.parameters } : {}),
+      }),
+    );
     if (submitted.Id === undefined) throw new Error('ExecuteStatement returned no statement id');
     return this.wait(submitted.Id, [bound.sql], onPoll);
   }
@@ -234,7 +281,11 @@ export class RedshiftWarehouse implements Warehouse {
    * maxPollIntervalMs, until FINISHED; FAILED and ABORTED throw with the server's text. Past
    * statementTimeoutSeconds the statement is cancelled and a RedshiftStatementTimeoutError thrown.
    */
-  private async wait(id: string, sqls: readonly string[], onPoll?: (info: PollInfo) => void): Promise<DescribeStatementResponse> {
+  private async wait(
+    id: string,
+    sqls: readonly string[],
+    onPoll?: (info: PollInfo) => void,
+  ): Promise<DescribeStatementResponse> {
     const started = this.now();
     const deadline = started + this.config.statementTimeoutSeconds * 1000;
     let delay = this.config.pollIntervalMs;
@@ -269,7 +320,9 @@ export class RedshiftWarehouse implements Warehouse {
     const what = sqls.length === 1 ? ` (${statementHead(sqls[0]!)})` : ` (batch of ${sqls.length})`;
     throw new RedshiftStatementTimeoutError(
       `Redshift statement ${id}${what} passed statementTimeoutSeconds=${this.config.statementTimeoutSeconds}: ${note}`,
-      id, 'TIMEOUT', undefined,
+      id,
+      'TIMEOUT',
+      undefined,
     );
   }
 
@@ -279,7 +332,9 @@ export class RedshiftWarehouse implements Warehouse {
     let columns: ColumnMetadata[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.client.send(new GetStatementResultCommand({ Id: id, ...(nextToken ? { NextToken: nextToken } : {}) }));
+      const page = await this.client.send(
+        new GetStatementResultCommand({ Id: id, ...(nextToken ? { NextToken: nextToken } : {}) }),
+      );
       if (page.ColumnMetadata && page.ColumnMetadata.length > 0) columns = page.ColumnMetadata;
       for (const record of page.Records ?? []) {
         const row: Record<string, unknown> = {};

@@ -18,7 +18,11 @@ export async function* stagedRowGroups(plan: MergePlan, rawStrings: boolean): As
   for (const staged of plan.files) {
     const file = await asyncBufferFromFile(staged.url);
     const metadata = await parquetMetadataAsync(file);
-    checkFileColumns(staged, plan.fileColumns, parquetSchema(metadata).children.map((c) => c.element.name));
+    checkFileColumns(
+      staged,
+      plan.fileColumns,
+      parquetSchema(metadata).children.map((c) => c.element.name),
+    );
     let groupStart = 0;
     for (const group of metadata.row_groups) {
       const rows = Number(group.num_rows);
@@ -35,8 +39,13 @@ export async function* stagedRowGroups(plan: MergePlan, rawStrings: boolean): As
  * us to take it apart again). Columns arrive as page-sized chunks; one chunk is used as it is.
  */
 async function readRowGroup(
-  file: Awaited<ReturnType<typeof asyncBufferFromFile>>, metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>,
-  names: string[], groupStart: number, groupRows: number, staged: StagedFile, rawStrings: boolean,
+  file: Awaited<ReturnType<typeof asyncBufferFromFile>>,
+  metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>,
+  names: string[],
+  groupStart: number,
+  groupRows: number,
+  staged: StagedFile,
+  rawStrings: boolean,
 ): Promise<Values[]> {
   const chunks = new Map<string, { rowStart: number; data: Values }[]>(names.map((n) => [n, []]));
   await parquetRead({
@@ -52,21 +61,28 @@ async function readRowGroup(
       ...(rawStrings ? { stringFromBytes: (bytes: Uint8Array) => bytes } : {}),
     },
     compressors: { SNAPPY: nativeSnappy },
-    onChunk: (chunk) => chunks.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, data: chunk.columnData as Values }),
+    onChunk: (chunk) =>
+      chunks.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, data: chunk.columnData as Values }),
   });
   return names.map((name) => {
     const parts = chunks.get(name)!.sort((a, b) => a.rowStart - b.rowStart);
-    if (parts.length === 1 && parts[0]!.rowStart === groupStart && parts[0]!.data.length === groupRows) return parts[0]!.data;
+    if (parts.length === 1 && parts[0]!.rowStart === groupStart && parts[0]!.data.length === groupRows)
+      return parts[0]!.data;
     const values = new Array<unknown>(groupRows);
     let filled = 0;
     for (const part of parts) {
       for (let i = 0; i < part.data.length; i++) {
         const at = part.rowStart - groupStart + i;
-        if (at >= 0 && at < groupRows) { values[at] = part.data[i]; filled++; }
+        if (at >= 0 && at < groupRows) {
+          values[at] = part.data[i];
+          filled++;
+        }
       }
     }
     if (filled !== groupRows) {
-      throw new Error(`staged file ${staged.key}: column ${name} has ${filled} values in a row group of ${groupRows} rows`);
+      throw new Error(
+        `staged file ${staged.key}: column ${name} has ${filled} values in a row group of ${groupRows} rows`,
+      );
     }
     return values;
   });
@@ -75,7 +91,9 @@ async function readRowGroup(
 function checkFileColumns(staged: StagedFile, expected: readonly WarehouseColumn[], actual: string[]): void {
   const want = expected.map((c) => c.name);
   if (want.length !== actual.length || want.some((n, i) => n !== actual[i])) {
-    throw new Error(`staged file ${staged.key} has columns (${actual.join(', ')}), the plan expects (${want.join(', ')})`);
+    throw new Error(
+      `staged file ${staged.key} has columns (${actual.join(', ')}), the plan expects (${want.join(', ')})`,
+    );
   }
 }
 

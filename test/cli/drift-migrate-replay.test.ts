@@ -27,8 +27,12 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'loadout-drift-'));
   env = {
     ...(process.env as Record<string, string>),
-    LOADOUT_HOME: join(dir, 'home'), LOADOUT_RAW: join(dir, 'raw'), LOADOUT_ENV: `drift-${Math.random().toString(36).slice(2, 8)}`,
-    LOADOUT_LOAD_EVERY: '1h', TEMPORAL_ADDRESS: inject('temporalAddress'), LOADOUT_TASK_QUEUE: uniqueTaskQueue('drift'),
+    LOADOUT_HOME: join(dir, 'home'),
+    LOADOUT_RAW: join(dir, 'raw'),
+    LOADOUT_ENV: `drift-${Math.random().toString(36).slice(2, 8)}`,
+    LOADOUT_LOAD_EVERY: '1h',
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    LOADOUT_TASK_QUEUE: uniqueTaskQueue('drift'),
   };
 });
 
@@ -48,11 +52,47 @@ function writeHour(hour: number, players: number): void {
     const seed = `h${hour}-${i}`;
     const date = `2026-11-22T${String(hour).padStart(2, '0')}:0${i % 10}:00Z`;
     const psess = uuidFrom(`${seed}-s`);
-    lines.push(JSON.stringify({ event: 'session_begin', id: uuidFrom(`${seed}-b`), date, psess, player_id: `p${i}`, platform: 'pc', app_version: '2.0' }));
-    lines.push(JSON.stringify({ event: 'purchase', id: uuidFrom(`${seed}-u`), date, psess, player_id: `p${i}`, sku: 'gold', amount: 1.5, currency: 'EUR', store: 'steam' }));
-    if (i % 2 === 0) lines.push(JSON.stringify({ event: 'achievement_unlocked', id: uuidFrom(`${seed}-a`), date, psess, achievement: `first-${i}`, tier: i }));
+    lines.push(
+      JSON.stringify({
+        event: 'session_begin',
+        id: uuidFrom(`${seed}-b`),
+        date,
+        psess,
+        player_id: `p${i}`,
+        platform: 'pc',
+        app_version: '2.0',
+      }),
+    );
+    lines.push(
+      JSON.stringify({
+        event: 'purchase',
+        id: uuidFrom(`${seed}-u`),
+        date,
+        psess,
+        player_id: `p${i}`,
+        sku: 'gold',
+        amount: 1.5,
+        currency: 'EUR',
+        store: 'steam',
+      }),
+    );
+    if (i % 2 === 0)
+      lines.push(
+        JSON.stringify({
+          event: 'achievement_unlocked',
+          id: uuidFrom(`${seed}-a`),
+          date,
+          psess,
+          achievement: `first-${i}`,
+          tier: i,
+        }),
+      );
   }
-  writeObject(join(dir, 'raw'), `2026/11/22/${String(hour).padStart(2, '0')}/telemetry-${hour}.gz`, gzipSync(`${lines.join('\n')}\n`));
+  writeObject(
+    join(dir, 'raw'),
+    `2026/11/22/${String(hour).padStart(2, '0')}/telemetry-${hour}.gz`,
+    gzipSync(`${lines.join('\n')}\n`),
+  );
 }
 
 /** The shipped schemas plus the studio's changes, in their own directory (imports pointing at the project's builders). */
@@ -64,16 +104,23 @@ function writeStudioSchemas(): string {
   // A studio's schemas live in its own package, with zod among its dependencies: here, the project's.
   symlinkSync(join(schemasRoot, '..', 'node_modules'), join(dir, 'node_modules'));
   const builders = (text: string) =>
-    text.replaceAll("from '../define-event'", `from '${join(schemasRoot, 'define-event.ts')}'`).replaceAll("from '../fields'", `from '${join(schemasRoot, 'fields.ts')}'`);
+    text
+      .replaceAll("from '../define-event'", `from '${join(schemasRoot, 'define-event.ts')}'`)
+      .replaceAll("from '../fields'", `from '${join(schemasRoot, 'fields.ts')}'`);
   for (const file of readdirSync(SHIPPED_EVENTS_DIR)) {
     if (file === 'purchase.ts') {
-      const purchase = readFileSync(join(SHIPPED_EVENTS_DIR, file), 'utf8').replace("currency: pattern(", "store: string({ max: 32 }).optional(),\n    currency: pattern(");
+      const purchase = readFileSync(join(SHIPPED_EVENTS_DIR, file), 'utf8').replace(
+        'currency: pattern(',
+        'store: string({ max: 32 }).optional(),\n    currency: pattern(',
+      );
       writeFileSync(join(out, file), builders(purchase));
     } else {
       writeFileSync(join(out, file), builders(readFileSync(join(SHIPPED_EVENTS_DIR, file), 'utf8')));
     }
   }
-  writeFileSync(join(out, 'achievement-unlocked.ts'), builders(`import { defineEvent } from '../define-event';
+  writeFileSync(
+    join(out, 'achievement-unlocked.ts'),
+    builders(`import { defineEvent } from '../define-event';
 import { integer, string, timestamp, uuid } from '../fields';
 
 export default defineEvent({
@@ -81,7 +128,8 @@ export default defineEvent({
   uniqueKey: ['id'],
   fields: { id: uuid(), date: timestamp(), psess: uuid(), achievement: string({ max: 64 }), tier: integer({ min: 0, max: 100 }) },
 });
-`));
+`),
+  );
   return out;
 }
 
@@ -103,13 +151,25 @@ test('drift is recorded with counts; after declaring, migrating and replaying, t
 
   const drift = await loadout<DriftReport>('schema', 'drift');
   expect(drift.newAttributes).toEqual([
-    expect.objectContaining({ event: 'purchase', attribute: 'store', records: 14, example: expect.stringContaining('"store":"steam"') }),
+    expect.objectContaining({
+      event: 'purchase',
+      attribute: 'store',
+      records: 14,
+      example: expect.stringContaining('"store":"steam"'),
+    }),
   ]);
   expect(drift.unknownEvents).toEqual([
-    expect.objectContaining({ event: 'achievement_unlocked', records: 7, attributes: ['achievement', 'date', 'event', 'id', 'psess', 'tier'] }),
+    expect.objectContaining({
+      event: 'achievement_unlocked',
+      records: 7,
+      attributes: ['achievement', 'date', 'event', 'id', 'psess', 'tier'],
+    }),
   ]);
   // Object times come from the hour partitions of the keys.
-  expect(drift.newAttributes[0]).toMatchObject({ firstSeen: expect.stringMatching(/^2026-11-22T09/), lastSeen: expect.stringMatching(/^2026-11-22T10/) });
+  expect(drift.newAttributes[0]).toMatchObject({
+    firstSeen: expect.stringMatching(/^2026-11-22T09/),
+    lastSeen: expect.stringMatching(/^2026-11-22T10/),
+  });
   const human = await execute(process.execPath, [bin, 'schema', 'drift'], { env });
   expect(human.stdout).toContain('achievement_unlocked');
   expect(human.stdout).toContain('loadout replay --from');
@@ -120,14 +180,30 @@ test('drift is recorded with counts; after declaring, migrating and replaying, t
   expect([resolved.newAttributes, resolved.unknownEvents]).toEqual([[], []]);
 
   await loadout('migrate', '--apply');
-  const columns = await warehouseRows(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'loadout' AND table_name = 'purchase' AND column_name = 'store'`);
+  const columns = await warehouseRows(
+    `SELECT column_name FROM information_schema.columns WHERE table_schema = 'loadout' AND table_name = 'purchase' AND column_name = 'store'`,
+  );
   expect(columns).toHaveLength(1);
 
   const replayed = await loadout<{ progress: { phase: string; objects: number; rowsStaged: Record<string, number> } }>(
-    'replay', '--from', '2026-11-22T09:00:00Z', '--to', '2026-11-22T11:00:00Z', '--tables', 'purchase,achievement_unlocked',
+    'replay',
+    '--from',
+    '2026-11-22T09:00:00Z',
+    '--to',
+    '2026-11-22T11:00:00Z',
+    '--tables',
+    'purchase,achievement_unlocked',
   );
-  expect(replayed.progress).toMatchObject({ phase: 'done', objects: 2, rowsStaged: { purchase: 14, achievement_unlocked: 7 } });
-  expect(await warehouseRows(`SELECT count(*)::INTEGER AS n, count(store)::INTEGER AS with_store FROM loadout.purchase`)).toEqual([{ n: 14, with_store: 14 }]);
-  expect(await warehouseRows(`SELECT count(*)::INTEGER AS n, sum(tier)::INTEGER AS tiers FROM loadout.achievement_unlocked`)).toEqual([{ n: 7, tiers: 0 + 2 + 4 + 0 + 2 + 4 + 6 }]);
+  expect(replayed.progress).toMatchObject({
+    phase: 'done',
+    objects: 2,
+    rowsStaged: { purchase: 14, achievement_unlocked: 7 },
+  });
+  expect(
+    await warehouseRows(`SELECT count(*)::INTEGER AS n, count(store)::INTEGER AS with_store FROM loadout.purchase`),
+  ).toEqual([{ n: 14, with_store: 14 }]);
+  expect(
+    await warehouseRows(`SELECT count(*)::INTEGER AS n, sum(tier)::INTEGER AS tiers FROM loadout.achievement_unlocked`),
+  ).toEqual([{ n: 7, tiers: 0 + 2 + 4 + 0 + 2 + 4 + 6 }]);
   expect(await warehouseRows(`SELECT count(*)::INTEGER AS n FROM loadout.session_begin`)).toEqual([{ n: 14 }]);
 });

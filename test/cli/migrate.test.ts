@@ -28,7 +28,8 @@ function catalogDir(name: string, edit: (purchase: string) => string = (s) => s)
   writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
   for (const file of ['purchase.ts', 'session-begin.ts']) {
     const text = readFileSync(join(shippedEvents, file), 'utf8')
-      .replace("from '../define-event'", `from '${join(schemasDir, 'define-event.ts')}'`).replace("from '../fields'", `from '${join(schemasDir, 'fields.ts')}'`);
+      .replace("from '../define-event'", `from '${join(schemasDir, 'define-event.ts')}'`)
+      .replace("from '../fields'", `from '${join(schemasDir, 'fields.ts')}'`);
     writeFileSync(join(out, file), file === 'purchase.ts' ? edit(text) : text);
   }
   return out;
@@ -45,10 +46,21 @@ afterAll(() => {
 
 async function loadout(args: string[], schemas: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [bin, ...args, '--warehouse', warehouse, '--env', environment, '--schemas', schemas], {
-      env: { ...process.env, LOADOUT_HOME: join(dir, 'home'), TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: inject('temporalNamespace'), LOADOUT_TASK_QUEUE: taskQueue, LOADOUT_LOAD_EVERY: '1h' },
-      maxBuffer: 16 << 20,
-    });
+    const { stdout, stderr } = await execFileAsync(
+      process.execPath,
+      [bin, ...args, '--warehouse', warehouse, '--env', environment, '--schemas', schemas],
+      {
+        env: {
+          ...process.env,
+          LOADOUT_HOME: join(dir, 'home'),
+          TEMPORAL_ADDRESS: inject('temporalAddress'),
+          TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+          LOADOUT_TASK_QUEUE: taskQueue,
+          LOADOUT_LOAD_EVERY: '1h',
+        },
+        maxBuffer: 16 << 20,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as Error & { code?: number; stdout?: string; stderr?: string };
@@ -73,7 +85,8 @@ test('plan by default, --apply applies, a refused change exits 1 with a one-line
   const planned = JSON.parse(plan.stdout) as SchemaMigrationResult & { refused: boolean };
   expect(planned).toMatchObject({ environment, apply: false, refused: false });
   expect(planned.tables.map((t) => [t.table, t.plan.changes.map((c) => c.kind), t.applied])).toEqual([
-    ['purchase', ['createTable'], []], ['session_begin', ['createTable'], []],
+    ['purchase', ['createTable'], []],
+    ['session_begin', ['createTable'], []],
   ]);
   expect(await describeTable('purchase')).toBeUndefined();
 
@@ -85,7 +98,10 @@ test('plan by default, --apply applies, a refused change exits 1 with a one-line
 
   const apply = await loadout(['migrate', '--apply', '--json'], shipped);
   expect(apply.code, apply.stderr).toBe(0);
-  expect((JSON.parse(apply.stdout) as SchemaMigrationResult).tables.map((t) => t.applied.map((c) => c.kind))).toEqual([['createTable'], ['createTable']]);
+  expect((JSON.parse(apply.stdout) as SchemaMigrationResult).tables.map((t) => t.applied.map((c) => c.kind))).toEqual([
+    ['createTable'],
+    ['createTable'],
+  ]);
   const before = await describeTable('purchase');
   expect(before!.map((c) => c.name)).toEqual(['id', 'date', 'psess', 'player_id', 'sku', 'amount', 'currency']);
 
@@ -93,13 +109,22 @@ test('plan by default, --apply applies, a refused change exits 1 with a one-line
   expect(again.stdout.trim()).toBe('up to date: purchase, session_begin');
 
   // A studio declares amount as a whole number: a type change.
-  const retyped = catalogDir('retyped', (s) => s.replace('amount: number({ min: 0, max: 1_000_000 })', 'amount: integer({ min: 0 })').replace('import { number,', 'import { integer, number,'));
+  const retyped = catalogDir('retyped', (s) =>
+    s
+      .replace('amount: number({ min: 0, max: 1_000_000 })', 'amount: integer({ min: 0 })')
+      .replace('import { number,', 'import { integer, number,'),
+  );
   const refused = await loadout(['migrate', '--apply'], retyped);
   expect(refused.code).toBe(1);
-  const reason = 'loadout: schema migration refused for purchase (amount): that table was not altered and its staged files wait until the plan is carried out';
+  const reason =
+    'loadout: schema migration refused for purchase (amount): that table was not altered and its staged files wait until the plan is carried out';
   expect(refused.stderr.split('\n').filter((l) => l.startsWith('loadout:'))).toEqual([reason]);
-  expect(refused.stdout).toMatch(/purchase\s+amount is double in loadout\.purchase but declared int64 \(BIGINT\); .*REFUSED/);
-  expect(refused.stdout).toContain('purchase.amount: to convert the stored values run: ALTER TABLE "loadout"."purchase" ALTER COLUMN "amount" TYPE BIGINT USING CAST("amount" AS BIGINT)');
+  expect(refused.stdout).toMatch(
+    /purchase\s+amount is double in loadout\.purchase but declared int64 \(BIGINT\); .*REFUSED/,
+  );
+  expect(refused.stdout).toContain(
+    'purchase.amount: to convert the stored values run: ALTER TABLE "loadout"."purchase" ALTER COLUMN "amount" TYPE BIGINT USING CAST("amount" AS BIGINT)',
+  );
   expect(refused.stdout).toContain('up to date: session_begin');
   expect(await describeTable('purchase')).toEqual(before);
 
@@ -117,12 +142,16 @@ test('plan by default, --apply applies, a refused change exits 1 with a one-line
 
   const unknown = await loadout(['migrate', '--tables', 'nope'], retyped);
   expect(unknown.code).toBe(1);
-  expect(unknown.stderr).toMatch(/^loadout: schemaMigration loadout-migrate-\S+ failed: no schema declares table nope$/m);
+  expect(unknown.stderr).toMatch(
+    /^loadout: schemaMigration loadout-migrate-\S+ failed: no schema declares table nope$/m,
+  );
 
   const status = await loadout(['status'], retyped);
   expect(status.code, status.stderr).toBe(0);
   expect(status.stdout).toMatch(/\npurchase\s.*\sBLOCKED\n/);
   expect(status.stdout).toMatch(/\nsession_begin\s.*\sok\n/);
-  expect(status.stdout).toContain('BLOCKED purchase: 0 staged files wait for a refused schema change (loadout migrate shows the plan)');
+  expect(status.stdout).toContain(
+    'BLOCKED purchase: 0 staged files wait for a refused schema change (loadout migrate shows the plan)',
+  );
   expect(status.stdout).toContain('  amount: amount is double in loadout.purchase but declared int64 (BIGINT)');
 });

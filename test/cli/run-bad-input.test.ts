@@ -22,7 +22,15 @@ let raw: string;
 let generated: GenerateResult;
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-const sessionEnd = (n: number) => JSON.stringify({ event: 'session_end', id: uuid(n), date: '2026-11-22T10:00:00Z', psess: uuid(900), duration_s: n, reason: 'quit' });
+const sessionEnd = (n: number) =>
+  JSON.stringify({
+    event: 'session_end',
+    id: uuid(n),
+    date: '2026-11-22T10:00:00Z',
+    psess: uuid(900),
+    duration_s: n,
+    reason: 'quit',
+  });
 
 /** The bad objects and the kind each must be quarantined as. */
 const quarantined: Record<string, string> = {
@@ -46,13 +54,19 @@ beforeAll(async () => {
   put('bad/packed.zst', Buffer.from([0x28, 0xb5, 0x2f, 0xfd, ...Buffer.from(sessionEnd(7))]));
   put('bad/wide.json', Buffer.from(`${sessionEnd(8)}\n`.repeat(20), 'utf16le'));
   let seed = 3;
-  put('bad/blob.bin', Buffer.from(Array.from({ length: 20_000 }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 16) & 0xff)));
+  put(
+    'bad/blob.bin',
+    Buffer.from(Array.from({ length: 20_000 }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 16) & 0xff)),
+  );
   // A readable object whose bad lines are rejects of their own: invalid UTF-8, a NUL, 100,000 levels.
-  put('bad/lines.json', Buffer.concat([
-    Buffer.from(`${sessionEnd(1)}\n`),
-    Buffer.from('{"event":"session_end","x":"\xff"}\n', 'latin1'),
-    Buffer.from(`{"event":"session_end"\u0000}\n${'['.repeat(100_000)}${']'.repeat(100_000)}\n${sessionEnd(2)}\n`),
-  ]));
+  put(
+    'bad/lines.json',
+    Buffer.concat([
+      Buffer.from(`${sessionEnd(1)}\n`),
+      Buffer.from('{"event":"session_end","x":"\xff"}\n', 'latin1'),
+      Buffer.from(`{"event":"session_end"\u0000}\n${'['.repeat(100_000)}${']'.repeat(100_000)}\n${sessionEnd(2)}\n`),
+    ]),
+  );
   // A name no store operation can address: quarantined by the listing itself.
   put('bad/new\nline.json', `${sessionEnd(4)}\n`);
   // A link to a file outside the raw zone is not read.
@@ -68,14 +82,34 @@ test('good objects load exactly beside bad ones; each bad object is quarantined 
   const home = join(dir, 'home');
   const warehouse = `duckdb:${join(home, 'warehouse.duckdb')}`;
   // Quarantined objects need a person: the run loads what it can, says so, and exits 1.
-  const failed = await run(process.execPath, [bin, 'run', raw, '--json', '--warehouse', warehouse, '--env', `bad-${uniqueTaskQueue('x').slice(-6)}`], {
-    env: { ...process.env, LOADOUT_HOME: home, TEMPORAL_ADDRESS: inject('temporalAddress'), LOADOUT_TASK_QUEUE: uniqueTaskQueue('bad-input'), LOADOUT_LOAD_EVERY: '1h' },
-    maxBuffer: 64 << 20,
-  }).then(() => undefined, (error: unknown) => error as { code: number; stdout: string });
+  const failed = await run(
+    process.execPath,
+    [bin, 'run', raw, '--json', '--warehouse', warehouse, '--env', `bad-${uniqueTaskQueue('x').slice(-6)}`],
+    {
+      env: {
+        ...process.env,
+        LOADOUT_HOME: home,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        LOADOUT_TASK_QUEUE: uniqueTaskQueue('bad-input'),
+        LOADOUT_LOAD_EVERY: '1h',
+      },
+      maxBuffer: 64 << 20,
+    },
+  ).then(
+    () => undefined,
+    (error: unknown) => error as { code: number; stdout: string },
+  );
   expect(failed?.code).toBe(1);
-  const summary = JSON.parse(failed!.stdout) as { tables: Record<string, number>; rejected: number; quarantined: { key: string; kind: string }[] };
+  const summary = JSON.parse(failed!.stdout) as {
+    tables: Record<string, number>;
+    rejected: number;
+    quarantined: { key: string; kind: string }[];
+  };
   expect(Object.fromEntries(summary.quarantined.map((q) => [q.key, q.kind]))).toEqual(quarantined);
-  const expected = { ...generated.expected.distinctValid, session_end: (generated.expected.distinctValid.session_end ?? 0) + 2 };
+  const expected = {
+    ...generated.expected.distinctValid,
+    session_end: (generated.expected.distinctValid.session_end ?? 0) + 2,
+  };
   expect(summary.tables).toEqual(expected);
   expect(summary.rejected).toBe(generated.expected.invalid + 3);
 
@@ -84,7 +118,9 @@ test('good objects load exactly beside bad ones; each bad object is quarantined 
     for (const [table, rows] of Object.entries(expected)) {
       expect(await w.query(`SELECT COUNT(*) AS n FROM loadout.${table}`), table).toEqual([{ n: rows }]);
     }
-    expect(await w.query(`SELECT COUNT(*) AS n FROM loadout.session_end WHERE id IN ('${uuid(1)}', '${uuid(2)}')`)).toEqual([{ n: 2 }]);
+    expect(
+      await w.query(`SELECT COUNT(*) AS n FROM loadout.session_end WHERE id IN ('${uuid(1)}', '${uuid(2)}')`),
+    ).toEqual([{ n: 2 }]);
   } finally {
     await w.close();
   }

@@ -28,9 +28,15 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function loadout(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function loadout(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
+      env: { ...process.env, ...env },
+      maxBuffer: 16 << 20,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -45,7 +51,10 @@ const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202
 interface RunJson {
   tables: Record<string, number>;
   unknown: Record<string, number>;
-  load: { tables: { table: string; manifests: { mergedRows: number }[] }[]; failed: { table: string; reason: string }[] };
+  load: {
+    tables: { table: string; manifests: { mergedRows: number }[] }[];
+    failed: { table: string; reason: string }[];
+  };
 }
 
 test('a load that fails on one table: run and load print the loaded tables and the reason, exit non-zero; hostile names print escaped', async () => {
@@ -53,18 +62,33 @@ test('a load that fails on one table: run and load print the loaded tables and t
   const raw = join(dir, 'raw');
   const environment = uniqueTaskQueue('runfail');
   const env = {
-    LOADOUT_HOME: home, LOADOUT_WAREHOUSE: `duckdb:${join(home, 'warehouse.duckdb')}`, LOADOUT_ENV: environment, LOADOUT_LOAD_EVERY: '1h',
-    TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: inject('temporalNamespace'), LOADOUT_TASK_QUEUE: environment,
+    LOADOUT_HOME: home,
+    LOADOUT_WAREHOUSE: `duckdb:${join(home, 'warehouse.duckdb')}`,
+    LOADOUT_ENV: environment,
+    LOADOUT_LOAD_EVERY: '1h',
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+    LOADOUT_TASK_QUEUE: environment,
   };
   writeSessionsObject(raw, '2026/11/22/10/a.gz', 6, 'run-fail');
   // An unknown event and an undeclared attribute whose names carry escape sequences, newlines and a bidi override.
-  writeObject(raw, '2026/11/22/10/hostile.json', [
-    JSON.stringify({ event: '\u001b[31mevil\nFAKE ROW\u202e', n: 1 }),
-    JSON.stringify({
-      event: 'session_begin', id: '0b6f1a7e-3d3c-4f7e-a2b1-5c6d7e8f9a0b', date: '2026-11-22T10:00:00Z', psess: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
-      player_id: 'player-x', platform: 'pc', app_version: '1.4.2', 'extra\u001b[2J\nFAKE DRIFT': 1,
-    }),
-  ].join('\n') + '\n');
+  writeObject(
+    raw,
+    '2026/11/22/10/hostile.json',
+    [
+      JSON.stringify({ event: '\u001b[31mevil\nFAKE ROW\u202e', n: 1 }),
+      JSON.stringify({
+        event: 'session_begin',
+        id: '0b6f1a7e-3d3c-4f7e-a2b1-5c6d7e8f9a0b',
+        date: '2026-11-22T10:00:00Z',
+        psess: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+        player_id: 'player-x',
+        platform: 'pc',
+        app_version: '1.4.2',
+        'extra\u001b[2J\nFAKE DRIFT': 1,
+      }),
+    ].join('\n') + '\n',
+  );
   // purchase exists with sku as a number: declared text, a change the migration refuses.
   const w = new DuckDbWarehouse(join(home, 'warehouse.duckdb'));
   try {
@@ -79,21 +103,35 @@ test('a load that fails on one table: run and load print the loaded tables and t
   // A missing object the run's one batch quarantined, as the processing activity records it.
   const rawStore = openObjectStore(raw);
   const gone: QuarantineRecord = {
-    source: rawStore.location, key: '2026/11/22/10/gone.gz', etag: 'e', size: 10, kind: 'missing', reason: `raw object 2026/11/22/10/gone.gz is gone from ${rawStore.location}`,
-    batchId: batchIdOf(rawStore.location, await listRawObjects(rawStore)), at: new Date().toISOString(),
+    source: rawStore.location,
+    key: '2026/11/22/10/gone.gz',
+    etag: 'e',
+    size: 10,
+    kind: 'missing',
+    reason: `raw object 2026/11/22/10/gone.gz is gone from ${rawStore.location}`,
+    batchId: batchIdOf(rawStore.location, await listRawObjects(rawStore)),
+    at: new Date().toISOString(),
   };
   await openObjectStore(join(home, 'lake')).write(quarantineKeyOf(gone.source, gone.key), JSON.stringify(gone));
 
   const json = await loadout(['run', raw, '--json'], env);
   expect(json.code).toBe(1);
-  expect(json.stderr).toMatch(/^loadout: 1 table\(s\) failed to load: purchase: schema migration refused for purchase \(sku\)/m);
+  expect(json.stderr).toMatch(
+    /^loadout: 1 table\(s\) failed to load: purchase: schema migration refused for purchase \(sku\)/m,
+  );
   const summary = JSON.parse(json.stdout) as RunJson;
-  expect(summary.load.failed).toEqual([{ table: 'purchase', reason: expect.stringMatching(/^schema migration refused for purchase \(sku\)/) }]);
-  expect(summary.load.tables.map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)])).toEqual([['session_begin', 7]]);
+  expect(summary.load.failed).toEqual([
+    { table: 'purchase', reason: expect.stringMatching(/^schema migration refused for purchase \(sku\)/) },
+  ]);
+  expect(summary.load.tables.map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)])).toEqual([
+    ['session_begin', 7],
+  ]);
   expect(summary.tables).toMatchObject({ session_begin: 7, purchase: 0 });
   expect(summary.unknown).toEqual({ '\u001b[31mevil\nFAKE ROW\u202e': 1 });
   expect(json.stdout).not.toMatch(CONTROL);
-  expect(JSON.parse(json.stdout)).toMatchObject({ quarantined: [{ key: gone.key, kind: 'missing', reason: gone.reason }] });
+  expect(JSON.parse(json.stdout)).toMatchObject({
+    quarantined: [{ key: gone.key, kind: 'missing', reason: gone.reason }],
+  });
 
   // The batches are done; the load fails on purchase again, and the text names everything escaped.
   const text = await loadout(['run', raw], env);

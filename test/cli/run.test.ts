@@ -31,26 +31,65 @@ afterAll(async () => {
 
 /** Each pipeline is its own environment (its own lake and warehouse) on the shared test server. */
 async function loadoutRun(home: string, warehouse: string, environment: string) {
-  const { stdout } = await run(process.execPath, [bin, 'run', join(dir, 'raw'), '--json', '--warehouse', warehouse, '--env', environment], {
-    env: {
-      ...process.env, LOADOUT_HOME: home, TEMPORAL_ADDRESS: inject('temporalAddress'), LOADOUT_TASK_QUEUE: uniqueTaskQueue('run'),
-      LOADOUT_LOAD_EVERY: '1h',
+  const { stdout } = await run(
+    process.execPath,
+    [bin, 'run', join(dir, 'raw'), '--json', '--warehouse', warehouse, '--env', environment],
+    {
+      env: {
+        ...process.env,
+        LOADOUT_HOME: home,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        LOADOUT_TASK_QUEUE: uniqueTaskQueue('run'),
+        LOADOUT_LOAD_EVERY: '1h',
+      },
+      maxBuffer: 64 << 20,
     },
-    maxBuffer: 64 << 20,
-  });
-  return JSON.parse(stdout) as { files: number; records: number; tables: Record<string, number>; duplicates: number; rejected: number; unknown: Record<string, number>; drift: { event: string; attribute: string }[] };
+  );
+  return JSON.parse(stdout) as {
+    files: number;
+    records: number;
+    tables: Record<string, number>;
+    duplicates: number;
+    rejected: number;
+    unknown: Record<string, number>;
+    drift: { event: string; attribute: string }[];
+  };
 }
 
 async function kpis(url: string) {
   const w = await openWarehouse(url);
   try {
     const q = (sql: string) => w.query(sql);
-    const num = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v instanceof Date ? v.toISOString() : v])));
+    const num = (rows: Record<string, unknown>[]) =>
+      rows.map((r) =>
+        Object.fromEntries(
+          Object.entries(r).map(([k, v]) => [
+            k,
+            typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v instanceof Date ? v.toISOString() : v,
+          ]),
+        ),
+      );
     return {
-      dau: num(await q('SELECT CAST("day" AS VARCHAR(10)) AS day, daily_active_users FROM loadout.kpi_daily_active_users ORDER BY 1')),
-      bookings: num(await q('SELECT CAST("hour" AS VARCHAR(19)) AS hour, currency, ROUND(CAST(bookings AS NUMERIC), 2) AS bookings, purchases FROM loadout.kpi_bookings_per_hour ORDER BY 1, 2')),
-      events: num(await q('SELECT CAST("hour" AS VARCHAR(19)) AS hour, event, events FROM loadout.kpi_events_per_hour ORDER BY 1, 2')),
-      sessions: num(await q('SELECT CAST("day" AS VARCHAR(10)) AS day, platform, sessions, ended_sessions, ROUND(CAST(mean_duration_s AS NUMERIC), 3) AS mean FROM loadout.kpi_sessions_per_day ORDER BY 1, 2')),
+      dau: num(
+        await q(
+          'SELECT CAST("day" AS VARCHAR(10)) AS day, daily_active_users FROM loadout.kpi_daily_active_users ORDER BY 1',
+        ),
+      ),
+      bookings: num(
+        await q(
+          'SELECT CAST("hour" AS VARCHAR(19)) AS hour, currency, ROUND(CAST(bookings AS NUMERIC), 2) AS bookings, purchases FROM loadout.kpi_bookings_per_hour ORDER BY 1, 2',
+        ),
+      ),
+      events: num(
+        await q(
+          'SELECT CAST("hour" AS VARCHAR(19)) AS hour, event, events FROM loadout.kpi_events_per_hour ORDER BY 1, 2',
+        ),
+      ),
+      sessions: num(
+        await q(
+          'SELECT CAST("day" AS VARCHAR(10)) AS day, platform, sessions, ended_sessions, ROUND(CAST(mean_duration_s AS NUMERIC), 3) AS mean FROM loadout.kpi_sessions_per_day ORDER BY 1, 2',
+        ),
+      ),
     };
   } finally {
     await w.close();
@@ -67,12 +106,16 @@ test('a generated corpus: one row per distinct valid event in DuckDB; a second r
   expect(first.duplicates).toBe(generated.expected.duplicates);
   expect(first.rejected).toBe(generated.expected.invalid);
   expect(first.unknown).toEqual(generated.expected.unknown);
-  expect(first.drift.map((d) => `${d.event}.${d.attribute}`).sort()).toEqual(generated.expected.drift.map((d) => `${d.event}.${d.attribute}`).sort());
+  expect(first.drift.map((d) => `${d.event}.${d.attribute}`).sort()).toEqual(
+    generated.expected.drift.map((d) => `${d.event}.${d.attribute}`).sort(),
+  );
   const before = await kpis(warehouse);
   const second = await loadoutRun(home, warehouse, `duck-${suffix}`);
   expect(second.tables).toEqual(first.tables);
   expect(await kpis(warehouse)).toEqual(before);
-  expect(before.dau).toEqual(Object.entries(generated.expected.kpi.dailyActiveUsers).map(([day, n]) => ({ day, daily_active_users: n })));
+  expect(before.dau).toEqual(
+    Object.entries(generated.expected.kpi.dailyActiveUsers).map(([day, n]) => ({ day, daily_active_users: n })),
+  );
 });
 
 test('the same corpus into PostgreSQL gives the same rows and identical KPIs', async () => {

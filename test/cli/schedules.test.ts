@@ -16,13 +16,20 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const env of [`production-${suffix}`, `playtest-${suffix}`]) {
-    await temporal.client.schedule.getHandle(loadScheduleId(env)).delete().catch(() => {});
+    await temporal.client.schedule
+      .getHandle(loadScheduleId(env))
+      .delete()
+      .catch(() => {});
   }
   await temporal?.close();
 });
 
 function configFor(env: string, loadEvery?: string) {
-  return loadConfig({ env, ...(loadEvery ? { loadEvery } : {}), home: '/tmp/unused-home', temporalAddress: temporal.address }, {}, '/tmp');
+  return loadConfig(
+    { env, ...(loadEvery ? { loadEvery } : {}), home: '/tmp/unused-home', temporalAddress: temporal.address },
+    {},
+    '/tmp',
+  );
 }
 
 test.each([
@@ -46,7 +53,8 @@ test('applying again updates in place: one schedule, the new interval', async ()
   const described = await temporal.client.schedule.getHandle(loadScheduleId(config.env)).describe();
   expect(described.spec.intervals?.[0]?.every).toBe(15 * 60 * 1000);
   const ids: string[] = [];
-  for await (const s of temporal.client.schedule.list()) if (s.scheduleId === loadScheduleId(config.env)) ids.push(s.scheduleId);
+  for await (const s of temporal.client.schedule.list())
+    if (s.scheduleId === loadScheduleId(config.env)) ids.push(s.scheduleId);
   expect(ids).toHaveLength(1);
 });
 
@@ -69,12 +77,24 @@ test('search attributes are registered on a fresh namespace, once; queries by th
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  expect(first.added.sort()).toEqual(['LoadoutEnvironment', 'LoadoutObjects', 'LoadoutQuarantined', 'LoadoutStage', 'LoadoutTables']);
-  expect(await registerSearchAttributes(connection, namespace)).toEqual({ added: [], present: ['LoadoutStage', 'LoadoutEnvironment', 'LoadoutObjects', 'LoadoutTables', 'LoadoutQuarantined'] });
+  expect(first.added.sort()).toEqual([
+    'LoadoutEnvironment',
+    'LoadoutObjects',
+    'LoadoutQuarantined',
+    'LoadoutStage',
+    'LoadoutTables',
+  ]);
+  expect(await registerSearchAttributes(connection, namespace)).toEqual({
+    added: [],
+    present: ['LoadoutStage', 'LoadoutEnvironment', 'LoadoutObjects', 'LoadoutTables', 'LoadoutQuarantined'],
+  });
   const listed = await connection.operatorService.listSearchAttributes({ namespace });
-  expect(Object.keys(listed.customAttributes ?? {})).toEqual(expect.arrayContaining(['LoadoutStage', 'LoadoutObjects']));
+  expect(Object.keys(listed.customAttributes ?? {})).toEqual(
+    expect.arrayContaining(['LoadoutStage', 'LoadoutObjects']),
+  );
   const client = new Client({ connection, namespace });
   const found: string[] = [];
-  for await (const w of client.workflow.list({ query: "LoadoutStage = 'failed' AND LoadoutTables = 'purchase'" })) found.push(w.workflowId);
+  for await (const w of client.workflow.list({ query: "LoadoutStage = 'failed' AND LoadoutTables = 'purchase'" }))
+    found.push(w.workflowId);
   expect(found).toEqual([]);
 });

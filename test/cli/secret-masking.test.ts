@@ -26,8 +26,13 @@ afterAll(async () => {
 });
 
 const env = (name: string) => ({
-  LOADOUT_HOME: join(dir, name), LOADOUT_WAREHOUSE: url, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-  LOADOUT_TASK_QUEUE: uniqueTaskQueue(name), LOADOUT_ENV: `mask-${randomUUID().slice(0, 6)}`, LOADOUT_LOAD_EVERY: '1h',
+  LOADOUT_HOME: join(dir, name),
+  LOADOUT_WAREHOUSE: url,
+  TEMPORAL_ADDRESS: inject('temporalAddress'),
+  TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+  LOADOUT_TASK_QUEUE: uniqueTaskQueue(name),
+  LOADOUT_ENV: `mask-${randomUUID().slice(0, 6)}`,
+  LOADOUT_LOAD_EVERY: '1h',
 });
 
 test('loadout demo prints the PostgreSQL warehouse with its password masked, as text and as JSON', async () => {

@@ -43,24 +43,53 @@ afterAll(async () => {
 test('schema list shows every event type with its key, columns and fingerprint', () => {
   const described = describeCatalog(catalog);
   expect(described.map((d) => d.table)).toEqual(catalog.tables);
-  expect(described.find((d) => d.table === 'damage_taken')).toMatchObject({ uniqueKey: ['gsess', 'hit_id'], fingerprint: catalog.table('damage_taken')!.fingerprint });
+  expect(described.find((d) => d.table === 'damage_taken')).toMatchObject({
+    uniqueKey: ['gsess', 'hit_id'],
+    fingerprint: catalog.table('damage_taken')!.fingerprint,
+  });
 });
 
 test('status: failed batches with their objects, last load per table, staged files waiting, rejected and unknown', async () => {
   const taskQueue = uniqueTaskQueue('status');
   const environment = taskQueue;
-  const config = loadConfig({ env: 'local', home: dir, lake: join(dir, 'lake'), warehouse: `duckdb:${join(dir, 'w.duckdb')}` }, {}, dir);
+  const config = loadConfig(
+    { env: 'local', home: dir, lake: join(dir, 'lake'), warehouse: `duckdb:${join(dir, 'w.duckdb')}` },
+    {},
+    dir,
+  );
   const statusConfig = { ...config, env: environment };
   const raw = openObjectStore(join(dir, 'raw'));
   const lake = openObjectStore(config.lake);
   writeSessionsObject(raw.location, 'a/good.gz', 8);
   writeObject(raw.location, 'a/junk.json', '{"event":"purchase","id":"nope"}\n{"event":"emote_used"}\n');
   writeObject(raw.location, 'b/broken.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3]));
-  const worker = await testWorker(temporal, taskQueue, createActivities({ catalog, lake, warehouseUrl: config.warehouse, warehouseSchema: 'loadout' }));
+  const worker = await testWorker(
+    temporal,
+    taskQueue,
+    createActivities({ catalog, lake, warehouseUrl: config.warehouse, warehouseSchema: 'loadout' }),
+  );
   await worker.runUntil(async () => {
-    await ingestLocation({ client: temporal.client, taskQueue, source: raw, prefix: 'a/', limits: { maxObjects: 8, maxBytes: 1 << 30 }, environment });
-    await temporal.client.workflow.execute(workflows.load, { workflowId: `${taskQueue}-load`, taskQueue, args: [{ environment, tables: ['session_begin'] }] });
-    await ingestLocation({ client: temporal.client, taskQueue, source: raw, prefix: 'b/', limits: { maxObjects: 8, maxBytes: 1 << 30 }, environment });
+    await ingestLocation({
+      client: temporal.client,
+      taskQueue,
+      source: raw,
+      prefix: 'a/',
+      limits: { maxObjects: 8, maxBytes: 1 << 30 },
+      environment,
+    });
+    await temporal.client.workflow.execute(workflows.load, {
+      workflowId: `${taskQueue}-load`,
+      taskQueue,
+      args: [{ environment, tables: ['session_begin'] }],
+    });
+    await ingestLocation({
+      client: temporal.client,
+      taskQueue,
+      source: raw,
+      prefix: 'b/',
+      limits: { maxObjects: 8, maxBytes: 1 << 30 },
+      environment,
+    });
   });
   const warehouse = new DuckDbWarehouse(join(dir, 'w.duckdb'));
   try {
@@ -73,7 +102,9 @@ test('status: failed batches with their objects, last load per table, staged fil
     expect(status.batches.running).toBe(0);
     // The corrupt gzip: a failed batch, or a quarantined object once processing quarantines it.
     expect(status.outstanding).toBe(1);
-    expect([...status.batches.failed.flatMap((f) => f.objects), ...status.quarantined.map((q) => q.key)]).toEqual(['b/broken.gz']);
+    expect([...status.batches.failed.flatMap((f) => f.objects), ...status.quarantined.map((q) => q.key)]).toEqual([
+      'b/broken.gz',
+    ]);
     const begin = status.tables.find((t) => t.table === 'session_begin')!;
     expect(begin.stagedFiles).toBe(0);
     expect(begin.lastLoadAgeSeconds).toBeLessThan(120);
@@ -91,7 +122,12 @@ test('status: failed batches with their objects, last load per table, staged fil
 });
 
 /** Polls status until `ready` holds: visibility trails the workflows by a moment. */
-async function statusWhen(config: Parameters<typeof collectStatus>[0], lake: ObjectStore, ui: string | undefined, ready: (s: PipelineStatus) => boolean) {
+async function statusWhen(
+  config: Parameters<typeof collectStatus>[0],
+  lake: ObjectStore,
+  ui: string | undefined,
+  ready: (s: PipelineStatus) => boolean,
+) {
   const warehouse = new DuckDbWarehouse(join(dir, `w-${randomUUID()}.duckdb`));
   try {
     let status = await collectStatus(config, catalog, temporal.client, lake, warehouse, ui);
@@ -109,12 +145,31 @@ test('status: a failed batch with its reason, objects and Temporal UI address, u
   const taskQueue = uniqueTaskQueue('status-fixed');
   const environment = taskQueue;
   const home = join(dir, taskQueue);
-  const config = { ...loadConfig({ env: 'local', home, lake: join(home, 'lake'), warehouse: `duckdb:${join(home, 'w.duckdb')}` }, {}, dir), env: environment };
+  const config = {
+    ...loadConfig(
+      { env: 'local', home, lake: join(home, 'lake'), warehouse: `duckdb:${join(home, 'w.duckdb')}` },
+      {},
+      dir,
+    ),
+    env: environment,
+  };
   const raw = openObjectStore(join(home, 'raw'));
   const lake = openObjectStore(config.lake);
   const ui = 'http://temporal-ui.test:8080';
-  const ingest = (prefix: string) => ingestLocation({ client: temporal.client, taskQueue, source: raw, prefix, limits: { maxObjects: 8, maxBytes: 1 << 30 }, environment });
-  const worker = await testWorker(temporal, taskQueue, createActivities({ catalog, lake, warehouseUrl: config.warehouse, warehouseSchema: 'loadout' }));
+  const ingest = (prefix: string) =>
+    ingestLocation({
+      client: temporal.client,
+      taskQueue,
+      source: raw,
+      prefix,
+      limits: { maxObjects: 8, maxBytes: 1 << 30 },
+      environment,
+    });
+  const worker = await testWorker(
+    temporal,
+    taskQueue,
+    createActivities({ catalog, lake, warehouseUrl: config.warehouse, warehouseSchema: 'loadout' }),
+  );
   await worker.runUntil(async () => {
     // x was processed once; then a producer rewrote it, so its marker is of an older version.
     writeSessionsObject(raw.location, 'c/x.gz', 3, 'x1');
@@ -124,23 +179,35 @@ test('status: a failed batch with its reason, objects and Temporal UI address, u
     // A batch that fails for a fault no retry fixes: a worker whose schemas differ from its replay's.
     const objects = await listRawObjects(raw, 'c/');
     const workflowId = `${taskQueue}-batch`;
-    await expect(temporal.client.workflow.execute(workflows.fileBatch, {
-      workflowId, taskQueue, args: [{ source: raw.location, objects, environment, replay: { catalogVersion: 'stale' } }],
-    })).rejects.toThrow();
+    await expect(
+      temporal.client.workflow.execute(workflows.fileBatch, {
+        workflowId,
+        taskQueue,
+        args: [{ source: raw.location, objects, environment, replay: { catalogVersion: 'stale' } }],
+      }),
+    ).rejects.toThrow();
     const runId = (await temporal.client.workflow.getHandle(workflowId).describe()).runId;
 
     const failed = await statusWhen(config, lake, ui, (s) => s.batches.failed.length > 0);
     expect(failed.outstanding).toBe(1);
-    expect(failed.batches.failed).toEqual([{
-      workflowId, runId, source: raw.location, objects: ['c/x.gz', 'c/y.gz'], closedAt: expect.any(String),
-      reason: expect.stringMatching(/^this worker's schemas \(version \w+\) differ from the replay's \(stale\)/),
-      temporalUi: `${ui}/namespaces/${temporal.namespace}/workflows/${workflowId}/${runId}/history`,
-    }]);
+    expect(failed.batches.failed).toEqual([
+      {
+        workflowId,
+        runId,
+        source: raw.location,
+        objects: ['c/x.gz', 'c/y.gz'],
+        closedAt: expect.any(String),
+        reason: expect.stringMatching(/^this worker's schemas \(version \w+\) differ from the replay's \(stale\)/),
+        temporalUi: `${ui}/namespaces/${temporal.namespace}/workflows/${workflowId}/${runId}/history`,
+      },
+    ]);
 
     // y replaced and processed by a later batch; x's only marker is still the older version's.
     writeSessionsObject(raw.location, 'c/y.gz', 5, 'y2');
     expect((await ingest('c/y')).failures).toEqual([]);
-    expect((await statusWhen(config, lake, ui, () => true)).batches.failed.map((f) => f.workflowId)).toEqual([workflowId]);
+    expect((await statusWhen(config, lake, ui, () => true)).batches.failed.map((f) => f.workflowId)).toEqual([
+      workflowId,
+    ]);
 
     // x processed again too: fixed, no longer counted; its history stays in Temporal.
     expect((await ingest('c/x')).failures).toEqual([]);
@@ -155,19 +222,36 @@ test('status: a failed batch run again under its id until it completed no longer
   const taskQueue = uniqueTaskQueue('status-rerun');
   const environment = taskQueue;
   const home = join(dir, taskQueue);
-  const config = { ...loadConfig({ env: 'local', home, lake: join(home, 'lake'), warehouse: `duckdb:${join(home, 'w.duckdb')}` }, {}, dir), env: environment };
+  const config = {
+    ...loadConfig(
+      { env: 'local', home, lake: join(home, 'lake'), warehouse: `duckdb:${join(home, 'w.duckdb')}` },
+      {},
+      dir,
+    ),
+    env: environment,
+  };
   const raw = openObjectStore(join(home, 'raw'));
   const lake = openObjectStore(config.lake);
   writeSessionsObject(raw.location, 'r/a.gz', 2, 'rerun');
   const objects = await listRawObjects(raw, 'r/');
   const workflowId = `${taskQueue}-replay-batch`;
-  const worker = await testWorker(temporal, taskQueue, createActivities({ catalog, lake, warehouseUrl: config.warehouse, warehouseSchema: 'loadout' }));
+  const worker = await testWorker(
+    temporal,
+    taskQueue,
+    createActivities({ catalog, lake, warehouseUrl: config.warehouse, warehouseSchema: 'loadout' }),
+  );
   await worker.runUntil(async () => {
-    const start = (catalogVersion: string) => temporal.client.workflow.execute(workflows.fileBatch, {
-      workflowId, taskQueue, workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY', args: [{ source: raw.location, objects, environment, replay: { catalogVersion } }],
-    });
+    const start = (catalogVersion: string) =>
+      temporal.client.workflow.execute(workflows.fileBatch, {
+        workflowId,
+        taskQueue,
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        args: [{ source: raw.location, objects, environment, replay: { catalogVersion } }],
+      });
     await expect(start('stale')).rejects.toThrow();
-    expect((await statusWhen(config, lake, undefined, (s) => s.outstanding > 0)).batches.failed.map((f) => f.workflowId)).toEqual([workflowId]);
+    expect(
+      (await statusWhen(config, lake, undefined, (s) => s.outstanding > 0)).batches.failed.map((f) => f.workflowId),
+    ).toEqual([workflowId]);
     // Replay batches write no processed-markers: only the completed rerun can clear it.
     await start(replayCatalogVersion(catalog, undefined));
     expect(await lake.head(objectMarkerKey(raw.location, 'r/a.gz'))).toBeUndefined();
@@ -178,11 +262,25 @@ test('status: a failed batch run again under its id until it completed no longer
 
 test('status: a quarantined object with its reason and workflow until the processing activity removes its record', async () => {
   const home = join(dir, `quarantine-${randomUUID().slice(0, 8)}`);
-  const config = { ...loadConfig({ env: 'local', home, lake: join(home, 'lake'), warehouse: `duckdb:${join(home, 'w.duckdb')}` }, {}, dir), env: uniqueTaskQueue('status-q') };
+  const config = {
+    ...loadConfig(
+      { env: 'local', home, lake: join(home, 'lake'), warehouse: `duckdb:${join(home, 'w.duckdb')}` },
+      {},
+      dir,
+    ),
+    env: uniqueTaskQueue('status-q'),
+  };
   const lake = openObjectStore(config.lake);
   const record: QuarantineRecord = {
-    source: join(home, 'raw'), key: 'd/broken.gz', etag: 'e1', size: 7, kind: 'corrupt-compression',
-    reason: 'd/broken.gz: unreadable object: corrupt gzip: unexpected end of file', batchId: 'b'.repeat(32), workflowId: 'loadout-filebatch-x-b', at: '2026-12-01T10:00:00.000Z',
+    source: join(home, 'raw'),
+    key: 'd/broken.gz',
+    etag: 'e1',
+    size: 7,
+    kind: 'corrupt-compression',
+    reason: 'd/broken.gz: unreadable object: corrupt gzip: unexpected end of file',
+    batchId: 'b'.repeat(32),
+    workflowId: 'loadout-filebatch-x-b',
+    at: '2026-12-01T10:00:00.000Z',
   };
   await lake.write(quarantineKeyOf(record.source, record.key), JSON.stringify(record));
   const before = await statusWhen(config, lake, undefined, () => true);
@@ -197,9 +295,14 @@ test('status: a quarantined object with its reason and workflow until the proces
 const bin = fileURLToPath(new URL('../../bin/loadout.js', import.meta.url));
 
 /** `loadout ...` as a person runs it: a child process; its exit code, stdout and stderr. */
-async function loadout(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function loadout(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -218,33 +321,74 @@ test('loadout status exits non-zero while a failure is outstanding, prints names
   const lake = openObjectStore(join(home, 'lake'));
   const raw = openObjectStore(join(home, 'raw'));
   const env = {
-    LOADOUT_HOME: home, LOADOUT_LAKE: lake.location, LOADOUT_WAREHOUSE: `duckdb:${join(home, 'w.duckdb')}`, LOADOUT_ENV: environment, LOADOUT_LOAD_EVERY: '1h',
-    TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, LOADOUT_TEMPORAL_UI: 'https://temporal.example.com/',
+    LOADOUT_HOME: home,
+    LOADOUT_LAKE: lake.location,
+    LOADOUT_WAREHOUSE: `duckdb:${join(home, 'w.duckdb')}`,
+    LOADOUT_ENV: environment,
+    LOADOUT_LOAD_EVERY: '1h',
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+    LOADOUT_TEMPORAL_UI: 'https://temporal.example.com/',
   };
   // A failed batch, and a quarantined object whose key and reason carry escape sequences, newlines and a bidi override.
   writeSessionsObject(raw.location, 'f/a.gz', 2, 'cli-a');
   const workflowId = `${taskQueue}-batch`;
-  const worker = await testWorker(temporal, taskQueue, createActivities({ catalog, lake, warehouseUrl: env.LOADOUT_WAREHOUSE, warehouseSchema: 'loadout' }));
-  await worker.runUntil(expect(temporal.client.workflow.execute(workflows.fileBatch, {
-    workflowId, taskQueue, args: [{ source: raw.location, objects: await listRawObjects(raw, 'f/'), environment, replay: { catalogVersion: 'stale' } }],
-  })).rejects.toThrow());
+  const worker = await testWorker(
+    temporal,
+    taskQueue,
+    createActivities({ catalog, lake, warehouseUrl: env.LOADOUT_WAREHOUSE, warehouseSchema: 'loadout' }),
+  );
+  await worker.runUntil(
+    expect(
+      temporal.client.workflow.execute(workflows.fileBatch, {
+        workflowId,
+        taskQueue,
+        args: [
+          {
+            source: raw.location,
+            objects: await listRawObjects(raw, 'f/'),
+            environment,
+            replay: { catalogVersion: 'stale' },
+          },
+        ],
+      }),
+    ).rejects.toThrow(),
+  );
   const hostileKey = 'g/\u001b[31mred\nFAKE LINE\u202egz.exe';
   const record: QuarantineRecord = {
-    source: raw.location, key: hostileKey, etag: 'e', size: 3, kind: 'corrupt-compression', reason: `${hostileKey}: unreadable object: corrupt gzip\u001b[2J`,
-    batchId: 'c'.repeat(32), workflowId: 'loadout-filebatch-q', at: new Date().toISOString(),
+    source: raw.location,
+    key: hostileKey,
+    etag: 'e',
+    size: 3,
+    kind: 'corrupt-compression',
+    reason: `${hostileKey}: unreadable object: corrupt gzip\u001b[2J`,
+    batchId: 'c'.repeat(32),
+    workflowId: 'loadout-filebatch-q',
+    at: new Date().toISOString(),
   };
   await lake.write(quarantineKeyOf(record.source, record.key), JSON.stringify(record));
 
   let json = await loadout(['status', '--json'], env);
   if (json.stdout === '') throw new Error(`loadout status printed nothing: ${json.code} ${json.stderr}`);
-  for (let i = 0; i < 20 && (json.code !== 1 || (JSON.parse(json.stdout) as PipelineStatus).batches.failed.length === 0); i++) json = await loadout(['status', '--json'], env);
+  for (
+    let i = 0;
+    i < 20 && (json.code !== 1 || (JSON.parse(json.stdout) as PipelineStatus).batches.failed.length === 0);
+    i++
+  )
+    json = await loadout(['status', '--json'], env);
   expect(json.code).toBe(1);
   expect(json.stderr).toMatch(/^loadout: 2 failure\(s\) outstanding: /);
   const status = JSON.parse(json.stdout) as PipelineStatus;
   expect(status.outstanding).toBe(2);
   expect(status.quarantined.map((q) => q.key)).toEqual([hostileKey]);
-  expect(status.quarantined[0]!.temporalUi).toBe(`https://temporal.example.com/namespaces/${temporal.namespace}/workflows/loadout-filebatch-q`);
-  expect(status.batches.failed[0]!.temporalUi).toMatch(new RegExp(`^https://temporal\\.example\\.com/namespaces/${temporal.namespace}/workflows/${workflowId}/[0-9a-f-]+/history$`));
+  expect(status.quarantined[0]!.temporalUi).toBe(
+    `https://temporal.example.com/namespaces/${temporal.namespace}/workflows/loadout-filebatch-q`,
+  );
+  expect(status.batches.failed[0]!.temporalUi).toMatch(
+    new RegExp(
+      `^https://temporal\\.example\\.com/namespaces/${temporal.namespace}/workflows/${workflowId}/[0-9a-f-]+/history$`,
+    ),
+  );
   expect(json.stdout).not.toMatch(CONTROL);
 
   const text = await loadout(['status'], env);
@@ -252,20 +396,29 @@ test('loadout status exits non-zero while a failure is outstanding, prints names
   expect(text.stdout).not.toMatch(CONTROL);
   expect(text.stdout.split('\n').filter((l) => l.startsWith('FAKE LINE'))).toEqual([]);
   expect(text.stdout).toContain('QUARANTINED g/\\x1b[31mred\\nFAKE LINE\\u202egz.exe (corrupt-compression)');
-  expect(text.stdout).toContain('  reason: g/\\x1b[31mred\\nFAKE LINE\\u202egz.exe: unreadable object: corrupt gzip\\x1b[2J\n');
+  expect(text.stdout).toContain(
+    '  reason: g/\\x1b[31mred\\nFAKE LINE\\u202egz.exe: unreadable object: corrupt gzip\\x1b[2J\n',
+  );
   expect(text.stdout).toContain(`FAILED batch ${workflowId}`);
   expect(text.stdout).toMatch(/reason: this worker's schemas \(version \w+\) differ from the replay's \(stale\)/);
 
   // A target that names nothing changes nothing.
   const typo = await loadout(['status', 'ack', 'g/nothing.gz'], env);
   expect(typo.code).toBe(1);
-  expect(typo.stderr).toBe('loadout: no outstanding failure has the workflow id or object key "g/nothing.gz": loadout status lists them\n');
+  expect(typo.stderr).toBe(
+    'loadout: no outstanding failure has the workflow id or object key "g/nothing.gz": loadout status lists them\n',
+  );
 
   const ackKey = await loadout(['status', 'ack', hostileKey, '--json'], env);
   expect(ackKey.code).toBe(0);
-  expect(JSON.parse(ackKey.stdout)).toEqual({ batches: [], quarantined: [{ key: hostileKey, source: raw.location, record: quarantineKeyOf(raw.location, hostileKey) }] });
+  expect(JSON.parse(ackKey.stdout)).toEqual({
+    batches: [],
+    quarantined: [{ key: hostileKey, source: raw.location, record: quarantineKeyOf(raw.location, hostileKey) }],
+  });
   expect(await lake.head(quarantineKeyOf(raw.location, hostileKey))).toBeUndefined();
-  expect(await lake.head(quarantineKeyOf(raw.location, hostileKey).replace('quarantine/', 'quarantine-acknowledged/'))).toBeDefined();
+  expect(
+    await lake.head(quarantineKeyOf(raw.location, hostileKey).replace('quarantine/', 'quarantine-acknowledged/')),
+  ).toBeDefined();
   const oneLeft = await loadout(['status', '--json'], env);
   expect([oneLeft.code, (JSON.parse(oneLeft.stdout) as PipelineStatus).outstanding]).toEqual([1, 1]);
 
@@ -282,17 +435,33 @@ test('status ack --all moves every open quarantine record to quarantine-acknowle
   const home = join(dir, `ack-all-${randomUUID().slice(0, 8)}`);
   const lake = openObjectStore(join(home, 'lake'));
   const records = ['h/one.gz', 'h/two\ttab.gz'].map((key): QuarantineRecord => ({
-    source: join(home, 'raw'), key, etag: 'e', size: 1, kind: 'not-text', reason: `${key}: not UTF-8 text`, batchId: 'd'.repeat(32), at: '2026-12-01T10:00:00.000Z',
+    source: join(home, 'raw'),
+    key,
+    etag: 'e',
+    size: 1,
+    kind: 'not-text',
+    reason: `${key}: not UTF-8 text`,
+    batchId: 'd'.repeat(32),
+    at: '2026-12-01T10:00:00.000Z',
   }));
   for (const r of records) await lake.write(quarantineKeyOf(r.source, r.key), JSON.stringify(r));
-  const outstanding = await collectOutstanding(temporal.client, lake, uniqueTaskQueue('ack-all'), { namespace: temporal.namespace });
+  const outstanding = await collectOutstanding(temporal.client, lake, uniqueTaskQueue('ack-all'), {
+    namespace: temporal.namespace,
+  });
   expect(outstanding.quarantined.map((q) => q.key).sort()).toEqual(['h/one.gz', 'h/two\ttab.gz']);
   const done = await acknowledgeFailures(lake, outstanding, [], true);
   expect(done.quarantined.map((q) => q.key).sort()).toEqual(['h/one.gz', 'h/two\ttab.gz']);
-  const keys = async (prefix: string) => { const k: string[] = []; for await (const o of lake.list(prefix)) k.push(o.key); return k.sort(); };
+  const keys = async (prefix: string) => {
+    const k: string[] = [];
+    for await (const o of lake.list(prefix)) k.push(o.key);
+    return k.sort();
+  };
   expect(await keys('quarantine/')).toEqual([]);
-  expect(await keys('quarantine-acknowledged/')).toEqual(records.map((r) => quarantineKeyOf(r.source, r.key).replace('quarantine/', 'quarantine-acknowledged/')).sort());
+  expect(await keys('quarantine-acknowledged/')).toEqual(
+    records.map((r) => quarantineKeyOf(r.source, r.key).replace('quarantine/', 'quarantine-acknowledged/')).sort(),
+  );
   // Acknowledged records keep their content, for the history.
-  expect(JSON.parse(Buffer.from(await lake.readBytes((await keys('quarantine-acknowledged/'))[0]!)).toString())).toMatchObject({ kind: 'not-text' });
+  expect(
+    JSON.parse(Buffer.from(await lake.readBytes((await keys('quarantine-acknowledged/'))[0]!)).toString()),
+  ).toMatchObject({ kind: 'not-text' });
 });
-

@@ -7,15 +7,43 @@ const U = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const DATE = '2026-11-22T10:00:00Z';
 
 const VALID: Record<string, Record<string, unknown>> = {
-  session_begin: { event: 'session_begin', id: U, date: DATE, psess: U, player_id: 'p', platform: 'pc', app_version: '1', detailed_logging: true },
+  session_begin: {
+    event: 'session_begin',
+    id: U,
+    date: DATE,
+    psess: U,
+    player_id: 'p',
+    platform: 'pc',
+    app_version: '1',
+    detailed_logging: true,
+  },
   session_end: { event: 'session_end', id: U, date: DATE, psess: U, duration_s: 1, reason: 'quit' },
-  damage_dealt: { event: 'damage_dealt', id: U, date: DATE, gsess: U, psess: U, eid: 1, weapon: 'w', amount: 1, critical: false },
+  damage_dealt: {
+    event: 'damage_dealt',
+    id: U,
+    date: DATE,
+    gsess: U,
+    psess: U,
+    eid: 1,
+    weapon: 'w',
+    amount: 1,
+    critical: false,
+  },
   damage_taken: { event: 'damage_taken', gsess: U, hit_id: U, date: DATE, psess: U, source: 's', amount: 1 },
   kiosk_weapon_offered: { event: 'kiosk_weapon_offered', id: U, date: DATE, psess: U, gsess: U, eid: 1, weapon: 'w' },
   purchase: { event: 'purchase', id: U, date: DATE, psess: U, player_id: 'p', sku: 's', amount: 1, currency: 'EUR' },
   score_adjustment: { event: 'score_adjustment', id: U, date: DATE, psess: U, player_id: 'p', delta: 1, reason: '' },
   loadout_changed: { event: 'loadout_changed', id: U, date: DATE, psess: U, items: ['a'], perks: { speed: 1 } },
-  match_end: { event: 'match_end', gsess: U, psess: U, date: DATE, result: 'win', kills: 1, deaths: 1, stats: { accuracy: 0.5, headshots: 1 } },
+  match_end: {
+    event: 'match_end',
+    gsess: U,
+    psess: U,
+    date: DATE,
+    result: 'win',
+    kills: 1,
+    deaths: 1,
+    stats: { accuracy: 0.5, headshots: 1 },
+  },
 };
 
 let catalog: Catalog;
@@ -41,7 +69,11 @@ describe('undeclared attributes of a variation', () => {
 
   test.each(Object.keys(VALID))('%s: an undeclared top-level attribute is drift', (tag) => {
     expect(drift(tag, { ...VALID[tag], region: 'eu-west' })).toEqual(['region']);
-    expect(drift(tag, { ...VALID[tag], region: 'eu-west', build: 1234, tags: ['a'] })).toEqual(['build', 'region', 'tags']);
+    expect(drift(tag, { ...VALID[tag], region: 'eu-west', build: 1234, tags: ['a'] })).toEqual([
+      'build',
+      'region',
+      'tags',
+    ]);
   });
 
   test('a missing declared field is not drift', () => {
@@ -62,7 +94,11 @@ describe('undeclared attributes of a variation', () => {
   });
 
   test('the insides of JSON-text fields (items, perks) are never drift', () => {
-    const record = { ...VALID.loadout_changed, items: ['a', 'b'], perks: { speed: 1, brand_new: { deep: [1, { x: 2 }] } } };
+    const record = {
+      ...VALID.loadout_changed,
+      items: ['a', 'b'],
+      perks: { speed: 1, brand_new: { deep: [1, { x: 2 }] } },
+    };
     expect(drift('loadout_changed', record)).toEqual([]);
     expect(drift('loadout_changed', { ...record, perks: null })).toEqual([]);
     expect(drift('loadout_changed', { ...record, loadout_slot: 2 })).toEqual(['loadout_slot']);
@@ -76,12 +112,17 @@ describe('undeclared attributes of a variation', () => {
   });
 
   test('attribute names that are also object-prototype names are drift like any other', () => {
-    const record = JSON.parse(JSON.stringify(VALID.purchase).replace(/}$/, ',"constructor":1,"toString":"x","__proto__":{"y":1}}')) as Record<string, unknown>;
+    const record = JSON.parse(
+      JSON.stringify(VALID.purchase).replace(/}$/, ',"constructor":1,"toString":"x","__proto__":{"y":1}}'),
+    ) as Record<string, unknown>;
     expect(drift('purchase', record)).toEqual(['__proto__', 'constructor', 'toString']);
   });
 
   test('a field declared by another event type is still drift here', () => {
-    expect(drift('purchase', { ...VALID.purchase, platform: 'pc', stats: { accuracy: 1 } })).toEqual(['platform', 'stats']);
+    expect(drift('purchase', { ...VALID.purchase, platform: 'pc', stats: { accuracy: 1 } })).toEqual([
+      'platform',
+      'stats',
+    ]);
   });
 });
 
@@ -98,9 +139,17 @@ describe('VariationTracker', () => {
     const variations = tracker.variations();
     expect(variations).toHaveLength(1);
     expect(variations[0]).toMatchObject({
-      event: 'purchase', known: true, count: 3, firstSeen: at(9), lastSeen: at(13), undeclared: [],
-      paths: Object.keys(record).sort(), variation: variationIdOf(Object.keys(record).sort()),
-      example: JSON.stringify(record), source: 'raw/b.gz', line: 7,
+      event: 'purchase',
+      known: true,
+      count: 3,
+      firstSeen: at(9),
+      lastSeen: at(13),
+      undeclared: [],
+      paths: Object.keys(record).sort(),
+      variation: variationIdOf(Object.keys(record).sort()),
+      example: JSON.stringify(record),
+      source: 'raw/b.gz',
+      line: 7,
     });
   });
 
@@ -109,7 +158,8 @@ describe('VariationTracker', () => {
     const base = VALID.match_end!;
     const { kills: _k, ...withoutKills } = base;
     const withAssists = { ...base, stats: { accuracy: 0.5, headshots: 1, assists: 2 } };
-    for (const r of [base, withoutKills, withAssists, withAssists]) tracker.observe('match_end', r, JSON.stringify(r), 'raw/a.gz', 1, at(10));
+    for (const r of [base, withoutKills, withAssists, withAssists])
+      tracker.observe('match_end', r, JSON.stringify(r), 'raw/a.gz', 1, at(10));
     const variations = tracker.variations();
     expect(variations.map((v) => v.count).sort()).toEqual([1, 1, 2]);
     const assists = variations.find((v) => v.undeclared.length > 0)!;
@@ -123,12 +173,21 @@ describe('VariationTracker', () => {
     const record = { event: 'achievement_unlocked', id: 'x', detail: { tier: 2 } };
     tracker.observe('achievement_unlocked', record, JSON.stringify(record), 'raw/a.gz', 4, at(10));
     expect(tracker.variations()).toEqual([
-      expect.objectContaining({ event: 'achievement_unlocked', known: false, paths: ['detail', 'detail.tier', 'event', 'id'], undeclared: ['detail', 'event', 'id'] }),
+      expect.objectContaining({
+        event: 'achievement_unlocked',
+        known: false,
+        paths: ['detail', 'detail.tier', 'event', 'id'],
+        undeclared: ['detail', 'event', 'id'],
+      }),
     ]);
   });
 
   test('records made of random keys cannot grow the tracker without bound', () => {
-    const tracker = new VariationTracker((tag) => catalog.eventType(tag)?.declared, { pathsPerEvent: 50, variationsPerEvent: 20, unknownEvents: 3 });
+    const tracker = new VariationTracker((tag) => catalog.eventType(tag)?.declared, {
+      pathsPerEvent: 50,
+      variationsPerEvent: 20,
+      unknownEvents: 3,
+    });
     for (let i = 0; i < 500; i++) {
       const record = { ...VALID.purchase, [`k${i}`]: 1, [`j${i}`]: { [`n${i}`]: 2 } };
       tracker.observe('purchase', record, '{}', 'raw/a.gz', i, at(10));

@@ -13,30 +13,97 @@ import { duckDbScratch } from '../helpers/duckdb-scratch';
 import { TEST_PERSONAL_KEYS, pseudonym } from '../helpers/personal-keys';
 
 /** Deterministic uuids with hex letters in them, so lower-casing shows. */
-const u = (n: number) => `${n.toString(16).padStart(8, '0')}-abcd-4ef0-8abc-def0123456${(n % 256).toString(16).padStart(2, '0')}`;
-const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, micros = 0) => Date.UTC(y, mo - 1, d, h, mi, s) * 1000 + micros;
+const u = (n: number) =>
+  `${n.toString(16).padStart(8, '0')}-abcd-4ef0-8abc-def0123456${(n % 256).toString(16).padStart(2, '0')}`;
+const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, micros = 0) =>
+  Date.UTC(y, mo - 1, d, h, mi, s) * 1000 + micros;
 const j = (o: object) => JSON.stringify(o);
 
-const P1 = u(0x101), P2 = u(0x102), G1 = u(0x201), H1 = u(0x301), H2 = u(0x302);
+const P1 = u(0x101),
+  P2 = u(0x102),
+  G1 = u(0x201),
+  H1 = u(0x301),
+  H2 = u(0x302);
 const DATE = '2026-11-22T10:00:00Z';
 const DATE_US = utc(2026, 11, 22, 10);
 
-const A = { event: 'session_begin', id: u(1), date: DATE, psess: P1, player_id: 'player-1', platform: 'pc', app_version: '1.4.2' };
-const B = { event: 'purchase', id: u(2).toUpperCase(), date: '2026-11-22T10:05:00.250+01:00', psess: P1, player_id: 'player-1', sku: 'gold_pack', amount: 4.99, currency: 'EUR' };
+const A = {
+  event: 'session_begin',
+  id: u(1),
+  date: DATE,
+  psess: P1,
+  player_id: 'player-1',
+  platform: 'pc',
+  app_version: '1.4.2',
+};
+const B = {
+  event: 'purchase',
+  id: u(2).toUpperCase(),
+  date: '2026-11-22T10:05:00.250+01:00',
+  psess: P1,
+  player_id: 'player-1',
+  sku: 'gold_pack',
+  amount: 4.99,
+  currency: 'EUR',
+};
 const C = { event: 'damage_dealt', id: u(3), date: DATE, gsess: G1, psess: P1, eid: 7, weapon: 'rifle', amount: 12.5 };
 const D = { event: 'damage_taken', gsess: G1, hit_id: H1, date: DATE, psess: P1, source: 'grenade', amount: 30 };
 const D2 = { ...D, hit_id: H1.toUpperCase(), psess: P2, amount: 99 };
-const E = { event: 'damage_taken', gsess: G1, hit_id: H2, date: '2026-11-22T05:00:00-05:00', psess: P2, source: 'fall', amount: 0 };
-const F = { event: 'kiosk_weapon_offered', id: u(6), date: DATE, psess: P1, gsess: G1, eid: 0, weapon: 'shotgun', region: 'eu-west' };
-const G = { event: 'match_end', gsess: G1, psess: P1, date: DATE, result: 'win', kills: 10, deaths: 2, stats: { accuracy: 0.42, headshots: 4, assists: 3 } };
-const H = { event: 'match_end', gsess: G1, psess: P2.toUpperCase(), date: DATE, result: 'loss', kills: 2, deaths: 10, stats: { accuracy: 0, headshots: 0 } };
+const E = {
+  event: 'damage_taken',
+  gsess: G1,
+  hit_id: H2,
+  date: '2026-11-22T05:00:00-05:00',
+  psess: P2,
+  source: 'fall',
+  amount: 0,
+};
+const F = {
+  event: 'kiosk_weapon_offered',
+  id: u(6),
+  date: DATE,
+  psess: P1,
+  gsess: G1,
+  eid: 0,
+  weapon: 'shotgun',
+  region: 'eu-west',
+};
+const G = {
+  event: 'match_end',
+  gsess: G1,
+  psess: P1,
+  date: DATE,
+  result: 'win',
+  kills: 10,
+  deaths: 2,
+  stats: { accuracy: 0.42, headshots: 4, assists: 3 },
+};
+const H = {
+  event: 'match_end',
+  gsess: G1,
+  psess: P2.toUpperCase(),
+  date: DATE,
+  result: 'loss',
+  kills: 2,
+  deaths: 10,
+  stats: { accuracy: 0, headshots: 0 },
+};
 const G2 = { ...G, psess: P1.toUpperCase(), kills: 99, stats: { accuracy: 1, headshots: 9 } };
 const I = { event: 'loadout_changed', id: u(9), date: DATE, psess: P1, items: ['rifle', 'scope'] };
 const J = { event: 'loadout_changed', id: u(10), date: DATE, psess: P2, items: [], perks: { speed: { deep: 1 } } };
 const K = { event: 'score_adjustment', id: u(11), date: DATE, psess: P1, player_id: 'player-2', delta: -5, reason: '' };
 const L = { event: 'session_end', id: u(12), date: DATE, psess: P1, duration_s: 600.5, reason: 'quit' };
 const M = { event: 'session_end', id: u(13), date: DATE, psess: P2, duration_s: 0, reason: 'timeout' };
-const N = { event: 'purchase', id: u(1), date: '2026-11-22T11:00:00Z', psess: P2, player_id: 'player-2', sku: 'crate', amount: 1_000_000, currency: 'USD' };
+const N = {
+  event: 'purchase',
+  id: u(1),
+  date: '2026-11-22T11:00:00Z',
+  psess: P2,
+  player_id: 'player-2',
+  sku: 'crate',
+  amount: 1_000_000,
+  currency: 'USD',
+};
 
 const BAD_AMOUNT = j({ ...B, id: u(20), amount: -1 });
 const BAD_PLATFORM = j({ ...A, id: u(21), platform: 'nintendo' });
@@ -86,17 +153,27 @@ beforeAll(async () => {
 
 let runs = 0;
 async function run(objects: [source: string, body: Buffer | string][], tables?: string[]): Promise<BatchOutput> {
-  const processor = new BatchProcessor({ catalog, workDir: join(scratch.root, `run-${++runs}`), tables, personal: TEST_PERSONAL_KEYS });
+  const processor = new BatchProcessor({
+    catalog,
+    workDir: join(scratch.root, `run-${++runs}`),
+    tables,
+    personal: TEST_PERSONAL_KEYS,
+  });
   for (const [source, body] of objects) await processor.processObject(source, Readable.from([Buffer.from(body)]));
   return processor.finish();
 }
 
-const jsonLines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0);
+const jsonLines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 const wordRe = (field: string) => new RegExp(`(^|[^A-Za-z0-9_])${field}([^A-Za-z0-9_]|$)`);
 
 async function rows(path: string, orderBy: string): Promise<Record<string, unknown>[]> {
-  const reader = await scratch.db.runAndReadAll(`SELECT * EXCLUDE (date), epoch_us(date) AS date_us FROM read_parquet('${path}') ORDER BY ${orderBy}`);
+  const reader = await scratch.db.runAndReadAll(
+    `SELECT * EXCLUDE (date), epoch_us(date) AS date_us FROM read_parquet('${path}') ORDER BY ${orderBy}`,
+  );
   return reader.getRowObjects() as Record<string, unknown>[];
 }
 
@@ -118,8 +195,15 @@ describe('BatchProcessor on the mixed file', () => {
     expect(s.valid).toBe(18);
     expect(s.duplicates).toBe(4);
     expect(s.events).toEqual({
-      session_begin: 1, purchase: 2, damage_dealt: 1, damage_taken: 2, kiosk_weapon_offered: 1,
-      match_end: 2, loadout_changed: 2, score_adjustment: 1, session_end: 2,
+      session_begin: 1,
+      purchase: 2,
+      damage_dealt: 1,
+      damage_taken: 2,
+      kiosk_weapon_offered: 1,
+      match_end: 2,
+      loadout_changed: 2,
+      score_adjustment: 1,
+      session_end: 2,
     });
     expect(s.rejected).toBe(6);
     expect(sum(s.rejectedByReason)).toBe(6);
@@ -154,7 +238,9 @@ describe('BatchProcessor on the mixed file', () => {
 
   test('rejects file: one JSON line per rejected record, with source, line, a reason naming the field, the record verbatim', () => {
     expect(out.rejectsPath).toBeDefined();
-    const rejects = jsonLines(out.rejectsPath!).map((l) => JSON.parse(l) as { source: string; line: number; reason: string; record: string });
+    const rejects = jsonLines(out.rejectsPath!).map(
+      (l) => JSON.parse(l) as { source: string; line: number; reason: string; record: string },
+    );
     expect(rejects.map((r) => [r.source, r.line, r.record])).toEqual([
       [SOURCE, 17, BAD_AMOUNT],
       [SOURCE, 18, BAD_PLATFORM],
@@ -178,33 +264,90 @@ describe('BatchProcessor on the mixed file', () => {
     const path = (t: string) => out.tables.find((x) => x.table === t)!.path;
     const TS = expect.stringMatching(/^TIMESTAMP( WITH TIME ZONE)?$/);
     expect(await describeTypes(path('session_begin'))).toEqual([
-      ['id', 'VARCHAR'], ['date', TS], ['psess', 'VARCHAR'], ['player_id', 'VARCHAR'], ['platform', 'VARCHAR'],
-      ['app_version', 'VARCHAR'], ['detailed_logging', 'BOOLEAN'], ['ip', 'VARCHAR'], ['device_id', 'VARCHAR'],
+      ['id', 'VARCHAR'],
+      ['date', TS],
+      ['psess', 'VARCHAR'],
+      ['player_id', 'VARCHAR'],
+      ['platform', 'VARCHAR'],
+      ['app_version', 'VARCHAR'],
+      ['detailed_logging', 'BOOLEAN'],
+      ['ip', 'VARCHAR'],
+      ['device_id', 'VARCHAR'],
     ]);
     expect(await describeTypes(path('match_end'))).toEqual([
-      ['gsess', 'VARCHAR'], ['psess', 'VARCHAR'], ['date', TS], ['result', 'VARCHAR'], ['kills', 'BIGINT'], ['deaths', 'BIGINT'],
-      ['stats_accuracy', 'DOUBLE'], ['stats_headshots', 'BIGINT'],
+      ['gsess', 'VARCHAR'],
+      ['psess', 'VARCHAR'],
+      ['date', TS],
+      ['result', 'VARCHAR'],
+      ['kills', 'BIGINT'],
+      ['deaths', 'BIGINT'],
+      ['stats_accuracy', 'DOUBLE'],
+      ['stats_headshots', 'BIGINT'],
     ]);
     expect(await describeTypes(path('loadout_changed'))).toEqual([
-      ['id', 'VARCHAR'], ['date', TS], ['psess', 'VARCHAR'], ['items', expect.stringMatching(/^(VARCHAR|JSON)$/)],
+      ['id', 'VARCHAR'],
+      ['date', TS],
+      ['psess', 'VARCHAR'],
+      ['items', expect.stringMatching(/^(VARCHAR|JSON)$/)],
       ['perks', expect.stringMatching(/^(VARCHAR|JSON)$/)],
     ]);
     expect(await describeTypes(path('purchase'))).toEqual([
-      ['id', 'VARCHAR'], ['date', TS], ['psess', 'VARCHAR'], ['player_id', 'VARCHAR'], ['sku', 'VARCHAR'], ['amount', 'DOUBLE'], ['currency', 'VARCHAR'],
+      ['id', 'VARCHAR'],
+      ['date', TS],
+      ['psess', 'VARCHAR'],
+      ['player_id', 'VARCHAR'],
+      ['sku', 'VARCHAR'],
+      ['amount', 'DOUBLE'],
+      ['currency', 'VARCHAR'],
     ]);
   });
 
   test('Parquet rows: exact values, lower-cased uuids, UTC timestamps, defaults, null perks', async () => {
     const path = (t: string) => out.tables.find((x) => x.table === t)!.path;
     expect(await rows(path('session_begin'), 'id')).toEqual([
-      { id: u(1), date_us: BigInt(DATE_US), psess: P1, player_id: pseudonym('player-1'), platform: 'pc', app_version: '1.4.2', detailed_logging: false, ip: null, device_id: null },
+      {
+        id: u(1),
+        date_us: BigInt(DATE_US),
+        psess: P1,
+        player_id: pseudonym('player-1'),
+        platform: 'pc',
+        app_version: '1.4.2',
+        detailed_logging: false,
+        ip: null,
+        device_id: null,
+      },
     ]);
     expect(await rows(path('purchase'), 'date')).toEqual([
-      { id: u(2), date_us: BigInt(utc(2026, 11, 22, 9, 5, 0, 250_000)), psess: P1, player_id: pseudonym('player-1'), sku: 'gold_pack', amount: 4.99, currency: 'EUR' },
-      { id: u(1), date_us: BigInt(utc(2026, 11, 22, 11)), psess: P2, player_id: pseudonym('player-2'), sku: 'crate', amount: 1_000_000, currency: 'USD' },
+      {
+        id: u(2),
+        date_us: BigInt(utc(2026, 11, 22, 9, 5, 0, 250_000)),
+        psess: P1,
+        player_id: pseudonym('player-1'),
+        sku: 'gold_pack',
+        amount: 4.99,
+        currency: 'EUR',
+      },
+      {
+        id: u(1),
+        date_us: BigInt(utc(2026, 11, 22, 11)),
+        psess: P2,
+        player_id: pseudonym('player-2'),
+        sku: 'crate',
+        amount: 1_000_000,
+        currency: 'USD',
+      },
     ]);
     expect(await rows(path('damage_dealt'), 'id')).toEqual([
-      { id: u(3), date_us: BigInt(DATE_US), gsess: G1, psess: P1, eid: 7n, weapon: 'rifle', amount: 12.5, critical: false },
+      {
+        id: u(3),
+        date_us: BigInt(DATE_US),
+        gsess: G1,
+        psess: P1,
+        eid: 7n,
+        weapon: 'rifle',
+        amount: 12.5,
+        critical: false,
+      },
     ]);
     expect(await rows(path('damage_taken'), 'hit_id')).toEqual([
       { gsess: G1, hit_id: H1, date_us: BigInt(DATE_US), psess: P1, source: 'grenade', amount: 30 },
@@ -214,11 +357,35 @@ describe('BatchProcessor on the mixed file', () => {
       { id: u(6), date_us: BigInt(DATE_US), psess: P1, gsess: G1, eid: 0n, weapon: 'shotgun' },
     ]);
     expect(await rows(path('match_end'), 'psess')).toEqual([
-      { gsess: G1, psess: P1, date_us: BigInt(DATE_US), result: 'win', kills: 10n, deaths: 2n, stats_accuracy: 0.42, stats_headshots: 4n },
-      { gsess: G1, psess: P2, date_us: BigInt(DATE_US), result: 'loss', kills: 2n, deaths: 10n, stats_accuracy: 0, stats_headshots: 0n },
+      {
+        gsess: G1,
+        psess: P1,
+        date_us: BigInt(DATE_US),
+        result: 'win',
+        kills: 10n,
+        deaths: 2n,
+        stats_accuracy: 0.42,
+        stats_headshots: 4n,
+      },
+      {
+        gsess: G1,
+        psess: P2,
+        date_us: BigInt(DATE_US),
+        result: 'loss',
+        kills: 2n,
+        deaths: 10n,
+        stats_accuracy: 0,
+        stats_headshots: 0n,
+      },
     ]);
     const loadouts = await rows(path('loadout_changed'), 'id');
-    expect(loadouts.map((r) => ({ ...r, items: JSON.parse(String(r.items)), perks: r.perks === null ? null : JSON.parse(String(r.perks)) }))).toEqual([
+    expect(
+      loadouts.map((r) => ({
+        ...r,
+        items: JSON.parse(String(r.items)),
+        perks: r.perks === null ? null : JSON.parse(String(r.perks)),
+      })),
+    ).toEqual([
       { id: u(9), date_us: BigInt(DATE_US), psess: P1, items: ['rifle', 'scope'], perks: null },
       { id: u(10), date_us: BigInt(DATE_US), psess: P2, items: [], perks: { speed: { deep: 1 } } },
     ]);
@@ -235,9 +402,14 @@ describe('BatchProcessor on the mixed file', () => {
   test('the staged timestamps render as the UTC instants of the source dates', async () => {
     const path = out.tables.find((x) => x.table === 'purchase')!.path;
     await scratch.db.run(`SET TimeZone = 'UTC'`);
-    const reader = await scratch.db.runAndReadAll(`SELECT strftime(date, '%Y-%m-%dT%H:%M:%S.%fZ') AS iso FROM read_parquet('${path}') ORDER BY date`);
+    const reader = await scratch.db.runAndReadAll(
+      `SELECT strftime(date, '%Y-%m-%dT%H:%M:%S.%fZ') AS iso FROM read_parquet('${path}') ORDER BY date`,
+    );
     // Source: 2026-11-22T10:05:00.250+01:00 and 2026-11-22T11:00:00Z.
-    expect(reader.getRowObjects().map((r) => r.iso)).toEqual(['2026-11-22T09:05:00.250000Z', '2026-11-22T11:00:00.000000Z']);
+    expect(reader.getRowObjects().map((r) => r.iso)).toEqual([
+      '2026-11-22T09:05:00.250000Z',
+      '2026-11-22T11:00:00.000000Z',
+    ]);
   });
 });
 
@@ -246,13 +418,21 @@ describe('BatchProcessor across objects of one batch', () => {
     const O = { ...A, id: u(50), player_id: 'player-3' };
     const bad = j({ ...K, id: u(51), delta: 1.5 });
     const second = gzipSync([j(A), j(O), j({ ...G, psess: P1.toUpperCase() }), '', bad].join('\r\n') + '\r\n');
-    const out = await run([[SOURCE, MIXED], ['raw/2026/11/22/11/second', second]]);
+    const out = await run([
+      [SOURCE, MIXED],
+      ['raw/2026/11/22/11/second', second],
+    ]);
     expect(out.stats.objects).toBe(2);
     expect(out.stats.records).toBe(30);
     expect(out.stats.valid).toBe(21);
     expect(out.stats.duplicates).toBe(6);
     expect(out.stats.rejected).toBe(7);
-    const lastReject = JSON.parse(jsonLines(out.rejectsPath!).at(-1)!) as { source: string; line: number; reason: string; record: string };
+    const lastReject = JSON.parse(jsonLines(out.rejectsPath!).at(-1)!) as {
+      source: string;
+      line: number;
+      reason: string;
+      record: string;
+    };
     expect(lastReject).toMatchObject({ source: 'raw/2026/11/22/11/second', line: 5, record: bad });
     expect(lastReject.reason).toMatch(wordRe('delta'));
     expect(out.stats.events.session_begin).toBe(2);
@@ -263,7 +443,11 @@ describe('BatchProcessor across objects of one batch', () => {
   });
 
   test('an unreadable object is returned with its kind and reason, not thrown', async () => {
-    const processor = new BatchProcessor({ catalog, workDir: join(scratch.root, 'unreadable'), personal: TEST_PERSONAL_KEYS });
+    const processor = new BatchProcessor({
+      catalog,
+      workDir: join(scratch.root, 'unreadable'),
+      personal: TEST_PERSONAL_KEYS,
+    });
     const corrupt = Buffer.from(gzipSync(MIXED.repeat(20)));
     corrupt.fill(0x55, 40, 80);
     const unreadable = await processor.processObject('raw/bad.gz', Readable.from([corrupt]));
@@ -289,7 +473,9 @@ describe('BatchProcessor across objects of one batch', () => {
     expect(out.stats.rejectedByReason).toEqual({ 'record: line too long': 1 });
     const reject = JSON.parse(jsonLines(out.rejectsPath!)[0]!) as { line: number; reason: string; record: string };
     expect(reject.line).toBe(2);
-    expect(reject.reason).toBe(`line of ${Buffer.byteLength(huge)} bytes exceeds the 16 MiB limit: a producer writing records without line breaks? The record starts as shown`);
+    expect(reject.reason).toBe(
+      `line of ${Buffer.byteLength(huge)} bytes exceeds the 16 MiB limit: a producer writing records without line breaks? The record starts as shown`,
+    );
     expect(reject.record).toBe(huge.slice(0, 200));
   });
 
@@ -323,6 +509,14 @@ describe('BatchProcessor with a table list', () => {
   });
 
   test('a table outside the catalog is refused', () => {
-    expect(() => new BatchProcessor({ catalog, workDir: join(scratch.root, 'bad-list'), tables: ['purchases'], personal: TEST_PERSONAL_KEYS })).toThrow(/purchases/);
+    expect(
+      () =>
+        new BatchProcessor({
+          catalog,
+          workDir: join(scratch.root, 'bad-list'),
+          tables: ['purchases'],
+          personal: TEST_PERSONAL_KEYS,
+        }),
+    ).toThrow(/purchases/);
   });
 });

@@ -11,8 +11,26 @@ const U = {
 const DATE = '2026-11-22T10:00:00Z';
 const DATE_MICROS = Date.UTC(2026, 10, 22, 10) * 1000;
 
-const purchase = { event: 'purchase', id: U.a, date: DATE, psess: U.b, player_id: 'player-1', sku: 'gold_pack', amount: 4.99, currency: 'EUR' };
-const matchEnd = { event: 'match_end', gsess: U.c, psess: U.b, date: DATE, result: 'win', kills: 1, deaths: 0, stats: { accuracy: 0.5, headshots: 1 } };
+const purchase = {
+  event: 'purchase',
+  id: U.a,
+  date: DATE,
+  psess: U.b,
+  player_id: 'player-1',
+  sku: 'gold_pack',
+  amount: 4.99,
+  currency: 'EUR',
+};
+const matchEnd = {
+  event: 'match_end',
+  gsess: U.c,
+  psess: U.b,
+  date: DATE,
+  result: 'win',
+  kills: 1,
+  deaths: 0,
+  stats: { accuracy: 0.5, headshots: 1 },
+};
 
 let catalog: Catalog;
 beforeAll(async () => {
@@ -24,7 +42,11 @@ const wordRe = (field: string) => new RegExp(`(^|[^A-Za-z0-9_])${field.replace('
 describe('classifyRecord', () => {
   test('a valid record: its event type and its row', () => {
     const verdict = classifyRecord(catalog, purchase);
-    expect(verdict).toEqual({ kind: 'valid', type: catalog.eventType('purchase'), row: [U.a, DATE_MICROS, U.b, 'player-1', 'gold_pack', 4.99, 'EUR'] });
+    expect(verdict).toEqual({
+      kind: 'valid',
+      type: catalog.eventType('purchase'),
+      row: [U.a, DATE_MICROS, U.b, 'player-1', 'gold_pack', 4.99, 'EUR'],
+    });
   });
 
   test('valid: uuids lower-cased, timestamp converted to UTC, the input record left as it was', () => {
@@ -131,20 +153,54 @@ describe('classifyRecord', () => {
   test('never throws, whatever the record (strings of any characters included)', () => {
     // Every field of every event type, valid: only the substituted field can be the problem.
     const universal = {
-      ...purchase, ...matchEnd, platform: 'pc', app_version: '1.0', duration_s: 1, reason: 'quit', hit_id: U.a, eid: 1,
-      weapon: 'rifle', source: 'fall', delta: 1, items: [], id: U.a,
+      ...purchase,
+      ...matchEnd,
+      platform: 'pc',
+      app_version: '1.0',
+      duration_s: 1,
+      reason: 'quit',
+      hit_id: U.a,
+      eid: 1,
+      weapon: 'rifle',
+      source: 'fall',
+      delta: 1,
+      items: [],
+      id: U.a,
     };
-    for (const type of catalog.eventTypes) expect(classifyRecord(catalog, { ...universal, event: type.tag }).kind, type.tag).toBe('valid');
-    const strings = ['', 'x'.repeat(65), '😀'.repeat(20), '😀'.repeat(33), '😀'.repeat(64), '\u0000', '\uD800', 'é'.repeat(64)];
+    for (const type of catalog.eventTypes)
+      expect(classifyRecord(catalog, { ...universal, event: type.tag }).kind, type.tag).toBe('valid');
+    const strings = [
+      '',
+      'x'.repeat(65),
+      '😀'.repeat(20),
+      '😀'.repeat(33),
+      '😀'.repeat(64),
+      '\u0000',
+      '\uD800',
+      'é'.repeat(64),
+    ];
     const fails: string[] = [];
     for (const type of catalog.eventTypes) {
-      for (const field of ['player_id', 'sku', 'weapon', 'source', 'reason', 'app_version', 'id', 'date', 'currency', 'platform']) {
+      for (const field of [
+        'player_id',
+        'sku',
+        'weapon',
+        'source',
+        'reason',
+        'app_version',
+        'id',
+        'date',
+        'currency',
+        'platform',
+      ]) {
         for (const s of strings) {
           const record = { ...universal, event: type.tag, [field]: s };
           try {
             classifyRecord(catalog, record);
           } catch (error) {
-            fails.push(`${type.tag}.${field} = ${JSON.stringify(s.slice(0, 10))}… (${s.length} code units): ${(error as Error).message.slice(0, 80)}`);
+            fails.push(
+              `${type.tag}.${field} = ${JSON.stringify(s.slice(0, 10))}… (${s.length} code units): ${(error as Error).message.slice(0, 80)}`,
+            );
           }
         }
       }

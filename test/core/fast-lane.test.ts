@@ -32,14 +32,36 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-async function processAll(files: string[], workDir: string, fastLane: boolean, tables?: string[]): Promise<BatchOutput> {
-  const processor = new BatchProcessor({ catalog, workDir, fastLane, tables, rowGroupSize: 5000, personal: TEST_PERSONAL_KEYS });
-  for (const file of files) await processor.processObject(relative(root, file), createReadStream(file, { highWaterMark: 64 * 1024 }), undefined, '2026-11-22T00:00:00.000Z');
+async function processAll(
+  files: string[],
+  workDir: string,
+  fastLane: boolean,
+  tables?: string[],
+): Promise<BatchOutput> {
+  const processor = new BatchProcessor({
+    catalog,
+    workDir,
+    fastLane,
+    tables,
+    rowGroupSize: 5000,
+    personal: TEST_PERSONAL_KEYS,
+  });
+  for (const file of files)
+    await processor.processObject(
+      relative(root, file),
+      createReadStream(file, { highWaterMark: 64 * 1024 }),
+      undefined,
+      '2026-11-22T00:00:00.000Z',
+    );
   return processor.finish();
 }
 
 /** Both ways, compared; returns how many records the fast lane read. */
-async function expectSameBothWays(name: string, files: string[], tables?: string[]): Promise<{ read: number; records: number }> {
+async function expectSameBothWays(
+  name: string,
+  files: string[],
+  tables?: string[],
+): Promise<{ read: number; records: number }> {
   const reads = vi.spyOn(FlatRecordReader.prototype, 'read');
   const fast = await processAll(files, join(root, `${name}-fast`), true, tables);
   const read = reads.mock.results.filter((r) => r.value === true).length;
@@ -52,7 +74,10 @@ async function expectSameBothWays(name: string, files: string[], tables?: string
   expect(text(fast.unknownPath)).toEqual(text(slow.unknownPath));
   expect(fast.tables.map((t) => [t.table, t.rows])).toEqual(slow.tables.map((t) => [t.table, t.rows]));
   for (const [i, table] of fast.tables.entries()) {
-    expect(readFileSync(table.path).equals(readFileSync(slow.tables[i]!.path)), `${name}: ${table.table}.parquet differs`).toBe(true);
+    expect(
+      readFileSync(table.path).equals(readFileSync(slow.tables[i]!.path)),
+      `${name}: ${table.table}.parquet differs`,
+    ).toBe(true);
   }
   return { read, records: fast.stats.records };
 }
@@ -63,18 +88,29 @@ function rewrite(line: string, random: () => number): string {
   const choice = random();
   let records: unknown[];
   try {
-    records = line.replace(/\}\{/g, '}\n{').split('\n').map((t) => JSON.parse(t));
+    records = line
+      .replace(/\}\{/g, '}\n{')
+      .split('\n')
+      .map((t) => JSON.parse(t));
   } catch {
     return line; // junk lines stay as they are
   }
   const shuffled = records.map((r) => {
     if (typeof r !== 'object' || r === null || Array.isArray(r)) return JSON.stringify(r);
     const o = r as Record<string, unknown>;
-    if (choice < 0.15) return JSON.stringify(Object.fromEntries(Object.keys(o).sort(() => random() - 0.5).map((k) => [k, o[k]])));
+    if (choice < 0.15)
+      return JSON.stringify(
+        Object.fromEntries(
+          Object.keys(o)
+            .sort(() => random() - 0.5)
+            .map((k) => [k, o[k]]),
+        ),
+      );
     if (choice < 0.3) return JSON.stringify(o, null, 1).replaceAll('\n', ' ');
     if (choice < 0.4) return JSON.stringify(o).replace('"event"', '"\\u0065vent"');
     if (choice < 0.5) return JSON.stringify({ ...o, device: { os: 'ios', build: [1, 2] } });
-    if (choice < 0.6) return JSON.stringify(o).replace(/"amount":(\d+(\.\d+)?)/, (_m, n: string) => `"amount":${Number(n) * 100}e-2`);
+    if (choice < 0.6)
+      return JSON.stringify(o).replace(/"amount":(\d+(\.\d+)?)/, (_m, n: string) => `"amount":${Number(n) * 100}e-2`);
     if (choice < 0.7) return JSON.stringify(o).replace(/"weapon":"([a-z_]+)"/, '"weapon":"\\u0041$1"');
     if (choice < 0.8) return `${JSON.stringify(o).slice(0, -1)},"id":${JSON.stringify(o.id ?? null)}}`;
     if (choice < 0.9) return JSON.stringify(o).replace(/"([0-9a-f]{8})-/, (_m, h: string) => `"${h.toUpperCase()}-`);

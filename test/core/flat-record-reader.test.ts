@@ -37,7 +37,11 @@ function fastRow(type: EventType, text: string): unknown[] | 'line refused' | 'n
   });
 }
 
-interface Disagreement { text: string; fast: unknown; toRow: unknown }
+interface Disagreement {
+  text: string;
+  fast: unknown;
+  toRow: unknown;
+}
 
 /** Undefined when the fast lane either declines or gives exactly toRow's row. */
 function disagreement(type: EventType, text: string): Disagreement | undefined {
@@ -64,7 +68,9 @@ describe('FlatRecordReader', () => {
       }
       for (const text of variants) {
         const fields = new Set(Object.keys(type.declaration.fields));
-        const needsString = Object.entries(base).some(([k, v]) => fields.has(k) && typeof v === 'string' && type.declaration.fields[k]!.fromBytes === undefined);
+        const needsString = Object.entries(base).some(
+          ([k, v]) => fields.has(k) && typeof v === 'string' && type.declaration.fields[k]!.fromBytes === undefined,
+        );
         const fast = fastRow(type, text);
         if (needsString) expect(fast, text).toBe('record refused');
         else expect(fast, text).toEqual(type.toRow(base));
@@ -89,30 +95,33 @@ describe('FlatRecordReader', () => {
     if (FLAT().includes(type) && type.tag !== 'purchase') expect(read).toBeGreaterThan(20);
   });
 
-  test.each(Object.keys(VALID))('%s: random records from valid and palette values, undeclared keys, repeated keys', (tag) => {
-    const type = catalog.eventType(tag)!;
-    const base = VALID[tag]!;
-    const paths = fieldPaths(base);
-    const random = mulberry32(tag.length * 31337);
-    const disagreements: Disagreement[] = [];
-    for (let i = 0; i < 1500; i++) {
-      let record = base;
-      for (const path of paths) {
-        if (random() < 0.15) record = withValue(record, path, PALETTE[Math.floor(random() * PALETTE.length)]);
+  test.each(Object.keys(VALID))(
+    '%s: random records from valid and palette values, undeclared keys, repeated keys',
+    (tag) => {
+      const type = catalog.eventType(tag)!;
+      const base = VALID[tag]!;
+      const paths = fieldPaths(base);
+      const random = mulberry32(tag.length * 31337);
+      const disagreements: Disagreement[] = [];
+      for (let i = 0; i < 1500; i++) {
+        let record = base;
+        for (const path of paths) {
+          if (random() < 0.15) record = withValue(record, path, PALETTE[Math.floor(random() * PALETTE.length)]);
+        }
+        if (random() < 0.2) record = { ...record, extra_field: PALETTE[Math.floor(random() * PALETTE.length)] ?? null };
+        let text = JSON.stringify(record);
+        // A repeated key: JSON.parse keeps the last value, which the fast lane must not misread.
+        if (random() < 0.2) {
+          const key = paths[Math.floor(random() * paths.length)]![0]!;
+          text = `${text.slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(PALETTE[Math.floor(random() * PALETTE.length)] ?? null)}}`;
+        }
+        if (random() < 0.1) text = text.replace('"event":', '"event":"other","event":');
+        const d = disagreement(type, text);
+        if (d) disagreements.push(d);
       }
-      if (random() < 0.2) record = { ...record, extra_field: PALETTE[Math.floor(random() * PALETTE.length)] ?? null };
-      let text = JSON.stringify(record);
-      // A repeated key: JSON.parse keeps the last value, which the fast lane must not misread.
-      if (random() < 0.2) {
-        const key = paths[Math.floor(random() * paths.length)]![0]!;
-        text = `${text.slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(PALETTE[Math.floor(random() * PALETTE.length)] ?? null)}}`;
-      }
-      if (random() < 0.1) text = text.replace('"event":', '"event":"other","event":');
-      const d = disagreement(type, text);
-      if (d) disagreements.push(d);
-    }
-    expect(disagreements).toEqual([]);
-  });
+      expect(disagreements).toEqual([]);
+    },
+  );
 
   test('a record without `event`, with a non-string or unknown tag, or an invalid value is not routed or not read', () => {
     const base = VALID.damage_dealt!;
@@ -127,7 +136,11 @@ describe('FlatRecordReader', () => {
     const base = VALID.damage_dealt!;
     const type = catalog.eventType('damage_dealt')!;
     const row = type.toRow(base);
-    for (const extra of [{ region: 'eu' }, { distance_m: 151.8, région: null, zone: true }, { a: 1, b: 'x', c: false }]) {
+    for (const extra of [
+      { region: 'eu' },
+      { distance_m: 151.8, région: null, zone: true },
+      { a: 1, b: 'x', c: false },
+    ]) {
       const text = JSON.stringify({ ...base, ...extra });
       expect(fastRow(type, text), text).toEqual(row);
       // The same names again, found among the remembered ones.
@@ -138,7 +151,9 @@ describe('FlatRecordReader', () => {
     expect(fastRow(type, JSON.stringify({ ...base, 7: 'x' }))).toBe('record refused');
     expect(fastRow(type, JSON.stringify({ ...base, '': 'x' }))).toBe('record refused');
     expect(fastRow(type, `${JSON.stringify(base).slice(0, -1)},"__proto__":1}`)).toBe('record refused');
-    expect(fastRow(type, `${JSON.stringify({ ...base, region: 'eu' }).slice(0, -1)},"region":"us"}`)).toBe('record refused');
+    expect(fastRow(type, `${JSON.stringify({ ...base, region: 'eu' }).slice(0, -1)},"region":"us"}`)).toBe(
+      'record refused',
+    );
     // Nested drift is left to the string path whole: the line is refused.
     expect(fastRow(type, JSON.stringify({ ...base, position: { x: 1 } }))).toBe('line refused');
   });

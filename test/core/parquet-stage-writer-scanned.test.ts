@@ -9,7 +9,16 @@ import { parquetMetadata } from 'hyparquet';
 import { describe, expect, test } from 'vitest';
 import { ParquetStageWriter } from '../../core/parquet-stage-writer';
 import {
-  ALL, bytesOf, EDGE_ROWS, expectExactly, hyparquetRows, id, micros, pagesOf, stageWriterScratch, type Row,
+  ALL,
+  bytesOf,
+  EDGE_ROWS,
+  expectExactly,
+  hyparquetRows,
+  id,
+  micros,
+  pagesOf,
+  stageWriterScratch,
+  type Row,
 } from '../helpers/stage-writer-rows';
 
 const { scratch, write, duckRows } = stageWriterScratch('loadout-parquet-writer-scanned-');
@@ -29,7 +38,16 @@ describe('ParquetStageWriter', () => {
     test('upper-, lower- and mixed-case uuid bytes are written lower-cased, as push writes the validated strings', async () => {
       const rows: Row[] = [
         [id(0xabcdef), 'abcdef01-2345-4789-8abc-def012345678', null, null, null, null, null, null],
-        ['ffffffff-ffff-4fff-bfff-ffffffffffff', '00000000-0000-4000-8000-000000000000', null, null, null, null, null, null],
+        [
+          'ffffffff-ffff-4fff-bfff-ffffffffffff',
+          '00000000-0000-4000-8000-000000000000',
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+        ],
       ];
       const scannedFile = await write(rows, {}, (w) => pushScannedRows(w, rows, 1, { cases: ['upper', 'mixed'] }));
       expectSameFile(scannedFile.path, (await write(rows)).path);
@@ -38,10 +56,33 @@ describe('ParquetStageWriter', () => {
 
     test('text of every length around the word copy, empty and multi-byte: same bytes as push, read back exactly', async () => {
       const texts = [
-        '', 'a', 'ab', 'abc', 'abcd', 'abcde', 'é', 'ü✓', '日本語', '😀', '😀𝄞x', 'héllo wörld ✓ 日本語',
-        ...[3, 4, 5, 127, 128, 129, 130, 255, 4096, 70_000].flatMap((n) => ['y'.repeat(n), 'é'.repeat(n >> 1) + 'z'.repeat(n & 1)]),
+        '',
+        'a',
+        'ab',
+        'abc',
+        'abcd',
+        'abcde',
+        'é',
+        'ü✓',
+        '日本語',
+        '😀',
+        '😀𝄞x',
+        'héllo wörld ✓ 日本語',
+        ...[3, 4, 5, 127, 128, 129, 130, 255, 4096, 70_000].flatMap((n) => [
+          'y'.repeat(n),
+          'é'.repeat(n >> 1) + 'z'.repeat(n & 1),
+        ]),
       ];
-      const rows = texts.map((t, n): Row => [id(n), null, t, t === '' ? '""' : JSON.stringify({ t }), n, null, null, null]);
+      const rows = texts.map((t, n): Row => [
+        id(n),
+        null,
+        t,
+        t === '' ? '""' : JSON.stringify({ t }),
+        n,
+        null,
+        null,
+        null,
+      ]);
       for (const pageBytes of [100, 65_536]) {
         const scannedFile = await write(rows, { pageBytes }, (w) => pushScannedRows(w, rows, 5));
         expectSameFile(scannedFile.path, (await write(rows, { pageBytes })).path);
@@ -51,7 +92,10 @@ describe('ParquetStageWriter', () => {
 
     test('many rows in small pages and row groups (by rows and by the byte budget): same bytes as push, read back exactly', async () => {
       const rows = scannableRows(6_000);
-      for (const options of [{ rowGroupSize: 1_000, pageBytes: 1024 }, { rowGroupBytes: 64 * 1024, pageBytes: 4096 }]) {
+      for (const options of [
+        { rowGroupSize: 1_000, pageBytes: 1024 },
+        { rowGroupBytes: 64 * 1024, pageBytes: 4096 },
+      ]) {
         const pushed = await write(rows, options);
         const scannedFile = await write(rows, options, (w) => pushScannedRows(w, rows, 37));
         const buffer = bytesOf(scannedFile.path);
@@ -84,7 +128,9 @@ describe('ParquetStageWriter', () => {
       const dir = join(scratch.root, 'scanned-finished');
       const writer = ParquetStageWriter.open([ALL], { workDir: dir });
       const none = new Int32Array(ALL.columns.length).fill(-1);
-      expect(() => writer.pushScanned('no_such_table', new Uint8Array(0), [], none, none)).toThrow(/no event type for table no_such_table/);
+      expect(() => writer.pushScanned('no_such_table', new Uint8Array(0), [], none, none)).toThrow(
+        /no event type for table no_such_table/,
+      );
       pushScannedRows(writer, EDGE_ROWS.slice(0, 2), 2);
       expect(writer.rowsOf('all_types')).toBe(2);
       writer.finish(dir);
@@ -99,9 +145,14 @@ type UuidCase = 'upper' | 'lower' | 'mixed';
 function scannableRows(count: number): Row[] {
   const texts = ['', 'a', 'weapon_7', 'héllo', '日本語テキスト', '😀𝄞', 'x'.repeat(150), 'lobby-eu-west'];
   return Array.from({ length: count }, (_, n): Row => [
-    id(n), n % 13 === 0 ? null : id(n % 400), n % 17 === 0 ? null : `${texts[n % texts.length]}${n % 3 === 0 ? n : ''}`,
-    n % 5 === 0 ? null : `{"n":${n},"tag":"${texts[n % 7]}"}`, n % 19 === 0 ? null : n * 1_000_003, n % 7 === 0 ? null : n / 8,
-    n % 11 === 0 ? null : n % 3 === 0, micros('2026-11-22T00:00:00Z', n * 1_000_003),
+    id(n),
+    n % 13 === 0 ? null : id(n % 400),
+    n % 17 === 0 ? null : `${texts[n % texts.length]}${n % 3 === 0 ? n : ''}`,
+    n % 5 === 0 ? null : `{"n":${n},"tag":"${texts[n % 7]}"}`,
+    n % 19 === 0 ? null : n * 1_000_003,
+    n % 7 === 0 ? null : n / 8,
+    n % 11 === 0 ? null : n % 3 === 0,
+    micros('2026-11-22T00:00:00Z', n * 1_000_003),
   ]);
 }
 
@@ -124,11 +175,17 @@ function caseOf(uuid: string, how: UuidCase): string {
  * buffer, even ones Node's pooled Buffers. One values/starts/ends triple is reused for all rows, and
  * each chunk is overwritten once its rows are in: the writer must have copied the bytes.
  */
-function pushScannedRows(writer: ParquetStageWriter, rows: readonly Row[], rowsPerChunk: number, options: { cases?: UuidCase[] } = {}): void {
+function pushScannedRows(
+  writer: ParquetStageWriter,
+  rows: readonly Row[],
+  rowsPerChunk: number,
+  options: { cases?: UuidCase[] } = {},
+): void {
   const cases = options.cases ?? ['upper', 'lower', 'mixed'];
   const width = ALL.columns.length;
   const values: unknown[] = new Array(width);
-  const starts = new Int32Array(width), ends = new Int32Array(width);
+  const starts = new Int32Array(width),
+    ends = new Int32Array(width);
   for (let first = 0, chunkNo = 0; first < rows.length; first += rowsPerChunk, chunkNo++) {
     const parts: Buffer[] = [];
     let length = 0;
@@ -144,7 +201,10 @@ function pushScannedRows(writer: ParquetStageWriter, rows: readonly Row[], rowsP
       for (let i = 0; i < width; i++) {
         const v = row[i];
         const isUuid = ALL.uuidColumns[i] === true;
-        const asBytes = n % 4 !== 3 && typeof v === 'string' && (isUuid ? UUID_TEXT.test(v) : !(i === 3 ? /[\\\u0000-\u001f]/ : ESCAPED_IN_JSON).test(v));
+        const asBytes =
+          n % 4 !== 3 &&
+          typeof v === 'string' &&
+          (isUuid ? UUID_TEXT.test(v) : !(i === 3 ? /[\\\u0000-\u001f]/ : ESCAPED_IN_JSON).test(v));
         if (!asBytes) {
           rowRanges.push(undefined);
           continue;
@@ -188,11 +248,15 @@ function expectSameFile(actualPath: string, expectedPath: string): void {
       g.columns.map((c) => {
         const md = c.meta_data!;
         const from = Number(md.data_page_offset);
-        return { at: `row group ${n}, column ${md.path_in_schema.join('.')}`, bytes: file.subarray(from, from + Number(md.total_compressed_size)) };
+        return {
+          at: `row group ${n}, column ${md.path_in_schema.join('.')}`,
+          bytes: file.subarray(from, from + Number(md.total_compressed_size)),
+        };
       }),
     );
   };
-  const actual = chunksOf(actualPath), expected = chunksOf(expectedPath);
+  const actual = chunksOf(actualPath),
+    expected = chunksOf(expectedPath);
   expect(actual.map((c) => c.at)).toEqual(expected.map((c) => c.at));
   for (const [n, chunk] of actual.entries()) expect(Buffer.compare(chunk.bytes, expected[n]!.bytes), chunk.at).toBe(0);
   expect(Buffer.compare(readFileSync(actualPath), readFileSync(expectedPath))).toBe(0);

@@ -11,7 +11,16 @@ import { parquetMetadata } from 'hyparquet';
 import { describe, expect, test } from 'vitest';
 import { COLUMNS_METADATA_KEY, ParquetStageWriter } from '../../core/parquet-stage-writer';
 import {
-  ALL, bytesOf, EDGE_ROWS, expectExactly, hyparquetRows, id, manyRows, OTHER, pagesOf, stageWriterScratch,
+  ALL,
+  bytesOf,
+  EDGE_ROWS,
+  expectExactly,
+  hyparquetRows,
+  id,
+  manyRows,
+  OTHER,
+  pagesOf,
+  stageWriterScratch,
 } from '../helpers/stage-writer-rows';
 
 const { scratch, write, duckRows } = stageWriterScratch('loadout-parquet-writer-');
@@ -36,7 +45,14 @@ describe('ParquetStageWriter', () => {
     const { path } = await write(EDGE_ROWS);
     const reader = await scratch.db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${path}')`);
     expect(reader.getRowObjects().map((r) => [r.column_name, r.column_type])).toEqual([
-      ['id', 'VARCHAR'], ['u', 'VARCHAR'], ['s', 'VARCHAR'], ['j', 'VARCHAR'], ['i', 'BIGINT'], ['d', 'DOUBLE'], ['b', 'BOOLEAN'], ['t', 'TIMESTAMP WITH TIME ZONE'],
+      ['id', 'VARCHAR'],
+      ['u', 'VARCHAR'],
+      ['s', 'VARCHAR'],
+      ['j', 'VARCHAR'],
+      ['i', 'BIGINT'],
+      ['d', 'DOUBLE'],
+      ['b', 'BOOLEAN'],
+      ['t', 'TIMESTAMP WITH TIME ZONE'],
     ]);
   });
 
@@ -55,20 +71,31 @@ describe('ParquetStageWriter', () => {
       { name: 'd', type: 'DOUBLE', repetition_type: 'OPTIONAL' },
       { name: 'b', type: 'BOOLEAN', repetition_type: 'OPTIONAL' },
       {
-        name: 't', type: 'INT64', repetition_type: 'OPTIONAL', converted_type: 'TIMESTAMP_MICROS',
+        name: 't',
+        type: 'INT64',
+        repetition_type: 'OPTIONAL',
+        converted_type: 'TIMESTAMP_MICROS',
         logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' },
       },
     ]);
     const entry = metadata.key_value_metadata?.find((kv) => kv.key === COLUMNS_METADATA_KEY);
-    expect(JSON.parse(entry!.value!)).toEqual(ALL.columns.map(({ name, type, nullable }) => ({ name, type, nullable })));
+    expect(JSON.parse(entry!.value!)).toEqual(
+      ALL.columns.map(({ name, type, nullable }) => ({ name, type, nullable })),
+    );
     const chunks = metadata.row_groups[0]!.columns;
-    expect(chunks.map((c) => [c.meta_data!.codec, c.meta_data!.encodings])).toEqual(ALL.columns.map(() => ['SNAPPY', ['PLAIN']]));
+    expect(chunks.map((c) => [c.meta_data!.codec, c.meta_data!.encodings])).toEqual(
+      ALL.columns.map(() => ['SNAPPY', ['PLAIN']]),
+    );
     expect(chunks.map((c) => Number(c.meta_data!.statistics!.null_count))).toEqual([0, 1, 1, 1, 1, 1, 3, 1]);
     // Range statistics of the numeric columns, -0 for a zero minimum as the spec asks.
     const stats = (n: number) => chunks[n]!.meta_data!.statistics!;
-    expect([stats(4).min_value, stats(4).max_value]).toEqual([BigInt(Number.MIN_SAFE_INTEGER), BigInt(Number.MAX_SAFE_INTEGER)]);
+    expect([stats(4).min_value, stats(4).max_value]).toEqual([
+      BigInt(Number.MIN_SAFE_INTEGER),
+      BigInt(Number.MAX_SAFE_INTEGER),
+    ]);
     expect([stats(5).min_value, stats(5).max_value]).toEqual([-Number.MAX_VALUE, Number.MAX_VALUE]);
-    for (const page of pagesOf(buffer, metadata).flat(2)) expect(page).toMatchObject({ type: 'DATA_PAGE', encoding: 'PLAIN', levels: 'RLE' });
+    for (const page of pagesOf(buffer, metadata).flat(2))
+      expect(page).toMatchObject({ type: 'DATA_PAGE', encoding: 'PLAIN', levels: 'RLE' });
   });
 
   test('row groups of rowGroupSize rows, each column chunk in several pages, values exact', async () => {
@@ -79,7 +106,8 @@ describe('ParquetStageWriter', () => {
     expect(metadata.row_groups.map((g) => Number(g.num_rows))).toEqual([10_000, 10_000, 5_000]);
     const pages = pagesOf(buffer, metadata);
     for (const [g, group] of pages.entries()) {
-      for (const chunk of group) expect(chunk.reduce((n, p) => n + p.values, 0)).toBe(Number(metadata.row_groups[g]!.num_rows));
+      for (const chunk of group)
+        expect(chunk.reduce((n, p) => n + p.values, 0)).toBe(Number(metadata.row_groups[g]!.num_rows));
       // 8 KiB pages: 1,024 int64 values each (the `i` column, all present), the rest in the last.
       const rowsOfGroup = Number(metadata.row_groups[g]!.num_rows);
       const expected = Array.from({ length: Math.floor(rowsOfGroup / 1024) }, () => 1024);

@@ -15,7 +15,15 @@ import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
 
 const uuid = (n: number) => `${n.toString(16).padStart(8, '0')}-abcd-4ef0-8abc-def012345678`;
 const sessionEnd = (n: number, extra: object = {}) =>
-  JSON.stringify({ event: 'session_end', id: uuid(n), date: '2026-11-22T10:00:00Z', psess: uuid(1), duration_s: 5, reason: 'quit', ...extra });
+  JSON.stringify({
+    event: 'session_end',
+    id: uuid(n),
+    date: '2026-11-22T10:00:00Z',
+    psess: uuid(1),
+    duration_s: 5,
+    reason: 'quit',
+    ...extra,
+  });
 
 let catalog: Catalog;
 let root: string;
@@ -26,14 +34,21 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 async function process(lines: string[], withCatalog = catalog) {
-  const processor = new BatchProcessor({ catalog: withCatalog, workDir: join(root, String(Math.random()).slice(2)), personal: TEST_PERSONAL_KEYS });
+  const processor = new BatchProcessor({
+    catalog: withCatalog,
+    workDir: join(root, String(Math.random()).slice(2)),
+    personal: TEST_PERSONAL_KEYS,
+  });
   // Two objects: the queue is written out at the end of each, so the second's rejects follow the first's.
   const half = lines.length >> 1;
   await processor.processObject('raw/a.json', Readable.from([Buffer.from(lines.slice(0, half).join('\n'))]));
   await processor.processObject('raw/b.json', Readable.from([Buffer.from(lines.slice(half).join('\n'))]));
   const out = await processor.finish();
   const rejects = out.rejectsPath
-    ? readFileSync(out.rejectsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source: string; line: number; field?: string; reason: string })
+    ? readFileSync(out.rejectsPath, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { source: string; line: number; field?: string; reason: string })
     : [];
   return { out, rejects };
 }
@@ -59,7 +74,10 @@ describe('queued rejections', () => {
     expect(rejects.map((r) => [r.source, r.line, r.field ?? null])).toEqual(expected);
     expect(rejects[0]!.reason).toMatch(/^session_end\.duration_s: .*>=\s*0/);
     expect(out.stats.rejected).toBe(1000);
-    expect(out.stats.rejectedByReason).toEqual({ 'session_end.duration_s: too_small': 500, 'record: truncated JSON': 500 });
+    expect(out.stats.rejectedByReason).toEqual({
+      'session_end.duration_s: too_small': 500,
+      'record: truncated JSON': 500,
+    });
     expect(out.stats.events).toEqual({ session_end: 500 });
   });
 

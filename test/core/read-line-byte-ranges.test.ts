@@ -8,15 +8,24 @@ import { bytewise, read, readChecked, TEXT, TEXT_LINES, whole, type Line } from 
 type ByteLine = [bytes: Buffer, lineNumber: number];
 
 /** Reads with readLineBytes, copying each range. */
-async function readBytes(source: string, chunks: Buffer[], options: ReadLinesOptions = {}): Promise<{ lines: ByteLine[]; stats: LineStats; buffers: Buffer[] }> {
+async function readBytes(
+  source: string,
+  chunks: Buffer[],
+  options: ReadLinesOptions = {},
+): Promise<{ lines: ByteLine[]; stats: LineStats; buffers: Buffer[] }> {
   const lines: ByteLine[] = [];
   const buffers: Buffer[] = [];
-  const stats = await readLineBytes(source, Readable.from(chunks), (bytes, start, end, n) => {
-    expect(start).toBeGreaterThanOrEqual(0);
-    expect(end).toBeLessThanOrEqual(bytes.length);
-    lines.push([Buffer.from(bytes.subarray(start, end)), n]);
-    buffers.push(bytes);
-  }, options);
+  const stats = await readLineBytes(
+    source,
+    Readable.from(chunks),
+    (bytes, start, end, n) => {
+      expect(start).toBeGreaterThanOrEqual(0);
+      expect(end).toBeLessThanOrEqual(bytes.length);
+      lines.push([Buffer.from(bytes.subarray(start, end)), n]);
+      buffers.push(bytes);
+    },
+    options,
+  );
   return { lines, stats, buffers };
 }
 
@@ -35,7 +44,7 @@ function referenceLines(text: string): ByteLine[] {
   return out;
 }
 
-describe('readLineBytes: ranges are exactly the lines\' bytes', () => {
+describe("readLineBytes: ranges are exactly the lines' bytes", () => {
   test('one chunk: every range is of the chunk itself (the common line is not copied)', async () => {
     const input = Buffer.from(TEXT);
     const { lines, buffers, stats } = await readBytes('a.json', [input]);
@@ -79,9 +88,12 @@ describe('readLineBytes: ranges are exactly the lines\' bytes', () => {
     }
   });
 
-  test('a BOM is dropped only at the object\'s start', async () => {
+  test("a BOM is dropped only at the object's start", async () => {
     const { lines } = await readBytes('a', whole('\uFEFF\uFEFFa\n\uFEFFb\n'));
-    expect(lines).toEqual([[Buffer.from('\uFEFFa'), 1], [Buffer.from('\uFEFFb'), 2]]);
+    expect(lines).toEqual([
+      [Buffer.from('\uFEFFa'), 1],
+      [Buffer.from('\uFEFFb'), 2],
+    ]);
     expect((await readBytes('a', bytewise('\uFEFF'))).lines).toEqual([]);
     expect((await readBytes('a', bytewise('\uFEFF'))).stats.bytesDecoded).toBe(3);
   });
@@ -89,12 +101,27 @@ describe('readLineBytes: ranges are exactly the lines\' bytes', () => {
   test('random texts at random chunkings give the reference lines', async () => {
     let seed = 7;
     const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
-    const pieces = ['{"a":1}', 'x', ' ', '\t', '\r', '\n', '\r\n', '\n\n', 'é', '中', '😀', '\u00a0', '\uFEFF', '\u3000'];
+    const pieces = [
+      '{"a":1}',
+      'x',
+      ' ',
+      '\t',
+      '\r',
+      '\n',
+      '\r\n',
+      '\n\n',
+      'é',
+      '中',
+      '😀',
+      '\u00a0',
+      '\uFEFF',
+      '\u3000',
+    ];
     for (let round = 0; round < 300; round++) {
       const text = Array.from({ length: 1 + random(60) }, () => pieces[random(pieces.length)]).join('');
       const bytes = Buffer.from(text);
       const chunks: Buffer[] = [];
-      for (let at = 0; at < bytes.length; ) {
+      for (let at = 0; at < bytes.length;) {
         const size = 1 + random(12);
         chunks.push(bytes.subarray(at, at + size));
         at += size;
@@ -103,20 +130,39 @@ describe('readLineBytes: ranges are exactly the lines\' bytes', () => {
       const { lines } = await readBytes('a', input);
       expect(lines, JSON.stringify(text)).toEqual(referenceLines(text));
       // readLines is readLineBytes decoded
-      expect((await read('a', round % 3 === 0 ? [gzipSync(bytes)] : chunks)).lines).toEqual(referenceLines(text).map(([b, n]) => [b.toString(), n]));
+      expect((await read('a', round % 3 === 0 ? [gzipSync(bytes)] : chunks)).lines).toEqual(
+        referenceLines(text).map(([b, n]) => [b.toString(), n]),
+      );
     }
   });
 });
 
 describe('readLineBytes: overlong lines (the limit counts bytes)', () => {
-  const text = 'ok\n0123456789\r\n01234567890\r\n' + 'a'.repeat(199) + 'é'.repeat(200) + '\r\n{"s":"éé"}\nlast\r\n' + 'b'.repeat(30);
+  const text =
+    'ok\n0123456789\r\n01234567890\r\n' +
+    'a'.repeat(199) +
+    'é'.repeat(200) +
+    '\r\n{"s":"éé"}\nlast\r\n' +
+    'b'.repeat(30);
   type Report = [lineNumber: number, length: number, head: string];
-  const expectedReports: Report[] = [[3, 11, '01234567890'], [4, 599, 'a'.repeat(199)], [5, 12, '{"s":"éé"}'], [7, 30, 'b'.repeat(30)]];
-  const expectedLines = asBytes([['ok', 1], ['0123456789', 2], ['last', 6]]);
+  const expectedReports: Report[] = [
+    [3, 11, '01234567890'],
+    [4, 599, 'a'.repeat(199)],
+    [5, 12, '{"s":"éé"}'],
+    [7, 30, 'b'.repeat(30)],
+  ];
+  const expectedLines = asBytes([
+    ['ok', 1],
+    ['0123456789', 2],
+    ['last', 6],
+  ]);
 
   async function readLimited(chunks: Buffer[]): Promise<{ lines: ByteLine[]; reports: Report[]; stats: LineStats }> {
     const reports: Report[] = [];
-    const { lines, stats } = await readBytes('a', chunks, { maxLineLength: 10, onOverlong: (n, length, head) => reports.push([n, length, head]) });
+    const { lines, stats } = await readBytes('a', chunks, {
+      maxLineLength: 10,
+      onOverlong: (n, length, head) => reports.push([n, length, head]),
+    });
     return { lines, reports, stats };
   }
 
@@ -162,7 +208,9 @@ describe('readLineBytes: not UTF-8, wherever the chunks are cut', () => {
     expect(expected.lines[0]).toEqual(['{"first":1}', 1]);
     expect(expected.lines.at(-1)![0]).toBe('{"last":2}');
     for (let i = 0; i <= text.length; i++) {
-      expect(await readChecked('raw/bad.json', [text.subarray(0, i), text.subarray(i)]), `split at ${i}`).toEqual(expected);
+      expect(await readChecked('raw/bad.json', [text.subarray(0, i), text.subarray(i)]), `split at ${i}`).toEqual(
+        expected,
+      );
     }
     expect(await readChecked('raw/bad.json', bytewise(text))).toEqual(expected);
     // The bytes alone, as a whole object: reported, never thrown.
@@ -177,7 +225,12 @@ describe('readLineBytes: onChunk', () => {
   test('called after each decompressed chunk with the stats so far', async () => {
     const seen: LineStats[] = [];
     // The first chunk is at least as long as the longest magic number (10 bytes); shorter ones are joined.
-    const stats = await readLineBytes('a', Readable.from([Buffer.from('aaaaaaaaaa\nb'), Buffer.from('c\nd\n'), Buffer.from('e')]), () => {}, { onChunk: (s) => void seen.push({ ...s }) });
+    const stats = await readLineBytes(
+      'a',
+      Readable.from([Buffer.from('aaaaaaaaaa\nb'), Buffer.from('c\nd\n'), Buffer.from('e')]),
+      () => {},
+      { onChunk: (s) => void seen.push({ ...s }) },
+    );
     expect(seen).toEqual([
       { bytesIn: 12, bytesDecoded: 12, lines: 1 },
       { bytesIn: 16, bytesDecoded: 16, lines: 3 },

@@ -2,7 +2,9 @@
 import { describe, expect, test } from 'vitest';
 import { splitRecords } from '../../core/split-records';
 
-type Piece = { kind: 'record'; value: unknown; text: string; index: number } | { kind: 'malformed'; reason: string; text: string; index: number };
+type Piece =
+  | { kind: 'record'; value: unknown; text: string; index: number }
+  | { kind: 'malformed'; reason: string; text: string; index: number };
 
 function split(line: string): Piece[] {
   const out: Piece[] = [];
@@ -13,7 +15,8 @@ function split(line: string): Piece[] {
   return out;
 }
 
-const records = (pieces: Piece[]) => pieces.filter((p) => p.kind === 'record').map((p) => (p as { value: unknown }).value);
+const records = (pieces: Piece[]) =>
+  pieces.filter((p) => p.kind === 'record').map((p) => (p as { value: unknown }).value);
 const kinds = (pieces: Piece[]) => pieces.map((p) => p.kind);
 const stripSpace = (s: string) => s.replace(/\s+/g, '');
 
@@ -24,7 +27,9 @@ describe('splitRecords', () => {
   });
 
   test('concatenated {..}{..}: each record with its own text and index', () => {
-    const a = '{"event":"a","n":1}', b = '{"event":"b","n":2}', c = '{"event":"c"}';
+    const a = '{"event":"a","n":1}',
+      b = '{"event":"b","n":2}',
+      c = '{"event":"c"}';
     expect(split(a + b + c)).toEqual([
       { kind: 'record', value: { event: 'a', n: 1 }, text: a, index: 0 },
       { kind: 'record', value: { event: 'b', n: 2 }, text: b, index: 1 },
@@ -41,7 +46,8 @@ describe('splitRecords', () => {
   });
 
   test('braces, brackets and quotes inside strings do not split records', () => {
-    const a = '{"s":"}{","t":"{{{[[[","u":"]]]}}}"}', b = '{"v":"}"}';
+    const a = '{"s":"}{","t":"{{{[[[","u":"]]]}}}"}',
+      b = '{"v":"}"}';
     expect(records(split(a + b))).toEqual([{ s: '}{', t: '{{{[[[', u: ']]]}}}' }, { v: '}' }]);
   });
 
@@ -60,7 +66,8 @@ describe('splitRecords', () => {
   });
 
   test('nested objects and arrays', () => {
-    const a = '{"a":{"b":{"c":[{"d":1},[2,[3]]]}},"e":[]}', b = '{"f":{}}';
+    const a = '{"a":{"b":{"c":[{"d":1},[2,[3]]]}},"e":[]}',
+      b = '{"f":{}}';
     expect(records(split(a + b))).toEqual([JSON.parse(a), JSON.parse(b)]);
   });
 
@@ -127,7 +134,9 @@ describe('splitRecords', () => {
   });
 
   test('a JSON string, number, boolean or null line is passed on as that value', () => {
-    expect(split('"hello {world}"')).toEqual([{ kind: 'record', value: 'hello {world}', text: '"hello {world}"', index: 0 }]);
+    expect(split('"hello {world}"')).toEqual([
+      { kind: 'record', value: 'hello {world}', text: '"hello {world}"', index: 0 },
+    ]);
     expect(records(split('42'))).toEqual([42]);
     expect(records(split('true'))).toEqual([true]);
     expect(records(split('null'))).toEqual([null]);
@@ -135,7 +144,7 @@ describe('splitRecords', () => {
 
   test('nothing is dropped silently: every non-blank character lands in a record or a malformed piece', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const parts = ['{"a":1}', '{"s":"}{\\"x"}', '[1,{"b":[2]}]', 'junk', '123', '{"n":{"m":{}}}', '}', '{"bad":,}'];
     for (let i = 0; i < 500; i++) {
       const count = 1 + Math.floor(random() * 6);
@@ -150,7 +159,10 @@ describe('splitRecords', () => {
       if (random() < 0.3) line += '{"cut":"off';
       const pieces = split(line);
       expect(stripSpace(pieces.map((p) => p.text).join('')), line).toBe(stripSpace(line));
-      expect(pieces.map((p) => p.index), line).toEqual(pieces.map((_, n) => n));
+      expect(
+        pieces.map((p) => p.index),
+        line,
+      ).toEqual(pieces.map((_, n) => n));
       // Every well-formed object or array among the parts comes out as a record, in order.
       const objects = records(pieces).filter((v) => typeof v === 'object' && v !== null);
       expect(objects, line).toEqual(expected);

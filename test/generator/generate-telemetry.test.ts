@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateTelemetry, type GenerateOptions, type GenerateResult } from '../../generator/generate-telemetry';
 import {
-  ALL_KINDS, CATALOG, derive, expectGroundTruth, readCorpus, type Corpus, type Derived,
+  ALL_KINDS,
+  CATALOG,
+  derive,
+  expectGroundTruth,
+  readCorpus,
+  type Corpus,
+  type Derived,
 } from '../helpers/telemetry-corpus';
 
 const root = mkdtempSync(join(tmpdir(), 'loadout-generator-'));
@@ -15,13 +21,22 @@ const START = new Date('2024-03-30T22:00:00Z');
 
 async function generate(options: Partial<GenerateOptions> = {}): Promise<{ dir: string; result: GenerateResult }> {
   const dir = join(root, `run-${runs++}`);
-  const result = await generateTelemetry({ outDir: dir, events: 30_000, files: 5, start: START, hours: 24, ...options });
+  const result = await generateTelemetry({
+    outDir: dir,
+    events: 30_000,
+    files: 5,
+    start: START,
+    hours: 24,
+    ...options,
+  });
   return { dir, result };
 }
 describe('generateTelemetry', () => {
   test('the same options give the same bytes; another seed gives others', async () => {
     const options = { events: 8_000, files: 3, seed: 7 };
-    const a = await generate(options), b = await generate(options), c = await generate({ ...options, seed: 8 });
+    const a = await generate(options),
+      b = await generate(options),
+      c = await generate({ ...options, seed: 8 });
     expect(b.result).toEqual(a.result);
     for (const file of a.result.files) {
       expect(readFileSync(join(b.dir, file.key)).equals(readFileSync(join(a.dir, file.key))), file.key).toBe(true);
@@ -74,13 +89,16 @@ describe('generateTelemetry', () => {
 
     test('every kind of breach, unknown tags and drift paths are present', () => {
       expect(Object.keys(result.expected.invalidByKind).sort()).toEqual(ALL_KINDS.sort());
-      expect(Object.keys(result.expected.unknown)).toEqual(expect.arrayContaining(['chat_message', 'achievement_unlocked']));
+      expect(Object.keys(result.expected.unknown)).toEqual(
+        expect.arrayContaining(['chat_message', 'achievement_unlocked']),
+      );
       expect(d.drift).toEqual(expect.arrayContaining(['session_begin.region', 'match_end.stats.assists']));
       for (const table of Object.keys(CATALOG)) expect(d.distinctValid[table], table).toBeGreaterThan(0);
     });
 
     test('dates fall in the window, in several styles', () => {
-      const from = START.getTime(), to = from + 24 * 3_600_000;
+      const from = START.getTime(),
+        to = from + 24 * 3_600_000;
       expect(Math.min(...d.dates)).toBeGreaterThanOrEqual(from);
       expect(Math.max(...d.dates)).toBeLessThan(to);
       expect(d.zones.has('Z')).toBe(true);
@@ -107,11 +125,13 @@ describe('generateTelemetry', () => {
       const perMatch = new Map<string, number>();
       for (const e of of('match_end')) perMatch.set(low(e.gsess), (perMatch.get(low(e.gsess)) ?? 0) + 1);
       expect([...perMatch.values()].reduce((a, b) => a + b, 0) / perMatch.size).toBeGreaterThan(3);
-      for (const e of of('match_end')) expect((e.stats as { headshots: number }).headshots).toBeLessThanOrEqual(e.kills as number);
+      for (const e of of('match_end'))
+        expect((e.stats as { headshots: number }).headshots).toBeLessThanOrEqual(e.kills as number);
       // Purchases in several currencies at store price points; yen and won in whole units.
       const purchases = of('purchase');
       expect(new Set(purchases.map((e) => e.currency)).size).toBeGreaterThan(3);
-      for (const e of purchases) if (e.currency === 'JPY' || e.currency === 'KRW') expect(Number.isInteger(e.amount)).toBe(true);
+      for (const e of purchases)
+        if (e.currency === 'JPY' || e.currency === 'KRW') expect(Number.isInteger(e.amount)).toBe(true);
       expect(of('score_adjustment').some((e) => (e.delta as number) < 0)).toBe(true);
       expect(of('loadout_changed').some((e) => e.perks !== undefined)).toBe(true);
       expect(of('loadout_changed').some((e) => e.perks === undefined)).toBe(true);
@@ -125,7 +145,10 @@ describe('generateTelemetry', () => {
       expect(result.files).toHaveLength(5);
       const slice = (24 * 3_600_000) / 5;
       result.files.forEach((file, i) => {
-        const m = /^(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/loadout-stream-1-(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.gz$/.exec(file.key);
+        const m =
+          /^(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/loadout-stream-1-(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.gz$/.exec(
+            file.key,
+          );
         expect(m, file.key).not.toBeNull();
         const [, y, mo, dd, h, y2, mo2, dd2, h2, mi, s] = m!;
         expect([y2, mo2, dd2, h2]).toEqual([y, mo, dd, h]);
@@ -141,8 +164,18 @@ describe('generateTelemetry', () => {
 
   test('format quirks: plain, CRLF, BOM, many blank and concatenated lines; expected still exact', async () => {
     const { dir, result } = await generate({
-      events: 12_000, files: 3, gzip: false, crlf: true, bom: true, blankLineShare: 0.02, concatenatedShare: 0.3, seed: 3,
-      duplicateShare: 0.5, invalidShare: 0.05, unknownShare: 0.02, driftShare: 0.05,
+      events: 12_000,
+      files: 3,
+      gzip: false,
+      crlf: true,
+      bom: true,
+      blankLineShare: 0.02,
+      concatenatedShare: 0.3,
+      seed: 3,
+      duplicateShare: 0.5,
+      invalidShare: 0.05,
+      unknownShare: 0.02,
+      driftShare: 0.05,
     });
     for (const f of result.files) expect(f.key.endsWith('.jsonl')).toBe(true);
     const first = readFileSync(join(dir, result.files[0]!.key));
@@ -160,7 +193,16 @@ describe('generateTelemetry', () => {
 
   test('zero shares give a clean corpus; a small one still holds every event type', async () => {
     const { dir, result } = await generate({
-      events: 3_000, files: 2, hours: 6, players: 50, duplicateShare: 0, invalidShare: 0, unknownShare: 0, driftShare: 0, concatenatedShare: 0, blankLineShare: 0,
+      events: 3_000,
+      files: 2,
+      hours: 6,
+      players: 50,
+      duplicateShare: 0,
+      invalidShare: 0,
+      unknownShare: 0,
+      driftShare: 0,
+      concatenatedShare: 0,
+      blankLineShare: 0,
     });
     const d = derive(readCorpus(dir, result));
     expectGroundTruth(result, d);

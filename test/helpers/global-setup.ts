@@ -29,7 +29,10 @@ export default async function setup(project: TestProject) {
     },
   });
   const dir = mkdtempSync(join(tmpdir(), 'loadout-test-'));
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/index.ts'), logger: quietLogger });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows/index.ts'),
+    logger: quietLogger,
+  });
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   project.provide('temporalAddress', env.address);
@@ -42,7 +45,10 @@ export default async function setup(project: TestProject) {
 }
 
 const quietLogger = {
-  log() {}, trace() {}, debug() {}, info() {},
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
   warn: (m: string) => console.warn(m),
   error: (m: string) => console.error(m),
 };

@@ -34,7 +34,9 @@ export function nginxBinary(): string {
     if (dir && existsSync(candidate)) return candidate;
   }
   // No skipping: the proxy is part of what `npm test` installs (scripts/ensure-nginx.sh).
-  throw new Error('nginx not found on PATH or in /usr/sbin: run `node scripts/ensure-tools.mjs --nginx` (Debian package nginx)');
+  throw new Error(
+    'nginx not found on PATH or in /usr/sbin: run `node scripts/ensure-tools.mjs --nginx` (Debian package nginx)',
+  );
 }
 
 function nginxConfig(o: GrpcTlsProxyOptions, mtlsPort: number, apiKeyPort: number): string {
@@ -83,7 +85,10 @@ http {
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -92,16 +97,25 @@ export async function startGrpcTlsProxy(options: GrpcTlsProxyOptions): Promise<G
   const [mtlsPort, apiKeyPort] = [await freePort(), await freePort()];
   const config = join(options.dir, 'nginx.conf');
   writeFileSync(config, nginxConfig(options, mtlsPort, apiKeyPort));
-  const child: ChildProcess = spawn(nginxBinary(), ['-c', config, '-p', options.dir, '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(nginxBinary(), ['-c', config, '-p', options.dir, '-e', 'stderr'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let alive = true;
-  void exited.then(() => { alive = false; });
+  void exited.then(() => {
+    alive = false;
+  });
   const deadline = Date.now() + 10_000;
   while (!((await accepts(mtlsPort)) && (await accepts(apiKeyPort)))) {
     if (!alive) throw new Error(`nginx exited before listening: ${stderr.trim()}`);
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`nginx did not listen within 10 s: ${stderr.trim()}`); }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`nginx did not listen within 10 s: ${stderr.trim()}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {

@@ -19,9 +19,14 @@ export function runLoadout(args: string[], env: Record<string, string>, timeoutM
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !INHERITED.test(k)));
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, [LOADOUT_BIN, ...args], { env: { ...base, ...env }, maxBuffer: 64 << 20, timeout: timeoutMs }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr, ms: performance.now() - started });
-    });
+    execFile(
+      process.execPath,
+      [LOADOUT_BIN, ...args],
+      { env: { ...base, ...env }, maxBuffer: 64 << 20, timeout: timeoutMs },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr, ms: performance.now() - started });
+      },
+    );
   });
 }

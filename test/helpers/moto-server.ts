@@ -39,7 +39,10 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
   let output = '';
   try {
     const endpoint = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`moto did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`moto did not start within ${timeoutMs} ms:\n${output}`)),
+        timeoutMs,
+      );
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         const match = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
@@ -50,8 +53,14 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
       };
       child.stdout.on('data', onData);
       child.stderr.on('data', onData);
-      child.once('error', (error) => { clearTimeout(timer); reject(new Error(`cannot run ${executable}: ${error.message}`)); });
-      child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`moto exited with code ${code}:\n${output}`)); });
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(new Error(`cannot run ${executable}: ${error.message}`));
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`moto exited with code ${code}:\n${output}`));
+      });
     });
     // Keep draining its request log, or a full pipe would block the server.
     child.stdout.resume();
@@ -135,23 +144,34 @@ async function createQueue(sqs: SQSClient, name: string, attributes: Record<stri
 }
 
 export async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
   const arn = Attributes?.QueueArn;
   if (!arn) throw new Error(`no QueueArn for ${queueUrl}`);
   return arn;
 }
 
 /** Sends every s3:ObjectCreated:* event of the bucket (optionally under a key prefix) to the queue. */
-export async function notifyObjectCreated(s3: S3Client, bucket: string, queueArnValue: string, prefix?: string): Promise<void> {
-  await s3.send(new PutBucketNotificationConfigurationCommand({
-    Bucket: bucket,
-    NotificationConfiguration: {
-      QueueConfigurations: [{
-        Id: 'loadout-object-created',
-        QueueArn: queueArnValue,
-        Events: ['s3:ObjectCreated:*'],
-        ...(prefix ? { Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: prefix }] } } } : {}),
-      }],
-    },
-  }));
+export async function notifyObjectCreated(
+  s3: S3Client,
+  bucket: string,
+  queueArnValue: string,
+  prefix?: string,
+): Promise<void> {
+  await s3.send(
+    new PutBucketNotificationConfigurationCommand({
+      Bucket: bucket,
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Id: 'loadout-object-created',
+            QueueArn: queueArnValue,
+            Events: ['s3:ObjectCreated:*'],
+            ...(prefix ? { Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: prefix }] } } } : {}),
+          },
+        ],
+      },
+    }),
+  );
 }

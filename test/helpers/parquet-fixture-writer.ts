@@ -34,19 +34,29 @@ export class ParquetTableWriter {
   private readonly sink: ReturnType<typeof fileWriter>;
   rows = 0;
 
-  constructor(readonly path: string, readonly columns: readonly OutputColumn[]) {
+  constructor(
+    readonly path: string,
+    readonly columns: readonly OutputColumn[],
+  ) {
     this.sink = fileWriter(path);
     this.writer = new ParquetWriter({
       writer: this.sink,
       schema: [{ name: 'root', num_children: columns.length }, ...columns.map(elementFor)],
       codec: 'SNAPPY',
       // Native snappy: the writer's built-in JavaScript snappy was a third of the write time.
-      compressors: { SNAPPY: (input: Uint8Array) => compressSync(Buffer.from(input.buffer, input.byteOffset, input.byteLength)) },
+      compressors: {
+        SNAPPY: (input: Uint8Array) => compressSync(Buffer.from(input.buffer, input.byteOffset, input.byteLength)),
+      },
       // No timestamps or host names in the file: the same rows give the same bytes on a retry.
       createdBy: PARQUET_CREATED_BY,
       // The exact Loadout columns (json vs string is not visible in Parquet types), so a loader can
       // build its column list from the footer of a file whose fingerprint it does not know.
-      kvMetadata: [{ key: COLUMNS_METADATA_KEY, value: JSON.stringify(columns.map(({ name, type, nullable }) => ({ name, type, nullable }))) }],
+      kvMetadata: [
+        {
+          key: COLUMNS_METADATA_KEY,
+          value: JSON.stringify(columns.map(({ name, type, nullable }) => ({ name, type, nullable }))),
+        },
+      ],
     });
   }
 

@@ -7,7 +7,16 @@
  * (created by Debian's postgresql package) through runuser, and the data dir is chowned to it.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, appendFileSync, chmodSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  appendFileSync,
+  chmodSync,
+} from 'node:fs';
 import { freePort } from '../../workers/ports';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +41,9 @@ export function postgresBinDir(): string {
   if (process.env.LOADOUT_PG_BIN) candidates.push(process.env.LOADOUT_PG_BIN);
   const lib = '/usr/lib/postgresql';
   if (existsSync(lib)) {
-    const versions = readdirSync(lib).filter((v) => /^\d+(\.\d+)?$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(lib)
+      .filter((v) => /^\d+(\.\d+)?$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((v) => join(lib, v, 'bin')));
   }
   for (const dir of (process.env.PATH ?? '').split(':')) if (dir) candidates.push(dir);
@@ -48,8 +59,8 @@ export function postgresBinDir(): string {
     }
   }
   throw new Error(
-    'PostgreSQL server is not installed: no working initdb, pg_ctl and postgres in /usr/lib/postgresql/*/bin or on PATH. '
-    + 'Run `sh scripts/ensure-postgres.sh` (npm test runs it through scripts/ensure-tools.mjs).',
+    'PostgreSQL server is not installed: no working initdb, pg_ctl and postgres in /usr/lib/postgresql/*/bin or on PATH. ' +
+      'Run `sh scripts/ensure-postgres.sh` (npm test runs it through scripts/ensure-tools.mjs).',
   );
 }
 
@@ -65,14 +76,17 @@ function asServiceUser(bin: string, args: string[]): [string, string[]] {
 async function run(bin: string, args: string[], cwd: string): Promise<string> {
   const [cmd, argv] = asServiceUser(bin, args);
   try {
-    const { stdout, stderr } = await execFileAsync(cmd, argv, { cwd, env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await execFileAsync(cmd, argv, {
+      cwd,
+      env: { ...process.env, LC_ALL: 'C' },
+      maxBuffer: 16 << 20,
+    });
     return `${stdout}${stderr}`;
   } catch (error) {
     const e = error as Error & { stdout?: string; stderr?: string };
     throw new Error(`${[cmd, ...argv].join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
   }
 }
-
 
 export async function startPostgres(options: { timeoutMs?: number } = {}): Promise<PostgresServer> {
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -81,11 +95,15 @@ export async function startPostgres(options: { timeoutMs?: number } = {}): Promi
   let gid: number | undefined;
   if (isRoot()) {
     const ids = /^[^:]*:[^:]*:(\d+):(\d+):/m.exec(
-      readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${SERVICE_USER}:`)) ?? '',
+      readFileSync('/etc/passwd', 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith(`${SERVICE_USER}:`)) ?? '',
     );
     if (!ids) {
-      throw new Error(`running as root, and there is no \`${SERVICE_USER}\` system user to run PostgreSQL as (initdb refuses root); `
-        + 'install the postgresql package (scripts/ensure-postgres.sh) or run the tests as an ordinary user');
+      throw new Error(
+        `running as root, and there is no \`${SERVICE_USER}\` system user to run PostgreSQL as (initdb refuses root); ` +
+          'install the postgresql package (scripts/ensure-postgres.sh) or run the tests as an ordinary user',
+      );
     }
     uid = Number(ids[1]);
     gid = Number(ids[2]);
@@ -100,7 +118,9 @@ export async function startPostgres(options: { timeoutMs?: number } = {}): Promi
     try {
       const [cmd, argv] = asServiceUser(join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', 'immediate', '-w']);
       execFileSync(cmd, argv, { cwd: dir, stdio: 'ignore' });
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
     rmSync(dir, { recursive: true, force: true });
   };
   // A crashed test fork must not leave a postmaster behind.
@@ -110,36 +130,49 @@ export async function startPostgres(options: { timeoutMs?: number } = {}): Promi
       chownSync(dir, uid, gid);
       chmodSync(dir, 0o700);
     }
-    await run(join(bin, 'initdb'), [
-      '-D', data, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions',
-    ], dir).catch(async (error: Error) => {
+    await run(
+      join(bin, 'initdb'),
+      ['-D', data, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions'],
+      dir,
+    ).catch(async (error: Error) => {
       // Older initdb has no --no-instructions.
       if (!/no-instructions/.test(error.message)) throw error;
-      await run(join(bin, 'initdb'), ['-D', data, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'], dir);
+      await run(
+        join(bin, 'initdb'),
+        ['-D', data, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'],
+        dir,
+      );
     });
 
     // A port picked now may be taken before the server binds it: try a few.
     let url = '';
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      appendFileSync(join(data, 'postgresql.conf'), [
-        '',
-        '# loadout test cluster',
-        "listen_addresses = '127.0.0.1'",
-        `port = ${port}`,
-        `unix_socket_directories = '${dir}'`,
-        'fsync = off',
-        'synchronous_commit = off',
-        'full_page_writes = off',
-        'wal_level = minimal',
-        'max_wal_senders = 0',
-        'max_wal_size = 4GB',
-        'max_connections = 50',
-        "timezone = 'UTC'",
-        '',
-      ].join('\n'));
+      appendFileSync(
+        join(data, 'postgresql.conf'),
+        [
+          '',
+          '# loadout test cluster',
+          "listen_addresses = '127.0.0.1'",
+          `port = ${port}`,
+          `unix_socket_directories = '${dir}'`,
+          'fsync = off',
+          'synchronous_commit = off',
+          'full_page_writes = off',
+          'wal_level = minimal',
+          'max_wal_senders = 0',
+          'max_wal_size = 4GB',
+          'max_connections = 50',
+          "timezone = 'UTC'",
+          '',
+        ].join('\n'),
+      );
       try {
-        await run(join(bin, 'pg_ctl'), ['start', '-D', data, '-l', log, '-w', '-t', String(Math.ceil(timeoutMs / 1000))], dir);
+        await run(
+          join(bin, 'pg_ctl'),
+          ['start', '-D', data, '-l', log, '-w', '-t', String(Math.ceil(timeoutMs / 1000))],
+          dir,
+        );
         started = true;
         url = `postgres://${SUPERUSER}@127.0.0.1:${port}`;
         break;
@@ -177,4 +210,3 @@ export async function startPostgres(options: { timeoutMs?: number } = {}): Promi
     throw error;
   }
 }
-

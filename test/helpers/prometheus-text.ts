@@ -16,14 +16,19 @@ export function parsePrometheusText(text: string): Sample[] {
     const m = SAMPLE.exec(line.trim());
     if (!m) throw new Error(`not a Prometheus sample line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const [, k, v] of (m[2] ?? '').matchAll(LABEL)) labels[k!] = v!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    for (const [, k, v] of (m[2] ?? '').matchAll(LABEL))
+      labels[k!] = v!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
     samples.push({ name: m[1]!, labels, value: Number(m[3]) });
   }
   return samples;
 }
 
 /** Sum of the samples of `name` whose labels include `where`; undefined when there is none. */
-export function sumOf(samples: readonly Sample[], name: string, where: Record<string, string> = {}): number | undefined {
+export function sumOf(
+  samples: readonly Sample[],
+  name: string,
+  where: Record<string, string> = {},
+): number | undefined {
   const matching = samples.filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v));
   return matching.length === 0 ? undefined : matching.reduce((a, s) => a + s.value, 0);
 }

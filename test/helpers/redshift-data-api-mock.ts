@@ -24,14 +24,25 @@ export const plan: MergePlan = {
   fingerprint: '0123456789abcdef',
   uniqueKey: ['match_id'],
   files: [
-    { url: 's3://lake/staged/match_end/0123456789abcdef-b1.parquet', key: 'staged/match_end/0123456789abcdef-b1.parquet', bytes: 100 },
-    { url: 's3://lake/staged/match_end/0123456789abcdef-b2.parquet', key: 'staged/match_end/0123456789abcdef-b2.parquet', bytes: 200 },
+    {
+      url: 's3://lake/staged/match_end/0123456789abcdef-b1.parquet',
+      key: 'staged/match_end/0123456789abcdef-b1.parquet',
+      bytes: 100,
+    },
+    {
+      url: 's3://lake/staged/match_end/0123456789abcdef-b2.parquet',
+      key: 'staged/match_end/0123456789abcdef-b2.parquet',
+      bytes: 200,
+    },
   ],
   manifestKey: 'manifests/match_end/0123456789abcdef-5f3a.json',
   manifestUrl: 's3://lake/manifests/match_end/0123456789abcdef-5f3a.json',
 };
 
-export const client = new RedshiftDataClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+export const client = new RedshiftDataClient({
+  region: 'eu-west-1',
+  credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+});
 export const mock = mockClient(client);
 
 /** A fake clock: sleep() records the delay and moves time forward by it. */
@@ -40,7 +51,14 @@ export function harness(config: Partial<RedshiftConfigInput> = {}) {
   const sleeps: number[] = [];
   const polls: PollInfo[] = [];
   const warehouse = new RedshiftWarehouse(
-    { target: 'cluster', clusterIdentifier: 'loadout-prod', database: 'dev', dbUser: 'loader', iamRole: ROLE, ...config } as RedshiftConfigInput,
+    {
+      target: 'cluster',
+      clusterIdentifier: 'loadout-prod',
+      database: 'dev',
+      dbUser: 'loader',
+      iamRole: ROLE,
+      ...config,
+    } as RedshiftConfigInput,
     {
       client,
       sleep: async (ms) => {
@@ -51,15 +69,26 @@ export function harness(config: Partial<RedshiftConfigInput> = {}) {
       onPoll: (info) => polls.push(info),
     },
   );
-  return { warehouse, sleeps, polls, advance: (ms: number) => { t += ms; }, now: () => t };
+  return {
+    warehouse,
+    sleeps,
+    polls,
+    advance: (ms: number) => {
+      t += ms;
+    },
+    now: () => t,
+  };
 }
 
 /** The outcome SELECT's row; `ledgerRows` null is the shape a batch of an older version returned. */
 export const outcomeRows = (staged: number, applied: number, ledgerRows: number | null = staged) => ({
   ColumnMetadata: [
-    { name: 'staged_rows', label: 'staged_rows', typeName: 'int8' }, { name: 'applied', label: 'applied', typeName: 'int8' },
+    { name: 'staged_rows', label: 'staged_rows', typeName: 'int8' },
+    { name: 'applied', label: 'applied', typeName: 'int8' },
     ...(ledgerRows === null ? [] : [{ name: 'ledger_rows', label: 'ledger_rows', typeName: 'int8' }]),
   ],
-  Records: [[{ longValue: staged }, { longValue: applied }, ...(ledgerRows === null ? [] : [{ longValue: ledgerRows }])]],
+  Records: [
+    [{ longValue: staged }, { longValue: applied }, ...(ledgerRows === null ? [] : [{ longValue: ledgerRows }])],
+  ],
   TotalNumRows: 1,
 });

@@ -38,7 +38,10 @@ export function uniqueTaskQueue(name: string): string {
 /** A worker on the run's test server with the prebuilt workflow bundle and the given activities. */
 export function testWorker(temporal: TemporalTestContext, taskQueue: string, activities: object): Promise<Worker> {
   return Worker.create({
-    connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue,
-    workflowBundle: { codePath: temporal.workflowBundlePath }, activities,
+    connection: temporal.nativeConnection,
+    namespace: temporal.namespace,
+    taskQueue,
+    workflowBundle: { codePath: temporal.workflowBundlePath },
+    activities,
   });
 }

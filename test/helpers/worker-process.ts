@@ -18,7 +18,10 @@ const worker = await Worker.create({
   taskQueue: env('TEST_TASK_QUEUE'),
   workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') },
   activities: createActivities({
-    catalog: await loadCatalog(), lake: openObjectStore(env('TEST_LAKE')), warehouseUrl: process.env.TEST_WAREHOUSE, warehouseSchema: 'loadout',
+    catalog: await loadCatalog(),
+    lake: openObjectStore(env('TEST_LAKE')),
+    warehouseUrl: process.env.TEST_WAREHOUSE,
+    warehouseSchema: 'loadout',
     // The same keys as the test's own workers: pseudonyms must not depend on the process.
     personalKeys: TEST_PERSONAL_KEYS,
   }),

@@ -11,14 +11,29 @@ function capture(format: 'json' | 'text') {
 
 test('json: one object per line with time, level, message and the metadata; errors readable; no task token', () => {
   const { lines, log } = capture('json');
-  log.info('file batch staged', { workflowId: 'loadout-filebatch-x', objectKeys: ['a.gz', 'b.gz'], taskToken: 'c2VjcmV0', bytes: 12n });
+  log.info('file batch staged', {
+    workflowId: 'loadout-filebatch-x',
+    objectKeys: ['a.gz', 'b.gz'],
+    taskToken: 'c2VjcmV0',
+    bytes: 12n,
+  });
   log.warn('activity failed', { error: new Error('corrupt gzip', { cause: new Error('unexpected end of file') }) });
   log.debug('not at INFO');
   expect(lines).toHaveLength(2);
   expect(lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n'))).toBe(true);
   const [first, second] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-  expect(first).toEqual({ time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), level: 'INFO', message: 'file batch staged', workflowId: 'loadout-filebatch-x', objectKeys: ['a.gz', 'b.gz'], bytes: 12 });
-  expect(second).toMatchObject({ level: 'WARN', error: { name: 'Error', message: 'corrupt gzip', cause: { message: 'unexpected end of file' } } });
+  expect(first).toEqual({
+    time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    level: 'INFO',
+    message: 'file batch staged',
+    workflowId: 'loadout-filebatch-x',
+    objectKeys: ['a.gz', 'b.gz'],
+    bytes: 12,
+  });
+  expect(second).toMatchObject({
+    level: 'WARN',
+    error: { name: 'Error', message: 'corrupt gzip', cause: { message: 'unexpected end of file' } },
+  });
 });
 
 test('json: metadata never replaces time, level or message', () => {
@@ -40,11 +55,21 @@ test('default format: text on a terminal, JSON otherwise', () => {
 });
 
 test("an activity's identifiers: batch id and at most 20 object keys; table and manifest key", () => {
-  const objects = Array.from({ length: 25 }, (_, i) => ({ key: `2026/11/22/10/o-${i}.gz`, size: i + 1, etag: `e${i}` }));
+  const objects = Array.from({ length: 25 }, (_, i) => ({
+    key: `2026/11/22/10/o-${i}.gz`,
+    size: i + 1,
+    etag: `e${i}`,
+  }));
   const batch = identifiersOf({ source: 's3://raw/zone', objects, environment: 'production' });
   expect(batch).toEqual({
-    batchId: batchIdOf('s3://raw/zone', objects), source: 's3://raw/zone', objectKeys: objects.slice(0, 20).map((o) => o.key), objectCount: 25,
+    batchId: batchIdOf('s3://raw/zone', objects),
+    source: 's3://raw/zone',
+    objectKeys: objects.slice(0, 20).map((o) => o.key),
+    objectCount: 25,
   });
-  expect(identifiersOf({ table: 'purchase', manifestKey: 'manifests/purchase/abc.json' })).toEqual({ table: 'purchase', manifestKey: 'manifests/purchase/abc.json' });
+  expect(identifiersOf({ table: 'purchase', manifestKey: 'manifests/purchase/abc.json' })).toEqual({
+    table: 'purchase',
+    manifestKey: 'manifests/purchase/abc.json',
+  });
   expect(identifiersOf(undefined)).toEqual({});
 });

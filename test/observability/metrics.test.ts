@@ -37,8 +37,14 @@ beforeAll(async () => {
   metricsPort = await freePort();
   worker = spawn(process.execPath, [bin, 'worker', '--metrics-port', String(metricsPort), '--log-format', 'json'], {
     env: {
-      ...process.env, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, LOADOUT_TASK_QUEUE: taskQueue,
-      LOADOUT_ENV: environment, LOADOUT_LOAD_EVERY: '1h', LOADOUT_HOME: join(dir, 'home'), LOADOUT_LAKE: join(dir, 'lake'),
+      ...process.env,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
+      LOADOUT_TASK_QUEUE: taskQueue,
+      LOADOUT_ENV: environment,
+      LOADOUT_LOAD_EVERY: '1h',
+      LOADOUT_HOME: join(dir, 'home'),
+      LOADOUT_LAKE: join(dir, 'lake'),
       LOADOUT_WAREHOUSE: `duckdb:${join(dir, 'warehouse.duckdb')}`,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,11 +77,32 @@ test('counters equal the batch and load results; load duration and freshness obs
     writeSessionsObject(raw.location, '2026/11/22/10/a.gz', 25, 'metrics-a'),
     writeSessionsObject(raw.location, '2026/11/22/11/b.gz', 10, 'metrics-b'),
   ].map((w) => w.key);
-  writeObject(raw.location, '2026/11/22/12/c.json', [
-    JSON.stringify({ event: 'session_begin', id: uuidFrom('c-1'), date: '2026-11-22T12:00:00Z', psess: uuidFrom('c-p'), player_id: 'p', platform: 'pc', app_version: '1.4.2' }),
-    JSON.stringify({ event: 'purchase', id: uuidFrom('c-2'), date: '2026-11-22T12:00:00Z', psess: uuidFrom('c-p'), player_id: 'p', sku: 'x', amount: 'lots', currency: 'EUR' }),
-    JSON.stringify({ event: 'mystery_event', id: uuidFrom('c-3') }),
-  ].join('\n'));
+  writeObject(
+    raw.location,
+    '2026/11/22/12/c.json',
+    [
+      JSON.stringify({
+        event: 'session_begin',
+        id: uuidFrom('c-1'),
+        date: '2026-11-22T12:00:00Z',
+        psess: uuidFrom('c-p'),
+        player_id: 'p',
+        platform: 'pc',
+        app_version: '1.4.2',
+      }),
+      JSON.stringify({
+        event: 'purchase',
+        id: uuidFrom('c-2'),
+        date: '2026-11-22T12:00:00Z',
+        psess: uuidFrom('c-p'),
+        player_id: 'p',
+        sku: 'x',
+        amount: 'lots',
+        currency: 'EUR',
+      }),
+      JSON.stringify({ event: 'mystery_event', id: uuidFrom('c-3') }),
+    ].join('\n'),
+  );
   written.push('2026/11/22/12/c.json');
   // Objects "created" two, three and four hours ago: freshness must count from there.
   written.forEach((key, i) => {
@@ -85,8 +112,18 @@ test('counters equal the batch and load results; load duration and freshness obs
   });
 
   // A corrupt object is quarantined: its batch completes, reads no object, and counts it by kind.
-  writeObject(raw.location, '2026/11/22/13/corrupt.gz', Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5]));
-  const ingest = await ingestLocation({ client: temporal.client, taskQueue, source: raw, limits: { maxObjects: 1, maxBytes: 1 << 30 }, environment });
+  writeObject(
+    raw.location,
+    '2026/11/22/13/corrupt.gz',
+    Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5]),
+  );
+  const ingest = await ingestLocation({
+    client: temporal.client,
+    taskQueue,
+    source: raw,
+    limits: { maxObjects: 1, maxBytes: 1 << 30 },
+    environment,
+  });
   expect(ingest.failures).toEqual([]);
   const batches = ingest.batches;
   expect(batches).toHaveLength(4);
@@ -96,7 +133,9 @@ test('counters equal the batch and load results; load duration and freshness obs
   const ingestedKeys = (b: FileBatchResult) => [keyOf.get(b.batchId)!];
   const loadStarted = Date.now();
   const load = (await temporal.client.workflow.execute(workflows.load, {
-    workflowId: `${taskQueue}-load`, taskQueue, args: [{ environment }],
+    workflowId: `${taskQueue}-load`,
+    taskQueue,
+    args: [{ environment }],
   })) as LoadResult;
   const loadEnded = Date.now();
   expect(load.tables.map((t) => t.table).sort()).toEqual(['personal_data', 'purchase', 'session_begin']);
@@ -112,21 +151,30 @@ test('counters equal the batch and load results; load duration and freshness obs
   expect(sumOf(samples, 'loadout_events_processed_total', ours)).toBe(total((b) => b.records));
   expect(sumOf(samples, 'loadout_events_rejected_total', ours)).toBe(total((b) => b.rejected));
   expect(sumOf(samples, 'loadout_events_duplicates_total', ours)).toBe(total((b) => b.duplicates));
-  expect(sumOf(samples, 'loadout_events_unknown_total', ours)).toBe(total((b) => Object.values(b.unknown).reduce((x, y) => x + y, 0)));
+  expect(sumOf(samples, 'loadout_events_unknown_total', ours)).toBe(
+    total((b) => Object.values(b.unknown).reduce((x, y) => x + y, 0)),
+  );
   expect(total((b) => b.rejected)).toBeGreaterThan(0);
   expect(total((b) => b.duplicates)).toBeGreaterThan(0);
 
   for (const table of ['purchase', 'session_begin']) {
     const staged = batches.flatMap((b) => b.staged.filter((s) => s.table === table));
-    expect(sumOf(samples, 'loadout_staged_rows_total', { ...ours, table })).toBe(staged.reduce((a, s) => a + s.rows, 0));
-    expect(sumOf(samples, 'loadout_staged_bytes_total', { ...ours, table })).toBe(staged.reduce((a, s) => a + s.bytes, 0));
+    expect(sumOf(samples, 'loadout_staged_rows_total', { ...ours, table })).toBe(
+      staged.reduce((a, s) => a + s.rows, 0),
+    );
+    expect(sumOf(samples, 'loadout_staged_bytes_total', { ...ours, table })).toBe(
+      staged.reduce((a, s) => a + s.bytes, 0),
+    );
     const where = { ...merges, table };
 
     const manifests = load.tables.find((t) => t.table === table)!.manifests.filter((m) => m.applied);
     expect(manifests.length).toBeGreaterThan(0);
     expect(sumOf(samples, 'loadout_loaded_rows_total', where)).toBe(manifests.reduce((a, m) => a + m.mergedRows, 0));
     expect(sumOf(samples, 'loadout_load_duration_seconds_count', where)).toBe(manifests.length);
-    expect(sumOf(samples, 'loadout_load_duration_seconds_sum', where)).toBeCloseTo(manifests.reduce((a, m) => a + m.seconds, 0), 6);
+    expect(sumOf(samples, 'loadout_load_duration_seconds_sum', where)).toBeCloseTo(
+      manifests.reduce((a, m) => a + m.seconds, 0),
+      6,
+    );
 
     // One observation per batch whose rows the load committed, from that batch's object time.
     const stagedBy = batches.filter((b) => b.staged.some((s) => s.table === table));
@@ -140,28 +188,47 @@ test('counters equal the batch and load results; load duration and freshness obs
   expect(samples.some((s) => s.name.startsWith('temporal_') && s.labels.environment === environment)).toBe(true);
 
   // Logs: stderr holds nothing but JSON lines; each batch and each merge has its line with its ids.
-  const lines = stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   for (const batch of batches) {
     const line = lines.find((l) => l.message === 'file batch staged' && l.batchId === batch.batchId);
     expect(line).toMatchObject({
-      level: 'INFO', workflowId: fileBatchWorkflowId(batch.batchId, environment), workflowType: 'fileBatch', activityType: 'processFileBatch',
-      objectKeys: ingestedKeys(batch), records: batch.records,
+      level: 'INFO',
+      workflowId: fileBatchWorkflowId(batch.batchId, environment),
+      workflowType: 'fileBatch',
+      activityType: 'processFileBatch',
+      objectKeys: ingestedKeys(batch),
+      records: batch.records,
     });
   }
   const corruptBatch = [...keyOf].find(([, key]) => key.endsWith('corrupt.gz'))![0];
   expect(lines.find((l) => l.message === 'object quarantined')).toMatchObject({
-    level: 'WARN', workflowId: fileBatchWorkflowId(corruptBatch, environment), batchId: corruptBatch, objectKey: '2026/11/22/13/corrupt.gz',
-    kind: 'corrupt-compression', reason: expect.stringContaining('corrupt.gz'),
+    level: 'WARN',
+    workflowId: fileBatchWorkflowId(corruptBatch, environment),
+    batchId: corruptBatch,
+    objectKey: '2026/11/22/13/corrupt.gz',
+    kind: 'corrupt-compression',
+    reason: expect.stringContaining('corrupt.gz'),
   });
   expect(lines.find((l) => l.message === 'Activity failed')).toBeUndefined();
   for (const table of load.tables) {
     for (const manifest of table.manifests) {
-      expect(lines.find((l) => l.message === 'manifest merged' && l.manifestKey === manifest.manifestKey)).toMatchObject({
-        workflowId: loadTableWorkflowId(environment, table.table), table: table.table, mergedRows: manifest.mergedRows,
+      expect(
+        lines.find((l) => l.message === 'manifest merged' && l.manifestKey === manifest.manifestKey),
+      ).toMatchObject({
+        workflowId: loadTableWorkflowId(environment, table.table),
+        table: table.table,
+        mergedRows: manifest.mergedRows,
       });
     }
   }
-  expect(lines.find((l) => l.message === 'worker starting')).toMatchObject({ taskQueue, environment, metrics: `http://127.0.0.1:${metricsPort}/metrics` });
+  expect(lines.find((l) => l.message === 'worker starting')).toMatchObject({
+    taskQueue,
+    environment,
+    metrics: `http://127.0.0.1:${metricsPort}/metrics`,
+  });
 });
 
 async function scrape(url: string): Promise<Sample[]> {

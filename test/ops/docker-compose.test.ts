@@ -15,21 +15,32 @@ const dockerConfig = fileURLToPath(new URL('../../.tools/docker', import.meta.ur
 
 /** The literal `docker compose ...`, as a user with Docker runs it in the checkout. */
 async function dockerCompose(args: string[], env: Record<string, string> = {}) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PORT_') && !k.startsWith('TEMPORAL_') && k !== 'LOADOUT_ENV'));
-  return run('docker', ['compose', ...args], { cwd: root, env: { ...clean, DOCKER_CONFIG: dockerConfig, ...env }, maxBuffer: 16 << 20 });
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('PORT_') && !k.startsWith('TEMPORAL_') && k !== 'LOADOUT_ENV',
+    ),
+  );
+  return run('docker', ['compose', ...args], {
+    cwd: root,
+    env: { ...clean, DOCKER_CONFIG: dockerConfig, ...env },
+    maxBuffer: 16 << 20,
+  });
 }
 
 interface ComposeModel {
   name: string;
-  services: Record<string, {
-    image?: string;
-    command?: string[];
-    entrypoint?: string[];
-    environment?: Record<string, string>;
-    depends_on?: Record<string, { condition: string }>;
-    ports?: { target: number; published: string }[];
-    volumes?: { type: string; source?: string; target: string }[];
-  }>;
+  services: Record<
+    string,
+    {
+      image?: string;
+      command?: string[];
+      entrypoint?: string[];
+      environment?: Record<string, string>;
+      depends_on?: Record<string, { condition: string }>;
+      ports?: { target: number; published: string }[];
+      volumes?: { type: string; source?: string; target: string }[];
+    }
+  >;
   volumes: Record<string, unknown>;
 }
 
@@ -47,7 +58,16 @@ test('docker compose config --quiet accepts the file', async () => {
 test('the stack: Temporal with its database and UI, PostgreSQL warehouse, MinIO, a worker with metrics and JSON logs', async () => {
   const m = await model();
   expect(m.name).toBe('loadout');
-  expect(Object.keys(m.services).sort()).toEqual(['s3', 's3-setup', 'temporal', 'temporal-db', 'temporal-setup', 'temporal-ui', 'warehouse', 'worker']);
+  expect(Object.keys(m.services).sort()).toEqual([
+    's3',
+    's3-setup',
+    'temporal',
+    'temporal-db',
+    'temporal-setup',
+    'temporal-ui',
+    'warehouse',
+    'worker',
+  ]);
   const s = m.services;
   expect(s.temporal!.image).toMatch(/^temporalio\/auto-setup:/);
   expect(s.temporal!.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'temporal-db' });
@@ -61,9 +81,14 @@ test('the stack: Temporal with its database and UI, PostgreSQL warehouse, MinIO,
   const worker = s.worker!;
   expect(worker.command!.join(' ')).toContain('node bin/loadout.js worker');
   expect(worker.environment).toMatchObject({
-    TEMPORAL_ADDRESS: 'temporal:7233', LOADOUT_ENV: 'production', LOADOUT_RAW: 's3://telemetry/raw', LOADOUT_LAKE: 's3://telemetry/lake',
-    LOADOUT_WAREHOUSE: 'postgres://loadout:loadout@warehouse:5432/warehouse', AWS_ENDPOINT_URL: 'http://s3:9000',
-    LOADOUT_METRICS_PORT: '9464', LOADOUT_LOG_FORMAT: 'json',
+    TEMPORAL_ADDRESS: 'temporal:7233',
+    LOADOUT_ENV: 'production',
+    LOADOUT_RAW: 's3://telemetry/raw',
+    LOADOUT_LAKE: 's3://telemetry/lake',
+    LOADOUT_WAREHOUSE: 'postgres://loadout:loadout@warehouse:5432/warehouse',
+    AWS_ENDPOINT_URL: 'http://s3:9000',
+    LOADOUT_METRICS_PORT: '9464',
+    LOADOUT_LOG_FORMAT: 'json',
   });
   // The worker starts once the search attributes and the bucket exist and the warehouse answers.
   expect(worker.depends_on).toMatchObject({
@@ -73,12 +98,26 @@ test('the stack: Temporal with its database and UI, PostgreSQL warehouse, MinIO,
   });
   expect(worker.volumes!.map((v) => v.target).sort()).toEqual(['/app', '/app/node_modules']);
 
-  const published = Object.fromEntries(Object.entries(s).flatMap(([name, svc]) => (svc.ports ?? []).map((p) => [`${name}:${p.target}`, p.published])));
-  expect(published).toEqual({ 'temporal:7233': '7233', 'temporal-ui:8080': '8233', 'warehouse:5432': '5432', 's3:9000': '9000', 's3:9001': '9001', 'worker:9464': '9464' });
+  const published = Object.fromEntries(
+    Object.entries(s).flatMap(([name, svc]) => (svc.ports ?? []).map((p) => [`${name}:${p.target}`, p.published])),
+  );
+  expect(published).toEqual({
+    'temporal:7233': '7233',
+    'temporal-ui:8080': '8233',
+    'warehouse:5432': '5432',
+    's3:9000': '9000',
+    's3:9001': '9001',
+    'worker:9464': '9464',
+  });
 });
 
 test('ports and the environment move with variables', async () => {
-  const m = await model({ PORT_TEMPORAL: '17233', PORT_TEMPORAL_UI: '18233', PORT_METRICS: '19464', LOADOUT_ENV: 'playtest' });
+  const m = await model({
+    PORT_TEMPORAL: '17233',
+    PORT_TEMPORAL_UI: '18233',
+    PORT_METRICS: '19464',
+    LOADOUT_ENV: 'playtest',
+  });
   expect(m.services.temporal!.ports!.map((p) => p.published)).toEqual(['17233']);
   expect(m.services['temporal-ui']!.ports!.map((p) => p.published)).toEqual(['18233']);
   expect(m.services.worker!.ports!.map((p) => p.published)).toEqual(['19464']);
@@ -100,12 +139,24 @@ test("the setup registers every one of Loadout's search attributes with its type
   expect(declared).toEqual(SEARCH_ATTRIBUTES.map((k) => `${k.name}=${cliType[k.type]}`).sort());
 });
 
-test('the worker reaches another Temporal with Temporal\'s own variables from the shell, and only those set', async () => {
+test("the worker reaches another Temporal with Temporal's own variables from the shell, and only those set", async () => {
   const local = (await model()).services.worker!.environment!;
   expect(local).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'default' });
   // Unset in the shell: null in the model, so absent in the container (an empty TEMPORAL_API_KEY would turn TLS on).
   expect(local.TEMPORAL_API_KEY).toBeNull();
-  const cloud = (await model({ TEMPORAL_ADDRESS: 'acme.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'acme.a1b2c', TEMPORAL_API_KEY: 'k', TEMPORAL_TLS_CLIENT_CERT_PATH: '/app/certs/client.pem' })).services.worker!.environment!;
-  expect(cloud).toMatchObject({ TEMPORAL_ADDRESS: 'acme.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'acme.a1b2c', TEMPORAL_API_KEY: 'k', TEMPORAL_TLS_CLIENT_CERT_PATH: '/app/certs/client.pem' });
+  const cloud = (
+    await model({
+      TEMPORAL_ADDRESS: 'acme.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'acme.a1b2c',
+      TEMPORAL_API_KEY: 'k',
+      TEMPORAL_TLS_CLIENT_CERT_PATH: '/app/certs/client.pem',
+    })
+  ).services.worker!.environment!;
+  expect(cloud).toMatchObject({
+    TEMPORAL_ADDRESS: 'acme.a1b2c.tmprl.cloud:7233',
+    TEMPORAL_NAMESPACE: 'acme.a1b2c',
+    TEMPORAL_API_KEY: 'k',
+    TEMPORAL_TLS_CLIENT_CERT_PATH: '/app/certs/client.pem',
+  });
   expect(cloud.TEMPORAL_TLS_SERVER_NAME).toBeNull();
 });

@@ -3,7 +3,18 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import { defineEvent, type EventType } from '../../schemas/define-event';
-import { boolean, flatten, integer, jsonText, number, oneOf, pattern, string, timestamp, uuid } from '../../schemas/fields';
+import {
+  boolean,
+  flatten,
+  integer,
+  jsonText,
+  number,
+  oneOf,
+  pattern,
+  string,
+  timestamp,
+  uuid,
+} from '../../schemas/fields';
 
 type Col = [name: string, type: 'string' | 'json' | 'int64' | 'double' | 'boolean' | 'timestamp', nullable?: boolean];
 
@@ -11,43 +22,108 @@ type Col = [name: string, type: 'string' | 'json' | 'int64' | 'double' | 'boolea
 const SPEC: Record<string, { key: string[]; columns: Col[] }> = {
   session_begin: {
     key: ['id'],
-    columns: [['id', 'string'], ['date', 'timestamp'], ['psess', 'string'], ['player_id', 'string'], ['platform', 'string'],
-      ['app_version', 'string'], ['detailed_logging', 'boolean'], ['ip', 'string', true], ['device_id', 'string', true]],
+    columns: [
+      ['id', 'string'],
+      ['date', 'timestamp'],
+      ['psess', 'string'],
+      ['player_id', 'string'],
+      ['platform', 'string'],
+      ['app_version', 'string'],
+      ['detailed_logging', 'boolean'],
+      ['ip', 'string', true],
+      ['device_id', 'string', true],
+    ],
   },
   session_end: {
     key: ['id'],
-    columns: [['id', 'string'], ['date', 'timestamp'], ['psess', 'string'], ['duration_s', 'double'], ['reason', 'string']],
+    columns: [
+      ['id', 'string'],
+      ['date', 'timestamp'],
+      ['psess', 'string'],
+      ['duration_s', 'double'],
+      ['reason', 'string'],
+    ],
   },
   damage_dealt: {
     key: ['id'],
-    columns: [['id', 'string'], ['date', 'timestamp'], ['gsess', 'string'], ['psess', 'string'], ['eid', 'int64'],
-      ['weapon', 'string'], ['amount', 'double'], ['critical', 'boolean']],
+    columns: [
+      ['id', 'string'],
+      ['date', 'timestamp'],
+      ['gsess', 'string'],
+      ['psess', 'string'],
+      ['eid', 'int64'],
+      ['weapon', 'string'],
+      ['amount', 'double'],
+      ['critical', 'boolean'],
+    ],
   },
   damage_taken: {
     key: ['gsess', 'hit_id'],
-    columns: [['gsess', 'string'], ['hit_id', 'string'], ['date', 'timestamp'], ['psess', 'string'], ['source', 'string'], ['amount', 'double']],
+    columns: [
+      ['gsess', 'string'],
+      ['hit_id', 'string'],
+      ['date', 'timestamp'],
+      ['psess', 'string'],
+      ['source', 'string'],
+      ['amount', 'double'],
+    ],
   },
   kiosk_weapon_offered: {
     key: ['id'],
-    columns: [['id', 'string'], ['date', 'timestamp'], ['psess', 'string'], ['gsess', 'string'], ['eid', 'int64'], ['weapon', 'string']],
+    columns: [
+      ['id', 'string'],
+      ['date', 'timestamp'],
+      ['psess', 'string'],
+      ['gsess', 'string'],
+      ['eid', 'int64'],
+      ['weapon', 'string'],
+    ],
   },
   purchase: {
     key: ['id'],
-    columns: [['id', 'string'], ['date', 'timestamp'], ['psess', 'string'], ['player_id', 'string'], ['sku', 'string'],
-      ['amount', 'double'], ['currency', 'string']],
+    columns: [
+      ['id', 'string'],
+      ['date', 'timestamp'],
+      ['psess', 'string'],
+      ['player_id', 'string'],
+      ['sku', 'string'],
+      ['amount', 'double'],
+      ['currency', 'string'],
+    ],
   },
   score_adjustment: {
     key: ['id'],
-    columns: [['id', 'string'], ['date', 'timestamp'], ['psess', 'string'], ['player_id', 'string'], ['delta', 'int64'], ['reason', 'string']],
+    columns: [
+      ['id', 'string'],
+      ['date', 'timestamp'],
+      ['psess', 'string'],
+      ['player_id', 'string'],
+      ['delta', 'int64'],
+      ['reason', 'string'],
+    ],
   },
   loadout_changed: {
     key: ['id'],
-    columns: [['id', 'string'], ['date', 'timestamp'], ['psess', 'string'], ['items', 'json'], ['perks', 'json', true]],
+    columns: [
+      ['id', 'string'],
+      ['date', 'timestamp'],
+      ['psess', 'string'],
+      ['items', 'json'],
+      ['perks', 'json', true],
+    ],
   },
   match_end: {
     key: ['gsess', 'psess'],
-    columns: [['gsess', 'string'], ['psess', 'string'], ['date', 'timestamp'], ['result', 'string'], ['kills', 'int64'],
-      ['deaths', 'int64'], ['stats_accuracy', 'double'], ['stats_headshots', 'int64']],
+    columns: [
+      ['gsess', 'string'],
+      ['psess', 'string'],
+      ['date', 'timestamp'],
+      ['result', 'string'],
+      ['kills', 'int64'],
+      ['deaths', 'int64'],
+      ['stats_accuracy', 'double'],
+      ['stats_headshots', 'int64'],
+    ],
   },
 };
 
@@ -74,17 +150,22 @@ describe('catalog contents', () => {
     }
   });
 
-  test.each(Object.entries(SPEC))('%s: table, unique key and output columns in spec order with spec types', (tag, spec) => {
-    const type = catalog.eventType(tag)!;
-    expect(type).toBeDefined();
-    expect(type.table).toBe(tag);
-    expect([...type.uniqueKey]).toEqual(spec.key);
-    expect(type.columns.map((c) => [c.name, c.type])).toEqual(spec.columns.map(([n, t]) => [n, t]));
-    expect(type.columns.map((c) => c.nullable)).toEqual(spec.columns.map(([, , nullable]) => nullable ?? false));
-  });
+  test.each(Object.entries(SPEC))(
+    '%s: table, unique key and output columns in spec order with spec types',
+    (tag, spec) => {
+      const type = catalog.eventType(tag)!;
+      expect(type).toBeDefined();
+      expect(type.table).toBe(tag);
+      expect([...type.uniqueKey]).toEqual(spec.key);
+      expect(type.columns.map((c) => [c.name, c.type])).toEqual(spec.columns.map(([n, t]) => [n, t]));
+      expect(type.columns.map((c) => c.nullable)).toEqual(spec.columns.map(([, , nullable]) => nullable ?? false));
+    },
+  );
 
   test('the personal data of the spec is marked with its treatment, and nothing else is', () => {
-    const personal = catalog.eventTypes.flatMap((t) => t.personal.map((p) => `${t.table}.${p.name}: ${p.treatment}`)).sort();
+    const personal = catalog.eventTypes
+      .flatMap((t) => t.personal.map((p) => `${t.table}.${p.name}: ${p.treatment}`))
+      .sort();
     expect(personal).toEqual([
       'purchase.player_id: pseudonymise',
       'score_adjustment.player_id: pseudonymise',
@@ -170,7 +251,11 @@ describe('fingerprints', () => {
   test('a column renamed changes it (by field name or by output name `as`)', () => {
     const { label, ...rest } = base();
     const renamedField = defineEvent({ tag: 'probe', uniqueKey: ['id'], fields: { ...rest, title: label } });
-    const renamedOutput = defineEvent({ tag: 'probe', uniqueKey: ['id'], fields: { ...rest, label: string({ max: 64 }, { as: 'title' }) } });
+    const renamedOutput = defineEvent({
+      tag: 'probe',
+      uniqueKey: ['id'],
+      fields: { ...rest, label: string({ max: 64 }, { as: 'title' }) },
+    });
     expect(renamedField.fingerprint).not.toBe(reference().fingerprint);
     expect(renamedOutput.columns.map((c) => c.name)).toEqual(['id', 'date', 'count', 'title']);
     expect(renamedOutput.fingerprint).not.toBe(reference().fingerprint);
@@ -196,8 +281,16 @@ describe('fingerprints', () => {
   });
 
   test('a flattened object contributes its output columns: adding a sub-field changes it', () => {
-    const one = defineEvent({ tag: 'probe', uniqueKey: ['id'], fields: { id: uuid(), stats: flatten({ a: integer() }) } });
-    const two = defineEvent({ tag: 'probe', uniqueKey: ['id'], fields: { id: uuid(), stats: flatten({ a: integer(), b: integer() }) } });
+    const one = defineEvent({
+      tag: 'probe',
+      uniqueKey: ['id'],
+      fields: { id: uuid(), stats: flatten({ a: integer() }) },
+    });
+    const two = defineEvent({
+      tag: 'probe',
+      uniqueKey: ['id'],
+      fields: { id: uuid(), stats: flatten({ a: integer(), b: integer() }) },
+    });
     const asColumns = defineEvent({ tag: 'probe', uniqueKey: ['id'], fields: { id: uuid(), stats_a: integer() } });
     expect(one.fingerprint).not.toBe(two.fingerprint);
     // The output is what counts: a flattened stats.a and a plain stats_a write the same column.
@@ -206,7 +299,8 @@ describe('fingerprints', () => {
 
   test('rules that do not change the written columns do not change it', () => {
     const stricter = defineEvent({
-      tag: 'probe', uniqueKey: ['id'],
+      tag: 'probe',
+      uniqueKey: ['id'],
       fields: { ...base(), count: integer({ min: 5, max: 10 }), label: pattern(/^[a-z]+$/, 'lower-case') },
     });
     const enumLabel = defineEvent({ tag: 'probe', uniqueKey: ['id'], fields: { ...base(), label: oneOf(['a', 'b']) } });
@@ -229,6 +323,12 @@ describe('defineEvent guards', () => {
   });
 
   test('two output columns with the same name are refused', () => {
-    expect(() => defineEvent({ tag: 'probe', uniqueKey: ['id'], fields: { id: uuid(), a_b: integer(), a: flatten({ b: integer() }) } })).toThrow(/a_b/);
+    expect(() =>
+      defineEvent({
+        tag: 'probe',
+        uniqueKey: ['id'],
+        fields: { id: uuid(), a_b: integer(), a: flatten({ b: integer() }) },
+      }),
+    ).toThrow(/a_b/);
   });
 });

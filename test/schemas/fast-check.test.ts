@@ -8,7 +8,12 @@ import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import type { EventType } from '../../schemas/define-event';
 import { PALETTE, VALID, at, fieldPaths, mulberry32, withValue } from '../helpers/catalog-samples';
 
-interface Disagreement { event: string; record: string; fast: unknown; zod: unknown }
+interface Disagreement {
+  event: string;
+  record: string;
+  fast: unknown;
+  zod: unknown;
+}
 
 function compare(type: EventType, record: Record<string, unknown>): Disagreement | undefined {
   const row = type.toRow(record);
@@ -16,7 +21,8 @@ function compare(type: EventType, record: Record<string, unknown>): Disagreement
   const describe = (x: unknown) => JSON.stringify(x, (_k, v) => (Object.is(v, -0) ? '-0' : v));
   if ((row !== undefined) !== parsed.success) {
     return {
-      event: type.tag, record: describe(record),
+      event: type.tag,
+      record: describe(record),
       fast: row === undefined ? 'rejected' : row,
       zod: parsed.success ? parsed.data : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
     };
@@ -49,7 +55,8 @@ describe('fast check (toRow) and zod agree', () => {
     const type = catalog.eventType(tag)!;
     const base = VALID[tag]!;
     const disagreements: Disagreement[] = [];
-    let accepted = 0, rejected = 0;
+    let accepted = 0,
+      rejected = 0;
     for (const path of fieldPaths(base)) {
       for (const value of PALETTE) {
         const record = withValue(base, path, value);

@@ -31,23 +31,85 @@ const str = (min: number, max: number): Rule => ({ kind: 'string', min, max });
 
 /** The spec's table, field by field, in column order; nested fields by dotted path. */
 const RULES: Record<string, [string, Rule][]> = {
-  session_begin: [['id', uuid], ['date', ts], ['psess', uuid], ['player_id', str(1, 64)],
-    ['platform', { kind: 'enum', values: ['pc', 'ps5', 'xbox', 'switch', 'ios', 'android'] }], ['app_version', str(1, 32)],
-    ['detailed_logging', { kind: 'boolean', whenAbsent: false }], ['ip', { kind: 'ip' }],
-    ['device_id', { kind: 'string', min: 1, max: 128, optional: true }]],
-  session_end: [['id', uuid], ['date', ts], ['psess', uuid], ['duration_s', { kind: 'number', min: 0 }],
-    ['reason', { kind: 'enum', values: ['quit', 'disconnect', 'crash', 'kicked', 'timeout'] }]],
-  damage_dealt: [['id', uuid], ['date', ts], ['gsess', uuid], ['psess', uuid], ['eid', { kind: 'integer', min: 0 }],
-    ['weapon', str(1, 64)], ['amount', { kind: 'number', min: 0 }], ['critical', { kind: 'boolean', whenAbsent: false }]],
-  damage_taken: [['gsess', uuid], ['hit_id', uuid], ['date', ts], ['psess', uuid], ['source', str(1, 64)], ['amount', { kind: 'number', min: 0 }]],
-  kiosk_weapon_offered: [['id', uuid], ['date', ts], ['psess', uuid], ['gsess', uuid], ['eid', { kind: 'integer', min: 0 }], ['weapon', str(1, 64)]],
-  purchase: [['id', uuid], ['date', ts], ['psess', uuid], ['player_id', str(1, 64)], ['sku', str(1, 64)],
-    ['amount', { kind: 'number', min: 0, max: 1_000_000 }], ['currency', { kind: 'currency' }]],
-  score_adjustment: [['id', uuid], ['date', ts], ['psess', uuid], ['player_id', str(1, 64)], ['delta', { kind: 'integer' }], ['reason', str(0, 128)]],
-  loadout_changed: [['id', uuid], ['date', ts], ['psess', uuid], ['items', { kind: 'stringArrayJson' }], ['perks', { kind: 'optionalObjectJson' }]],
-  match_end: [['gsess', uuid], ['psess', uuid], ['date', ts], ['result', { kind: 'enum', values: ['win', 'loss', 'draw'] }],
-    ['kills', { kind: 'integer', min: 0 }], ['deaths', { kind: 'integer', min: 0 }], ['stats', { kind: 'object' }],
-    ['stats.accuracy', { kind: 'number', min: 0, max: 1 }], ['stats.headshots', { kind: 'integer', min: 0 }]],
+  session_begin: [
+    ['id', uuid],
+    ['date', ts],
+    ['psess', uuid],
+    ['player_id', str(1, 64)],
+    ['platform', { kind: 'enum', values: ['pc', 'ps5', 'xbox', 'switch', 'ios', 'android'] }],
+    ['app_version', str(1, 32)],
+    ['detailed_logging', { kind: 'boolean', whenAbsent: false }],
+    ['ip', { kind: 'ip' }],
+    ['device_id', { kind: 'string', min: 1, max: 128, optional: true }],
+  ],
+  session_end: [
+    ['id', uuid],
+    ['date', ts],
+    ['psess', uuid],
+    ['duration_s', { kind: 'number', min: 0 }],
+    ['reason', { kind: 'enum', values: ['quit', 'disconnect', 'crash', 'kicked', 'timeout'] }],
+  ],
+  damage_dealt: [
+    ['id', uuid],
+    ['date', ts],
+    ['gsess', uuid],
+    ['psess', uuid],
+    ['eid', { kind: 'integer', min: 0 }],
+    ['weapon', str(1, 64)],
+    ['amount', { kind: 'number', min: 0 }],
+    ['critical', { kind: 'boolean', whenAbsent: false }],
+  ],
+  damage_taken: [
+    ['gsess', uuid],
+    ['hit_id', uuid],
+    ['date', ts],
+    ['psess', uuid],
+    ['source', str(1, 64)],
+    ['amount', { kind: 'number', min: 0 }],
+  ],
+  kiosk_weapon_offered: [
+    ['id', uuid],
+    ['date', ts],
+    ['psess', uuid],
+    ['gsess', uuid],
+    ['eid', { kind: 'integer', min: 0 }],
+    ['weapon', str(1, 64)],
+  ],
+  purchase: [
+    ['id', uuid],
+    ['date', ts],
+    ['psess', uuid],
+    ['player_id', str(1, 64)],
+    ['sku', str(1, 64)],
+    ['amount', { kind: 'number', min: 0, max: 1_000_000 }],
+    ['currency', { kind: 'currency' }],
+  ],
+  score_adjustment: [
+    ['id', uuid],
+    ['date', ts],
+    ['psess', uuid],
+    ['player_id', str(1, 64)],
+    ['delta', { kind: 'integer' }],
+    ['reason', str(0, 128)],
+  ],
+  loadout_changed: [
+    ['id', uuid],
+    ['date', ts],
+    ['psess', uuid],
+    ['items', { kind: 'stringArrayJson' }],
+    ['perks', { kind: 'optionalObjectJson' }],
+  ],
+  match_end: [
+    ['gsess', uuid],
+    ['psess', uuid],
+    ['date', ts],
+    ['result', { kind: 'enum', values: ['win', 'loss', 'draw'] }],
+    ['kills', { kind: 'integer', min: 0 }],
+    ['deaths', { kind: 'integer', min: 0 }],
+    ['stats', { kind: 'object' }],
+    ['stats.accuracy', { kind: 'number', min: 0, max: 1 }],
+    ['stats.headshots', { kind: 'integer', min: 0 }],
+  ],
 };
 
 const DATE_MICROS = Date.UTC(2026, 10, 22, 10, 0, 0) * 1000;
@@ -67,20 +129,38 @@ const VALID_ROWS: Record<string, unknown[]> = {
   match_end: [U.c, U.b, DATE_MICROS, 'win', 10, 2, 0.42, 4],
 };
 
-const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, micros = 0) => Date.UTC(y, mo - 1, d, h, mi, s) * 1000 + micros;
+const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, micros = 0) =>
+  Date.UTC(y, mo - 1, d, h, mi, s) * 1000 + micros;
 
-interface Accept { label: string; value: Value; stored: unknown; json?: boolean }
-interface Reject { label: string; value: Value }
+interface Accept {
+  label: string;
+  value: Value;
+  stored: unknown;
+  json?: boolean;
+}
+interface Reject {
+  label: string;
+  value: Value;
+}
 
 /** Wrong JSON types for a field that expects a string. */
 const notAString: Reject[] = [
-  { label: 'a number', value: 12 }, { label: 'a boolean', value: true }, { label: 'null', value: null },
-  { label: 'an array', value: ['x'] }, { label: 'an object', value: { x: 1 } }, { label: 'missing', value: ABSENT },
+  { label: 'a number', value: 12 },
+  { label: 'a boolean', value: true },
+  { label: 'null', value: null },
+  { label: 'an array', value: ['x'] },
+  { label: 'an object', value: { x: 1 } },
+  { label: 'missing', value: ABSENT },
 ];
 /** Wrong JSON types for a field that expects a number. */
 const notANumber: Reject[] = [
-  { label: 'a number as string "12"', value: '12' }, { label: 'a numeric string "0"', value: '0' }, { label: 'a boolean', value: true },
-  { label: 'null', value: null }, { label: 'an array', value: [1] }, { label: 'an object', value: { v: 1 } }, { label: 'missing', value: ABSENT },
+  { label: 'a number as string "12"', value: '12' },
+  { label: 'a numeric string "0"', value: '0' },
+  { label: 'a boolean', value: true },
+  { label: 'null', value: null },
+  { label: 'an array', value: [1] },
+  { label: 'an object', value: { v: 1 } },
+  { label: 'missing', value: ABSENT },
 ];
 
 function acceptedValues(rule: Rule): Accept[] {
@@ -90,15 +170,31 @@ function acceptedValues(rule: Rule): Accept[] {
         { label: 'lower-case', value: U.a, stored: U.a },
         { label: 'upper-case, stored lower-case', value: U.a.toUpperCase(), stored: U.a },
         { label: 'mixed case, stored lower-case', value: '0F8fAD5b-D9cb-469F-a165-70867728950E', stored: U.a },
-        { label: 'all zeros', value: '00000000-0000-0000-0000-000000000000', stored: '00000000-0000-0000-0000-000000000000' },
+        {
+          label: 'all zeros',
+          value: '00000000-0000-0000-0000-000000000000',
+          stored: '00000000-0000-0000-0000-000000000000',
+        },
       ];
     case 'timestamp':
       return [
         { label: 'Z', value: '2026-11-22T10:00:00Z', stored: utc(2026, 11, 22, 10) },
-        { label: 'positive offset with fraction', value: '2026-11-22T10:05:00.250+01:00', stored: utc(2026, 11, 22, 9, 5, 0, 250_000) },
+        {
+          label: 'positive offset with fraction',
+          value: '2026-11-22T10:05:00.250+01:00',
+          stored: utc(2026, 11, 22, 9, 5, 0, 250_000),
+        },
         { label: 'negative half-hour offset', value: '2026-11-22T10:05:00-05:30', stored: utc(2026, 11, 22, 15, 35) },
-        { label: 'offset crossing midnight forwards', value: '2026-11-22T23:30:00-01:00', stored: utc(2026, 11, 23, 0, 30) },
-        { label: 'offset crossing a month backwards', value: '2026-03-01T00:30:00+02:00', stored: utc(2026, 2, 28, 22, 30) },
+        {
+          label: 'offset crossing midnight forwards',
+          value: '2026-11-22T23:30:00-01:00',
+          stored: utc(2026, 11, 23, 0, 30),
+        },
+        {
+          label: 'offset crossing a month backwards',
+          value: '2026-03-01T00:30:00+02:00',
+          stored: utc(2026, 2, 28, 22, 30),
+        },
         { label: '+00:00', value: '2026-11-22T10:00:00+00:00', stored: utc(2026, 11, 22, 10) },
         { label: 'one fraction digit', value: '2026-11-22T10:00:00.1Z', stored: utc(2026, 11, 22, 10, 0, 0, 100_000) },
         { label: 'microseconds', value: '2026-11-22T10:00:00.123456Z', stored: utc(2026, 11, 22, 10, 0, 0, 123_456) },
@@ -109,14 +205,26 @@ function acceptedValues(rule: Rule): Accept[] {
       ];
     case 'string': {
       const out: Accept[] = [
-        { label: `${Math.max(rule.min, 1)} char(s)`, value: 'x'.repeat(Math.max(rule.min, 1)), stored: 'x'.repeat(Math.max(rule.min, 1)) },
+        {
+          label: `${Math.max(rule.min, 1)} char(s)`,
+          value: 'x'.repeat(Math.max(rule.min, 1)),
+          stored: 'x'.repeat(Math.max(rule.min, 1)),
+        },
         { label: `${rule.max} chars (the maximum)`, value: 'm'.repeat(rule.max), stored: 'm'.repeat(rule.max) },
         { label: 'non-ASCII text', value: 'jöueur-é', stored: 'jöueur-é' },
         { label: 'digits only', value: '12', stored: '12' },
         // "N chars": characters, so N emoji (2 UTF-16 code units each) fit, as zod's own rule counts them.
-        { label: `${rule.max} non-BMP characters (emoji)`, value: '😀'.repeat(rule.max), stored: '😀'.repeat(rule.max) },
+        {
+          label: `${rule.max} non-BMP characters (emoji)`,
+          value: '😀'.repeat(rule.max),
+          stored: '😀'.repeat(rule.max),
+        },
       ];
-      if (rule.optional) out.push({ label: 'absent -> null', value: ABSENT, stored: null }, { label: 'null -> null', value: null, stored: null });
+      if (rule.optional)
+        out.push(
+          { label: 'absent -> null', value: ABSENT, stored: null },
+          { label: 'null -> null', value: null, stored: null },
+        );
       if (rule.min === 0) out.push({ label: 'empty (allowed: 0 chars)', value: '', stored: '' });
       return out;
     }
@@ -124,7 +232,11 @@ function acceptedValues(rule: Rule): Accept[] {
       return [
         { label: 'IPv4', value: '203.0.113.77', stored: '203.0.113.77' },
         { label: 'IPv6', value: '2001:db8::1', stored: '2001:db8::1' },
-        { label: 'IPv6 in full, upper-case', value: '2001:DB8:0:0:8:800:200C:417A', stored: '2001:DB8:0:0:8:800:200C:417A' },
+        {
+          label: 'IPv6 in full, upper-case',
+          value: '2001:DB8:0:0:8:800:200C:417A',
+          stored: '2001:DB8:0:0:8:800:200C:417A',
+        },
         { label: 'absent -> null', value: ABSENT, stored: null },
         { label: 'null -> null', value: null, stored: null },
       ];
@@ -141,8 +253,15 @@ function acceptedValues(rule: Rule): Accept[] {
     }
     case 'integer':
       return rule.min === undefined
-        ? [{ label: 'negative', value: -5, stored: -5 }, { label: 'zero', value: 0, stored: 0 }, { label: 'positive', value: 1_000_000, stored: 1_000_000 }]
-        : [{ label: 'the minimum', value: rule.min, stored: rule.min }, { label: 'a large value', value: 123_456_789, stored: 123_456_789 }];
+        ? [
+            { label: 'negative', value: -5, stored: -5 },
+            { label: 'zero', value: 0, stored: 0 },
+            { label: 'positive', value: 1_000_000, stored: 1_000_000 },
+          ]
+        : [
+            { label: 'the minimum', value: rule.min, stored: rule.min },
+            { label: 'a large value', value: 123_456_789, stored: 123_456_789 },
+          ];
     case 'boolean':
       return [
         { label: 'true', value: true, stored: true },
@@ -154,14 +273,24 @@ function acceptedValues(rule: Rule): Accept[] {
     case 'stringArrayJson':
       return [
         { label: 'empty array', value: [], stored: [], json: true },
-        { label: 'strings', value: ['rifle', 'scope', 'é "quoted"'], stored: ['rifle', 'scope', 'é "quoted"'], json: true },
+        {
+          label: 'strings',
+          value: ['rifle', 'scope', 'é "quoted"'],
+          stored: ['rifle', 'scope', 'é "quoted"'],
+          json: true,
+        },
       ];
     case 'optionalObjectJson':
       return [
         { label: 'absent -> null', value: ABSENT, stored: null },
         { label: 'null -> null', value: null, stored: null },
         { label: 'empty object', value: {}, stored: {}, json: true },
-        { label: 'nested object', value: { speed: 2, tags: ['a'], inner: { x: null, y: true } }, stored: { speed: 2, tags: ['a'], inner: { x: null, y: true } }, json: true },
+        {
+          label: 'nested object',
+          value: { speed: 2, tags: ['a'], inner: { x: null, y: true } },
+          stored: { speed: 2, tags: ['a'], inner: { x: null, y: true } },
+          json: true,
+        },
       ];
     case 'object':
       return [];
@@ -208,9 +337,15 @@ function rejectedValues(rule: Rule): Reject[] {
       ];
     case 'ip':
       return [
-        { label: 'a number', value: 12 }, { label: 'an array', value: ['1.2.3.4'] }, { label: 'octet 256', value: '256.1.1.1' },
-        { label: 'three octets', value: '1.2.3' }, { label: 'a leading zero', value: '01.2.3.4' }, { label: 'a zone', value: 'fe80::1%eth0' },
-        { label: 'two ::', value: '2001:db8::1::2' }, { label: 'a host name', value: 'example.com' }, { label: 'empty', value: '' },
+        { label: 'a number', value: 12 },
+        { label: 'an array', value: ['1.2.3.4'] },
+        { label: 'octet 256', value: '256.1.1.1' },
+        { label: 'three octets', value: '1.2.3' },
+        { label: 'a leading zero', value: '01.2.3.4' },
+        { label: 'a zone', value: 'fe80::1%eth0' },
+        { label: 'two ::', value: '2001:db8::1::2' },
+        { label: 'a host name', value: 'example.com' },
+        { label: 'empty', value: '' },
       ];
     case 'string': {
       const out: Reject[] = [
@@ -229,42 +364,74 @@ function rejectedValues(rule: Rule): Reject[] {
         { label: 'empty', value: '' },
       ];
     case 'number': {
-      const out: Reject[] = [...notANumber, { label: 'below the minimum', value: rule.min - 0.01 }, { label: 'negative', value: -1 }];
-      if (rule.max !== undefined) out.push({ label: 'above the maximum', value: rule.max + 0.01 }, { label: 'far above the maximum', value: rule.max * 10 });
+      const out: Reject[] = [
+        ...notANumber,
+        { label: 'below the minimum', value: rule.min - 0.01 },
+        { label: 'negative', value: -1 },
+      ];
+      if (rule.max !== undefined)
+        out.push(
+          { label: 'above the maximum', value: rule.max + 0.01 },
+          { label: 'far above the maximum', value: rule.max * 10 },
+        );
       return out;
     }
     case 'integer': {
-      const out: Reject[] = [...notANumber, { label: 'a fraction 1.5', value: 1.5 }, { label: 'a fraction -0.5', value: -0.5 }];
+      const out: Reject[] = [
+        ...notANumber,
+        { label: 'a fraction 1.5', value: 1.5 },
+        { label: 'a fraction -0.5', value: -0.5 },
+      ];
       if (rule.min !== undefined) out.push({ label: 'below the minimum', value: rule.min - 1 });
       return out;
     }
     case 'boolean':
       return [
-        { label: '"true" as string', value: 'true' }, { label: '"false" as string', value: 'false' },
-        { label: '1', value: 1 }, { label: '0', value: 0 }, { label: 'an array', value: [true] }, { label: 'an object', value: {} },
+        { label: '"true" as string', value: 'true' },
+        { label: '"false" as string', value: 'false' },
+        { label: '1', value: 1 },
+        { label: '0', value: 0 },
+        { label: 'an array', value: [true] },
+        { label: 'an object', value: {} },
       ];
     case 'currency':
       return [
         ...notAString,
-        { label: 'lower-case', value: 'eur' }, { label: 'mixed case', value: 'Eur' }, { label: 'two letters', value: 'EU' },
-        { label: 'four letters', value: 'EURO' }, { label: 'a digit', value: 'E1R' }, { label: 'a symbol', value: '€' },
-        { label: 'space padded', value: ' EUR' }, { label: 'empty', value: '' },
+        { label: 'lower-case', value: 'eur' },
+        { label: 'mixed case', value: 'Eur' },
+        { label: 'two letters', value: 'EU' },
+        { label: 'four letters', value: 'EURO' },
+        { label: 'a digit', value: 'E1R' },
+        { label: 'a symbol', value: '€' },
+        { label: 'space padded', value: ' EUR' },
+        { label: 'empty', value: '' },
       ];
     case 'stringArrayJson':
       return [
-        { label: 'missing', value: ABSENT }, { label: 'null', value: null }, { label: 'a string', value: 'rifle' },
-        { label: 'a number', value: 12 }, { label: 'an object', value: { a: 'rifle' } }, { label: 'array of numbers', value: [1, 2] },
-        { label: 'array with a null', value: ['rifle', null] }, { label: 'array with an object', value: ['rifle', {}] },
+        { label: 'missing', value: ABSENT },
+        { label: 'null', value: null },
+        { label: 'a string', value: 'rifle' },
+        { label: 'a number', value: 12 },
+        { label: 'an object', value: { a: 'rifle' } },
+        { label: 'array of numbers', value: [1, 2] },
+        { label: 'array with a null', value: ['rifle', null] },
+        { label: 'array with an object', value: ['rifle', {}] },
       ];
     case 'optionalObjectJson':
       return [
-        { label: 'an array', value: ['speed'] }, { label: 'a string', value: 'speed' }, { label: 'a number', value: 12 },
+        { label: 'an array', value: ['speed'] },
+        { label: 'a string', value: 'speed' },
+        { label: 'a number', value: 12 },
         { label: 'a boolean', value: true },
       ];
     case 'object':
       return [
-        { label: 'missing', value: ABSENT }, { label: 'null', value: null }, { label: 'a number', value: 12 },
-        { label: 'a string', value: '{"accuracy":0.5,"headshots":1}' }, { label: 'an array', value: [0.5, 1] }, { label: 'empty object', value: {} },
+        { label: 'missing', value: ABSENT },
+        { label: 'null', value: null },
+        { label: 'a number', value: 12 },
+        { label: 'a string', value: '{"accuracy":0.5,"headshots":1}' },
+        { label: 'an array', value: [0.5, 1] },
+        { label: 'empty object', value: {} },
       ];
   }
 }
@@ -285,10 +452,14 @@ const columnOf = (path: string) => path.replace('.', '_');
 const namesField = (path: string) => new RegExp(`(^|[^A-Za-z0-9_])${path.replace('.', '[._]')}([^A-Za-z0-9_]|$)`);
 
 const acceptCases = Object.entries(RULES).flatMap(([tag, fields]) =>
-  fields.flatMap(([path, rule]) => acceptedValues(rule).map((a) => ({ name: `${tag}.${path} accepts ${a.label}`, tag, path, ...a }))),
+  fields.flatMap(([path, rule]) =>
+    acceptedValues(rule).map((a) => ({ name: `${tag}.${path} accepts ${a.label}`, tag, path, ...a })),
+  ),
 );
 const rejectCases = Object.entries(RULES).flatMap(([tag, fields]) =>
-  fields.flatMap(([path, rule]) => rejectedValues(rule).map((r) => ({ name: `${tag}.${path} rejects ${r.label}`, tag, path, ...r }))),
+  fields.flatMap(([path, rule]) =>
+    rejectedValues(rule).map((r) => ({ name: `${tag}.${path} rejects ${r.label}`, tag, path, ...r })),
+  ),
 );
 
 let catalog: Catalog;
@@ -301,7 +472,10 @@ describe('the rule table covers the catalog', () => {
     expect(catalog.eventTypes.map((t) => t.tag).sort()).toEqual(Object.keys(RULES).sort());
     for (const type of catalog.eventTypes) {
       const ruled = RULES[type.tag]!.filter(([, r]) => r.kind !== 'object').map(([p]) => columnOf(p));
-      expect(type.columns.map((c) => c.name), type.tag).toEqual(ruled);
+      expect(
+        type.columns.map((c) => c.name),
+        type.tag,
+      ).toEqual(ruled);
     }
   });
 

@@ -2,7 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { microsToIso, parseTimestampMicros } from '../../schemas/timestamp';
 
-const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, micros = 0) => Date.UTC(y, mo - 1, d, h, mi, s) * 1000 + micros;
+const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, micros = 0) =>
+  Date.UTC(y, mo - 1, d, h, mi, s) * 1000 + micros;
 
 const ACCEPTED: [text: string, micros: number][] = [
   ['2026-11-22T10:00:00Z', utc(2026, 11, 22, 10)],
@@ -127,8 +128,12 @@ describe('microsToIso', () => {
 
   test('round-trips with parseTimestampMicros, to the microsecond', () => {
     const samples = [
-      utc(2000, 1, 1), utc(2100, 12, 31, 23, 59, 59, 999_999), utc(2026, 11, 22, 10, 0, 0, 1), utc(2026, 11, 22, 10, 0, 0, 999),
-      utc(2026, 11, 22, 10, 0, 0, 1000), utc(2024, 2, 29, 0, 0, 0, 500_500),
+      utc(2000, 1, 1),
+      utc(2100, 12, 31, 23, 59, 59, 999_999),
+      utc(2026, 11, 22, 10, 0, 0, 1),
+      utc(2026, 11, 22, 10, 0, 0, 999),
+      utc(2026, 11, 22, 10, 0, 0, 1000),
+      utc(2024, 2, 29, 0, 0, 0, 500_500),
     ];
     let seed = 12345;
     for (let i = 0; i < 500; i++) {

@@ -32,13 +32,19 @@ const stateOf = (home: string) => join(home, 'temporal', 'server.json');
 function loadout(home: string, ...args: string[]): Promise<{ stdout: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, LOADOUT_HOME: home };
   delete env.TEMPORAL_ADDRESS;
-  return run(process.execPath, [join(PROJECT_ROOT, 'bin', 'loadout.js'), ...args], { env, cwd: home, timeout: 150_000 });
+  return run(process.execPath, [join(PROJECT_ROOT, 'bin', 'loadout.js'), ...args], {
+    env,
+    cwd: home,
+    timeout: 150_000,
+  });
 }
 
 async function customAttributes(address: string): Promise<string[]> {
   const connection = await Connection.connect({ address });
   try {
-    return Object.keys((await connection.operatorService.listSearchAttributes({ namespace: 'default' })).customAttributes ?? {});
+    return Object.keys(
+      (await connection.operatorService.listSearchAttributes({ namespace: 'default' })).customAttributes ?? {},
+    );
   } finally {
     await connection.close();
   }
@@ -56,7 +62,9 @@ describe('the embedded dev server', () => {
     const servers = serverProcesses(dbOf(home));
     expect(servers).toHaveLength(1);
     expect(outputs[1]).toContain(`(pid ${servers[0]!.pid})`);
-    expect(await customAttributes(address(a.stdout)!)).toEqual(expect.arrayContaining(SEARCH_ATTRIBUTES.map((k) => k.name)));
+    expect(await customAttributes(address(a.stdout)!)).toEqual(
+      expect.arrayContaining(SEARCH_ATTRIBUTES.map((k) => k.name)),
+    );
 
     expect((await loadout(home, 'server', 'stop')).stdout).toBe('stopped\n');
     expect(serverProcesses(dbOf(home))).toEqual([]);
@@ -77,7 +85,10 @@ describe('the embedded dev server', () => {
 
     // A server that an older Loadout started lacks LoadoutQuarantined; its state file is gone too.
     const connection = await Connection.connect({ address: first.address });
-    await connection.operatorService.removeSearchAttributes({ namespace: 'default', searchAttributes: [LOADOUT_QUARANTINED.name] });
+    await connection.operatorService.removeSearchAttributes({
+      namespace: 'default',
+      searchAttributes: [LOADOUT_QUARANTINED.name],
+    });
     await connection.close();
     expect(await customAttributes(first.address)).not.toContain(LOADOUT_QUARANTINED.name);
     rmSync(stateOf(home));
@@ -93,7 +104,9 @@ describe('the embedded dev server', () => {
     expect(second.started).toBe(true);
     expect(second.pid).not.toBe(first.pid);
     expect(serverProcesses(dbOf(home)).map((p) => p.pid)).toEqual([second.pid]);
-    expect(await customAttributes(second.address)).toEqual(expect.arrayContaining(SEARCH_ATTRIBUTES.map((k) => k.name)));
+    expect(await customAttributes(second.address)).toEqual(
+      expect.arrayContaining(SEARCH_ATTRIBUTES.map((k) => k.name)),
+    );
     expect(await stopDevServer(home)).toBe(true);
     expect(serverProcesses(dbOf(home))).toEqual([]);
   });

@@ -12,7 +12,9 @@ const options = { timeoutMs: 5_000, staleAfterMs: 60_000, pollMs: 5 };
 
 /** The pid of a process that has exited. */
 function deadPid(): number {
-  const pid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+  const pid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  }).stdout;
   expect(isAlive(Number(pid))).toBe(false);
   return Number(pid);
 }
@@ -28,7 +30,11 @@ test('holders never overlap, and the lock is gone afterwards, also when work thr
   };
   await Promise.all(Array.from({ length: 8 }, () => withFileLock(lock, options, work)));
   expect(most).toBe(1);
-  await expect(withFileLock(lock, options, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+  await expect(
+    withFileLock(lock, options, async () => {
+      throw new Error('boom');
+    }),
+  ).rejects.toThrow('boom');
   expect(existsSync(lock)).toBe(false);
 });
 

@@ -6,7 +6,10 @@ test.each([
   ['postgres://loadout:s3cret@db:5432/warehouse', 'postgres://loadout:***@db:5432/warehouse'],
   ['postgresql://u:p%40ss@h/db?sslmode=require', 'postgresql://u:***@h/db?sslmode=require'],
   ['a raw @ in it: postgres://u:p@ss@h:5432/db', 'a raw @ in it: postgres://u:***@h:5432/db'],
-  ['cannot connect to postgres://u:pw@h/db: refused; retry postgres://v:x@k/db', 'cannot connect to postgres://u:***@h/db: refused; retry postgres://v:***@k/db'],
+  [
+    'cannot connect to postgres://u:pw@h/db: refused; retry postgres://v:x@k/db',
+    'cannot connect to postgres://u:***@h/db: refused; retry postgres://v:***@k/db',
+  ],
   ['{"warehouse":"postgres://u:pw@h/db"}', '{"warehouse":"postgres://u:***@h/db"}'],
   ['postgres://h/db?user=u&password=pw&sslmode=require', 'postgres://h/db?user=u&password=***&sslmode=require'],
   ['authorization: Bearer abc.def-123', 'authorization: Bearer ***'],

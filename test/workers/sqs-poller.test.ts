@@ -5,8 +5,14 @@
  */
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
-  GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, DeleteMessageCommand, type DeleteMessageBatchCommandInput,
-  type Message, type ReceiveMessageCommandOutput, type SQSClient,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  DeleteMessageCommand,
+  type DeleteMessageBatchCommandInput,
+  type Message,
+  type ReceiveMessageCommandOutput,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
@@ -27,7 +33,14 @@ import { S3ObjectStore } from '../../stores/object/s3-store';
 import { SqsPoller, type PollOutcome, type SqsPollerOptions } from '../../workers/sqs-poller';
 import type { FileBatchInput, FileBatchResult } from '../../workflows/file-batch-types';
 import {
-  createQueueWithDlq, motoEnv, motoS3Client, motoSqsClient, notifyObjectCreated, startMoto, type MotoServer, type QueueWithDlq,
+  createQueueWithDlq,
+  motoEnv,
+  motoS3Client,
+  motoSqsClient,
+  notifyObjectCreated,
+  startMoto,
+  type MotoServer,
+  type QueueWithDlq,
 } from '../helpers/moto-server';
 import { writeSessionsObject, type WrittenRaw } from '../helpers/raw-files';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
@@ -54,7 +67,8 @@ let scratch: string;
 let pollerClient: Client;
 
 /** What happened, in order: acknowledged starts (with their objects) and deletes (with the keys their messages named). */
-const events: Array<{ kind: 'start'; workflowId: string; keys: string[] } | { kind: 'delete'; receiptHandle: string }> = [];
+const events: Array<{ kind: 'start'; workflowId: string; keys: string[] } | { kind: 'delete'; receiptHandle: string }> =
+  [];
 /** Every message any receive returned, by receipt handle. */
 const receivedByHandle = new Map<string, Message>();
 
@@ -70,10 +84,12 @@ beforeAll(async () => {
     (next, context) => async (args) => {
       const result = await next(args);
       if (context.commandName === 'ReceiveMessageCommand') {
-        for (const m of (result.output as ReceiveMessageCommandOutput).Messages ?? []) receivedByHandle.set(m.ReceiptHandle!, m);
+        for (const m of (result.output as ReceiveMessageCommandOutput).Messages ?? [])
+          receivedByHandle.set(m.ReceiptHandle!, m);
       }
       if (context.commandName === 'DeleteMessageBatchCommand') {
-        for (const e of (args.input as DeleteMessageBatchCommandInput).Entries ?? []) events.push({ kind: 'delete', receiptHandle: e.ReceiptHandle! });
+        for (const e of (args.input as DeleteMessageBatchCommandInput).Entries ?? [])
+          events.push({ kind: 'delete', receiptHandle: e.ReceiptHandle! });
       }
       return result;
     },
@@ -119,7 +135,8 @@ function recordingClient(client: Client): Client {
   const start = client.workflow.start.bind(client.workflow);
   client.workflow.start = (async (type: string, options: { workflowId: string; args?: readonly unknown[] }) => {
     const input = options.args?.[0] as FileBatchInput;
-    const record = () => events.push({ kind: 'start', workflowId: options.workflowId, keys: input.objects.map((o) => o.key) });
+    const record = () =>
+      events.push({ kind: 'start', workflowId: options.workflowId, keys: input.objects.map((o) => o.key) });
     try {
       const handle = await start(type, options as never);
       record();
@@ -134,8 +151,15 @@ function recordingClient(client: Client): Client {
 
 function poller(overrides: Partial<SqsPollerOptions> = {}): SqsPoller {
   return new SqsPoller({
-    sqs, queueUrl: queue.queueUrl, client: pollerClient, taskQueue, rawLocation: RAW_LOCATION_TYPED,
-    limits: { maxObjects: 2, maxBytes: 1 << 30 }, environment: 'test', waitSeconds: 0, ...overrides,
+    sqs,
+    queueUrl: queue.queueUrl,
+    client: pollerClient,
+    taskQueue,
+    rawLocation: RAW_LOCATION_TYPED,
+    limits: { maxObjects: 2, maxBytes: 1 << 30 },
+    environment: 'test',
+    waitSeconds: 0,
+    ...overrides,
   });
 }
 
@@ -149,10 +173,16 @@ async function upload(key: string, sessions: number, store: S3ObjectStore = rawB
 }
 
 async function depth(queueUrl: string): Promise<number> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({
-    QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-  }));
-  return Number(Attributes?.ApproximateNumberOfMessages ?? NaN) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? NaN);
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages ?? NaN) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? NaN)
+  );
 }
 
 /** Polls until a receive comes back empty and the queue holds nothing, in flight included. */
@@ -182,7 +212,10 @@ function results(ids: string[]): Promise<FileBatchResult[]> {
 
 async function snapshot(prefix: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for await (const o of lake.list(prefix)) out[o.key] = createHash('sha256').update(await lake.readBytes(o.key)).digest('hex');
+  for await (const o of lake.list(prefix))
+    out[o.key] = createHash('sha256')
+      .update(await lake.readBytes(o.key))
+      .digest('hex');
   return out;
 }
 
@@ -190,7 +223,10 @@ async function snapshot(prefix: string): Promise<Record<string, string>> {
 function rawKeysOf(message: Message | undefined): string[] {
   const n = parseS3Notification(message?.Body ?? '');
   if (n.kind !== 'objects') return [];
-  return n.objects.filter((o) => o.bucket === RAW_BUCKET && o.key.startsWith('raw/')).map((o) => o.key.slice('raw/'.length)).filter(isRawDataKey);
+  return n.objects
+    .filter((o) => o.bucket === RAW_BUCKET && o.key.startsWith('raw/'))
+    .map((o) => o.key.slice('raw/'.length))
+    .filter(isRawDataKey);
 }
 
 /** Every deleted message that named raw objects was deleted after a start holding each of them was acknowledged. */
@@ -198,7 +234,8 @@ function expectDeletesAfterStarts(): void {
   for (const [i, event] of events.entries()) {
     if (event.kind !== 'delete') continue;
     const before = events.slice(0, i).flatMap((e) => (e.kind === 'start' ? e.keys : []));
-    for (const key of rawKeysOf(receivedByHandle.get(event.receiptHandle))) expect(before, `delete of the message for ${key}`).toContain(key);
+    for (const key of rawKeysOf(receivedByHandle.get(event.receiptHandle)))
+      expect(before, `delete of the message for ${key}`).toContain(key);
   }
 }
 
@@ -214,7 +251,14 @@ describe('SqsPoller', () => {
     await upload('elsewhere/2026/11/22/10/x.gz', 2);
     await rawBucket.write('raw/2026/11/22/10/_SUCCESS', '');
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: 'this is not an S3 notification' }));
-    const foreign = JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'someone-elses-bucket' }, object: { key: 'raw%2Fz.gz', size: 9, eTag: 'e' } } }] });
+    const foreign = JSON.stringify({
+      Records: [
+        {
+          eventName: 'ObjectCreated:Put',
+          s3: { bucket: { name: 'someone-elses-bucket' }, object: { key: 'raw%2Fz.gz', size: 9, eTag: 'e' } },
+        },
+      ],
+    });
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: foreign }));
     const eventsBefore = events.length;
 
@@ -230,13 +274,22 @@ describe('SqsPoller', () => {
     const deleted = events.slice(eventsBefore).filter((e) => e.kind === 'delete');
     expect(deleted).toHaveLength(8);
     expectDeletesAfterStarts();
-    originals.push(...deleted.map((e) => receivedByHandle.get(e.receiptHandle)!).filter((m) => rawKeysOf(m).length > 0));
-    expect(originals.flatMap(rawKeysOf).sort()).toEqual(['2026/11/22/10/a.gz', '2026/11/22/10/b.gz', '2026/11/22/10/game server+1 ü€.gz']);
+    originals.push(
+      ...deleted.map((e) => receivedByHandle.get(e.receiptHandle)!).filter((m) => rawKeysOf(m).length > 0),
+    );
+    expect(originals.flatMap(rawKeysOf).sort()).toEqual([
+      '2026/11/22/10/a.gz',
+      '2026/11/22/10/b.gz',
+      '2026/11/22/10/game server+1 ü€.gz',
+    ]);
 
     const done = await results(outcomes.started);
     expect(done.reduce((n, r) => n + r.objects, 0)).toBe(3);
     expect(done.flatMap((r) => r.skippedObjects)).toEqual([]);
-    const rows = done.flatMap((r) => r.staged).filter((s) => s.table === 'purchase').reduce((n, s) => n + s.rows, 0);
+    const rows = done
+      .flatMap((r) => r.staged)
+      .filter((s) => s.table === 'purchase')
+      .reduce((n, s) => n + s.rows, 0);
     expect(rows).toBe(a.distinct.purchase! + u.distinct.purchase! + b.distinct.purchase!);
     // Staged Parquet is in the S3 lake, under the keys the results name.
     for (const staged of done.flatMap((r) => r.staged)) {
@@ -245,7 +298,8 @@ describe('SqsPoller', () => {
       expect(Buffer.from(bytes.subarray(0, 4)).toString()).toBe('PAR1');
     }
     // The batches were named from the canonical location: the markers are where listing discovery looks.
-    for (const key of originals.flatMap(rawKeysOf)) expect(await lake.head(objectMarkerKey(RAW_LOCATION, key)), key).toBeDefined();
+    for (const key of originals.flatMap(rawKeysOf))
+      expect(await lake.head(objectMarkerKey(RAW_LOCATION, key)), key).toBeDefined();
     firstIds = outcomes.started;
     firstResults = done;
   });
@@ -254,14 +308,17 @@ describe('SqsPoller', () => {
     expect(originals).toHaveLength(3);
     const staged = await snapshot('staged/');
     const ledger = await snapshot('ledger/');
-    for (const m of originals) await sqs.send(new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: m.Body! }));
+    for (const m of originals)
+      await sqs.send(new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: m.Body! }));
 
     const outcomes = total(await drain(poller()));
     expect(outcomes).toMatchObject({ messages: 3, ignored: 0, failed: 0 });
     // The same objects give the same batches and ids: Temporal deduplicates the starts.
     expect(outcomes.started.sort()).toEqual([...firstIds].sort());
     const done = await results(outcomes.started);
-    expect(done.sort((x, y) => x.batchId.localeCompare(y.batchId))).toEqual([...firstResults].sort((x, y) => x.batchId.localeCompare(y.batchId)));
+    expect(done.sort((x, y) => x.batchId.localeCompare(y.batchId))).toEqual(
+      [...firstResults].sort((x, y) => x.batchId.localeCompare(y.batchId)),
+    );
     for (const id of outcomes.started) {
       const runs = [];
       for await (const w of temporal.client.workflow.list({ query: `WorkflowId = '${id}'` })) runs.push(w.runId);
@@ -276,7 +333,9 @@ describe('SqsPoller', () => {
     const staged = await snapshot('staged/');
     const d = await upload('raw/2026/11/22/11/d.gz', 6);
     // Take d's own notification off the queue, to send it regrouped with an old one.
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }));
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }),
+    );
     expect(Messages).toHaveLength(1);
     await sqs.send(new DeleteMessageCommand({ QueueUrl: queue.queueUrl, ReceiptHandle: Messages![0]!.ReceiptHandle }));
     const dRecord = JSON.parse(Messages![0]!.Body!).Records[0];
@@ -295,7 +354,11 @@ describe('SqsPoller', () => {
     // Earlier outputs byte for byte as they were; the new batch only added its own files.
     const after = await snapshot('staged/');
     expect(Object.fromEntries(Object.entries(after).filter(([k]) => k in staged))).toEqual(staged);
-    expect(Object.keys(after).filter((k) => !(k in staged)).sort()).toEqual(result!.staged.map((s) => s.key).sort());
+    expect(
+      Object.keys(after)
+        .filter((k) => !(k in staged))
+        .sort(),
+    ).toEqual(result!.staged.map((s) => s.key).sort());
     expectDeletesAfterStarts();
   });
 
@@ -319,20 +382,45 @@ describe('SqsPoller', () => {
     }
     // The TestEvent was acknowledged even so; the object's message failed once per receive, maxReceiveCount times.
     expect(total(outcomes)).toMatchObject({ ignored: 1, failed: 2, started: [] });
-    const deletedKeys = events.slice(eventsBefore).flatMap((e) => (e.kind === 'delete' ? rawKeysOf(receivedByHandle.get(e.receiptHandle)) : []));
+    const deletedKeys = events
+      .slice(eventsBefore)
+      .flatMap((e) => (e.kind === 'delete' ? rawKeysOf(receivedByHandle.get(e.receiptHandle)) : []));
     expect(deletedKeys).toEqual([]);
     expect(await depth(poison.queueUrl)).toBe(0);
     const head = (await store.head('raw/p.gz'))!;
-    const lost = await sqs.send(new ReceiveMessageCommand({ QueueUrl: poison.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 0 }));
+    const lost = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: poison.dlqUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        VisibilityTimeout: 0,
+      }),
+    );
     expect(lost.Messages?.map((m) => parseS3Notification(m.Body!))).toEqual([
-      { kind: 'objects', objects: [{ bucket, key: 'raw/p.gz', size: head.size, etag: head.etag, eventTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }] },
+      {
+        kind: 'objects',
+        objects: [
+          {
+            bucket,
+            key: 'raw/p.gz',
+            size: head.size,
+            etag: head.etag,
+            eventTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+          },
+        ],
+      },
     ]);
     expect(await lake.head(objectMarkerKey(`s3://${bucket}/raw`, 'p.gz'))).toBeUndefined();
-    const batchId = fileBatchWorkflowId(batchIdOf(`s3://${bucket}/raw`, [{ key: 'p.gz', size: head.size, etag: head.etag }]), 'test');
+    const batchId = fileBatchWorkflowId(
+      batchIdOf(`s3://${bucket}/raw`, [{ key: 'p.gz', size: head.size, etag: head.etag }]),
+      'test',
+    );
     await expect(temporal.client.workflow.getHandle(batchId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
     // Nothing is lost: a poller that can start batches, pointed at the dead-letter queue, redrives it.
-    const redrive = total(await drain(poller({ queueUrl: poison.dlqUrl, rawLocation: `s3://${bucket}/raw` }), poison.dlqUrl));
+    const redrive = total(
+      await drain(poller({ queueUrl: poison.dlqUrl, rawLocation: `s3://${bucket}/raw` }), poison.dlqUrl),
+    );
     expect(redrive).toMatchObject({ messages: 1, failed: 0 });
     const [result] = await results(redrive.started);
     expect(result!.objects).toBe(1);
@@ -368,8 +456,11 @@ describe('SqsPoller', () => {
     // SQS may hand the three notifications over in one receive or several: either way every batch
     // completes, the missing object is quarantined once, and the good ones are staged in this drain.
     const batches = await results(total(outcomes).started);
-    expect(batches.flatMap((r) => r.quarantined)).toEqual([{ key: gone, kind: 'missing', reason: expect.stringContaining('gone from the raw zone') }]);
-    const staged = (table: string) => batches.flatMap((r) => r.staged.filter((s) => s.table === table)).reduce((n, s) => n + s.rows, 0);
+    expect(batches.flatMap((r) => r.quarantined)).toEqual([
+      { key: gone, kind: 'missing', reason: expect.stringContaining('gone from the raw zone') },
+    ]);
+    const staged = (table: string) =>
+      batches.flatMap((r) => r.staged.filter((s) => s.table === table)).reduce((n, s) => n + s.rows, 0);
     expect(staged('session_begin')).toBe(a.distinct.session_begin! + b.distinct.session_begin!);
     expect(staged('purchase')).toBe(a.distinct.purchase! + b.distinct.purchase!);
     expect(total(outcomes).failed).toBe(0);

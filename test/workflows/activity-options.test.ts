@@ -1,8 +1,14 @@
 /** Activity options keep the values the workflows wrote out before they were gathered: histories replay on them. */
 import { expect, test } from 'vitest';
 import {
-  fileBatchActivityOptions, FILE_BATCH_NON_RETRYABLE, LISTING_ACTIVITY_OPTIONS, LOAD_TABLE_NON_RETRYABLE, mergeActivityOptions,
-  quickActivityOptions, REPLAY_NON_RETRYABLE, TABLE_NON_RETRYABLE,
+  fileBatchActivityOptions,
+  FILE_BATCH_NON_RETRYABLE,
+  LISTING_ACTIVITY_OPTIONS,
+  LOAD_TABLE_NON_RETRYABLE,
+  mergeActivityOptions,
+  quickActivityOptions,
+  REPLAY_NON_RETRYABLE,
+  TABLE_NON_RETRYABLE,
 } from '../../workflows/activity-options';
 
 test('failure types that stop retries', () => {
@@ -17,7 +23,10 @@ test('each kind of activity keeps its timeouts and retry policy', () => {
     startToCloseTimeout: '2h',
     heartbeatTimeout: '60s',
     retry: {
-      initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 20,
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '1m',
+      maximumAttempts: 20,
       nonRetryableErrorTypes: ['UnreadableObject', 'MissingObject', 'InvalidBatch'],
     },
   });
@@ -25,14 +34,26 @@ test('each kind of activity keeps its timeouts and retry policy', () => {
   expect(quickActivityOptions('2m', ['UnknownTable'])).toEqual({
     startToCloseTimeout: '30m',
     heartbeatTimeout: '2m',
-    retry: { initialInterval: '1s', maximumInterval: '1m', maximumAttempts: 20, nonRetryableErrorTypes: ['UnknownTable'] },
+    retry: {
+      initialInterval: '1s',
+      maximumInterval: '1m',
+      maximumAttempts: 20,
+      nonRetryableErrorTypes: ['UnknownTable'],
+    },
   });
   expect(mergeActivityOptions('2m', ['UnknownTable'])).toEqual({
     startToCloseTimeout: '2h',
     heartbeatTimeout: '2m',
-    retry: { initialInterval: '5s', maximumInterval: '2m', maximumAttempts: 20, nonRetryableErrorTypes: ['UnknownTable'] },
+    retry: {
+      initialInterval: '5s',
+      maximumInterval: '2m',
+      maximumAttempts: 20,
+      nonRetryableErrorTypes: ['UnknownTable'],
+    },
   });
   expect(LISTING_ACTIVITY_OPTIONS).toEqual({
-    startToCloseTimeout: '10m', heartbeatTimeout: '1m', retry: { initialInterval: '1s', maximumInterval: '1m' },
+    startToCloseTimeout: '10m',
+    heartbeatTimeout: '1m',
+    retry: { initialInterval: '1s', maximumInterval: '1m' },
   });
 });

@@ -16,7 +16,11 @@ import { searchAttributeKeys } from '../../workflows/search-attribute-values';
 import { loadCatalog } from '../../schemas/catalog';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import type { ObjectStore } from '../../stores/object/object-store';
-import { discoverByListing, type DiscoverByListingInput, type DiscoverByListingResult } from '../../workflows/discover-by-listing';
+import {
+  discoverByListing,
+  type DiscoverByListingInput,
+  type DiscoverByListingResult,
+} from '../../workflows/discover-by-listing';
 import type { FileBatchInput, FileBatchResult } from '../../workflows/file-batch-types';
 import { writeObject, writeSessionsObject } from '../helpers/raw-files';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
@@ -36,7 +40,12 @@ let gate: Promise<void> | undefined;
 let openGate: () => void = () => {};
 
 function closeGate() {
-  gate = new Promise<void>((resolve) => { openGate = () => { gate = undefined; resolve(); }; });
+  gate = new Promise<void>((resolve) => {
+    openGate = () => {
+      gate = undefined;
+      resolve();
+    };
+  });
 }
 
 beforeAll(async () => {
@@ -86,13 +95,27 @@ function freshRaw(): ObjectStore {
 }
 
 function baseInput(raw: ObjectStore, overrides: Partial<DiscoverByListingInput> = {}): DiscoverByListingInput {
-  return { source: raw.location, environment: 'test', reconcileEvery: 0, listEvery: '200ms', batchObjects: 2, batchBytes: 1 << 30, once: true, ...overrides };
+  return {
+    source: raw.location,
+    environment: 'test',
+    reconcileEvery: 0,
+    listEvery: '200ms',
+    batchObjects: 2,
+    batchBytes: 1 << 30,
+    once: true,
+    ...overrides,
+  };
 }
 
 let runCount = 0;
-async function pass(raw: ObjectStore, overrides: Partial<DiscoverByListingInput> = {}): Promise<DiscoverByListingResult> {
+async function pass(
+  raw: ObjectStore,
+  overrides: Partial<DiscoverByListingInput> = {},
+): Promise<DiscoverByListingResult> {
   return temporal.client.workflow.execute(discoverByListing, {
-    workflowId: `test-discover-${++runCount}-${Date.now()}`, taskQueue, args: [baseInput(raw, overrides)],
+    workflowId: `test-discover-${++runCount}-${Date.now()}`,
+    taskQueue,
+    args: [baseInput(raw, overrides)],
   });
 }
 
@@ -104,15 +127,22 @@ function results(ids: string[]): Promise<FileBatchResult[]> {
 async function expectedBatches(raw: ObjectStore, keys?: string[]): Promise<Array<{ id: string; keys: string[] }>> {
   const objects: RawObjectRef[] = [];
   for await (const o of raw.list('')) {
-    if (isRawDataKey(o.key) && (keys === undefined || keys.includes(o.key))) objects.push({ key: o.key, size: o.size, etag: o.etag });
+    if (isRawDataKey(o.key) && (keys === undefined || keys.includes(o.key)))
+      objects.push({ key: o.key, size: o.size, etag: o.etag });
   }
-  return planBatches(objects, { maxObjects: 2, maxBytes: 1 << 30 }).map((b) => ({ id: fileBatchWorkflowId(batchIdOf(raw.location, b), 'test'), keys: b.map((o) => o.key) }));
+  return planBatches(objects, { maxObjects: 2, maxBytes: 1 << 30 }).map((b) => ({
+    id: fileBatchWorkflowId(batchIdOf(raw.location, b), 'test'),
+    keys: b.map((o) => o.key),
+  }));
 }
 
 /** Key -> sha256 of the bytes: "unchanged" means byte for byte. */
 async function snapshot(prefix: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for await (const o of lake.list(prefix)) out[o.key] = createHash('sha256').update(await lake.readBytes(o.key)).digest('hex');
+  for await (const o of lake.list(prefix))
+    out[o.key] = createHash('sha256')
+      .update(await lake.readBytes(o.key))
+      .digest('hex');
   return out;
 }
 
@@ -131,8 +161,13 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
 describe('discoverByListing', () => {
   test('one pass starts a fileBatch child per deterministic batch of every raw data object; repeating it starts nothing new', async () => {
     const raw = freshRaw();
-    const written = ['2026/11/22/10/a.gz', '2026/11/22/10/b.gz', '2026/11/22/10/c.gz', '2026/11/22/11/d.gz', '2026/11/22/11/e.gz']
-      .map((key, i) => writeSessionsObject(raw.location, key, 3 + i));
+    const written = [
+      '2026/11/22/10/a.gz',
+      '2026/11/22/10/b.gz',
+      '2026/11/22/10/c.gz',
+      '2026/11/22/11/d.gz',
+      '2026/11/22/11/e.gz',
+    ].map((key, i) => writeSessionsObject(raw.location, key, 3 + i));
     writeObject(raw.location, '2026/11/22/11/_SUCCESS', '');
     writeObject(raw.location, '2026/11/22/11/.part-0.gz', 'a temp file of an uploader');
     writeObject(raw.location, '2026/11/22/11/f.gz.tmp', 'another');
@@ -141,7 +176,9 @@ describe('discoverByListing', () => {
     const first = await pass(raw);
     const expected = await expectedBatches(raw);
     expect(expected.map((b) => b.keys)).toEqual([
-      ['2026/11/22/10/a.gz', '2026/11/22/10/b.gz'], ['2026/11/22/10/c.gz', '2026/11/22/11/d.gz'], ['2026/11/22/11/e.gz'],
+      ['2026/11/22/10/a.gz', '2026/11/22/10/b.gz'],
+      ['2026/11/22/10/c.gz', '2026/11/22/11/d.gz'],
+      ['2026/11/22/11/e.gz'],
     ]);
     expect(first.started).toEqual(expected.map((b) => b.id));
     expect(first.started.every((id) => id.length < 100 && !id.includes('2026'))).toBe(true);
@@ -157,7 +194,11 @@ describe('discoverByListing', () => {
     const done = await results(first.started);
     expect(done.map((r) => r.objects)).toEqual([2, 2, 1]);
     expect(done.flatMap((r) => r.skippedObjects)).toEqual([]);
-    const rows = (table: string) => done.flatMap((r) => r.staged).filter((s) => s.table === table).reduce((n, s) => n + s.rows, 0);
+    const rows = (table: string) =>
+      done
+        .flatMap((r) => r.staged)
+        .filter((s) => s.table === table)
+        .reduce((n, s) => n + s.rows, 0);
     expect(rows('session_begin')).toBe(written.reduce((n, w) => n + w.distinct.session_begin!, 0));
     // Children run concurrently, so they enter processing in any order: each batch once is the claim.
     const byFirstKey = (a: string[], b: string[]) => a[0]!.localeCompare(b[0]!);
@@ -166,7 +207,8 @@ describe('discoverByListing', () => {
 
   test('a pass after the watermark lists only later keys: nothing for old objects, new ones picked up', async () => {
     const raw = freshRaw();
-    for (const key of ['2026/11/22/10/a.gz', '2026/11/22/10/b.gz', '2026/11/22/10/c.gz']) writeSessionsObject(raw.location, key, 4);
+    for (const key of ['2026/11/22/10/a.gz', '2026/11/22/10/b.gz', '2026/11/22/10/c.gz'])
+      writeSessionsObject(raw.location, key, 4);
     const first = await pass(raw);
     await results(first.started);
     const staged = await snapshot('staged/');
@@ -193,7 +235,8 @@ describe('discoverByListing', () => {
 
   test('a late arrival before the watermark is missed by ordinary passes and picked up by reconciliation, once', async () => {
     const raw = freshRaw();
-    for (const key of ['2026/11/22/10/a.gz', '2026/11/22/10/b.gz', '2026/11/22/10/c.gz']) writeSessionsObject(raw.location, key, 4);
+    for (const key of ['2026/11/22/10/a.gz', '2026/11/22/10/b.gz', '2026/11/22/10/c.gz'])
+      writeSessionsObject(raw.location, key, 4);
     const first = await pass(raw, { reconcileEvery: 3 });
     await results(first.started);
     const staged = await snapshot('staged/');
@@ -222,7 +265,12 @@ describe('discoverByListing', () => {
     // Old objects' markers unchanged: no batch took them again.
     const afterMarkers = await snapshot('ledger/');
     expect(Object.fromEntries(Object.entries(afterMarkers).filter(([k]) => k in markers))).toEqual(markers);
-    expect(processedKeysOf(raw).flat().sort()).toEqual(['2026/11/22/09/late.gz', '2026/11/22/10/a.gz', '2026/11/22/10/b.gz', '2026/11/22/10/c.gz']);
+    expect(processedKeysOf(raw).flat().sort()).toEqual([
+      '2026/11/22/09/late.gz',
+      '2026/11/22/10/a.gz',
+      '2026/11/22/10/b.gz',
+      '2026/11/22/10/c.gz',
+    ]);
   });
 
   test('reconciliation lists an object again when it was rewritten (new etag), not when it is unchanged', async () => {
@@ -233,7 +281,9 @@ describe('discoverByListing', () => {
     expect((await pass(raw, { reconcileEvery: 1 })).started).toEqual([]);
 
     writeSessionsObject(raw.location, '2026/11/22/10/b.gz', 9); // same key, new content
-    const marker = JSON.parse(Buffer.from(await lake.readBytes(objectMarkerKey(raw.location, '2026/11/22/10/b.gz'))).toString()) as { etag: string };
+    const marker = JSON.parse(
+      Buffer.from(await lake.readBytes(objectMarkerKey(raw.location, '2026/11/22/10/b.gz'))).toString(),
+    ) as { etag: string };
     expect(marker.etag).not.toBe((await raw.head('2026/11/22/10/b.gz'))!.etag);
     const again = await pass(raw, { reconcileEvery: 1 });
     expect(again.started).toEqual((await expectedBatches(raw, ['2026/11/22/10/b.gz'])).map((b) => b.id));
@@ -249,7 +299,11 @@ describe('discoverByListing', () => {
     writeSessionsObject(raw.location, '2026/11/22/10/c.gz', 3);
     closeGate();
     const workflowId = `test-discover-abandon-${Date.now()}`;
-    const parent = await temporal.client.workflow.start(discoverByListing, { workflowId, taskQueue, args: [baseInput(raw)] });
+    const parent = await temporal.client.workflow.start(discoverByListing, {
+      workflowId,
+      taskQueue,
+      args: [baseInput(raw)],
+    });
     const { started } = await parent.result();
     expect(started).toHaveLength(2);
     expect((await parent.describe()).status.name).toBe('COMPLETED');
@@ -262,7 +316,8 @@ describe('discoverByListing', () => {
     openGate();
     const done = await results(started);
     expect(done.map((r) => r.objects)).toEqual([2, 1]);
-    for (const id of started) expect((await temporal.client.workflow.getHandle(id).describe()).status.name).toBe('COMPLETED');
+    for (const id of started)
+      expect((await temporal.client.workflow.getHandle(id).describe()).status.name).toBe('COMPLETED');
   });
 
   test('a due reconciliation waits for the batches still running, so a late arrival never regroups them into a second run', async () => {
@@ -271,7 +326,9 @@ describe('discoverByListing', () => {
     writeSessionsObject(raw.location, '2026/11/22/10/c.gz', 3);
     closeGate();
     const handle = await temporal.client.workflow.start(discoverByListing, {
-      workflowId: `test-discover-loop-${Date.now()}`, taskQueue, args: [baseInput(raw, { once: false, reconcileEvery: 2, listEvery: '100ms' })],
+      workflowId: `test-discover-loop-${Date.now()}`,
+      taskQueue,
+      args: [baseInput(raw, { once: false, reconcileEvery: 2, listEvery: '100ms' })],
     });
     try {
       await waitFor('the first batch processing', () => processedKeysOf(raw).length === 1);
@@ -280,9 +337,17 @@ describe('discoverByListing', () => {
       const listedBefore = listed.filter((l) => l.source === raw.location).length;
       // Pass 2 is a due reconciliation (the dev server's timers make a pass about a second); it
       // must be held back while {a, c} runs. Pass 3 listing means pass 2 started whatever it would.
-      await waitFor('three more passes', () => listed.filter((l) => l.source === raw.location).length >= listedBefore + 3);
+      await waitFor(
+        'three more passes',
+        () => listed.filter((l) => l.source === raw.location).length >= listedBefore + 3,
+      );
       await new Promise((r) => setTimeout(r, 200)); // time for a wrongly started batch to reach its activity
-      expect(listed.filter((l) => l.source === raw.location).map((l) => l.startAfter).slice(1)).not.toContain(undefined);
+      expect(
+        listed
+          .filter((l) => l.source === raw.location)
+          .map((l) => l.startAfter)
+          .slice(1),
+      ).not.toContain(undefined);
       expect(processedKeysOf(raw)).toEqual([['2026/11/22/10/a.gz', '2026/11/22/10/c.gz']]);
       openGate();
       // Once {a, c} closed, the owed reconciliation takes the late b alone.
@@ -314,9 +379,16 @@ describe('discoverByListing', () => {
     writeSessionsObject(raw.location, '2026/11/22/10/good.gz', 3);
     writeObject(raw.location, '2026/11/22/10/new\nline.gz', 'x');
     writeObject(raw.location, '2026/11/22/10/back\\slash.gz', 'xy');
-    writeFileSync(Buffer.from([...Buffer.from(`${raw.location}/2026/11/22/10/latin1-`), 0xe9, ...Buffer.from('.gz')]), 'xyz');
+    writeFileSync(
+      Buffer.from([...Buffer.from(`${raw.location}/2026/11/22/10/latin1-`), 0xe9, ...Buffer.from('.gz')]),
+      'xyz',
+    );
     const workflowId = `test-discover-badnames-${Date.now()}`;
-    const first = await temporal.client.workflow.execute(discoverByListing, { workflowId, taskQueue, args: [baseInput(raw)] });
+    const first = await temporal.client.workflow.execute(discoverByListing, {
+      workflowId,
+      taskQueue,
+      args: [baseInput(raw)],
+    });
 
     expect(first.started).toEqual((await expectedBatches(raw)).map((b) => b.id));
     const [result] = await results(first.started);
@@ -327,13 +399,24 @@ describe('discoverByListing', () => {
       ['2026/11/22/10/new\nline.gz', 1, /control characters/],
     ] as const;
     for (const [key, size, reason] of expected) {
-      const record = JSON.parse(Buffer.from(await lake.readBytes(quarantineKeyOf(raw.location, key))).toString()) as QuarantineRecord;
-      expect(record).toMatchObject({ source: raw.location, key, size, kind: 'invalid-key', batchId: 'listing', workflowId });
+      const record = JSON.parse(
+        Buffer.from(await lake.readBytes(quarantineKeyOf(raw.location, key))).toString(),
+      ) as QuarantineRecord;
+      expect(record).toMatchObject({
+        source: raw.location,
+        key,
+        size,
+        kind: 'invalid-key',
+        batchId: 'listing',
+        workflowId,
+      });
       expect(record.reason).toMatch(reason);
     }
     // Decided on the first attempt: no activity of the discovery failed, nothing was retried.
     const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
-    expect(history.events!.filter((e) => e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes)).toEqual([]);
+    expect(
+      history.events!.filter((e) => e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes),
+    ).toEqual([]);
 
     // A reconciliation pass meets them again and leaves the records as they are (an acknowledged one stays acknowledged).
     const records = await snapshot('quarantine/');
@@ -358,4 +441,3 @@ describe('discoverByListing', () => {
     expect(first.watermark).toBe(key); // the watermark is workflow input, not a search attribute: whole
   });
 });
-

@@ -35,7 +35,10 @@ afterAll(async () => {
 
 async function digests(store: ObjectStore, prefix: string) {
   const out: Record<string, string> = {};
-  for await (const o of store.list(prefix)) out[o.key] = createHash('sha256').update(readFileSync(store.urlOf(o.key))).digest('hex');
+  for await (const o of store.list(prefix))
+    out[o.key] = createHash('sha256')
+      .update(readFileSync(store.urlOf(o.key)))
+      .digest('hex');
   return out;
 }
 
@@ -55,8 +58,14 @@ test('SIGKILL of the worker mid-file, then a new worker: same staged objects, by
   // Reference: the same batch on an undisturbed worker with its own lake.
   const referenceLake = openObjectStore(join(dir, 'lake-reference'));
   const refQueue = uniqueTaskQueue('crash-ref');
-  const refWorker = await testWorker(temporal, refQueue, createActivities({ catalog: await loadCatalog(), lake: referenceLake, personalKeys: TEST_PERSONAL_KEYS }));
-  const reference = await refWorker.runUntil(runFileBatch(temporal.client, `${fileBatchWorkflowId(batchId)}-reference`, refQueue, input));
+  const refWorker = await testWorker(
+    temporal,
+    refQueue,
+    createActivities({ catalog: await loadCatalog(), lake: referenceLake, personalKeys: TEST_PERSONAL_KEYS }),
+  );
+  const reference = await refWorker.runUntil(
+    runFileBatch(temporal.client, `${fileBatchWorkflowId(batchId)}-reference`, refQueue, input),
+  );
 
   const lake = openObjectStore(join(dir, 'lake'));
   const taskQueue = uniqueTaskQueue('crash');
@@ -77,8 +86,8 @@ test('SIGKILL of the worker mid-file, then a new worker: same staged objects, by
 
   child = await startWorkerProcess(temporal, taskQueue, lake.location);
   const result = await handle.result();
-  const attempts = (await handle.fetchHistory()).events!
-    .filter((e) => e.activityTaskStartedEventAttributes)
+  const attempts = (await handle.fetchHistory())
+    .events!.filter((e) => e.activityTaskStartedEventAttributes)
     .map((e) => e.activityTaskStartedEventAttributes!.attempt);
   expect(attempts.at(-1)).toBeGreaterThan(1);
 

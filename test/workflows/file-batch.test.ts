@@ -62,9 +62,13 @@ describe('fileBatch', () => {
     const a = writeSessionsObject(raw.location, '2026/11/22/10/a.gz', 40);
     const b = writeSessionsObject(raw.location, '2026/11/22/10/b.gz', 25);
     const objects = [];
-    for (const key of [a.key, b.key]) objects.push({ key, size: (await raw.head(key))!.size, etag: (await raw.head(key))!.etag });
+    for (const key of [a.key, b.key])
+      objects.push({ key, size: (await raw.head(key))!.size, etag: (await raw.head(key))!.etag });
     const batchId = batchIdOf(raw.location, objects);
-    const result = await runFileBatch(temporal.client, fileBatchWorkflowId(batchId), taskQueue, { source: raw.location, objects });
+    const result = await runFileBatch(temporal.client, fileBatchWorkflowId(batchId), taskQueue, {
+      source: raw.location,
+      objects,
+    });
 
     expect(result.batchId).toBe(batchId);
     expect(result.records).toBe(a.records + b.records);
@@ -106,12 +110,21 @@ describe('fileBatch', () => {
       return { key, size: h.size, etag: h.etag };
     };
     const first = [await ref(d.key)];
-    await runFileBatch(temporal.client, fileBatchWorkflowId(batchIdOf(raw.location, first)), taskQueue, { source: raw.location, objects: first });
+    await runFileBatch(temporal.client, fileBatchWorkflowId(batchIdOf(raw.location, first)), taskQueue, {
+      source: raw.location,
+      objects: first,
+    });
     // SQS redelivery after a lost delete, grouped with a new object: a different batch id.
     const regrouped = [await ref(d.key), await ref(e.key)];
-    const result = await runFileBatch(temporal.client, fileBatchWorkflowId(batchIdOf(raw.location, regrouped)), taskQueue, {
-      source: raw.location, objects: regrouped,
-    });
+    const result = await runFileBatch(
+      temporal.client,
+      fileBatchWorkflowId(batchIdOf(raw.location, regrouped)),
+      taskQueue,
+      {
+        source: raw.location,
+        objects: regrouped,
+      },
+    );
     expect(result.skippedObjects).toEqual([d.key]);
     expect(result.objects).toBe(1);
     expect(result.staged.find((s) => s.table === 'session_begin')!.rows).toBe(7);
@@ -119,13 +132,31 @@ describe('fileBatch', () => {
 
   test('unreadable objects are quarantined on the first attempt and the rest of their batch is staged', async () => {
     const sub = openObjectStore(join(dir, 'raw-mixed'));
-    const good = [writeSessionsObject(sub.location, 'x/good-1.gz', 5), writeSessionsObject(sub.location, 'x/good-2.gz', 6), writeSessionsObject(sub.location, 'x/good-3.gz', 7)];
-    const cut = gzipSync(`${JSON.stringify({ event: 'session_end', id: uuidFrom('cut'), date: '2026-11-22T10:00:00Z', psess: uuidFrom('p'), duration_s: 1, reason: 'quit' })}\n`.repeat(4000));
+    const good = [
+      writeSessionsObject(sub.location, 'x/good-1.gz', 5),
+      writeSessionsObject(sub.location, 'x/good-2.gz', 6),
+      writeSessionsObject(sub.location, 'x/good-3.gz', 7),
+    ];
+    const cut = gzipSync(
+      `${JSON.stringify({ event: 'session_end', id: uuidFrom('cut'), date: '2026-11-22T10:00:00Z', psess: uuidFrom('p'), duration_s: 1, reason: 'quit' })}\n`.repeat(
+        4000,
+      ),
+    );
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     const bad: [key: string, body: Buffer | string, kind: string, reason: RegExp][] = [
-      ['x/broken.gz', Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('not really gzip at all')]), 'corrupt-compression', /x\/broken\.gz: corrupt gzip/],
+      [
+        'x/broken.gz',
+        Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('not really gzip at all')]),
+        'corrupt-compression',
+        /x\/broken\.gz: corrupt gzip/,
+      ],
       // Cut after thousands of lines were read: the batch is processed again without it.
-      ['x/cut.gz', cut.subarray(0, cut.length - 20), 'corrupt-compression', /x\/cut\.gz: corrupt gzip: unexpected end of file/],
+      [
+        'x/cut.gz',
+        cut.subarray(0, cut.length - 20),
+        'corrupt-compression',
+        /x\/cut\.gz: corrupt gzip: unexpected end of file/,
+      ],
       ['x/packed.zst', Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4, 5, 6, 7]), 'unsupported-compression', /zstd/],
       ['x/utf16.json', Buffer.from('{"event":"session_end"}\n'.repeat(30), 'utf16le'), 'not-text', /not UTF-8 text/],
     ];
@@ -135,9 +166,15 @@ describe('fileBatch', () => {
     const vanished = { key: 'x/vanished.gz', size: 10, etag: 'gone' };
     const objects = [...listed, vanished];
     const workflowId = `${taskQueue}-mixed`;
-    const result = await runFileBatch(temporal.client, workflowId, taskQueue, { source: sub.location, objects, environment: 'test' });
+    const result = await runFileBatch(temporal.client, workflowId, taskQueue, {
+      source: sub.location,
+      objects,
+      environment: 'test',
+    });
 
-    expect(result.quarantined.map((q) => [q.key, q.kind]).sort()).toEqual([...bad.map(([key, , kind]) => [key, kind]), ['x/vanished.gz', 'missing']].sort());
+    expect(result.quarantined.map((q) => [q.key, q.kind]).sort()).toEqual(
+      [...bad.map(([key, , kind]) => [key, kind]), ['x/vanished.gz', 'missing']].sort(),
+    );
     for (const [key, , , reason] of bad) expect(result.quarantined.find((q) => q.key === key)!.reason).toMatch(reason);
     // Every good record staged, nothing of the bad objects.
     const rows = (table: string) => result.staged.find((s) => s.table === table)!.rows;
@@ -150,19 +187,35 @@ describe('fileBatch', () => {
     // Decided on the first attempt; visible in the UI; recorded in the lake with what an operator needs.
     const handle = temporal.client.workflow.getHandle(workflowId);
     const history = await handle.fetchHistory();
-    const attempts = history.events!.filter((ev) => ev.activityTaskStartedEventAttributes).map((ev) => ev.activityTaskStartedEventAttributes!.attempt);
+    const attempts = history
+      .events!.filter((ev) => ev.activityTaskStartedEventAttributes)
+      .map((ev) => ev.activityTaskStartedEventAttributes!.attempt);
     expect(attempts).toEqual([1]);
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(LOADOUT_STAGE)).toBe('staged');
     expect(description.typedSearchAttributes.get(LOADOUT_QUARANTINED)).toBe(bad.length + 1);
-    const record = JSON.parse(new TextDecoder().decode(await lake.readBytes(quarantineKeyOf(sub.location, 'x/cut.gz')))) as QuarantineRecord;
+    const record = JSON.parse(
+      new TextDecoder().decode(await lake.readBytes(quarantineKeyOf(sub.location, 'x/cut.gz'))),
+    ) as QuarantineRecord;
     const cutInfo = listed.find((o) => o.key === 'x/cut.gz')!;
-    expect(record).toMatchObject({ source: sub.location, key: 'x/cut.gz', etag: cutInfo.etag, size: cutInfo.size, kind: 'corrupt-compression', batchId: result.batchId, workflowId });
+    expect(record).toMatchObject({
+      source: sub.location,
+      key: 'x/cut.gz',
+      etag: cutInfo.etag,
+      size: cutInfo.size,
+      kind: 'corrupt-compression',
+      batchId: result.batchId,
+      workflowId,
+    });
 
     // The object replaced with a readable one: a batch reads it and its quarantine is over.
     writeSessionsObject(sub.location, 'x/cut.gz', 2);
     const fixed = (await listRawObjects(sub)).filter((o) => o.key === 'x/cut.gz');
-    const again = await runFileBatch(temporal.client, `${taskQueue}-fixed`, taskQueue, { source: sub.location, objects: fixed, environment: 'test' });
+    const again = await runFileBatch(temporal.client, `${taskQueue}-fixed`, taskQueue, {
+      source: sub.location,
+      objects: fixed,
+      environment: 'test',
+    });
     expect(again.quarantined).toEqual([]);
     expect(await lake.head(quarantineKeyOf(sub.location, 'x/cut.gz'))).toBeUndefined();
     expect(await lake.head(quarantineKeyOf(sub.location, 'x/broken.gz'))).toBeDefined();

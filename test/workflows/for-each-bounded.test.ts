@@ -33,7 +33,9 @@ describe('forEachBounded', () => {
   });
 
   test('no items, and a limit below one, still work', async () => {
-    await forEachBounded([], 4, async () => { throw new Error('never called'); });
+    await forEachBounded([], 4, async () => {
+      throw new Error('never called');
+    });
     const seen: number[] = [];
     await forEachBounded([1, 2], 0, async (n) => void seen.push(n));
     expect(seen).toEqual([1, 2]);

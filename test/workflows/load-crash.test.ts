@@ -41,20 +41,31 @@ test('SIGKILL mid-load and a restarted worker: one row per distinct event, every
   // Stage in-process: one batch per file, so every table gets several staged files.
   const stager = await testWorker(temporal, taskQueue, createActivities({ catalog, lake }));
   const staged = await stager.runUntil(
-    ingestLocation({ client: temporal.client, taskQueue, source: raw, limits: { maxObjects: 1, maxBytes: 1 << 30 }, environment: 'test' }),
+    ingestLocation({
+      client: temporal.client,
+      taskQueue,
+      source: raw,
+      limits: { maxObjects: 1, maxBytes: 1 << 30 },
+      environment: 'test',
+    }),
   );
   expect(staged.failures).toEqual([]);
 
   child = await startWorkerProcess(temporal, taskQueue, lake.location, `duckdb:${warehousePath}`);
   const environment = taskQueue;
   const handle = await temporal.client.workflow.start(workflows.load, {
-    workflowId: `${taskQueue}-load`, taskQueue, args: [{ environment, maxParallel: 2, lostWorkerTimeout: '3s' }],
+    workflowId: `${taskQueue}-load`,
+    taskQueue,
+    args: [{ environment, maxParallel: 2, lostWorkerTimeout: '3s' }],
   });
   // Kill once some tables are loaded and others are not: the middle of the load.
   const deadline = Date.now() + 90_000;
   for (;;) {
     let loaded = 0;
-    for await (const _ of temporal.client.workflow.list({ query: `WorkflowType = 'loadTable' AND LoadoutEnvironment = '${environment}' AND ExecutionStatus = 'Completed'` })) loaded++;
+    for await (const _ of temporal.client.workflow.list({
+      query: `WorkflowType = 'loadTable' AND LoadoutEnvironment = '${environment}' AND ExecutionStatus = 'Completed'`,
+    }))
+      loaded++;
     if (loaded >= 2) break;
     if (Date.now() > deadline) throw new Error('no loadTable completed in time');
     await new Promise((r) => setTimeout(r, 100));
@@ -70,8 +81,13 @@ test('SIGKILL mid-load and a restarted worker: one row per distinct event, every
   const warehouse = new DuckDbWarehouse(warehousePath);
   try {
     for (const [table, distinct] of Object.entries(generated.expected.distinctValid)) {
-      const key = catalog.table(table)!.uniqueKey.map((k) => `"${k}"`).join(', ');
-      const [row] = await warehouse.query(`SELECT count(*) AS n, count(DISTINCT (${key})) AS keys FROM loadout."${table}"`);
+      const key = catalog
+        .table(table)!
+        .uniqueKey.map((k) => `"${k}"`)
+        .join(', ');
+      const [row] = await warehouse.query(
+        `SELECT count(*) AS n, count(DISTINCT (${key})) AS keys FROM loadout."${table}"`,
+      );
       expect({ table, n: Number(row!.n), keys: Number(row!.keys) }).toEqual({ table, n: distinct, keys: distinct });
       // One manifest per table here: the load reports its rows, also when the attempt that
       // committed them was killed before it could answer.

@@ -57,10 +57,12 @@ async function waitingBackends(admin: pg.Client, enough: (waiting: { pid: number
   const deadline = Date.now() + 90_000;
   for (;;) {
     const { rows } = await admin.query<{ pid: number; query: string }>(
-      "SELECT pid, query FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [APP],
+      "SELECT pid, query FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'",
+      [APP],
     );
     if (enough(rows)) return rows;
-    if (Date.now() > deadline) throw new Error(`the worker's backends never waited as expected: ${JSON.stringify(rows)}`);
+    if (Date.now() > deadline)
+      throw new Error(`the worker's backends never waited as expected: ${JSON.stringify(rows)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -84,7 +86,13 @@ test('pg_terminate_backend during DDL and merges: the worker lives, the activiti
 
   const stager = await testWorker(temporal, taskQueue, createActivities({ catalog, lake }));
   const staged = await stager.runUntil(
-    ingestLocation({ client: temporal.client, taskQueue, source: raw, limits: { maxObjects: 1, maxBytes: 1 << 30 }, environment: 'test' }),
+    ingestLocation({
+      client: temporal.client,
+      taskQueue,
+      source: raw,
+      limits: { maxObjects: 1, maxBytes: 1 << 30 },
+      environment: 'test',
+    }),
   );
   expect(staged.failures).toEqual([]);
 
@@ -106,19 +114,27 @@ test('pg_terminate_backend during DDL and merges: the worker lives, the activiti
 
   child = await startWorkerProcess(temporal, taskQueue, lake.location, `${server.url}?application_name=${APP}`);
   let exit: string | undefined;
-  const exited = new Promise<never>((_, reject) => child!.once('exit', (code, signal) => {
-    exit = `the worker process exited (${code ?? signal})`;
-    reject(new Error(exit));
-  }));
+  const exited = new Promise<never>((_, reject) =>
+    child!.once('exit', (code, signal) => {
+      exit = `the worker process exited (${code ?? signal})`;
+      reject(new Error(exit));
+    }),
+  );
   exited.catch(() => {});
   const handle = await temporal.client.workflow.start(workflows.load, {
-    workflowId: `${taskQueue}-load`, taskQueue, args: [{ environment, maxParallel: 4 }],
+    workflowId: `${taskQueue}-load`,
+    taskQueue,
+    args: [{ environment, maxParallel: 4 }],
   });
 
   // One CREATE TABLE and the three other loadTable runs' merges waiting: terminate them all.
   const admin = await adminClient();
-  const waiting = await waitingBackends(admin, (rows) =>
-    rows.some((r) => r.query.startsWith('CREATE TABLE')) && rows.filter((r) => r.query.includes('pg_advisory_xact_lock')).length >= 3);
+  const waiting = await waitingBackends(
+    admin,
+    (rows) =>
+      rows.some((r) => r.query.startsWith('CREATE TABLE')) &&
+      rows.filter((r) => r.query.includes('pg_advisory_xact_lock')).length >= 3,
+  );
   for (const { pid } of waiting) await admin.query('SELECT pg_terminate_backend($1)', [pid]);
   await new Promise((r) => setTimeout(r, 1_000));
   expect(exit).toBeUndefined();
@@ -132,24 +148,40 @@ test('pg_terminate_backend during DDL and merges: the worker lives, the activiti
 
   // The attempts that lost their connection failed naming what they did, and were retried.
   expect(await retriedFailures(tableMigrationWorkflowId(environment, ddlTable))).toEqual(
-    expect.arrayContaining([expect.stringMatching(/^PostgreSQL DDL statement \d+ of \d+ \(CREATE TABLE IF NOT EXISTS .*\) failed: terminating connection due to administrator command \[57P01\]/)]),
+    expect.arrayContaining([
+      expect.stringMatching(
+        /^PostgreSQL DDL statement \d+ of \d+ \(CREATE TABLE IF NOT EXISTS .*\) failed: terminating connection due to administrator command \[57P01\]/,
+      ),
+    ]),
   );
-  const mergeRetries = (await Promise.all(mergeTables.map((t) => retriedFailures(loadTableWorkflowId(environment, t))))).flat();
-  expect(mergeRetries.filter((m) => /^PostgreSQL merge of manifests\/.* \(lock\) failed: terminating connection due to administrator command/.test(m)).length)
-    .toBeGreaterThanOrEqual(3);
+  const mergeRetries = (
+    await Promise.all(mergeTables.map((t) => retriedFailures(loadTableWorkflowId(environment, t))))
+  ).flat();
+  expect(
+    mergeRetries.filter((m) =>
+      /^PostgreSQL merge of manifests\/.* \(lock\) failed: terminating connection due to administrator command/.test(m),
+    ).length,
+  ).toBeGreaterThanOrEqual(3);
 
   try {
     for (const table of tables) {
       const distinct = generated.expected.distinctValid[table]!;
-      const key = catalog.table(table)!.uniqueKey.map((k) => `"${k}"`).join(', ');
-      const [row] = await warehouse.query(`SELECT count(*) AS n, count(DISTINCT (${key})) AS keys FROM ${SCHEMA}."${table}"`);
+      const key = catalog
+        .table(table)!
+        .uniqueKey.map((k) => `"${k}"`)
+        .join(', ');
+      const [row] = await warehouse.query(
+        `SELECT count(*) AS n, count(DISTINCT (${key})) AS keys FROM ${SCHEMA}."${table}"`,
+      );
       expect({ table, n: Number(row!.n), keys: Number(row!.keys) }).toEqual({ table, n: distinct, keys: distinct });
       const merged = result.tables.find((t) => t.table === table)!.manifests.reduce((n, m) => n + m.mergedRows, 0);
       expect({ table, merged }).toEqual({ table, merged: distinct });
     }
     const ledger = await warehouse.ledger(SCHEMA);
     expect(new Set(ledger.map((l) => l.manifestKey)).size).toBe(ledger.length);
-    expect(ledger.map((l) => l.manifestKey).sort()).toEqual(result.tables.flatMap((t) => t.manifests.map((m) => m.manifestKey)).sort());
+    expect(ledger.map((l) => l.manifestKey).sort()).toEqual(
+      result.tables.flatMap((t) => t.manifests.map((m) => m.manifestKey)).sort(),
+    );
   } finally {
     await warehouse.close();
   }
@@ -166,9 +198,19 @@ test('a worker killed while its merge commits: the retried attempt reports the r
   const taskQueue = uniqueTaskQueue('load-pg-killed');
   const environment = taskQueue;
   const stager = await testWorker(temporal, taskQueue, createActivities({ catalog, lake }));
-  expect((await stager.runUntil(
-    ingestLocation({ client: temporal.client, taskQueue, source: raw, limits: { maxObjects: 8, maxBytes: 1 << 30 }, environment: 'test' }),
-  )).failures).toEqual([]);
+  expect(
+    (
+      await stager.runUntil(
+        ingestLocation({
+          client: temporal.client,
+          taskQueue,
+          source: raw,
+          limits: { maxObjects: 8, maxBytes: 1 << 30 },
+          environment: 'test',
+        }),
+      )
+    ).failures,
+  ).toEqual([]);
   const table = catalog.tables.find((t) => (generated.expected.distinctValid[t] ?? 0) > 0)!;
   const distinct = generated.expected.distinctValid[table]!;
 
@@ -180,18 +222,25 @@ test('a worker killed while its merge commits: the retried attempt reports the r
   const warehouse = new PostgresWarehouse(url);
   await warehouse.ensureLedger(SCHEMA);
   const db = await adminClient(url);
-  await db.query(`CREATE FUNCTION ${SCHEMA}.slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(3); RETURN NULL; END $$`);
+  await db.query(
+    `CREATE FUNCTION ${SCHEMA}.slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(3); RETURN NULL; END $$`,
+  );
   await db.query(`CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON ${SCHEMA}.loadout_ledger DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW EXECUTE FUNCTION ${SCHEMA}.slow_commit()`);
 
   const workerUrl = `${url}?application_name=${APP}`;
   child = await startWorkerProcess(temporal, taskQueue, lake.location, workerUrl);
   const handle = await temporal.client.workflow.start(workflows.load, {
-    workflowId: `${taskQueue}-load`, taskQueue, args: [{ environment, tables: [table], lostWorkerTimeout: '3s' }],
+    workflowId: `${taskQueue}-load`,
+    taskQueue,
+    args: [{ environment, tables: [table], lostWorkerTimeout: '3s' }],
   });
   const deadline = Date.now() + 90_000;
   for (;;) {
-    const { rows } = await db.query("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND query = 'COMMIT' AND wait_event = 'PgSleep'", [APP]);
+    const { rows } = await db.query(
+      "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND query = 'COMMIT' AND wait_event = 'PgSleep'",
+      [APP],
+    );
     if (rows.length > 0) break;
     if (Date.now() > deadline) throw new Error('the merge never reached its COMMIT');
     await new Promise((r) => setTimeout(r, 50));
@@ -204,8 +253,9 @@ test('a worker killed while its merge commits: the retried attempt reports the r
 
   try {
     // The killed attempt's commit went through: the retry found its manifest in the ledger.
-    expect(result.tables.map((t) => [t.table, t.manifests.map((m) => ({ applied: m.applied, mergedRows: m.mergedRows }))]))
-      .toEqual([[table, [{ applied: false, mergedRows: distinct }]]]);
+    expect(
+      result.tables.map((t) => [t.table, t.manifests.map((m) => ({ applied: m.applied, mergedRows: m.mergedRows }))]),
+    ).toEqual([[table, [{ applied: false, mergedRows: distinct }]]]);
     const [row] = await warehouse.query(`SELECT count(*) AS n FROM ${SCHEMA}."${table}"`);
     expect(Number(row!.n)).toBe(distinct);
     expect((await warehouse.ledger(SCHEMA, table)).map((l) => l.rows)).toEqual([distinct]);

@@ -54,11 +54,17 @@ async function pipeline(name: string): Promise<Pipeline> {
 
 async function ingestAndLoad(p: Pipeline, loadId: string): Promise<LoadResult> {
   const outcome = await ingestLocation({
-    client: temporal.client, taskQueue: p.taskQueue, source: p.raw, limits: { maxObjects: 1, maxBytes: 1 << 30 }, environment: 'test',
+    client: temporal.client,
+    taskQueue: p.taskQueue,
+    source: p.raw,
+    limits: { maxObjects: 1, maxBytes: 1 << 30 },
+    environment: 'test',
   });
   expect(outcome.failures).toEqual([]);
   return (await temporal.client.workflow.execute(workflows.load, {
-    workflowId: `${p.taskQueue}-${loadId}`, taskQueue: p.taskQueue, args: [{ environment: p.taskQueue }],
+    workflowId: `${p.taskQueue}-${loadId}`,
+    taskQueue: p.taskQueue,
+    args: [{ environment: p.taskQueue }],
   })) as LoadResult;
 }
 
@@ -70,7 +76,9 @@ async function tableState(url: string) {
               (SELECT count(*) FROM loadout.purchase)::INTEGER AS purchases, (SELECT count(DISTINCT id) FROM loadout.purchase)::INTEGER AS purchase_ids`,
     );
     const ledger = await w.ledger('loadout');
-    const digest = await w.query(`SELECT md5(string_agg(id || player_id || CAST("date" AS VARCHAR), ',' ORDER BY id)) AS d FROM loadout.session_begin`);
+    const digest = await w.query(
+      `SELECT md5(string_agg(id || player_id || CAST("date" AS VARCHAR), ',' ORDER BY id)) AS d FROM loadout.session_begin`,
+    );
     return { counts: counts[0]!, ledger, digest: digest[0]!.d };
   } finally {
     await w.close();
@@ -92,7 +100,12 @@ describe('load', () => {
       const first = await ingestAndLoad(p, 'first');
       expect(first.tables.map((t) => t.table)).toEqual(['personal_data', 'purchase', 'session_begin']);
       expect(first.views).toContain('kpi_daily_active_users');
-      expect((await tableState(p.warehouseUrl)).counts).toEqual({ begins: 50, begin_ids: 50, purchases: 50, purchase_ids: 50 });
+      expect((await tableState(p.warehouseUrl)).counts).toEqual({
+        begins: 50,
+        begin_ids: 50,
+        purchases: 50,
+        purchase_ids: 50,
+      });
 
       // A redelivered copy of a (same events, new object) plus new events, in a later load.
       writeSessionsObject(p.raw.location, '2026/11/22/11/a-again.gz', 30, 'alpha');
@@ -114,21 +127,34 @@ describe('load', () => {
     const p = await pipeline('between');
     await p.worker.runUntil(async () => {
       writeSessionsObject(p.raw.location, '2026/11/22/10/a.gz', 12, 'delta');
-      await ingestLocation({ client: temporal.client, taskQueue: p.taskQueue, source: p.raw, limits: { maxObjects: 8, maxBytes: 1 << 30 }, environment: 'test' });
+      await ingestLocation({
+        client: temporal.client,
+        taskQueue: p.taskQueue,
+        source: p.raw,
+        limits: { maxObjects: 8, maxBytes: 1 << 30 },
+        environment: 'test',
+      });
       // The first half of a load, as a worker that died right after the merge committed left it.
       // Run as activities are, in an activity context (heartbeats included), without a workflow.
       const activity = new MockActivityEnvironment();
       const inActivity = <T>(work: () => Promise<T>) => activity.run(work) as Promise<T>;
       const [manifest] = await inActivity(() => p.activities.planTableLoad({ table: 'purchase' }));
       await inActivity(() => p.activities.prepareTable({ table: 'purchase' }));
-      expect((await inActivity(() => p.activities.mergeManifest({ table: 'purchase', manifestKey: manifest!.manifestKey }))).applied).toBe(true);
+      expect(
+        (await inActivity(() => p.activities.mergeManifest({ table: 'purchase', manifestKey: manifest!.manifestKey })))
+          .applied,
+      ).toBe(true);
 
       const result = (await temporal.client.workflow.execute(workflows.load, {
-        workflowId: `${p.taskQueue}-resume`, taskQueue: p.taskQueue, args: [{ environment: p.taskQueue }],
+        workflowId: `${p.taskQueue}-resume`,
+        taskQueue: p.taskQueue,
+        args: [{ environment: p.taskQueue }],
       })) as LoadResult;
       const purchase = result.tables.find((t) => t.table === 'purchase')!;
       // Not applied by this load, but reported with the rows the committed merge recorded.
-      expect(purchase.manifests).toEqual([expect.objectContaining({ manifestKey: manifest!.manifestKey, files: 1, applied: false, mergedRows: 12 })]);
+      expect(purchase.manifests).toEqual([
+        expect.objectContaining({ manifestKey: manifest!.manifestKey, files: 1, applied: false, mergedRows: 12 }),
+      ]);
       const state = await tableState(p.warehouseUrl);
       expect(state.counts).toEqual({ begins: 12, begin_ids: 12, purchases: 12, purchase_ids: 12 });
       expect(state.ledger.filter((l) => l.manifestKey === manifest!.manifestKey)).toHaveLength(1);
@@ -141,26 +167,47 @@ describe('load', () => {
     // purchase exists with sku as a number: declared text, a change the migration refuses.
     const w = new DuckDbWarehouse(p.warehouseUrl.slice('duckdb:'.length));
     try {
-      await w.runDdl(['CREATE SCHEMA IF NOT EXISTS loadout', 'CREATE TABLE loadout.purchase (id VARCHAR, "date" TIMESTAMPTZ, psess VARCHAR, player_id VARCHAR, sku BIGINT, amount DOUBLE, currency VARCHAR)']);
+      await w.runDdl([
+        'CREATE SCHEMA IF NOT EXISTS loadout',
+        'CREATE TABLE loadout.purchase (id VARCHAR, "date" TIMESTAMPTZ, psess VARCHAR, player_id VARCHAR, sku BIGINT, amount DOUBLE, currency VARCHAR)',
+      ]);
     } finally {
       await w.close();
     }
     await p.worker.runUntil(async () => {
       writeSessionsObject(p.raw.location, '2026/11/22/10/a.gz', 7, 'one-fails');
-      const outcome = await ingestLocation({ client: temporal.client, taskQueue: p.taskQueue, source: p.raw, limits: { maxObjects: 8, maxBytes: 1 << 30 }, environment: 'test' });
+      const outcome = await ingestLocation({
+        client: temporal.client,
+        taskQueue: p.taskQueue,
+        source: p.raw,
+        limits: { maxObjects: 8, maxBytes: 1 << 30 },
+        environment: 'test',
+      });
       expect(outcome.failures).toEqual([]);
-      const error = await temporal.client.workflow.execute(workflows.load, { workflowId: `${p.taskQueue}-load`, taskQueue: p.taskQueue, args: [{ environment: p.taskQueue }] }).then(
-        () => { throw new Error('the load should have failed'); },
-        (e: unknown) => e,
-      );
+      const error = await temporal.client.workflow
+        .execute(workflows.load, {
+          workflowId: `${p.taskQueue}-load`,
+          taskQueue: p.taskQueue,
+          args: [{ environment: p.taskQueue }],
+        })
+        .then(
+          () => {
+            throw new Error('the load should have failed');
+          },
+          (e: unknown) => e,
+        );
       expect(error).toBeInstanceOf(WorkflowFailedError);
       const failure = (error as WorkflowFailedError).cause as ApplicationFailure;
       expect(failure).toBeInstanceOf(ApplicationFailure);
       expect(failure.type).toBe('LoadFailed');
       expect(failure.message).toMatch(/^load of 1 table\(s\) failed: purchase: schema migration refused for purchase/);
       const details = failure.details![0] as LoadFailureDetails;
-      expect(details.failed).toEqual([{ table: 'purchase', reason: expect.stringMatching(/^schema migration refused for purchase/) }]);
-      expect(details.tables.map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)])).toEqual([['session_begin', 7]]);
+      expect(details.failed).toEqual([
+        { table: 'purchase', reason: expect.stringMatching(/^schema migration refused for purchase/) },
+      ]);
+      expect(details.tables.map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)])).toEqual([
+        ['session_begin', 7],
+      ]);
       expect(details.views).toContain('kpi_daily_active_users');
       expect(await keysUnder(p.lake, 'staged/session_begin/')).toEqual([]);
       expect(await keysUnder(p.lake, 'staged/purchase/')).toHaveLength(1);

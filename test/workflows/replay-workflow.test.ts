@@ -52,8 +52,30 @@ function writeHour(root: string, key: string, seed: string, sessions: number): v
   const lines: string[] = [];
   for (let i = 0; i < sessions; i++) {
     const psess = uuidFrom(`${seed}-p-${i}`);
-    lines.push(JSON.stringify({ event: 'session_begin', id: uuidFrom(`${seed}-b-${i}`), date: '2026-11-22T10:00:00Z', psess, player_id: `p${i}`, platform: 'pc', app_version: '1' }));
-    lines.push(JSON.stringify({ event: 'purchase', id: uuidFrom(`${seed}-u-${i}`), date: '2026-11-22T10:05:00Z', psess, player_id: `p${i}`, sku: 'gold', amount: 4.99, currency: 'EUR', store: `store-${seed}` }));
+    lines.push(
+      JSON.stringify({
+        event: 'session_begin',
+        id: uuidFrom(`${seed}-b-${i}`),
+        date: '2026-11-22T10:00:00Z',
+        psess,
+        player_id: `p${i}`,
+        platform: 'pc',
+        app_version: '1',
+      }),
+    );
+    lines.push(
+      JSON.stringify({
+        event: 'purchase',
+        id: uuidFrom(`${seed}-u-${i}`),
+        date: '2026-11-22T10:05:00Z',
+        psess,
+        player_id: `p${i}`,
+        sku: 'gold',
+        amount: 4.99,
+        currency: 'EUR',
+        store: `store-${seed}`,
+      }),
+    );
   }
   writeObject(root, key, gzipSync(`${lines.join('\n')}\n`));
 }
@@ -69,7 +91,9 @@ async function warehouseState(url: string) {
     const purchases = columns.includes('store')
       ? await w.query(`SELECT id, player_id, amount, store FROM loadout.purchase ORDER BY id`)
       : await w.query(`SELECT id, player_id, amount FROM loadout.purchase ORDER BY id`);
-    const sessions = await w.query(`SELECT md5(string_agg(id || player_id || CAST("date" AS VARCHAR), ',' ORDER BY id)) AS d, count(*)::INTEGER AS n FROM loadout.session_begin`);
+    const sessions = await w.query(
+      `SELECT md5(string_agg(id || player_id || CAST("date" AS VARCHAR), ',' ORDER BY id)) AS d, count(*)::INTEGER AS n FROM loadout.session_begin`,
+    );
     const ledger = await w.ledger('loadout');
     return { columns, purchases, sessions: sessions[0]!, ledger };
   } finally {
@@ -91,10 +115,22 @@ describe('replay', () => {
 
     // First pass with the shipped schema: `store` is drift, not a column.
     const before = uniqueTaskQueue('replay-v1');
-    await (await workerOn(shipped, lake, warehouseUrl, before)).runUntil(async () => {
-      const ingest = await ingestLocation({ client: temporal.client, taskQueue: before, source: raw, limits: { maxObjects: 1, maxBytes: 1 << 30 }, environment: before });
+    await (
+      await workerOn(shipped, lake, warehouseUrl, before)
+    ).runUntil(async () => {
+      const ingest = await ingestLocation({
+        client: temporal.client,
+        taskQueue: before,
+        source: raw,
+        limits: { maxObjects: 1, maxBytes: 1 << 30 },
+        environment: before,
+      });
       expect(ingest.failures).toEqual([]);
-      await temporal.client.workflow.execute(workflows.load, { workflowId: `${before}-load`, taskQueue: before, args: [{ environment: before }] });
+      await temporal.client.workflow.execute(workflows.load, {
+        workflowId: `${before}-load`,
+        taskQueue: before,
+        args: [{ environment: before }],
+      });
     });
     const loaded = await warehouseState(warehouseUrl);
     expect(loaded.columns).not.toContain('store');
@@ -104,14 +140,34 @@ describe('replay', () => {
     // continuing as new after every page, as a long window would.
     const after = uniqueTaskQueue('replay-v2');
     const input: ReplayInput = {
-      environment: after, source: raw.location, from: '2026-11-22T10:00:00Z', to: '2026-11-22T11:00:00Z', tables: ['purchase'],
-      pageSize: 1, pagesPerRun: 1, batchObjects: 1,
+      environment: after,
+      source: raw.location,
+      from: '2026-11-22T10:00:00Z',
+      to: '2026-11-22T11:00:00Z',
+      tables: ['purchase'],
+      pageSize: 1,
+      pagesPerRun: 1,
+      batchObjects: 1,
     };
-    await (await workerOn(withStore, lake, warehouseUrl, after)).runUntil(async () => {
-      const handle = await temporal.client.workflow.start(workflows.replay, { workflowId: `${after}-replay`, taskQueue: after, args: [input] });
+    await (
+      await workerOn(withStore, lake, warehouseUrl, after)
+    ).runUntil(async () => {
+      const handle = await temporal.client.workflow.start(workflows.replay, {
+        workflowId: `${after}-replay`,
+        taskQueue: after,
+        args: [input],
+      });
       const result = (await handle.result()) as ReplayResult;
       expect(result.failures).toEqual([]);
-      expect(result.progress).toMatchObject({ phase: 'done', objects: 3, batches: 3, batchesDone: 3, batchesAlreadyDone: 0, batchesFailed: 0, rowsStaged: { purchase: 13 } });
+      expect(result.progress).toMatchObject({
+        phase: 'done',
+        objects: 3,
+        batches: 3,
+        batchesDone: 3,
+        batchesAlreadyDone: 0,
+        batchesFailed: 0,
+        rowsStaged: { purchase: 13 },
+      });
       // Keys a, b, then c (outside the window) and d: three pages, so two continue-as-new.
       expect(result.progress.continuedAsNew).toBe(2);
       expect(await handle.query(replayProgressQuery)).toEqual(result.progress);
@@ -122,15 +178,29 @@ describe('replay', () => {
       expect(replayed.purchases).toHaveLength(18);
       // The window's rows carry the field; hour 11 was not replayed and keeps NULL.
       const byStore = (s: unknown) => replayed.purchases.filter((r) => r.store === s).length;
-      expect([byStore('store-ten-a'), byStore('store-ten-b'), byStore('store-late'), byStore(null)]).toEqual([6, 4, 3, 5]);
+      expect([byStore('store-ten-a'), byStore('store-ten-b'), byStore('store-late'), byStore(null)]).toEqual([
+        6, 4, 3, 5,
+      ]);
       // Everything else is what the first load wrote.
       expect(replayed.purchases.map(({ store: _s, ...rest }) => rest)).toEqual(loaded.purchases);
       expect(replayed.sessions).toEqual(loaded.sessions);
-      expect(replayed.ledger.filter((l) => l.table === 'session_begin')).toEqual(loaded.ledger.filter((l) => l.table === 'session_begin'));
+      expect(replayed.ledger.filter((l) => l.table === 'session_begin')).toEqual(
+        loaded.ledger.filter((l) => l.table === 'session_begin'),
+      );
 
       // The same replay again: its batches are done under these schemas, and the warehouse stays as it is.
-      const again = (await temporal.client.workflow.execute(workflows.replay, { workflowId: `${after}-replay-again`, taskQueue: after, args: [{ ...input, pagesPerRun: 10 }] })) as ReplayResult;
-      expect(again.progress).toMatchObject({ objects: 3, batches: 3, batchesDone: 0, batchesAlreadyDone: 3, rowsStaged: {} });
+      const again = (await temporal.client.workflow.execute(workflows.replay, {
+        workflowId: `${after}-replay-again`,
+        taskQueue: after,
+        args: [{ ...input, pagesPerRun: 10 }],
+      })) as ReplayResult;
+      expect(again.progress).toMatchObject({
+        objects: 3,
+        batches: 3,
+        batchesDone: 0,
+        batchesAlreadyDone: 3,
+        rowsStaged: {},
+      });
       expect(await warehouseState(warehouseUrl)).toEqual(replayed);
     });
   });
@@ -142,18 +212,54 @@ describe('replay', () => {
     writeHour(raw.location, '2026/11/22/10/a.gz', 'cli', 4);
     const taskQueue = uniqueTaskQueue('replay-cli');
     const cli = (workflowId: string, input: unknown) =>
-      execFileSync(temporalBinary(), [
-        'workflow', 'start', '--address', temporal.address, '--namespace', temporal.namespace, '--task-queue', taskQueue,
-        '--type', 'replay', '--workflow-id', workflowId, '--input', JSON.stringify(input),
-      ], { encoding: 'utf8' });
-    await (await workerOn(shipped, lake, warehouseUrl, taskQueue)).runUntil(async () => {
-      cli(`${taskQueue}-ok`, { environment: 'test', source: raw.location, from: '2026-11-22T00:00:00Z', to: '2026-11-23T00:00:00Z' });
+      execFileSync(
+        temporalBinary(),
+        [
+          'workflow',
+          'start',
+          '--address',
+          temporal.address,
+          '--namespace',
+          temporal.namespace,
+          '--task-queue',
+          taskQueue,
+          '--type',
+          'replay',
+          '--workflow-id',
+          workflowId,
+          '--input',
+          JSON.stringify(input),
+        ],
+        { encoding: 'utf8' },
+      );
+    await (
+      await workerOn(shipped, lake, warehouseUrl, taskQueue)
+    ).runUntil(async () => {
+      cli(`${taskQueue}-ok`, {
+        environment: 'test',
+        source: raw.location,
+        from: '2026-11-22T00:00:00Z',
+        to: '2026-11-23T00:00:00Z',
+      });
       const result = (await temporal.client.workflow.getHandle(`${taskQueue}-ok`).result()) as ReplayResult;
-      expect(result.progress).toMatchObject({ phase: 'done', objects: 1, batchesDone: 1, rowsStaged: { purchase: 4, session_begin: 4 } });
+      expect(result.progress).toMatchObject({
+        phase: 'done',
+        objects: 1,
+        batchesDone: 1,
+        rowsStaged: { purchase: 4, session_begin: 4 },
+      });
       const load = result.load as LoadResult;
-      expect(load.tables.map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)])).toEqual([['purchase', 4], ['session_begin', 4]]);
+      expect(load.tables.map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)])).toEqual([
+        ['purchase', 4],
+        ['session_begin', 4],
+      ]);
 
-      cli(`${taskQueue}-bad`, { environment: 'test', source: raw.location, from: '2026-11-23T00:00:00Z', to: '2026-11-22T00:00:00Z' });
+      cli(`${taskQueue}-bad`, {
+        environment: 'test',
+        source: raw.location,
+        from: '2026-11-23T00:00:00Z',
+        to: '2026-11-22T00:00:00Z',
+      });
       await expect(temporal.client.workflow.getHandle(`${taskQueue}-bad`).result()).rejects.toMatchObject({
         cause: { cause: { message: expect.stringContaining('the replay window is empty') } },
       });
@@ -165,17 +271,34 @@ describe('replay', () => {
     const lake = openObjectStore(join(dir, 'corrupt', 'lake'));
     const warehouseUrl = `duckdb:${join(dir, 'corrupt', 'warehouse.duckdb')}`;
     writeHour(raw.location, '2026/11/22/10/good.gz', 'good', 3);
-    writeObject(raw.location, '2026/11/22/10/torn.gz', Buffer.concat([gzipSync('{"event":"purchase"}\n'.repeat(50)).subarray(0, 30), Buffer.from('junk')]));
+    writeObject(
+      raw.location,
+      '2026/11/22/10/torn.gz',
+      Buffer.concat([gzipSync('{"event":"purchase"}\n'.repeat(50)).subarray(0, 30), Buffer.from('junk')]),
+    );
     const taskQueue = uniqueTaskQueue('replay-corrupt');
-    await (await workerOn(shipped, lake, warehouseUrl, taskQueue)).runUntil(async () => {
+    await (
+      await workerOn(shipped, lake, warehouseUrl, taskQueue)
+    ).runUntil(async () => {
       const handle = await temporal.client.workflow.start(workflows.replay, {
-        workflowId: `${taskQueue}-replay`, taskQueue,
-        args: [{ environment: taskQueue, source: raw.location, from: '2026-11-22T10:00:00Z', to: '2026-11-22T11:00:00Z', batchObjects: 1 } satisfies ReplayInput],
+        workflowId: `${taskQueue}-replay`,
+        taskQueue,
+        args: [
+          {
+            environment: taskQueue,
+            source: raw.location,
+            from: '2026-11-22T10:00:00Z',
+            to: '2026-11-22T11:00:00Z',
+            batchObjects: 1,
+          } satisfies ReplayInput,
+        ],
       });
       await handle.result();
       expect(await handle.query(replayProgressQuery)).toMatchObject({ batchesDone: 2, batchesFailed: 0 });
       expect((await warehouseState(warehouseUrl)).purchases).toHaveLength(3);
-      const record = JSON.parse(new TextDecoder().decode(await lake.readBytes(quarantineKeyOf(raw.location, '2026/11/22/10/torn.gz')))) as QuarantineRecord;
+      const record = JSON.parse(
+        new TextDecoder().decode(await lake.readBytes(quarantineKeyOf(raw.location, '2026/11/22/10/torn.gz'))),
+      ) as QuarantineRecord;
       expect(record).toMatchObject({ key: '2026/11/22/10/torn.gz', kind: 'corrupt-compression' });
     });
   });

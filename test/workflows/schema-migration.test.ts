@@ -66,11 +66,26 @@ const sessionBeginWithBuild = withFields(sessionBegin, { build: string({ max: 16
 const catalogWith = (...changed: EventType[]): Catalog => catalogWithTypes(shipped, ...changed);
 
 /** Purchases as the game would log them after the change: whole amounts, a coupon when given. */
-function writePurchases(root: string, key: string, n: number, seed: string, extra: { amount: number; coupon?: string }) {
-  const lines = Array.from({ length: n }, (_, i) => JSON.stringify({
-    event: 'purchase', id: uuidFrom(`${seed}-u-${i}`), date: '2026-11-22T12:00:00Z', psess: uuidFrom(`${seed}-p-${i}`),
-    player_id: `player-${i}`, sku: 'gold_pack', amount: extra.amount, currency: 'EUR', ...(extra.coupon ? { coupon: extra.coupon } : {}),
-  }));
+function writePurchases(
+  root: string,
+  key: string,
+  n: number,
+  seed: string,
+  extra: { amount: number; coupon?: string },
+) {
+  const lines = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      event: 'purchase',
+      id: uuidFrom(`${seed}-u-${i}`),
+      date: '2026-11-22T12:00:00Z',
+      psess: uuidFrom(`${seed}-p-${i}`),
+      player_id: `player-${i}`,
+      sku: 'gold_pack',
+      amount: extra.amount,
+      currency: 'EUR',
+      ...(extra.coupon ? { coupon: extra.coupon } : {}),
+    }),
+  );
   writeObject(root, key, gzipSync(`${lines.join('\n')}\n`));
 }
 
@@ -102,21 +117,43 @@ function pipeline(name: string, url: string): Pipeline {
   // Its own warehouse schema: the PostgreSQL cluster is shared by this file's tests.
   const schema = `m_${taskQueue.slice(-8).replaceAll('-', '_')}`;
   const p: Pipeline = {
-    environment, taskQueue, raw, lake, warehouseUrl: url, schema,
+    environment,
+    taskQueue,
+    raw,
+    lake,
+    warehouseUrl: url,
+    schema,
     async withWorker(catalog, work) {
-      const worker = await testWorker(temporal, taskQueue, createActivities({ catalog, lake, warehouseUrl: url, warehouseSchema: schema }));
+      const worker = await testWorker(
+        temporal,
+        taskQueue,
+        createActivities({ catalog, lake, warehouseUrl: url, warehouseSchema: schema }),
+      );
       return worker.runUntil(work());
     },
     async ingest(prefix) {
-      const outcome = await ingestLocation({ client: temporal.client, taskQueue, source: raw, prefix, limits: { maxObjects: 8, maxBytes: 1 << 30 }, environment });
+      const outcome = await ingestLocation({
+        client: temporal.client,
+        taskQueue,
+        source: raw,
+        prefix,
+        limits: { maxObjects: 8, maxBytes: 1 << 30 },
+        environment,
+      });
       expect(outcome.failures).toEqual([]);
     },
     async load(id) {
-      return (await temporal.client.workflow.execute(workflows.load, { workflowId: `${taskQueue}-load-${id}`, taskQueue, args: [{ environment }] })) as LoadResult;
+      return (await temporal.client.workflow.execute(workflows.load, {
+        workflowId: `${taskQueue}-load-${id}`,
+        taskQueue,
+        args: [{ environment }],
+      })) as LoadResult;
     },
     async migrate(id, input) {
       return (await temporal.client.workflow.execute(workflows.schemaMigration, {
-        workflowId: `${taskQueue}-migrate-${id}`, taskQueue, args: [{ environment, ...input }],
+        workflowId: `${taskQueue}-migrate-${id}`,
+        taskQueue,
+        args: [{ environment, ...input }],
       })) as SchemaMigrationResult;
     },
     async warehouse(work) {
@@ -131,7 +168,8 @@ function pipeline(name: string, url: string): Pipeline {
   return p;
 }
 
-const shape = (columns: ExistingColumn[] | undefined) => columns?.map((c) => `${c.name} ${c.warehouseType}${c.nullable ? '' : ' not null'}`);
+const shape = (columns: ExistingColumn[] | undefined) =>
+  columns?.map((c) => `${c.name} ${c.warehouseType}${c.nullable ? '' : ' not null'}`);
 
 async function stagedKeys(lake: ObjectStore, table: string): Promise<string[]> {
   const keys: string[] = [];
@@ -141,7 +179,10 @@ async function stagedKeys(lake: ObjectStore, table: string): Promise<string[]> {
 
 /** The workflow's failure: its ApplicationFailure (type, message, details). */
 async function failureOf(run: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await run.then(() => undefined, (e: unknown) => e);
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(WorkflowFailedError);
   const cause = (error as WorkflowFailedError).cause;
   expect(cause).toBeInstanceOf(ApplicationFailure);
@@ -155,23 +196,31 @@ describe.each(dialects)('schemaMigration on $dialect', ({ dialect, url }) => {
       const planned = await p.migrate('plan', { tables: ['purchase', 'session_begin'] });
       expect(planned.apply).toBe(false);
       expect(planned.tables.map((t) => [t.table, t.plan.changes.map((c) => c.kind), t.applied.length])).toEqual([
-        ['purchase', ['createTable'], 0], ['session_begin', ['createTable'], 0],
+        ['purchase', ['createTable'], 0],
+        ['session_begin', ['createTable'], 0],
       ]);
       expect(await p.warehouse((w) => w.describeTable(p.schema, 'purchase'))).toBeUndefined();
 
       const applied = await p.migrate('apply', { tables: ['purchase', 'session_begin'], apply: true });
       expect(applied.tables.map((t) => t.applied.map((c) => c.kind))).toEqual([['createTable'], ['createTable']]);
       const described = await p.warehouse((w) => w.describeTable(p.schema, 'purchase'));
-      expect(described!.map((c) => [c.name, c.type, c.nullable])).toEqual(shipped.table('purchase')!.columns.map((c) => [c.name, c.type, c.nullable]));
+      expect(described!.map((c) => [c.name, c.type, c.nullable])).toEqual(
+        shipped.table('purchase')!.columns.map((c) => [c.name, c.type, c.nullable]),
+      );
       if (dialect === 'postgres') {
-        const indexes = await p.warehouse((w) => w.query('SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2', [p.schema, 'purchase']));
+        const indexes = await p.warehouse((w) =>
+          w.query('SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2', [p.schema, 'purchase']),
+        );
         expect(indexes).toEqual([{ indexname: 'purchase_loadout_key' }]);
       }
       const handle = temporal.client.workflow.getHandle(`${p.taskQueue}-migrate-apply`);
       expect((await handle.describe()).typedSearchAttributes.get(LOADOUT_STAGE)).toBe('migrated');
 
       const again = await p.migrate('again', { tables: ['purchase', 'session_begin'], apply: true });
-      expect(again.tables.map((t) => [t.plan.changes.length, t.plan.refused.length, t.applied.length])).toEqual([[0, 0, 0], [0, 0, 0]]);
+      expect(again.tables.map((t) => [t.plan.changes.length, t.plan.refused.length, t.applied.length])).toEqual([
+        [0, 0, 0],
+        [0, 0, 0],
+      ]);
     });
   });
 
@@ -184,7 +233,11 @@ describe.each(dialects)('schemaMigration on $dialect', ({ dialect, url }) => {
       const first = await p.load('first');
       // The tables did not exist: loadTable's schemaMigration child created them.
       // The personal-data store's table too, in its own schema.
-      expect(first.tables.map((t) => [t.table, t.created])).toEqual([['personal_data', true], ['purchase', true], ['session_begin', true]]);
+      expect(first.tables.map((t) => [t.table, t.created])).toEqual([
+        ['personal_data', true],
+        ['purchase', true],
+        ['session_begin', true],
+      ]);
       // Staged under the old schema, not loaded yet when the new schema ships.
       writeSessionsObject(p.raw.location, '2026/11/22/11/b.gz', 5, 'grow-b');
       await p.ingest('2026/11/22/11/');
@@ -200,14 +253,20 @@ describe.each(dialects)('schemaMigration on $dialect', ({ dialect, url }) => {
       expect(purchase).toMatchObject({ created: false, addedColumns: ['coupon'] });
       expect(purchase.manifests.map((m) => m.applied)).toEqual([true, true]);
       expect(await stagedKeys(p.lake, 'purchase')).toEqual([]);
-      const rows = await p.warehouse((w) => w.query(
-        `SELECT COUNT(*) AS n, COUNT("coupon") AS with_coupon, COUNT(DISTINCT "id") AS ids FROM "${p.schema}"."purchase"`,
-      ));
-      expect(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])))).toEqual([{ n: 19, with_coupon: 4, ids: 19 }]);
+      const rows = await p.warehouse((w) =>
+        w.query(
+          `SELECT COUNT(*) AS n, COUNT("coupon") AS with_coupon, COUNT(DISTINCT "id") AS ids FROM "${p.schema}"."purchase"`,
+        ),
+      );
+      expect(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])))).toEqual([
+        { n: 19, with_coupon: 4, ids: 19 },
+      ]);
       const described = await p.warehouse((w) => w.describeTable(p.schema, 'purchase'));
       expect(described!.at(-1)).toMatchObject({ name: 'coupon', type: 'string', nullable: true });
       // Staging tables are TEMP tables of the merge's session, named by fingerprint: none outlives its merge.
-      const staging = await p.warehouse((w) => w.query("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'stg_%'"));
+      const staging = await p.warehouse((w) =>
+        w.query("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'stg_%'"),
+      );
       expect(staging).toEqual([]);
     });
   });
@@ -221,7 +280,8 @@ describe.each(dialects)('schemaMigration on $dialect', ({ dialect, url }) => {
       await p.load('first');
     });
     const before = await p.warehouse((w) => w.describeTable(p.schema, 'purchase'));
-    const count = (table: string) => p.warehouse(async (w) => Number((await w.query(`SELECT COUNT(*) AS n FROM "${p.schema}"."${table}"`))[0]!.n));
+    const count = (table: string) =>
+      p.warehouse(async (w) => Number((await w.query(`SELECT COUNT(*) AS n FROM "${p.schema}"."${table}"`))[0]!.n));
 
     await p.withWorker(wholeAmounts, async () => {
       writeSessionsObject(p.raw.location, '2026/11/22/11/b.gz', 4, 'refuse-b'); // its 4.99 amounts are rejects now
@@ -235,29 +295,45 @@ describe.each(dialects)('schemaMigration on $dialect', ({ dialect, url }) => {
       expect(refused.type).toBe('RefusedMigration');
       expect(refused.nonRetryable).toBe(true);
       const [head, line] = refused.message.split('\n');
-      expect(head).toBe('schema migration refused for purchase (amount): that table was not altered and its staged files wait until the plan is carried out');
+      expect(head).toBe(
+        'schema migration refused for purchase (amount): that table was not altered and its staged files wait until the plan is carried out',
+      );
       expect(line).toContain(`purchase.amount: amount is double`);
-      expect(line).toContain(`declared int64 (BIGINT); converting the stored values could fail or change them. To do: to convert the stored values run: `);
-      expect(line).toContain(`ALTER TABLE "${p.schema}"."purchase" ALTER COLUMN "amount" TYPE BIGINT USING CAST("amount" AS BIGINT)`);
+      expect(line).toContain(
+        `declared int64 (BIGINT); converting the stored values could fail or change them. To do: to convert the stored values run: `,
+      );
+      expect(line).toContain(
+        `ALTER TABLE "${p.schema}"."purchase" ALTER COLUMN "amount" TYPE BIGINT USING CAST("amount" AS BIGINT)`,
+      );
       const details = refused.details![0] as SchemaMigrationResult;
       expect(details.tables[0]!.applied).toEqual([]);
 
       // A load: session_begin loads, purchase fails with the plan, and the load fails at the end.
       const load = await failureOf(p.load('second'));
-      expect(load.message).toMatch(/^load of 1 table\(s\) failed: purchase: schema migration refused for purchase \(amount\)/);
+      expect(load.message).toMatch(
+        /^load of 1 table\(s\) failed: purchase: schema migration refused for purchase \(amount\)/,
+      );
       expect(await count('session_begin')).toBe(10);
       expect(await count('purchase')).toBe(6);
       expect(await stagedKeys(p.lake, 'purchase')).toEqual(waiting);
-      const loadTable = await temporal.client.workflow.getHandle(loadTableWorkflowId(p.environment, 'purchase')).describe();
+      const loadTable = await temporal.client.workflow
+        .getHandle(loadTableWorkflowId(p.environment, 'purchase'))
+        .describe();
       expect(loadTable.status.name).toBe('FAILED');
       expect(await p.warehouse((w) => w.describeTable(p.schema, 'purchase'))).toEqual(before);
 
       // loadout status names the block and its reason beside the waiting files.
-      const config = { ...loadConfig({ home: dir, lake: p.lake.location, warehouse: p.warehouseUrl }, {}, dir), env: p.environment, warehouseSchema: p.schema };
+      const config = {
+        ...loadConfig({ home: dir, lake: p.lake.location, warehouse: p.warehouseUrl }, {}, dir),
+        env: p.environment,
+        warehouseSchema: p.schema,
+      };
       const status = await p.warehouse((w) => collectStatus(config, wholeAmounts, temporal.client, p.lake, w));
       const purchase = status.tables.find((t) => t.table === 'purchase')!;
       expect(purchase).toMatchObject({ stagedFiles: 1, stagedFingerprints: [purchaseWholeAmounts.fingerprint] });
-      expect(purchase.migration.refused).toEqual([expect.stringMatching(/^amount: amount is double.* To do: to convert the stored values run: /)]);
+      expect(purchase.migration.refused).toEqual([
+        expect.stringMatching(/^amount: amount is double.* To do: to convert the stored values run: /),
+      ]);
       expect(status.tables.find((t) => t.table === 'session_begin')!.migration).toEqual({ pending: [], refused: [] });
 
       // The operator carries out the plan's statements; the next load takes the waiting files.
@@ -266,7 +342,9 @@ describe.each(dialects)('schemaMigration on $dialect', ({ dialect, url }) => {
       expect(third.tables.find((t) => t.table === 'purchase')!.manifests.map((m) => m.mergedRows)).toEqual([3]);
       expect(await count('purchase')).toBe(9);
       expect(await stagedKeys(p.lake, 'purchase')).toEqual([]);
-      expect((await p.warehouse((w) => w.describeTable(p.schema, 'purchase')))!.find((c) => c.name === 'amount')).toMatchObject({ type: 'int64' });
+      expect(
+        (await p.warehouse((w) => w.describeTable(p.schema, 'purchase')))!.find((c) => c.name === 'amount'),
+      ).toMatchObject({ type: 'int64' });
       expect(third.views).toContain('kpi_bookings_per_hour');
     });
   });
@@ -286,7 +364,9 @@ describe.each(dialects)('schemaMigration on $dialect', ({ dialect, url }) => {
       expect(byTable.match_end!.applied.map((c) => c.kind)).toEqual(['createTable']);
     });
     expect(shape(await p.warehouse((w) => w.describeTable(p.schema, 'purchase')))).toEqual(shape(before));
-    expect((await p.warehouse((w) => w.describeTable(p.schema, 'session_begin')))!.map((c) => c.name)).toContain('build');
+    expect((await p.warehouse((w) => w.describeTable(p.schema, 'session_begin')))!.map((c) => c.name)).toContain(
+      'build',
+    );
   });
 });
 
@@ -295,12 +375,25 @@ test('the stock temporal CLI starts schemaMigration with the documented JSON inp
   const workflowId = `${p.taskQueue}-stock`;
   await p.withWorker(shipped, async () => {
     await execFileAsync(temporalBinary(), [
-      'workflow', 'start', '--address', temporal.address, '--namespace', temporal.namespace, '--task-queue', p.taskQueue,
-      '--type', 'schemaMigration', '--workflow-id', workflowId,
-      '--input', JSON.stringify({ environment: p.environment, tables: ['session_end'], apply: true }),
+      'workflow',
+      'start',
+      '--address',
+      temporal.address,
+      '--namespace',
+      temporal.namespace,
+      '--task-queue',
+      p.taskQueue,
+      '--type',
+      'schemaMigration',
+      '--workflow-id',
+      workflowId,
+      '--input',
+      JSON.stringify({ environment: p.environment, tables: ['session_end'], apply: true }),
     ]);
     const result = (await temporal.client.workflow.getHandle(workflowId).result()) as SchemaMigrationResult;
-    expect(result.tables.map((t) => [t.table, t.applied.map((c) => c.kind)])).toEqual([['session_end', ['createTable']]]);
+    expect(result.tables.map((t) => [t.table, t.applied.map((c) => c.kind)])).toEqual([
+      ['session_end', ['createTable']],
+    ]);
   });
   const described = await p.warehouse((w) => w.describeTable(p.schema, 'session_end'));
   expect(described!.map((c) => c.name)).toEqual(shipped.table('session_end')!.columns.map((c) => c.name));

@@ -3,7 +3,13 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { LOADOUT_OBJECTS, MAX_OBJECTS_IN_SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
-import { MAX_KEY_BYTES, MAX_KEY_LIST_BYTES, searchAttributeKey, searchAttributeKeys, utf8Length } from '../../workflows/search-attribute-values';
+import {
+  MAX_KEY_BYTES,
+  MAX_KEY_LIST_BYTES,
+  searchAttributeKey,
+  searchAttributeKeys,
+  utf8Length,
+} from '../../workflows/search-attribute-values';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import * as workflows from '../../workflows';
 
@@ -15,13 +21,16 @@ function longKey(bytes: number, tag: string): string {
 }
 
 /** What Firehose writes: about 110 bytes, so 20 of them pass 2 KB together. */
-const firehoseKey = (i: number) => `raw/2026/12/04/10/loadout-telemetry-stream-1-2026-12-04-10-15-${String(i).padStart(2, '0')}-4f0a8c2e-1b7d-4e55-9c3a-0d2e6f1a7b9c.gz`;
+const firehoseKey = (i: number) =>
+  `raw/2026/12/04/10/loadout-telemetry-stream-1-2026-12-04-10-15-${String(i).padStart(2, '0')}-4f0a8c2e-1b7d-4e55-9c3a-0d2e6f1a7b9c.gz`;
 
 const encoded = (list: string[]) => Buffer.byteLength(JSON.stringify(list));
 
 describe('searchAttributeKey', () => {
   test('a short key stays itself', () => {
-    expect(searchAttributeKey('raw/2026/12/04/stream-1-2026-12-04-10-15-30-abcdef.gz')).toBe('raw/2026/12/04/stream-1-2026-12-04-10-15-30-abcdef.gz');
+    expect(searchAttributeKey('raw/2026/12/04/stream-1-2026-12-04-10-15-30-abcdef.gz')).toBe(
+      'raw/2026/12/04/stream-1-2026-12-04-10-15-30-abcdef.gz',
+    );
     const exact = 'k'.repeat(MAX_KEY_BYTES);
     expect(searchAttributeKey(exact)).toBe(exact);
   });
@@ -77,8 +86,12 @@ describe('searchAttributeKeys', () => {
 
 describe('on the real dev server', () => {
   let temporal: TemporalTestContext;
-  beforeAll(async () => { temporal = await connectTemporal(); });
-  afterAll(async () => { await temporal?.close(); });
+  beforeAll(async () => {
+    temporal = await connectTemporal();
+  });
+  afterAll(async () => {
+    await temporal?.close();
+  });
 
   /** Starts a workflow nobody runs with these LoadoutObjects; the server checks sizes at start. */
   async function startWith(objects: string[]): Promise<void> {
@@ -93,12 +106,18 @@ describe('on the real dev server', () => {
   }
 
   test('a raw 3 KB key is refused for its size: the limit this module works around is real', async () => {
-    const error = await startWith([longKey(3 * 1024, 'raw')]).then(() => undefined, (e: unknown) => e as Error);
+    const error = await startWith([longKey(3 * 1024, 'raw')]).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(`${error?.message}: ${(error?.cause as Error | undefined)?.message}`).toMatch(/exceeds size limit/i);
   });
 
   test('so are twenty ordinary Firehose keys as a whole list: the list needs a budget, not just each key', async () => {
-    const error = await startWith(Array.from({ length: 20 }, (_, i) => firehoseKey(i))).then(() => undefined, (e: unknown) => e as Error);
+    const error = await startWith(Array.from({ length: 20 }, (_, i) => firehoseKey(i))).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(`${error?.message}: ${(error?.cause as Error | undefined)?.message}`).toMatch(/exceeds size limit/i);
   });
 

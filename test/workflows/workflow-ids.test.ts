@@ -2,8 +2,16 @@
 import { expect, test } from 'vitest';
 import { replayWorkflowId } from '../../core/batch-id';
 import {
-  discoveryWorkflowId, fileBatchWorkflowId, loadRunWorkflowId, loadTableWorkflowId, migrateCommandWorkflowId,
-  replayBatchWorkflowId, replayLoadWorkflowId, replayWorkflowIdOf, scheduledLoadWorkflowId, tableMigrationWorkflowId,
+  discoveryWorkflowId,
+  fileBatchWorkflowId,
+  loadRunWorkflowId,
+  loadTableWorkflowId,
+  migrateCommandWorkflowId,
+  replayBatchWorkflowId,
+  replayLoadWorkflowId,
+  replayWorkflowIdOf,
+  scheduledLoadWorkflowId,
+  tableMigrationWorkflowId,
 } from '../../workflows/workflow-ids';
 
 test.each([
@@ -26,5 +34,7 @@ test.each([
 test('a replay id hashes its request outside the workflows, in the form of workflow-ids.ts', () => {
   const id = replayWorkflowId('prod', 's3://raw/x', '2026-11-22T00:00:00Z', '2026-11-23T00:00:00Z', ['b', 'a']);
   expect(id).toMatch(/^loadout-replay-prod-[0-9a-f]{24}$/);
-  expect(replayWorkflowId('prod', 's3://raw/x', '2026-11-22T00:00:00.000Z', '2026-11-23T00:00:00Z', ['a', 'b'])).toBe(id);
+  expect(replayWorkflowId('prod', 's3://raw/x', '2026-11-22T00:00:00.000Z', '2026-11-23T00:00:00Z', ['a', 'b'])).toBe(
+    id,
+  );
 });

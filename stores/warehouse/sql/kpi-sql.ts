@@ -26,7 +26,10 @@ export const KPI_VIEWS: readonly KpiView[] = [
     needs: [],
     sql: (schema, tables) =>
       tables
-        .map((t) => `SELECT ${hour} AS "hour", CAST('${t}' AS VARCHAR(128)) AS "event", COUNT(*) AS "events" FROM ${qualified(schema, t)} GROUP BY 1`)
+        .map(
+          (t) =>
+            `SELECT ${hour} AS "hour", CAST('${t}' AS VARCHAR(128)) AS "event", COUNT(*) AS "events" FROM ${qualified(schema, t)} GROUP BY 1`,
+        )
         .join('\nUNION ALL\n'),
   },
   {

@@ -31,7 +31,12 @@ export function createLedgerSql(schema: string): string {
 )`;
 }
 
-export function createTableSql(schema: string, table: string, columns: readonly WarehouseColumn[], types: TypeNames): string {
+export function createTableSql(
+  schema: string,
+  table: string,
+  columns: readonly WarehouseColumn[],
+  types: TypeNames,
+): string {
   const defs = columns.map((c) => `  ${ident(c.name)} ${types[c.type]}${c.nullable ? '' : ' NOT NULL'}`);
   return `CREATE TABLE IF NOT EXISTS ${qualified(schema, table)} (\n${defs.join(',\n')}\n)`;
 }
@@ -79,7 +84,9 @@ export function mergeStatements(plan: MergePlan, options: MergeSqlOptions = {}):
   // Copies of a key in one load are normally identical redeliveries; when they are not, the one
   // kept is the least by every other column (values before NULLs), so the result depends on the
   // rows, not on the order the engine read the files in: a replay gives the same table.
-  const tieBreak = plan.fileColumns.filter((c) => !plan.uniqueKey.includes(c.name)).map((c) => `${ident(c.name)} NULLS LAST`);
+  const tieBreak = plan.fileColumns
+    .filter((c) => !plan.uniqueKey.includes(c.name))
+    .map((c) => `${ident(c.name)} NULLS LAST`);
   return [
     `CREATE TEMP TABLE ${unique} AS SELECT ${fileCols.join(', ')} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${(tieBreak.length > 0 ? tieBreak : keyCols).join(', ')}) AS "loadout_rn" FROM ${staging}) AS "ranked" WHERE "loadout_rn" = 1`,
     `DELETE FROM ${target} USING ${unique} WHERE ${keyJoin} AND ${notLoaded}`,

@@ -17,14 +17,20 @@ import { LEDGER_TABLE, stagingTableName } from './merge-sql';
 /** An IAM role ARN Redshift assumes to read S3, or `default` for the cluster's default role. */
 export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
 
-export function redshiftCopySql(plan: Pick<MergePlan, 'table' | 'fingerprint' | 'manifestUrl'>, iamRole: string): string {
+export function redshiftCopySql(
+  plan: Pick<MergePlan, 'table' | 'fingerprint' | 'manifestUrl'>,
+  iamRole: string,
+): string {
   if (!/^s3:\/\//.test(plan.manifestUrl)) {
     throw new Error(`Redshift COPY reads its manifest from S3, not ${JSON.stringify(plan.manifestUrl)}`);
   }
   let role: string;
   if (iamRole === 'default') role = 'default';
   else if (IAM_ROLE_ARN.test(iamRole)) role = literal(iamRole);
-  else throw new Error(`refusing IAM role ${JSON.stringify(iamRole)}: expected arn:aws:iam::<account>:role/<name> or default`);
+  else
+    throw new Error(
+      `refusing IAM role ${JSON.stringify(iamRole)}: expected arn:aws:iam::<account>:role/<name> or default`,
+    );
   return `COPY ${ident(stagingTableName(plan))} FROM ${literal(plan.manifestUrl)} IAM_ROLE ${role} FORMAT AS PARQUET MANIFEST`;
 }
 
@@ -39,7 +45,9 @@ export const REDSHIFT_NOW = 'SYSDATE';
 export function mergeOutcomeSql(plan: Pick<MergePlan, 'schema' | 'table' | 'fingerprint' | 'manifestKey'>): string {
   const unique = ident(`${stagingTableName(plan)}_one`.slice(0, 63));
   const ledger = qualified(plan.schema, LEDGER_TABLE);
-  return `SELECT "s"."staged_rows", "l"."applied", "l"."ledger_rows" FROM (SELECT COUNT(*) AS "staged_rows" FROM ${unique}) AS "s" CROSS JOIN `
-    + `(SELECT SUM(CASE WHEN "loaded_at" = ${REDSHIFT_NOW} THEN 1 ELSE 0 END) AS "applied", MAX("rows") AS "ledger_rows" `
-    + `FROM ${ledger} WHERE "manifest_key" = ${literal(plan.manifestKey)}) AS "l"`;
+  return (
+    `SELECT "s"."staged_rows", "l"."applied", "l"."ledger_rows" FROM (SELECT COUNT(*) AS "staged_rows" FROM ${unique}) AS "s" CROSS JOIN ` +
+    `(SELECT SUM(CASE WHEN "loaded_at" = ${REDSHIFT_NOW} THEN 1 ELSE 0 END) AS "applied", MAX("rows") AS "ledger_rows" ` +
+    `FROM ${ledger} WHERE "manifest_key" = ${literal(plan.manifestKey)}) AS "l"`
+  );
 }

@@ -64,7 +64,11 @@ describe('KMS envelope encryption (moto)', () => {
   beforeAll(async () => {
     moto = await startMoto();
     const env = motoEnv(moto.endpoint);
-    client = new KMSClient({ endpoint: moto.endpoint, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
+    client = new KMSClient({
+      endpoint: moto.endpoint,
+      region: env.AWS_REGION,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+    });
     keyId = (await client.send(new CreateKeyCommand({ Description: 'loadout test' }))).KeyMetadata!.KeyId!;
   }, 60_000);
   afterAll(async () => {
@@ -75,7 +79,11 @@ describe('KMS envelope encryption (moto)', () => {
   test('the file holds only wrapped keys; KMS unwraps the same keys on the next open', async () => {
     const path = join(root, 'kms', 'ring.json');
     const ring = await openKeyRing({ path, kms: kmsWrap(keyId, client) });
-    const file = JSON.parse(readFileSync(path, 'utf8')) as { kmsKeyId: string; pseudonymKey: string; dataKeys: { key: string }[] };
+    const file = JSON.parse(readFileSync(path, 'utf8')) as {
+      kmsKeyId: string;
+      pseudonymKey: string;
+      dataKeys: { key: string }[];
+    };
     expect(file.kmsKeyId).toBe(keyId);
     const text = readFileSync(path, 'utf8');
     expect(text).not.toContain(Buffer.from(ring.personal.pseudonymKey).toString('base64'));
@@ -97,6 +105,8 @@ describe('KMS envelope encryption (moto)', () => {
     await expect(openKeyRing({ path })).rejects.toThrow(/wrapped by KMS key .*: set LOADOUT_KMS_KEY_ID/);
     const file = JSON.parse(readFileSync(path, 'utf8')) as { pseudonymKey: string };
     // The encryption context binds each wrapped key to its purpose.
-    await expect(kmsWrap(keyId, client).unwrap(Buffer.from(file.pseudonymKey, 'base64'), 'data-key:x')).rejects.toThrow();
+    await expect(
+      kmsWrap(keyId, client).unwrap(Buffer.from(file.pseudonymKey, 'base64'), 'data-key:x'),
+    ).rejects.toThrow();
   });
 });

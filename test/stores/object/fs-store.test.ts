@@ -1,5 +1,14 @@
 /** FsObjectStore against real temporary directories: the contract, plus what only a file system can break. */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -102,7 +111,9 @@ describe('FsObjectStore', () => {
 /** Writes a file under the root by raw path bytes (names that are not UTF-8 have no string form). */
 function writeRaw(root: string, relative: Buffer, body = '{}'): void {
   const path = Buffer.concat([Buffer.from(`${root}/`), relative]);
-  mkdirSync(Buffer.concat([Buffer.from(`${root}/`), relative.subarray(0, relative.lastIndexOf(0x2f) + 1)]), { recursive: true });
+  mkdirSync(Buffer.concat([Buffer.from(`${root}/`), relative.subarray(0, relative.lastIndexOf(0x2f) + 1)]), {
+    recursive: true,
+  });
   writeFileSync(path, body);
 }
 
@@ -115,9 +126,16 @@ describe('FsObjectStore listing: names no key can address', () => {
     writeRaw(store.location, Buffer.from([...Buffer.from('raw/d'), 0xff, ...Buffer.from('.json')]), 'seven b');
     writeRaw(store.location, Buffer.from([...Buffer.from('raw/e'), 0xc3, 0x28, ...Buffer.from('/inside.json')])); // a folder not UTF-8
     const unprocessable: UnprocessableObject[] = [];
-    const keys = (await collect(store.list('raw/', { onUnprocessable: (o) => unprocessable.push(o) }))).map((i) => i.key);
+    const keys = (await collect(store.list('raw/', { onUnprocessable: (o) => unprocessable.push(o) }))).map(
+      (i) => i.key,
+    );
     expect(keys).toEqual(['raw/a.json', 'raw/m.json', 'raw/z/ok.json']);
-    expect(unprocessable.map((o) => o.key)).toEqual(['raw/b\nnewline.json', 'raw/c\\backslash.json', 'raw/d\\xff.json', 'raw/e\\xc3(/inside.json']);
+    expect(unprocessable.map((o) => o.key)).toEqual([
+      'raw/b\nnewline.json',
+      'raw/c\\backslash.json',
+      'raw/d\\xff.json',
+      'raw/e\\xc3(/inside.json',
+    ]);
     expect(unprocessable.map((o) => o.reason)).toEqual([
       expect.stringMatching(/control characters/),
       expect.stringMatching(/backslashes/),
@@ -191,4 +209,3 @@ describe('FsObjectStore closes what it opens', () => {
     expect(body.destroyed).toBe(true);
   });
 });
-

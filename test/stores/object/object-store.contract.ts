@@ -12,7 +12,22 @@ const LIST_KEYS = ['b', 'a/c/d', 'a.txt', 'A', 'a/b.c', 'a0', 'é/x', 'a-b', 'a/
 const BYTE_ORDER = [...LIST_KEYS].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
 
 /** Keys that try to leave the root or are ambiguous: every operation must refuse them. */
-export const BAD_KEYS = ['../x', '/etc/passwd', 'a/../../b', '..', './a', 'a/./b', 'a/.', 'a\\b', '..\\x', 'a\0b', '', 'a//b', 'a/', '/'];
+export const BAD_KEYS = [
+  '../x',
+  '/etc/passwd',
+  'a/../../b',
+  '..',
+  './a',
+  'a/./b',
+  'a/.',
+  'a\\b',
+  '..\\x',
+  'a\0b',
+  '',
+  'a//b',
+  'a/',
+  '/',
+];
 const BAD_PREFIXES = ['../', '/etc', 'a/../', '..', 'a\\', 'a\0', '//'];
 
 export function objectStoreContract(name: string, makeStore: () => Promise<ObjectStore> | ObjectStore): void {
@@ -20,14 +35,22 @@ export function objectStoreContract(name: string, makeStore: () => Promise<Objec
     let store: ObjectStore;
     let localDir: string;
 
-    beforeAll(() => { localDir = mkdtempSync(join(tmpdir(), 'loadout-contract-')); });
+    beforeAll(() => {
+      localDir = mkdtempSync(join(tmpdir(), 'loadout-contract-'));
+    });
     afterAll(() => rmSync(localDir, { recursive: true, force: true }));
-    beforeEach(async () => { store = await makeStore(); });
+    beforeEach(async () => {
+      store = await makeStore();
+    });
 
     test.each([
       ['a string', 'héllo, world\n', Buffer.from('héllo, world\n')],
       ['bytes', allByteValues(), allByteValues()],
-      ['a stream', () => Readable.from([Buffer.from('chunk one,'), Buffer.from(' chunk two')]), Buffer.from('chunk one, chunk two')],
+      [
+        'a stream',
+        () => Readable.from([Buffer.from('chunk one,'), Buffer.from(' chunk two')]),
+        Buffer.from('chunk one, chunk two'),
+      ],
       ['an empty body', '', Buffer.alloc(0)],
     ] as const)('write then read %s', async (_, body, expected) => {
       await store.write('dir/obj.bin', typeof body === 'function' ? body() : body);
@@ -89,10 +112,19 @@ export function objectStoreContract(name: string, makeStore: () => Promise<Objec
       await writeAll(store, LIST_KEYS);
       const afters = [...BYTE_ORDER, '', '0', 'a/bb', 'a/c', 'a/c/', 'é', 'zzz'];
       for (const startAfter of afters) {
-        const expected = BYTE_ORDER.filter((k) => startAfter === '' || Buffer.compare(Buffer.from(k), Buffer.from(startAfter)) > 0);
-        expect((await collect(store.list('', { startAfter }))).map((i) => i.key), `startAfter ${startAfter}`).toEqual(expected);
+        const expected = BYTE_ORDER.filter(
+          (k) => startAfter === '' || Buffer.compare(Buffer.from(k), Buffer.from(startAfter)) > 0,
+        );
+        expect(
+          (await collect(store.list('', { startAfter }))).map((i) => i.key),
+          `startAfter ${startAfter}`,
+        ).toEqual(expected);
       }
-      expect((await collect(store.list('a/', { startAfter: 'a/b' }))).map((i) => i.key)).toEqual(['a/b.c', 'a/c/d', 'a/c/e']);
+      expect((await collect(store.list('a/', { startAfter: 'a/b' }))).map((i) => i.key)).toEqual([
+        'a/b.c',
+        'a/c/d',
+        'a/c/e',
+      ]);
     });
 
     test('move is copy-then-delete and safe to repeat', async () => {
@@ -153,12 +185,16 @@ export function objectStoreContract(name: string, makeStore: () => Promise<Objec
       const old = Buffer.alloc(256 * 1024, 'o');
       await store.write('atomic', old);
       let release!: () => void;
-      const gate = new Promise<void>((r) => { release = r; });
-      const slow = Readable.from((async function* () {
-        yield Buffer.alloc(128 * 1024, 'n');
-        await gate; // the write is half done here
-        yield Buffer.alloc(128 * 1024, 'n');
-      })());
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      const slow = Readable.from(
+        (async function* () {
+          yield Buffer.alloc(128 * 1024, 'n');
+          await gate; // the write is half done here
+          yield Buffer.alloc(128 * 1024, 'n');
+        })(),
+      );
       const writing = store.write('atomic', slow);
       await new Promise((r) => setTimeout(r, 200));
       expect(Buffer.from(await store.readBytes('atomic')).equals(old)).toBe(true);
@@ -170,10 +206,12 @@ export function objectStoreContract(name: string, makeStore: () => Promise<Objec
 
     test('a write whose stream fails leaves the old object and no stray object', async () => {
       await store.write('kept', 'old');
-      const failing = Readable.from((async function* () {
-        yield Buffer.from('partial');
-        throw new Error('source broke');
-      })());
+      const failing = Readable.from(
+        (async function* () {
+          yield Buffer.from('partial');
+          throw new Error('source broke');
+        })(),
+      );
       await expect(store.write('kept', failing)).rejects.toThrow('source broke');
       expect(Buffer.from(await store.readBytes('kept')).toString()).toBe('old');
       expect((await collect(store.list(''))).map((i) => i.key)).toEqual(['kept']);

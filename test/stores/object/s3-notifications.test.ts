@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { S3ObjectStore } from '../../../stores/object/s3-store';
-import { createQueueWithDlq, motoS3Client, motoSqsClient, notifyObjectCreated, startMoto, type MotoServer } from '../../helpers/moto-server';
+import {
+  createQueueWithDlq,
+  motoS3Client,
+  motoSqsClient,
+  notifyObjectCreated,
+  startMoto,
+  type MotoServer,
+} from '../../helpers/moto-server';
 
 let moto: MotoServer;
 let s3: S3Client;
@@ -86,7 +93,10 @@ test('a message received maxReceiveCount times without a delete moves to the dea
   const first = await receive(queue.queueUrl, 1);
   const second = await receive(queue.queueUrl, 1);
   expect(second[0]?.MessageId).toBe(first[0]?.MessageId);
-  expect([first[0]?.Attributes?.ApproximateReceiveCount, second[0]?.Attributes?.ApproximateReceiveCount]).toEqual(['1', '2']);
+  expect([first[0]?.Attributes?.ApproximateReceiveCount, second[0]?.Attributes?.ApproximateReceiveCount]).toEqual([
+    '1',
+    '2',
+  ]);
   // The third receive finds the count at maxReceiveCount and moves the message instead of returning it.
   expect(await receive(queue.queueUrl, 1, 2)).toEqual([]);
   const [dead] = await receive(queue.dlqUrl, 1, 1);
@@ -101,10 +111,14 @@ test('a message received maxReceiveCount times without a delete moves to the dea
 async function receive(queueUrl: string, count: number, waitSeconds = 5): Promise<Message[]> {
   const out: Message[] = [];
   while (out.length < count) {
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({
-      QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(10, count - out.length), WaitTimeSeconds: waitSeconds,
-      MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-    }));
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: Math.min(10, count - out.length),
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
+    );
     if (!Messages?.length) break;
     out.push(...Messages);
   }

@@ -70,10 +70,13 @@ describe('S3ObjectStore', () => {
 
   test('openObjectStore(s3://...) uses AWS_ENDPOINT_URL with path-style addressing', async () => {
     const prefix = `env-${randomUUID()}`;
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}/raw/x.json`, Body: 'from the explicit client' }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}/raw/x.json`, Body: 'from the explicit client' }),
+    );
     // 'localhost', not an IP: the SDK picks path style for IP endpoints on its own, and only
     // forcePathStyle keeps it from asking for <bucket>.localhost, which does not resolve.
-    for (const [name, value] of Object.entries(motoEnv(moto.endpoint.replace('127.0.0.1', 'localhost')))) vi.stubEnv(name, value);
+    for (const [name, value] of Object.entries(motoEnv(moto.endpoint.replace('127.0.0.1', 'localhost'))))
+      vi.stubEnv(name, value);
     try {
       const store = openObjectStore(`s3://${BUCKET}/${prefix}/`);
       expect(store).toBeInstanceOf(S3ObjectStore);
@@ -87,8 +90,9 @@ describe('S3ObjectStore', () => {
   });
 
   test('the moto harness fails, with the reason, when moto is not installed', async () => {
-    await expect(startMoto({ executable: '/nonexistent/.tools/bin/moto_server' }))
-      .rejects.toThrow('moto is not installed: /nonexistent/.tools/bin/moto_server is missing; run `node scripts/ensure-tools.mjs`');
+    await expect(startMoto({ executable: '/nonexistent/.tools/bin/moto_server' })).rejects.toThrow(
+      'moto is not installed: /nonexistent/.tools/bin/moto_server is missing; run `node scripts/ensure-tools.mjs`',
+    );
   });
 
   test('a missing bucket is an error, not a missing object', async () => {
@@ -103,11 +107,19 @@ describe('S3ObjectStore', () => {
       await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}/${key}`, Body: 'abc' }));
     }
     const unprocessable: UnprocessableObject[] = [];
-    const keys = (await collect(store.list('raw/', { onUnprocessable: (o) => unprocessable.push(o) }))).map((i) => i.key);
+    const keys = (await collect(store.list('raw/', { onUnprocessable: (o) => unprocessable.push(o) }))).map(
+      (i) => i.key,
+    );
     expect(keys).toEqual(['raw/a.json', 'raw/e.json']);
-    expect(unprocessable.map((o) => [o.key, o.size])).toEqual([['raw/b\\back.json', 3], ['raw/c//double.json', 3], ['raw/d/./dot.json', 3]]);
+    expect(unprocessable.map((o) => [o.key, o.size])).toEqual([
+      ['raw/b\\back.json', 3],
+      ['raw/c//double.json', 3],
+      ['raw/d/./dot.json', 3],
+    ]);
     expect(unprocessable.map((o) => o.reason)).toEqual([
-      expect.stringMatching(/backslashes/), expect.stringMatching(/empty path segment/), expect.stringMatching(/"\." segments/),
+      expect.stringMatching(/backslashes/),
+      expect.stringMatching(/empty path segment/),
+      expect.stringMatching(/"\." segments/),
     ]);
     expect((await collect(store.list('raw/'))).map((i) => i.key)).toEqual(keys);
   });

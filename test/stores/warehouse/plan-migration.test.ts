@@ -25,13 +25,25 @@ const purchaseFields = {
 const purchase = defineEvent({ tag: 'purchase', uniqueKey: ['id'], fields: purchaseFields });
 
 /** What a warehouse describes for these columns, as information_schema names the types (lower-case). */
-function described(type: Pick<EventType, 'columns'>, overrides: Record<string, Partial<ExistingColumn>> = {}): ExistingColumn[] {
+function described(
+  type: Pick<EventType, 'columns'>,
+  overrides: Record<string, Partial<ExistingColumn>> = {},
+): ExistingColumn[] {
   const names: Record<ColumnType, string> = {
-    string: 'text', json: 'text', int64: 'bigint', double: 'double precision', boolean: 'boolean', timestamp: 'timestamp with time zone',
+    string: 'text',
+    json: 'text',
+    int64: 'bigint',
+    double: 'double precision',
+    boolean: 'boolean',
+    timestamp: 'timestamp with time zone',
   };
   // Text columns describe as string: PostgreSQL and DuckDB cannot tell json from string.
   return type.columns.map((c) => ({
-    name: c.name, warehouseType: names[c.type], type: c.type === 'json' ? 'string' : c.type, nullable: c.nullable, ...overrides[c.name],
+    name: c.name,
+    warehouseType: names[c.type],
+    type: c.type === 'json' ? 'string' : c.type,
+    nullable: c.nullable,
+    ...overrides[c.name],
   }));
 }
 
@@ -43,7 +55,11 @@ describe('a table that matches its schema', () => {
   });
 
   test('json columns describe as text: equal to string, no change (PostgreSQL, DuckDB)', () => {
-    const withJson = defineEvent({ tag: 'purchase', uniqueKey: ['id'], fields: { ...purchaseFields, extra: jsonText(z.record(z.string(), z.number())) } });
+    const withJson = defineEvent({
+      tag: 'purchase',
+      uniqueKey: ['id'],
+      fields: { ...purchaseFields, extra: jsonText(z.record(z.string(), z.number())) },
+    });
     expect(isEmptyPlan(planTableMigration(withJson, described(withJson), postgres))).toBe(true);
     expect(isEmptyPlan(planTableMigration(withJson, described(withJson), duckdb))).toBe(true);
   });
@@ -70,7 +86,11 @@ describe('additive changes', () => {
   });
 
   test('a missing column is added nullable, even when declared required: older rows have no value', () => {
-    const grown = defineEvent({ tag: 'purchase', uniqueKey: ['id'], fields: { ...purchaseFields, coupon: string({ max: 32 }), discount: number().optional() } });
+    const grown = defineEvent({
+      tag: 'purchase',
+      uniqueKey: ['id'],
+      fields: { ...purchaseFields, coupon: string({ max: 32 }), discount: number().optional() },
+    });
     const plan = planTableMigration(grown, described(purchase), duckdb);
     expect(plan.refused).toEqual([]);
     expect(plan.changes.map((c) => [c.kind, c.column, c.sql])).toEqual([
@@ -80,18 +100,41 @@ describe('additive changes', () => {
   });
 
   test('a column declared optional that is NOT NULL in the warehouse: DROP NOT NULL on DuckDB and PostgreSQL', () => {
-    const relaxed = defineEvent({ tag: 'purchase', uniqueKey: ['id'], fields: { ...purchaseFields, currency: string({ max: 3 }).optional() } });
+    const relaxed = defineEvent({
+      tag: 'purchase',
+      uniqueKey: ['id'],
+      fields: { ...purchaseFields, currency: string({ max: 3 }).optional() },
+    });
     for (const target of [duckdb, postgres]) {
       const plan = planTableMigration(relaxed, described(purchase), target);
       expect(plan.refused).toEqual([]);
-      expect(plan.changes).toEqual([expect.objectContaining({ kind: 'dropNotNull', column: 'currency', sql: ['ALTER TABLE "loadout"."purchase" ALTER COLUMN "currency" DROP NOT NULL'] })]);
+      expect(plan.changes).toEqual([
+        expect.objectContaining({
+          kind: 'dropNotNull',
+          column: 'currency',
+          sql: ['ALTER TABLE "loadout"."purchase" ALTER COLUMN "currency" DROP NOT NULL'],
+        }),
+      ]);
     }
   });
 
   test('Redshift: a string column declared json is widened in place (its json VARCHAR is longer)', () => {
-    const asJson = defineEvent({ tag: 'purchase', uniqueKey: ['id'], fields: { ...purchaseFields, currency: jsonText(z.string()) } });
-    const plan = planTableMigration(asJson, described(purchase, { currency: { warehouseType: 'character varying' } }), redshift);
-    expect(plan.changes).toEqual([expect.objectContaining({ kind: 'widenColumn', sql: ['ALTER TABLE "loadout"."purchase" ALTER COLUMN "currency" TYPE VARCHAR(65535)'] })]);
+    const asJson = defineEvent({
+      tag: 'purchase',
+      uniqueKey: ['id'],
+      fields: { ...purchaseFields, currency: jsonText(z.string()) },
+    });
+    const plan = planTableMigration(
+      asJson,
+      described(purchase, { currency: { warehouseType: 'character varying' } }),
+      redshift,
+    );
+    expect(plan.changes).toEqual([
+      expect.objectContaining({
+        kind: 'widenColumn',
+        sql: ['ALTER TABLE "loadout"."purchase" ALTER COLUMN "currency" TYPE VARCHAR(65535)'],
+      }),
+    ]);
     // The other way round (json in the warehouse, string declared) fits already.
     const back = planTableMigration(purchase, described(purchase, { currency: { type: 'json' } }), redshift);
     expect(isEmptyPlan(back)).toBe(true);
@@ -99,18 +142,25 @@ describe('additive changes', () => {
 });
 
 describe('refused changes', () => {
-  const retyped = defineEvent({ tag: 'purchase', uniqueKey: ['id'], fields: { ...purchaseFields, amount: integer({ min: 0 }) } });
+  const retyped = defineEvent({
+    tag: 'purchase',
+    uniqueKey: ['id'],
+    fields: { ...purchaseFields, amount: integer({ min: 0 }) },
+  });
 
   test('a type change on DuckDB: refused with the exact ALTER ... USING CAST, nothing to apply', () => {
     const plan = planTableMigration(retyped, described(purchase), duckdb);
     expect(plan.changes).toEqual([]);
-    expect(plan.refused).toEqual([{
-      kind: 'typeChange',
-      column: 'amount',
-      reason: 'amount is double precision in loadout.purchase but declared int64 (BIGINT); converting the stored values could fail or change them',
-      todo: 'to convert the stored values run: ALTER TABLE "loadout"."purchase" ALTER COLUMN "amount" TYPE BIGINT USING CAST("amount" AS BIGINT); or declare amount as double again in the purchase schema (schemas/), or give the new type a new column name',
-      sql: ['ALTER TABLE "loadout"."purchase" ALTER COLUMN "amount" TYPE BIGINT USING CAST("amount" AS BIGINT)'],
-    }]);
+    expect(plan.refused).toEqual([
+      {
+        kind: 'typeChange',
+        column: 'amount',
+        reason:
+          'amount is double precision in loadout.purchase but declared int64 (BIGINT); converting the stored values could fail or change them',
+        todo: 'to convert the stored values run: ALTER TABLE "loadout"."purchase" ALTER COLUMN "amount" TYPE BIGINT USING CAST("amount" AS BIGINT); or declare amount as double again in the purchase schema (schemas/), or give the new type a new column name',
+        sql: ['ALTER TABLE "loadout"."purchase" ALTER COLUMN "amount" TYPE BIGINT USING CAST("amount" AS BIGINT)'],
+      },
+    ]);
   });
 
   test('a type change on PostgreSQL drops the KPI views reading the column first (it refuses to retype under them)', () => {
@@ -134,38 +184,63 @@ describe('refused changes', () => {
   });
 
   test('a warehouse type Loadout does not write is a type change too', () => {
-    const plan = planTableMigration(purchase, described(purchase, { amount: { warehouseType: 'numeric', type: undefined } }), postgres);
+    const plan = planTableMigration(
+      purchase,
+      described(purchase, { amount: { warehouseType: 'numeric', type: undefined } }),
+      postgres,
+    );
     expect(plan.refused).toEqual([expect.objectContaining({ kind: 'typeChange', column: 'amount' })]);
     expect(plan.refused[0]!.reason).toMatch(/^amount is numeric in loadout.purchase but declared double/);
   });
 
   test('a column the schema no longer declares (dropped): refused, nothing dropped, the ways out named', () => {
-    const shrunk = defineEvent({ tag: 'purchase', uniqueKey: ['id'], fields: { id: uuid(), date: timestamp(), player_id: string({ max: 64 }), amount: number() } });
+    const shrunk = defineEvent({
+      tag: 'purchase',
+      uniqueKey: ['id'],
+      fields: { id: uuid(), date: timestamp(), player_id: string({ max: 64 }), amount: number() },
+    });
     const plan = planTableMigration(shrunk, described(purchase), duckdb);
     expect(plan.changes).toEqual([]);
-    expect(plan.refused).toEqual([{
-      kind: 'undeclaredColumn',
-      column: 'currency',
-      reason: 'currency (text) is in loadout.purchase but the purchase schema (schemas/) no longer declares it: dropped or renamed',
-      todo: 'to keep its history and load NULL into it, declare it again (optional) in the purchase schema (schemas/); to drop it with its data: ALTER TABLE "loadout"."purchase" DROP COLUMN "currency"',
-      sql: [],
-    }]);
+    expect(plan.refused).toEqual([
+      {
+        kind: 'undeclaredColumn',
+        column: 'currency',
+        reason:
+          'currency (text) is in loadout.purchase but the purchase schema (schemas/) no longer declares it: dropped or renamed',
+        todo: 'to keep its history and load NULL into it, declare it again (optional) in the purchase schema (schemas/); to drop it with its data: ALTER TABLE "loadout"."purchase" DROP COLUMN "currency"',
+        sql: [],
+      },
+    ]);
   });
 
   test('a renamed column (one undeclared, one missing of the same type): the RENAME is suggested and nothing is added', () => {
     const { currency: _, ...rest } = purchaseFields;
-    const renamed = defineEvent({ tag: 'purchase', uniqueKey: ['id'], fields: { ...rest, currency_code: string({ max: 3 }) } });
+    const renamed = defineEvent({
+      tag: 'purchase',
+      uniqueKey: ['id'],
+      fields: { ...rest, currency_code: string({ max: 3 }) },
+    });
     const plan = planTableMigration(renamed, described(purchase), postgres);
     // The add is planned but the table refuses, so no run applies it (the rename would then be impossible).
     expect(plan.changes.map((c) => c.column)).toEqual(['currency_code']);
-    expect(plan.refused).toEqual([expect.objectContaining({
-      kind: 'undeclaredColumn', column: 'currency', sql: ['ALTER TABLE "loadout"."purchase" RENAME COLUMN "currency" TO "currency_code"'],
-    })]);
-    expect(plan.refused[0]!.todo).toMatch(/^if it was renamed to currency_code: ALTER TABLE "loadout"."purchase" RENAME COLUMN "currency" TO "currency_code"; /);
+    expect(plan.refused).toEqual([
+      expect.objectContaining({
+        kind: 'undeclaredColumn',
+        column: 'currency',
+        sql: ['ALTER TABLE "loadout"."purchase" RENAME COLUMN "currency" TO "currency_code"'],
+      }),
+    ]);
+    expect(plan.refused[0]!.todo).toMatch(
+      /^if it was renamed to currency_code: ALTER TABLE "loadout"."purchase" RENAME COLUMN "currency" TO "currency_code"; /,
+    );
   });
 
   test('a unique key column missing from the table: refused (old rows would never match the merge)', () => {
-    const rekeyed = defineEvent({ tag: 'purchase', uniqueKey: ['id', 'shard'], fields: { ...purchaseFields, shard: integer() } });
+    const rekeyed = defineEvent({
+      tag: 'purchase',
+      uniqueKey: ['id', 'shard'],
+      fields: { ...purchaseFields, shard: integer() },
+    });
     const plan = planTableMigration(rekeyed, described(purchase), duckdb);
     expect(plan.changes).toEqual([]);
     expect(plan.refused).toEqual([expect.objectContaining({ kind: 'keyColumnAdded', column: 'shard', sql: [] })]);
@@ -173,7 +248,11 @@ describe('refused changes', () => {
   });
 
   test('Redshift cannot drop NOT NULL in place: refused with the column rebuild', () => {
-    const relaxed = defineEvent({ tag: 'purchase', uniqueKey: ['id'], fields: { ...purchaseFields, currency: string({ max: 3 }).optional() } });
+    const relaxed = defineEvent({
+      tag: 'purchase',
+      uniqueKey: ['id'],
+      fields: { ...purchaseFields, currency: string({ max: 3 }).optional() },
+    });
     const plan = planTableMigration(relaxed, described(purchase), redshift);
     expect(plan.changes).toEqual([]);
     expect(plan.refused).toEqual([expect.objectContaining({ kind: 'notNullKept', column: 'currency' })]);
@@ -188,7 +267,9 @@ describe('refused changes', () => {
   test('the refusal message: a first line that stands alone, then each change with what to do', () => {
     const plan = planTableMigration(retyped, described(purchase), duckdb);
     const lines = refusalMessage([plan, planTableMigration(purchase, described(purchase), duckdb)]).split('\n');
-    expect(lines[0]).toBe('schema migration refused for purchase (amount): that table was not altered and its staged files wait until the plan is carried out');
+    expect(lines[0]).toBe(
+      'schema migration refused for purchase (amount): that table was not altered and its staged files wait until the plan is carried out',
+    );
     expect(lines.slice(1)).toEqual([`purchase.amount: ${plan.refused[0]!.reason}. To do: ${plan.refused[0]!.todo}`]);
   });
 });

@@ -60,7 +60,10 @@ function stage(n: number, twice = false): string {
   for (let start = 1; start <= n; start += 50_000) {
     const rows = Array.from({ length: Math.min(50_000, n - start + 1) }, (_, i) => row(start + i));
     const all = twice ? [...rows, ...rows] : rows;
-    writer.writeRowGroup(type.columns.map((_, c) => all.map((r) => r[c])), all.length);
+    writer.writeRowGroup(
+      type.columns.map((_, c) => all.map((r) => r[c])),
+      all.length,
+    );
   }
   writer.close();
   return path;
@@ -69,9 +72,15 @@ function stage(n: number, twice = false): string {
 function planFor(table: string, files: string[], manifest: string): MergePlan {
   const columns = type.columns.map(({ name, type: t, nullable }) => ({ name, type: t, nullable }));
   return {
-    schema: SCHEMA, table, targetColumns: columns, fileColumns: columns, fingerprint: type.fingerprint, uniqueKey: type.uniqueKey,
+    schema: SCHEMA,
+    table,
+    targetColumns: columns,
+    fileColumns: columns,
+    fingerprint: type.fingerprint,
+    uniqueKey: type.uniqueKey,
     files: files.map((url) => ({ url, key: `staged/${table}/${basename(url)}`, bytes: statSync(url).size })),
-    manifestKey: `manifests/${table}/${manifest}.json`, manifestUrl: `file://${dir}/manifests/${table}/${manifest}.json`,
+    manifestKey: `manifests/${table}/${manifest}.json`,
+    manifestUrl: `file://${dir}/manifests/${table}/${manifest}.json`,
   };
 }
 
@@ -84,7 +93,8 @@ async function waitingBackends(count = 1): Promise<number[]> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const { rows } = await admin.query<{ pid: number }>(
-      "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [APP],
+      "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'",
+      [APP],
     );
     if (rows.length >= count) return rows.map((r) => r.pid);
     if (Date.now() > deadline) throw new Error(`no ${count} backend(s) of ${APP} waiting for a lock`);
@@ -98,7 +108,11 @@ async function terminate(pids: number[]): Promise<void> {
 
 async function tableState(table: string): Promise<{ rows: number; keys: number; ledger: number }> {
   const [counts] = await warehouse.query(`SELECT count(*) AS rows, count(DISTINCT id) AS keys FROM ${SCHEMA}.${table}`);
-  return { rows: Number(counts!.rows), keys: Number(counts!.keys), ledger: (await warehouse.ledger(SCHEMA, table)).length };
+  return {
+    rows: Number(counts!.rows),
+    keys: Number(counts!.keys),
+    ledger: (await warehouse.ledger(SCHEMA, table)).length,
+  };
 }
 
 describe('PostgresWarehouse when the server drops the connection', () => {
@@ -121,7 +135,11 @@ describe('PostgresWarehouse when the server drops the connection', () => {
       await admin.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lock]);
     }
     expect(await tableState('dd_merge')).toEqual({ rows: 0, keys: 0, ledger: 0 });
-    expect(await warehouse.merge(planFor('dd_merge', [file], 'load-1'))).toEqual({ applied: true, stagedRows: 500, mergedRows: 500 });
+    expect(await warehouse.merge(planFor('dd_merge', [file], 'load-1'))).toEqual({
+      applied: true,
+      stagedRows: 500,
+      mergedRows: 500,
+    });
     expect(await tableState('dd_merge')).toEqual({ rows: 500, keys: 500, ledger: 1 });
   });
 
@@ -150,7 +168,10 @@ describe('PostgresWarehouse when the server drops the connection', () => {
 
   test('idle pooled connections terminated: the next query opens new ones', async () => {
     const before = await warehouse.query('SELECT pg_backend_pid() AS pid');
-    const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [APP]);
+    const { rows } = await admin.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
+      [APP],
+    );
     expect(rows.map((r) => r.pid)).toContain(before[0]!.pid);
     await terminate(rows.map((r) => r.pid));
     await new Promise((r) => setTimeout(r, 200));
@@ -168,11 +189,14 @@ describe('createPool', () => {
       const ended = new Promise((resolve) => client.once('end', resolve));
       await terminate([rows[0]!.pid]);
       await ended;
-      const error = await client.query('SELECT 1').then(() => undefined, (e: unknown) => e);
+      const error = await client.query('SELECT 1').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(String(error)).toMatch(/not queryable/);
       expect(operationFailed('testing', error, client).message).toBe(
-        'PostgreSQL testing failed: Client has encountered a connection error and is not queryable; '
-        + 'connection lost: terminating connection due to administrator command',
+        'PostgreSQL testing failed: Client has encountered a connection error and is not queryable; ' +
+          'connection lost: terminating connection due to administrator command',
       );
       client.release(error as Error);
       // The pool opens a new connection for the next caller.
@@ -210,7 +234,11 @@ describe('PostgresWarehouse when the network resets the connection', () => {
     );
     await reset;
     expect(await tableState('dd_copy')).toEqual({ rows: 0, keys: 0, ledger: 0 });
-    expect(await proxied.merge(planFor('dd_copy', [file], 'load-1'))).toEqual({ applied: true, stagedRows: rows, mergedRows: rows });
+    expect(await proxied.merge(planFor('dd_copy', [file], 'load-1'))).toEqual({
+      applied: true,
+      stagedRows: rows,
+      mergedRows: rows,
+    });
     expect(await tableState('dd_copy')).toEqual({ rows, keys: rows, ledger: 1 });
   });
 });

@@ -36,7 +36,8 @@ afterAll(async () => {
 });
 
 const micros = (iso: string, extraMicros = 0) => Date.parse(iso) * 1000 + extraMicros;
-const uuid = (n: number, prefix = '0000') => `${prefix}${String(n).padStart(4, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const uuid = (n: number, prefix = '0000') =>
+  `${prefix}${String(n).padStart(4, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 function strip(c: OutputColumn): WarehouseColumn {
   return { name: c.name, type: c.type, nullable: c.nullable };
@@ -55,7 +56,14 @@ function stage(columns: readonly OutputColumn[], ...groups: unknown[][][]): stri
   return path;
 }
 
-function planFor(table: string, type: EventType, files: string[], manifest: string, fileColumns = type.columns, targetColumns = type.columns): MergePlan {
+function planFor(
+  table: string,
+  type: EventType,
+  files: string[],
+  manifest: string,
+  fileColumns = type.columns,
+  targetColumns = type.columns,
+): MergePlan {
   return {
     schema: SCHEMA,
     table,
@@ -99,8 +107,11 @@ describe('PostgresWarehouse', () => {
     const described = await warehouse.describeTable(SCHEMA, 'lc_describe');
     // json is TEXT in PostgreSQL: it reads back as a string column.
     expect(described?.map((c) => [c.name, c.type, c.nullable])).toEqual([
-      ['id', 'string', false], ['date', 'timestamp', false], ['psess', 'string', false],
-      ['items', 'string', false], ['perks', 'string', true],
+      ['id', 'string', false],
+      ['date', 'timestamp', false],
+      ['psess', 'string', false],
+      ['items', 'string', false],
+      ['perks', 'string', true],
     ]);
     expect(await warehouse.describeTable(SCHEMA, 'no_such_table')).toBeUndefined();
     expect(await warehouse.describeTable('no_such_schema', 'dd_describe')).toBeUndefined();
@@ -110,8 +121,16 @@ describe('PostgresWarehouse', () => {
     const type = catalog.table('damage_dealt')!;
     await createTable('dd', type.columns);
     const t0 = micros('2026-11-22T10:00:00Z');
-    const row = (n: number, weapon: string, amount = n / 4) =>
-      [uuid(n), t0 + n * 1_000_001, uuid(n, '1111'), uuid(n, '2222'), n, weapon, amount, n % 2 === 0];
+    const row = (n: number, weapon: string, amount = n / 4) => [
+      uuid(n),
+      t0 + n * 1_000_001,
+      uuid(n, '1111'),
+      uuid(n, '2222'),
+      n,
+      weapon,
+      amount,
+      n % 2 === 0,
+    ];
     // File 1: two row groups, key 2 twice in it; file 2 repeats key 3.
     const f1 = stage(type.columns, [row(1, 'rifle'), row(2, 'pistol')], [row(2, 'pistol'), row(3, 'knife')]);
     const f2 = stage(type.columns, [row(3, 'knife'), row(4, 'bow')]);
@@ -119,7 +138,10 @@ describe('PostgresWarehouse', () => {
     expect(await warehouse.merge(first)).toEqual({ applied: true, stagedRows: 4, mergedRows: 4 });
     const after1 = await dump('dd', 'id');
     expect(after1.map((r) => [r.id, r.weapon, r.eid, r.amount, r.critical])).toEqual([
-      [uuid(1), 'rifle', 1, 0.25, false], [uuid(2), 'pistol', 2, 0.5, true], [uuid(3), 'knife', 3, 0.75, false], [uuid(4), 'bow', 4, 1, true],
+      [uuid(1), 'rifle', 1, 0.25, false],
+      [uuid(2), 'pistol', 2, 0.5, true],
+      [uuid(3), 'knife', 3, 0.75, false],
+      [uuid(4), 'bow', 4, 1, true],
     ]);
     expect(after1[0]!.date).toBe(microsToIso(t0 + 1_000_001));
 
@@ -130,10 +152,18 @@ describe('PostgresWarehouse', () => {
 
     // A later manifest: keys 2 and 4 come back changed (latest wins), 5 is new, 1 and 3 stay.
     const f3 = stage(type.columns, [row(2, 'shotgun', 99.5), row(5, 'sword'), row(4, 'crossbow', 7)]);
-    expect(await warehouse.merge(planFor('dd', type, [f3], 'load-2'))).toEqual({ applied: true, stagedRows: 3, mergedRows: 3 });
+    expect(await warehouse.merge(planFor('dd', type, [f3], 'load-2'))).toEqual({
+      applied: true,
+      stagedRows: 3,
+      mergedRows: 3,
+    });
     const after2 = await dump('dd', 'id');
     expect(after2.map((r) => [r.id, r.weapon, r.amount])).toEqual([
-      [uuid(1), 'rifle', 0.25], [uuid(2), 'shotgun', 99.5], [uuid(3), 'knife', 0.75], [uuid(4), 'crossbow', 7], [uuid(5), 'sword', 1.25],
+      [uuid(1), 'rifle', 0.25],
+      [uuid(2), 'shotgun', 99.5],
+      [uuid(3), 'knife', 0.75],
+      [uuid(4), 'crossbow', 7],
+      [uuid(5), 'sword', 1.25],
     ]);
     const counts = await warehouse.query(`SELECT count(*) AS n, count(DISTINCT id) AS k FROM ${SCHEMA}.dd`);
     expect(counts).toEqual([{ n: 5, k: 5 }]);
@@ -156,10 +186,28 @@ describe('PostgresWarehouse', () => {
     expect(type.uniqueKey).toEqual(['gsess', 'psess']);
     await createTable('me', type.columns);
     const t = micros('2026-11-22T12:00:00Z');
-    const row = (g: number, p: number, result: string, kills: number) => [uuid(g, 'aaaa'), uuid(p, 'bbbb'), t, result, kills, 1, 0.5, 2];
-    const f1 = stage(type.columns, [row(1, 1, 'win', 1), row(1, 2, 'loss', 2), row(2, 1, 'draw', 3), row(1, 1, 'win', 1)]);
+    const row = (g: number, p: number, result: string, kills: number) => [
+      uuid(g, 'aaaa'),
+      uuid(p, 'bbbb'),
+      t,
+      result,
+      kills,
+      1,
+      0.5,
+      2,
+    ];
+    const f1 = stage(type.columns, [
+      row(1, 1, 'win', 1),
+      row(1, 2, 'loss', 2),
+      row(2, 1, 'draw', 3),
+      row(1, 1, 'win', 1),
+    ]);
     const f2 = stage(type.columns, [row(2, 1, 'draw', 3), row(2, 2, 'win', 4)]);
-    expect(await warehouse.merge(planFor('me', type, [f1, f2], 'load-1'))).toEqual({ applied: true, stagedRows: 4, mergedRows: 4 });
+    expect(await warehouse.merge(planFor('me', type, [f1, f2], 'load-1'))).toEqual({
+      applied: true,
+      stagedRows: 4,
+      mergedRows: 4,
+    });
     const f3 = stage(type.columns, [row(1, 2, 'win', 20), row(3, 1, 'loss', 5)]);
     expect(await warehouse.merge(planFor('me', type, [f3], 'load-2'))).toMatchObject({ applied: true, stagedRows: 2 });
     const rows = await dump('me', 'gsess, psess');
@@ -177,16 +225,27 @@ describe('PostgresWarehouse', () => {
     const t = micros('2026-11-22T10:05:00Z');
     // Key 1: two copies that differ in items; key 2: one copy with perks, one without.
     const copies = [
-      [uuid(1), t, uuid(1, 'cccc'), '["b"]', null], [uuid(2), t, uuid(2, 'cccc'), '[]', null],
-      [uuid(1), t, uuid(1, 'cccc'), '["a"]', null], [uuid(2), t, uuid(2, 'cccc'), '[]', '{"x":1}'],
+      [uuid(1), t, uuid(1, 'cccc'), '["b"]', null],
+      [uuid(2), t, uuid(2, 'cccc'), '[]', null],
+      [uuid(1), t, uuid(1, 'cccc'), '["a"]', null],
+      [uuid(2), t, uuid(2, 'cccc'), '[]', '{"x":1}'],
     ];
-    for (const [table, order] of [['lc_fwd', copies], ['lc_rev', [...copies].reverse()]] as const) {
+    for (const [table, order] of [
+      ['lc_fwd', copies],
+      ['lc_rev', [...copies].reverse()],
+    ] as const) {
       await createTable(table, type.columns);
       const files = [stage(type.columns, order.slice(0, 2)), stage(type.columns, order.slice(2))];
-      expect(await warehouse.merge(planFor(table, type, files, 'load-1'))).toMatchObject({ applied: true, mergedRows: 2 });
+      expect(await warehouse.merge(planFor(table, type, files, 'load-1'))).toMatchObject({
+        applied: true,
+        mergedRows: 2,
+      });
     }
     const kept = (await dump('lc_fwd', 'id')).map((r) => [r.id, r.items, r.perks]);
-    expect(kept).toEqual([[uuid(1), '["a"]', null], [uuid(2), '[]', '{"x":1}']]);
+    expect(kept).toEqual([
+      [uuid(1), '["a"]', null],
+      [uuid(2), '[]', '{"x":1}'],
+    ]);
     expect((await dump('lc_rev', 'id')).map((r) => [r.id, r.items, r.perks])).toEqual(kept);
   });
 
@@ -199,24 +258,36 @@ describe('PostgresWarehouse', () => {
     const current = stage(type.columns, [[uuid(1), t, uuid(1, 'cccc'), '["a"]', '{"x":1}']]);
     expect(await warehouse.merge(planFor('lc_old', type, [current], 'load-1'))).toMatchObject({ applied: true });
     // The older file updates key 1 (no perks value any more) and adds key 2.
-    const old = stage(older, [[uuid(1), t, uuid(1, 'cccc'), '["b"]'], [uuid(2), t, uuid(2, 'cccc'), '[]']]);
+    const old = stage(older, [
+      [uuid(1), t, uuid(1, 'cccc'), '["b"]'],
+      [uuid(2), t, uuid(2, 'cccc'), '[]'],
+    ]);
     const plan = planFor('lc_old', type, [old], 'load-2', older);
     expect(plan.fingerprint).toBe(fingerprintColumns(older));
     expect(await warehouse.merge(plan)).toEqual({ applied: true, stagedRows: 2, mergedRows: 2 });
     expect((await dump('lc_old', 'id')).map((r) => [r.id, r.items, r.perks])).toEqual([
-      [uuid(1), '["b"]', null], [uuid(2), '[]', null],
+      [uuid(1), '["b"]', null],
+      [uuid(2), '[]', null],
     ]);
-    expect((await warehouse.ledger(SCHEMA, 'lc_old')).map((e) => e.fingerprint)).toEqual([type.fingerprint, fingerprintColumns(older)]);
+    expect((await warehouse.ledger(SCHEMA, 'lc_old')).map((e) => e.fingerprint)).toEqual([
+      type.fingerprint,
+      fingerprintColumns(older),
+    ]);
   });
 
   test('a failing load changes nothing and leaves the connection usable for the retry', async () => {
     const type = catalog.table('damage_dealt')!;
     await createTable('dd_fail', type.columns);
-    const good = stage(type.columns, [[uuid(1), micros('2026-11-22T10:00:00Z'), uuid(1), uuid(1), 1, 'rifle', 1, true]]);
+    const good = stage(type.columns, [
+      [uuid(1), micros('2026-11-22T10:00:00Z'), uuid(1), uuid(1), 1, 'rifle', 1, true],
+    ]);
     const missing = join(dir, 'never-written.parquet');
     const plan: MergePlan = {
       ...planFor('dd_fail', type, [good], 'load-1'),
-      files: [{ url: good, key: 'staged/dd_fail/a.parquet', bytes: 1 }, { url: missing, key: 'staged/dd_fail/b.parquet', bytes: 1 }],
+      files: [
+        { url: good, key: 'staged/dd_fail/a.parquet', bytes: 1 },
+        { url: missing, key: 'staged/dd_fail/b.parquet', bytes: 1 },
+      ],
     };
     // Several times: a leaked temp table on a pooled connection would make the next one fail differently.
     for (let i = 0; i < 5; i++) await expect(warehouse.merge(plan)).rejects.toThrow(/never-written|ENOENT/);
@@ -241,7 +312,9 @@ describe('PostgresWarehouse', () => {
   test('loads of one table queue behind each other; statement_timeout ends a load that waits too long', async () => {
     const type = catalog.table('damage_dealt')!;
     await createTable('dd_lock', type.columns);
-    const file = stage(type.columns, [[uuid(1), micros('2026-11-22T10:00:00Z'), uuid(1), uuid(1), 1, 'rifle', 1, true]]);
+    const file = stage(type.columns, [
+      [uuid(1), micros('2026-11-22T10:00:00Z'), uuid(1), uuid(1), 1, 'rifle', 1, true],
+    ]);
     const blocker = new pg.Client({ connectionString: server.url });
     await blocker.connect();
     const impatient = new PostgresWarehouse(server.url, { statementTimeoutMs: 500 });
@@ -268,8 +341,12 @@ describe('PostgresWarehouse', () => {
   });
 
   test('query takes $n parameters and returns JSON-friendly values', async () => {
-    expect(await warehouse.query('SELECT $1::bigint AS a, $2::text AS b, 9007199254740993::bigint AS big, 1.5::numeric AS n, NULL AS z', [42, 'x']))
-      .toEqual([{ a: 42, b: 'x', big: '9007199254740993', n: 1.5, z: null }]);
+    expect(
+      await warehouse.query(
+        'SELECT $1::bigint AS a, $2::text AS b, 9007199254740993::bigint AS big, 1.5::numeric AS n, NULL AS z',
+        [42, 'x'],
+      ),
+    ).toEqual([{ a: 42, b: 'x', big: '9007199254740993', n: 1.5, z: null }]);
   });
 });
 
@@ -280,10 +357,12 @@ describe('PostgresWarehouse sessions', () => {
     await admin.query("ALTER DATABASE loadout_test SET timezone = 'Asia/Kolkata'");
     const zoned = new PostgresWarehouse(`${server.url}?options=${encodeURIComponent('-c search_path=loadout_pg')}`);
     try {
-      expect(await zoned.query("SELECT current_setting('TimeZone') AS tz, current_setting('search_path') AS path")).toEqual([
-        { tz: 'UTC', path: 'loadout_pg' },
+      expect(
+        await zoned.query("SELECT current_setting('TimeZone') AS tz, current_setting('search_path') AS path"),
+      ).toEqual([{ tz: 'UTC', path: 'loadout_pg' }]);
+      expect(await zoned.query("SELECT '2026-11-22 15:35:00.5+05:30'::timestamptz AS t")).toEqual([
+        { t: '2026-11-22T10:05:00.500000Z' },
       ]);
-      expect(await zoned.query("SELECT '2026-11-22 15:35:00.5+05:30'::timestamptz AS t")).toEqual([{ t: '2026-11-22T10:05:00.500000Z' }]);
     } finally {
       await admin.query('ALTER DATABASE loadout_test RESET timezone');
       await admin.end();
@@ -303,8 +382,12 @@ test('microsToIso: microseconds since the epoch to ISO-8601 UTC', () => {
 
 describe.each(['binary', 'csv'] as const)('PostgresWarehouse, COPY format %s', (format) => {
   let loader: PostgresWarehouse;
-  beforeAll(() => { loader = new PostgresWarehouse(server.url, { copyFormat: format }); });
-  afterAll(async () => { await loader?.close(); });
+  beforeAll(() => {
+    loader = new PostgresWarehouse(server.url, { copyFormat: format });
+  });
+  afterAll(async () => {
+    await loader?.close();
+  });
 
   test('NULL and empty strings stay apart; awkward text and microsecond timestamps survive', async () => {
     const type = catalog.table('loadout_changed')!;
@@ -317,11 +400,18 @@ describe.each(['binary', 'csv'] as const)('PostgresWarehouse, COPY format %s', (
       ...texts.map((s, i) => [uuid(10 + i), micros('1999-12-31T23:59:59Z', 999_999), uuid(3, 'cccc'), s, s]),
     ];
     const file = stage(type.columns, rows);
-    expect(await loader.merge(planFor(`lc_${format}`, type, [file], 'load-1'))).toMatchObject({ applied: true, stagedRows: rows.length });
+    expect(await loader.merge(planFor(`lc_${format}`, type, [file], 'load-1'))).toMatchObject({
+      applied: true,
+      stagedRows: rows.length,
+    });
     const back = await dump(`lc_${format}`, 'id');
     expect(back.map((r) => [r.id, r.items, r.perks])).toEqual(rows.map((r) => [r[0], r[3], r[4]]));
-    expect(await warehouse.query(`SELECT count(*) AS n FROM ${SCHEMA}.lc_${format} WHERE perks IS NULL`)).toEqual([{ n: 1 }]);
-    expect(await warehouse.query(`SELECT count(*) AS n FROM ${SCHEMA}.lc_${format} WHERE perks = ''`)).toEqual([{ n: 2 }]);
+    expect(await warehouse.query(`SELECT count(*) AS n FROM ${SCHEMA}.lc_${format} WHERE perks IS NULL`)).toEqual([
+      { n: 1 },
+    ]);
+    expect(await warehouse.query(`SELECT count(*) AS n FROM ${SCHEMA}.lc_${format} WHERE perks = ''`)).toEqual([
+      { n: 2 },
+    ]);
 
     // Microseconds: in the database itself, and as the adapter reads them back.
     const [ts] = await warehouse.query(
@@ -330,8 +420,12 @@ describe.each(['binary', 'csv'] as const)('PostgresWarehouse, COPY format %s', (
       [uuid(1)],
     );
     expect(ts).toEqual({ date: '2026-11-22T10:05:00.123456Z', text: '2026-11-22T10:05:00.123456', us: 123_456 });
-    expect((await warehouse.query(`SELECT date FROM ${SCHEMA}.lc_${format} WHERE id = $1`, [uuid(2)]))[0]!.date).toBe('2026-11-22T10:05:00.123457Z');
-    expect((await warehouse.query(`SELECT date FROM ${SCHEMA}.lc_${format} WHERE id = $1`, [uuid(10)]))[0]!.date).toBe('1999-12-31T23:59:59.999999Z');
+    expect((await warehouse.query(`SELECT date FROM ${SCHEMA}.lc_${format} WHERE id = $1`, [uuid(2)]))[0]!.date).toBe(
+      '2026-11-22T10:05:00.123457Z',
+    );
+    expect((await warehouse.query(`SELECT date FROM ${SCHEMA}.lc_${format} WHERE id = $1`, [uuid(10)]))[0]!.date).toBe(
+      '1999-12-31T23:59:59.999999Z',
+    );
   });
 
   test('NULLs of every type load as NULL', async () => {
@@ -355,7 +449,16 @@ describe.each(['binary', 'csv'] as const)('PostgresWarehouse, COPY format %s', (
     const rows = await dump(`dd_nullable_${format}`, 'id');
     expect(rows.slice(0, 2)).toEqual([
       { id: uuid(1), date: null, gsess: null, psess: null, eid: null, weapon: null, amount: null, critical: null },
-      { id: uuid(2), date: '2026-01-01T00:00:00.000000Z', gsess: '', psess: '', eid: 0, weapon: '', amount: 0, critical: false },
+      {
+        id: uuid(2),
+        date: '2026-01-01T00:00:00.000000Z',
+        gsess: '',
+        psess: '',
+        eid: 0,
+        weapon: '',
+        amount: 0,
+        critical: false,
+      },
     ]);
     expect(rows.slice(2).map((r) => [r.date, r.eid, r.amount])).toEqual([
       ['1969-12-31T23:59:59.999999Z', '4611686018427387904', Number.NaN],
@@ -372,7 +475,9 @@ describe.each(['binary', 'csv'] as const)('PostgresWarehouse, COPY format %s', (
     const type = catalog.table('loadout_changed')!;
     await createTable(`lc_nul_${format}`, type.columns);
     const file = stage(type.columns, [[uuid(1), 0, uuid(1), '["a\u0000b"]', null]]);
-    await expect(loader.merge(planFor(`lc_nul_${format}`, type, [file], 'load-1'))).rejects.toThrow(/column items: PostgreSQL text cannot hold the NUL/);
+    await expect(loader.merge(planFor(`lc_nul_${format}`, type, [file], 'load-1'))).rejects.toThrow(
+      /column items: PostgreSQL text cannot hold the NUL/,
+    );
     expect(await warehouse.ledger(SCHEMA, `lc_nul_${format}`)).toEqual([]);
   });
 });

@@ -6,7 +6,10 @@ describe('toDataApiParameters', () => {
   it('renames $n outside strings, quoted identifiers and comments', () => {
     expect(toDataApiParameters(`SELECT "a$1", 'it''s $1', $1 -- $2\n, /* $2 */ $2, x$1 FROM t`, ['a', 'b'])).toEqual({
       sql: `SELECT "a$1", 'it''s $1', :p1 -- $2\n, /* $2 */ :p2, x$1 FROM t`,
-      parameters: [{ name: 'p1', value: 'a' }, { name: 'p2', value: 'b' }],
+      parameters: [
+        { name: 'p1', value: 'a' },
+        { name: 'p2', value: 'b' },
+      ],
     });
   });
 

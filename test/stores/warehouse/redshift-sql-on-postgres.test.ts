@@ -7,8 +7,15 @@
  * API runs a batch in one transaction; a failing statement rolls it back and reports FAILED.
  */
 import {
-  BatchExecuteStatementCommand, DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand,
-  RedshiftDataClient, type ColumnMetadata, type DescribeStatementResponse, type Field, type SqlParameter,
+  BatchExecuteStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  RedshiftDataClient,
+  type ColumnMetadata,
+  type DescribeStatementResponse,
+  type Field,
+  type SqlParameter,
 } from '@aws-sdk/client-redshift-data';
 import { mockClient } from 'aws-sdk-client-mock';
 import pg from 'pg';
@@ -26,24 +33,46 @@ const SCHEMA = 'analytics';
 const staged = new Map<string, unknown[][]>();
 
 /** PostgreSQL result -> Data API fields, as the Data API types them. */
-const PG_TYPE_NAMES: Record<number, string> = { 16: 'bool', 20: 'int8', 21: 'int2', 23: 'int4', 25: 'text', 701: 'float8', 1043: 'varchar', 1184: 'timestamptz', 1114: 'timestamp' };
+const PG_TYPE_NAMES: Record<number, string> = {
+  16: 'bool',
+  20: 'int8',
+  21: 'int2',
+  23: 'int4',
+  25: 'text',
+  701: 'float8',
+  1043: 'varchar',
+  1184: 'timestamptz',
+  1114: 'timestamp',
+};
 
 function toField(value: unknown, oid: number): Field {
   if (value === null) return { isNull: true };
   const text = String(value);
   switch (PG_TYPE_NAMES[oid]) {
-    case 'bool': return { booleanValue: text === 't' };
-    case 'int2': case 'int4': case 'int8': return { longValue: Number(text) };
-    case 'float8': return { doubleValue: Number(text) };
-    default: return { stringValue: text };
+    case 'bool':
+      return { booleanValue: text === 't' };
+    case 'int2':
+    case 'int4':
+    case 'int8':
+      return { longValue: Number(text) };
+    case 'float8':
+      return { doubleValue: Number(text) };
+    default:
+      return { stringValue: text };
   }
 }
 
-interface Result { columns: ColumnMetadata[]; records: Field[][] }
+interface Result {
+  columns: ColumnMetadata[];
+  records: Field[][];
+}
 
 /** A RedshiftDataClient whose statements run on PostgreSQL. */
 function bridge(db: pg.Client) {
-  const client = new RedshiftDataClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  const client = new RedshiftDataClient({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+  });
   const mock = mockClient(client);
   const statements = new Map<string, DescribeStatementResponse>();
   const results = new Map<string, Result>();
@@ -63,7 +92,9 @@ function bridge(db: pg.Client) {
     const fields = r.fields ?? [];
     return {
       columns: fields.map((f) => ({ name: f.name, label: f.name, typeName: PG_TYPE_NAMES[f.dataTypeID] ?? 'unknown' })),
-      records: (r.rows ?? []).map((row: Record<string, unknown>) => fields.map((f) => toField(row[f.name], f.dataTypeID))),
+      records: (r.rows ?? []).map((row: Record<string, unknown>) =>
+        fields.map((f) => toField(row[f.name], f.dataTypeID)),
+      ),
     };
   };
 
@@ -114,7 +145,12 @@ function bridge(db: pg.Client) {
       statements.set(id, { Id: id, Status: 'FINISHED', SubStatements: subs, HasResultSet: true });
     } catch (error) {
       await db.query('ROLLBACK');
-      statements.set(id, { Id: id, Status: 'FAILED', Error: `ERROR: ${(error as Error).message}`, SubStatements: subs });
+      statements.set(id, {
+        Id: id,
+        Status: 'FAILED',
+        Error: `ERROR: ${(error as Error).message}`,
+        SubStatements: subs,
+      });
     }
     return { Id: id, CreatedAt: new Date() };
   });
@@ -146,7 +182,14 @@ beforeAll(async () => {
   const b = bridge(db);
   sent = b.batches;
   warehouse = new RedshiftWarehouse(
-    { target: 'cluster', clusterIdentifier: 'loadout-test', database: 'dev', dbUser: 'loader', iamRole: ROLE, pollIntervalMs: 1 },
+    {
+      target: 'cluster',
+      clusterIdentifier: 'loadout-test',
+      database: 'dev',
+      dbUser: 'loader',
+      iamRole: ROLE,
+      pollIntervalMs: 1,
+    },
     { client: b.client },
   );
   await warehouse.ensureLedger(SCHEMA);
@@ -173,15 +216,33 @@ const killColumns: WarehouseColumn[] = [
   { name: 'at', type: 'timestamp', nullable: false },
 ];
 
-function planOf(table: string, columns: WarehouseColumn[], uniqueKey: string[], load: string, rows: unknown[][]): MergePlan {
+function planOf(
+  table: string,
+  columns: WarehouseColumn[],
+  uniqueKey: string[],
+  load: string,
+  rows: unknown[][],
+): MergePlan {
   const fingerprint = 'a1b2c3d4e5f60718';
   const manifestKey = `manifests/${table}/${fingerprint}-${load}.json`;
   const manifestUrl = `s3://lake/${manifestKey}`;
   staged.set(manifestUrl, rows);
   return {
-    schema: SCHEMA, table, targetColumns: columns, fileColumns: columns, fingerprint, uniqueKey,
-    files: [{ url: `s3://lake/staged/${table}/${fingerprint}-${load}.parquet`, key: `staged/${table}/${fingerprint}-${load}.parquet`, bytes: 1 }],
-    manifestKey, manifestUrl,
+    schema: SCHEMA,
+    table,
+    targetColumns: columns,
+    fileColumns: columns,
+    fingerprint,
+    uniqueKey,
+    files: [
+      {
+        url: `s3://lake/staged/${table}/${fingerprint}-${load}.parquet`,
+        key: `staged/${table}/${fingerprint}-${load}.parquet`,
+        bytes: 1,
+      },
+    ],
+    manifestKey,
+    manifestUrl,
   };
 }
 
@@ -232,10 +293,16 @@ describe('the Redshift SQL on PostgreSQL', () => {
     expect(ledger[0]).toMatchObject({ table_name: 'match_end', fingerprint: plan.fingerprint, files: 1, rows: '3' });
 
     const entries = await warehouse.ledger(SCHEMA, 'match_end');
-    expect(entries).toEqual([{
-      manifestKey: plan.manifestKey, table: 'match_end', fingerprint: plan.fingerprint, files: 1, rows: 3,
-      loadedAt: ledger[0]!.loaded_at,
-    }]);
+    expect(entries).toEqual([
+      {
+        manifestKey: plan.manifestKey,
+        table: 'match_end',
+        fingerprint: plan.fingerprint,
+        files: 1,
+        rows: 3,
+        loadedAt: ledger[0]!.loaded_at,
+      },
+    ]);
     expect(entries[0]!.loadedAt).toBeInstanceOf(Date);
   });
 
@@ -274,23 +341,33 @@ describe('the Redshift SQL on PostgreSQL', () => {
 
     const rows = await tableRows('kill', 'match_id, seq');
     expect(rows.map((r) => [r.match_id, Number(r.seq), r.weapon])).toEqual([
-      ['m-1', 1, 'rifle'], ['m-1', 2, 'shotgun'], ['m-2', 1, 'knife'], ['m-2', 2, 'rifle'], ['m-3', 1, 'bow'],
+      ['m-1', 1, 'rifle'],
+      ['m-1', 2, 'shotgun'],
+      ['m-2', 1, 'knife'],
+      ['m-2', 2, 'rifle'],
+      ['m-3', 1, 'bow'],
     ]);
     const dup = await db.query(`SELECT match_id, seq FROM "${SCHEMA}"."kill" GROUP BY 1, 2 HAVING count(*) > 1`);
     expect(dup.rows).toEqual([]);
     expect(await ledgerRows(first.manifestKey)).toHaveLength(1);
     expect(await ledgerRows(second.manifestKey)).toHaveLength(1);
-    expect((await warehouse.ledger(SCHEMA, 'kill')).map((e) => e.manifestKey)).toEqual([first.manifestKey, second.manifestKey]);
+    expect((await warehouse.ledger(SCHEMA, 'kill')).map((e) => e.manifestKey)).toEqual([
+      first.manifestKey,
+      second.manifestKey,
+    ]);
   });
 
   it('rolls the whole batch back when a statement fails, and says which one', async () => {
-    const plan = planOf('match_end', matchColumns, ['match_id'], 'bad', [
-      ['m-5', null, 1, null, null, null],
-    ]);
+    const plan = planOf('match_end', matchColumns, ['match_id'], 'bad', [['m-5', null, 1, null, null, null]]);
     const before = await tableRows('match_end', 'match_id');
-    const error = await warehouse.merge(plan).then(() => undefined, (e: unknown) => e);
+    const error = await warehouse.merge(plan).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RedshiftStatementError);
-    expect((error as Error).message).toMatch(/FAILED at statement 5 of 9 \(INSERT INTO "analytics"."match_end".*\): ERROR: .*null value in column "ended_at"/);
+    expect((error as Error).message).toMatch(
+      /FAILED at statement 5 of 9 \(INSERT INTO "analytics"."match_end".*\): ERROR: .*null value in column "ended_at"/,
+    );
     expect(await tableRows('match_end', 'match_id')).toEqual(before);
     expect(await ledgerRows(plan.manifestKey)).toEqual([]);
   });

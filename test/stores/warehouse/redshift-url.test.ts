@@ -10,7 +10,14 @@ describe('parseRedshiftUrl', () => {
     [
       'provisioned cluster, temporary credentials for a database user',
       `redshift://loadout-prod/dev?dbUser=loader&iamRole=${ROLE}&region=eu-west-1`,
-      { target: 'cluster', clusterIdentifier: 'loadout-prod', database: 'dev', dbUser: 'loader', iamRole: ROLE, region: 'eu-west-1' },
+      {
+        target: 'cluster',
+        clusterIdentifier: 'loadout-prod',
+        database: 'dev',
+        dbUser: 'loader',
+        iamRole: ROLE,
+        region: 'eu-west-1',
+      },
     ],
     [
       'provisioned cluster, Secrets Manager',
@@ -18,7 +25,7 @@ describe('parseRedshiftUrl', () => {
       { target: 'cluster', clusterIdentifier: 'loadout-prod', database: 'dev', secretArn: SECRET, iamRole: 'default' },
     ],
     [
-      'provisioned cluster, the caller\'s IAM identity',
+      "provisioned cluster, the caller's IAM identity",
       'redshift://loadout-prod/dev',
       { target: 'cluster', clusterIdentifier: 'loadout-prod', database: 'dev' },
     ],
@@ -26,8 +33,14 @@ describe('parseRedshiftUrl', () => {
       'serverless workgroup, IAM identity, with tuning',
       `redshift-serverless://analytics-wg/dev?iamRole=${ROLE}&statementTimeoutSeconds=600&pollIntervalMs=100&maxPollIntervalMs=2000&withEvent=true`,
       {
-        target: 'serverless', workgroupName: 'analytics-wg', database: 'dev', iamRole: ROLE,
-        statementTimeoutSeconds: 600, pollIntervalMs: 100, maxPollIntervalMs: 2000, withEvent: true,
+        target: 'serverless',
+        workgroupName: 'analytics-wg',
+        database: 'dev',
+        iamRole: ROLE,
+        statementTimeoutSeconds: 600,
+        pollIntervalMs: 100,
+        maxPollIntervalMs: 2000,
+        withEvent: true,
       },
     ],
     [
@@ -37,7 +50,11 @@ describe('parseRedshiftUrl', () => {
     ],
   ])('%s', (_what, url, expected) => {
     expect(parseRedshiftUrl(url)).toEqual({
-      statementTimeoutSeconds: 3600, pollIntervalMs: 250, maxPollIntervalMs: 5000, withEvent: false, ...expected,
+      statementTimeoutSeconds: 3600,
+      pollIntervalMs: 250,
+      maxPollIntervalMs: 5000,
+      withEvent: false,
+      ...expected,
     });
   });
 
@@ -58,9 +75,17 @@ describe('parseRedshiftUrl', () => {
     ['a bad role', 'redshift://loadout-prod/dev?iamRole=RedshiftCopy', /iamRole: arn:aws:iam/],
     ['a bad secret', 'redshift://loadout-prod/dev?secretArn=loadout', /secretArn: arn:aws:secretsmanager/],
     ['a bad region', 'redshift://loadout-prod/dev?region=europe', /region: an AWS region/],
-    ['a non-numeric timeout', 'redshift://loadout-prod/dev?statementTimeoutSeconds=1h', /statementTimeoutSeconds must be a whole number/],
+    [
+      'a non-numeric timeout',
+      'redshift://loadout-prod/dev?statementTimeoutSeconds=1h',
+      /statementTimeoutSeconds must be a whole number/,
+    ],
     ['a zero timeout', 'redshift://loadout-prod/dev?statementTimeoutSeconds=0', /expected number to be >=1|>=1/],
-    ['poll cap below the first poll', 'redshift://loadout-prod/dev?pollIntervalMs=6000&maxPollIntervalMs=100', /maxPollIntervalMs must not be less/],
+    [
+      'poll cap below the first poll',
+      'redshift://loadout-prod/dev?pollIntervalMs=6000&maxPollIntervalMs=100',
+      /maxPollIntervalMs must not be less/,
+    ],
     ['withEvent=yes', 'redshift://loadout-prod/dev?withEvent=yes', /withEvent must be true or false/],
   ])('refuses %s', (_what, url, reason) => {
     expect(() => parseRedshiftUrl(url)).toThrow(reason);

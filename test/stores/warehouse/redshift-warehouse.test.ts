@@ -1,14 +1,16 @@
 /** The Redshift adapter against a mocked Data API client: what it sends, how it waits, what it reads back. */
 import {
-  BatchExecuteStatementCommand, CancelStatementCommand, DescribeStatementCommand, ExecuteStatementCommand,
+  BatchExecuteStatementCommand,
+  CancelStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
   GetStatementResultCommand,
 } from '@aws-sdk/client-redshift-data';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createStagingSql, dropStagingStatements, mergeStatements } from '../../../stores/warehouse/sql/merge-sql';
 import {
-  createStagingSql, dropStagingStatements, mergeStatements,
-} from '../../../stores/warehouse/sql/merge-sql';
-import {
-  RedshiftStatementError, RedshiftStatementTimeoutError,
+  RedshiftStatementError,
+  RedshiftStatementTimeoutError,
 } from '../../../stores/warehouse/redshift-statement-errors';
 import type { RedshiftConfigInput } from '../../../stores/warehouse/redshift-url';
 import { mergeClientToken, redshiftMergeBatch, REDSHIFT_TYPES } from '../../../stores/warehouse/redshift-warehouse';
@@ -21,7 +23,12 @@ beforeEach(() => {
 describe('REDSHIFT_TYPES', () => {
   it('names every Loadout type', () => {
     expect(REDSHIFT_TYPES).toEqual({
-      string: 'VARCHAR(1024)', json: 'VARCHAR(65535)', int64: 'BIGINT', double: 'DOUBLE PRECISION', boolean: 'BOOLEAN', timestamp: 'TIMESTAMPTZ',
+      string: 'VARCHAR(1024)',
+      json: 'VARCHAR(65535)',
+      int64: 'BIGINT',
+      double: 'DOUBLE PRECISION',
+      boolean: 'BOOLEAN',
+      timestamp: 'TIMESTAMPTZ',
     });
   });
 });
@@ -30,7 +37,8 @@ describe('merge', () => {
   it('sends one BatchExecuteStatement with staging, COPY, the merge, the outcome read-back and the drops, in order', async () => {
     const { warehouse, sleeps, polls } = harness();
     mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-1', CreatedAt: new Date(1_000_000) });
-    mock.on(DescribeStatementCommand, { Id: 'batch-1' })
+    mock
+      .on(DescribeStatementCommand, { Id: 'batch-1' })
       .resolvesOnce({ Id: 'batch-1', Status: 'SUBMITTED' })
       .resolvesOnce({ Id: 'batch-1', Status: 'PICKED' })
       .resolvesOnce({ Id: 'batch-1', Status: 'STARTED' })
@@ -39,7 +47,9 @@ describe('merge', () => {
       .resolvesOnce({ Id: 'batch-1', Status: 'STARTED' })
       .resolvesOnce({ Id: 'batch-1', Status: 'STARTED' })
       .resolves({
-        Id: 'batch-1', Status: 'FINISHED', HasResultSet: true,
+        Id: 'batch-1',
+        Status: 'FINISHED',
+        HasResultSet: true,
         SubStatements: Array.from({ length: 9 }, (_, i) => ({ Id: `batch-1:${i + 1}`, Status: 'FINISHED' as const })),
       });
     mock.on(GetStatementResultCommand, { Id: 'batch-1:7' }).resolves(outcomeRows(42, 1));
@@ -49,14 +59,21 @@ describe('merge', () => {
     const [batch] = mock.commandCalls(BatchExecuteStatementCommand);
     const input = batch!.args[0].input;
     expect(input).toEqual({
-      Database: 'dev', ClusterIdentifier: 'loadout-prod', DbUser: 'loader', WithEvent: false,
-      Sqls: expect.any(Array), ClientToken: mergeClientToken(plan.manifestKey), StatementName: 'loadout merge match_end',
+      Database: 'dev',
+      ClusterIdentifier: 'loadout-prod',
+      DbUser: 'loader',
+      WithEvent: false,
+      Sqls: expect.any(Array),
+      ClientToken: mergeClientToken(plan.manifestKey),
+      StatementName: 'loadout merge match_end',
     });
     const sqls = input.Sqls!;
     const shared = mergeStatements(plan);
     expect(sqls).toHaveLength(9);
     expect(sqls[0]).toBe(createStagingSql(plan, REDSHIFT_TYPES));
-    expect(sqls[0]).toBe('CREATE TEMP TABLE "stg_match_end_0123456789abcdef" ("match_id" VARCHAR(1024), "ended_at" TIMESTAMPTZ, "score" BIGINT)');
+    expect(sqls[0]).toBe(
+      'CREATE TEMP TABLE "stg_match_end_0123456789abcdef" ("match_id" VARCHAR(1024), "ended_at" TIMESTAMPTZ, "score" BIGINT)',
+    );
     expect(sqls[1]).toBe(
       `COPY "stg_match_end_0123456789abcdef" FROM '${plan.manifestUrl}' IAM_ROLE '${ROLE}' FORMAT AS PARQUET MANIFEST`,
     );
@@ -64,14 +81,25 @@ describe('merge', () => {
     // The ledger row: the shared statement with SYSDATE for CURRENT_TIMESTAMP (leader-node-only on Redshift).
     expect(sqls[5]).toBe(shared[3]!.replace(', CURRENT_TIMESTAMP WHERE', ', SYSDATE WHERE'));
     expect(sqls.join('\n')).not.toContain('CURRENT_TIMESTAMP');
-    expect(sqls[6]).toMatch(/^SELECT "s"."staged_rows", "l"."applied", "l"."ledger_rows" FROM .* "loaded_at" = SYSDATE .*\) AS "l"$/);
+    expect(sqls[6]).toMatch(
+      /^SELECT "s"."staged_rows", "l"."applied", "l"."ledger_rows" FROM .* "loaded_at" = SYSDATE .*\) AS "l"$/,
+    );
     expect(sqls.slice(7)).toEqual(dropStagingStatements(plan));
     expect(sqls).toEqual(redshiftMergeBatch(plan, ROLE).sqls);
 
     // Polled until FINISHED, the delay doubling from pollIntervalMs up to the 5 s cap.
     expect(mock.commandCalls(DescribeStatementCommand)).toHaveLength(8);
     expect(sleeps).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000]);
-    expect(polls.map((p) => p.status)).toEqual(['SUBMITTED', 'PICKED', 'STARTED', 'STARTED', 'STARTED', 'STARTED', 'STARTED', 'FINISHED']);
+    expect(polls.map((p) => p.status)).toEqual([
+      'SUBMITTED',
+      'PICKED',
+      'STARTED',
+      'STARTED',
+      'STARTED',
+      'STARTED',
+      'STARTED',
+      'FINISHED',
+    ]);
     expect(polls.map((p) => p.polls)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(polls.at(-1)!.elapsedMs).toBe(17_750);
     expect(mock.commandCalls(GetStatementResultCommand).map((c) => c.args[0].input)).toEqual([{ Id: 'batch-1:7' }]);
@@ -89,14 +117,18 @@ describe('merge', () => {
     const { warehouse } = harness();
     mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-4', CreatedAt: new Date(1_000_000) });
     mock.on(DescribeStatementCommand).resolves({ Id: 'batch-4', Status: 'FINISHED' });
-    mock.on(GetStatementResultCommand, { Id: 'batch-4:7' }).resolvesOnce(outcomeRows(42, 1, null)).resolvesOnce(outcomeRows(42, 0, null));
+    mock
+      .on(GetStatementResultCommand, { Id: 'batch-4:7' })
+      .resolvesOnce(outcomeRows(42, 1, null))
+      .resolvesOnce(outcomeRows(42, 0, null));
     await expect(warehouse.merge(plan)).resolves.toEqual({ applied: true, stagedRows: 42, mergedRows: 42 });
     await expect(warehouse.merge(plan)).resolves.toEqual({ applied: false, stagedRows: 42, mergedRows: 0 });
   });
 
   it('keeps its ClientToken across retries, so a batch re-sent after a lost response does not run twice', async () => {
     const { warehouse } = harness();
-    mock.on(BatchExecuteStatementCommand)
+    mock
+      .on(BatchExecuteStatementCommand)
       .rejectsOnce(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }))
       .resolves({ Id: 'batch-3', CreatedAt: new Date(1_000_000) });
     mock.on(DescribeStatementCommand).resolves({ Id: 'batch-3', Status: 'FINISHED' });
@@ -114,7 +146,8 @@ describe('merge', () => {
   it('a connection reset while polling fails the attempt; the retry finds the same batch and reports its rows', async () => {
     const { warehouse } = harness();
     mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-5', CreatedAt: new Date(1_000_000) });
-    mock.on(DescribeStatementCommand)
+    mock
+      .on(DescribeStatementCommand)
       .rejectsOnce(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))
       .resolves({ Id: 'batch-5', Status: 'FINISHED' });
     // The batch committed while the first attempt was cut off: its own outcome row says applied.
@@ -128,12 +161,16 @@ describe('merge', () => {
 
   it('moves past a token whose statement an earlier attempt left FAILED, and runs the batch afresh', async () => {
     const { warehouse, now } = harness();
-    mock.on(BatchExecuteStatementCommand, { ClientToken: mergeClientToken(plan.manifestKey) })
+    mock
+      .on(BatchExecuteStatementCommand, { ClientToken: mergeClientToken(plan.manifestKey) })
       .resolves({ Id: 'old-batch', CreatedAt: new Date(now() - 10 * 60_000) });
-    mock.on(BatchExecuteStatementCommand, { ClientToken: mergeClientToken(plan.manifestKey, 1) })
+    mock
+      .on(BatchExecuteStatementCommand, { ClientToken: mergeClientToken(plan.manifestKey, 1) })
       .resolves({ Id: 'new-batch', CreatedAt: new Date(now()) });
     mock.on(DescribeStatementCommand, { Id: 'old-batch' }).resolves({
-      Id: 'old-batch', Status: 'FAILED', Error: 'ERROR: 1023 Serializable isolation violation on table',
+      Id: 'old-batch',
+      Status: 'FAILED',
+      Error: 'ERROR: 1023 Serializable isolation violation on table',
     });
     mock.on(DescribeStatementCommand, { Id: 'new-batch' }).resolves({ Id: 'new-batch', Status: 'FINISHED' });
     mock.on(GetStatementResultCommand, { Id: 'new-batch:7' }).resolves(outcomeRows(3, 1));
@@ -144,16 +181,21 @@ describe('merge', () => {
   it('surfaces FAILED with the server error, the statement id and the sub-statement that failed', async () => {
     const { warehouse } = harness();
     mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-4', CreatedAt: new Date(1_000_000) });
-    const serverError = 'ERROR: Spectrum Scan Error ... has an incompatible Parquet schema for column \'s3://lake/...\'';
+    const serverError = "ERROR: Spectrum Scan Error ... has an incompatible Parquet schema for column 's3://lake/...'";
     mock.on(DescribeStatementCommand).resolves({
-      Id: 'batch-4', Status: 'FAILED', Error: serverError,
+      Id: 'batch-4',
+      Status: 'FAILED',
+      Error: serverError,
       SubStatements: [
         { Id: 'batch-4:1', Status: 'FINISHED' },
         { Id: 'batch-4:2', Status: 'FAILED', Error: serverError, QueryString: 'COPY ...' },
         ...Array.from({ length: 7 }, (_, i) => ({ Id: `batch-4:${i + 3}`, Status: 'ABORTED' as const })),
       ],
     });
-    const error = await warehouse.merge(plan).then(() => undefined, (e: unknown) => e);
+    const error = await warehouse.merge(plan).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RedshiftStatementError);
     const e = error as RedshiftStatementError;
     expect(e.message).toContain('batch-4');
@@ -169,7 +211,9 @@ describe('merge', () => {
   it('surfaces ABORTED with the server error text', async () => {
     const { warehouse } = harness();
     mock.on(ExecuteStatementCommand).resolves({ Id: 'q-1' });
-    mock.on(DescribeStatementCommand).resolves({ Id: 'q-1', Status: 'ABORTED', Error: 'Query (1234) cancelled by user' });
+    mock
+      .on(DescribeStatementCommand)
+      .resolves({ Id: 'q-1', Status: 'ABORTED', Error: 'Query (1234) cancelled by user' });
     await expect(warehouse.query('SELECT 1')).rejects.toThrow(
       /^Redshift statement q-1 ABORTED \(SELECT 1\): Query \(1234\) cancelled by user$/,
     );
@@ -180,7 +224,10 @@ describe('merge', () => {
     mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-5', CreatedAt: new Date(1_000_000) });
     mock.on(DescribeStatementCommand).resolves({ Id: 'batch-5', Status: 'STARTED' });
     mock.on(CancelStatementCommand).resolves({ Status: true });
-    const error = await warehouse.merge(plan).then(() => undefined, (e: unknown) => e);
+    const error = await warehouse.merge(plan).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RedshiftStatementTimeoutError);
     expect((error as Error).message).toMatch(/batch-5 \(batch of 9\) passed statementTimeoutSeconds=10: cancelled/);
     expect(mock.commandCalls(CancelStatementCommand).map((c) => c.args[0].input)).toEqual([{ Id: 'batch-5' }]);
@@ -191,14 +238,17 @@ describe('merge', () => {
   it('returns normally when the statement finished just before the cancel', async () => {
     const { warehouse } = harness({ statementTimeoutSeconds: 1 });
     mock.on(ExecuteStatementCommand).resolves({ Id: 'q-2' });
-    mock.on(DescribeStatementCommand)
+    mock
+      .on(DescribeStatementCommand)
       .resolvesOnce({ Id: 'q-2', Status: 'STARTED' })
       .resolvesOnce({ Id: 'q-2', Status: 'STARTED' })
       .resolvesOnce({ Id: 'q-2', Status: 'STARTED' })
       .resolvesOnce({ Id: 'q-2', Status: 'STARTED' })
       .resolves({ Id: 'q-2', Status: 'FINISHED', HasResultSet: false });
     mock.on(CancelStatementCommand).rejects(new Error('Could not cancel a query that is already in FINISHED state'));
-    await expect(warehouse.runDdl(['ALTER TABLE "analytics"."match_end" ADD COLUMN "x" BIGINT'])).resolves.toBeUndefined();
+    await expect(
+      warehouse.runDdl(['ALTER TABLE "analytics"."match_end" ADD COLUMN "x" BIGINT']),
+    ).resolves.toBeUndefined();
     expect(mock.commandCalls(CancelStatementCommand)).toHaveLength(1);
   });
 
@@ -210,8 +260,12 @@ describe('merge', () => {
 
   it('signs in with WorkgroupName and SecretArn on serverless', async () => {
     const { warehouse } = harness({
-      target: 'serverless', workgroupName: 'analytics-wg', secretArn: SECRET, withEvent: true,
-      clusterIdentifier: undefined, dbUser: undefined,
+      target: 'serverless',
+      workgroupName: 'analytics-wg',
+      secretArn: SECRET,
+      withEvent: true,
+      clusterIdentifier: undefined,
+      dbUser: undefined,
     } as Partial<RedshiftConfigInput>);
     mock.on(BatchExecuteStatementCommand).resolves({ Id: 'batch-6', CreatedAt: new Date(1_000_000) });
     mock.on(DescribeStatementCommand).resolves({ Id: 'batch-6', Status: 'FINISHED' });
@@ -229,7 +283,9 @@ describe('single statements', () => {
     const { warehouse } = harness({ secretArn: SECRET, dbUser: undefined });
     let n = 0;
     mock.on(ExecuteStatementCommand).callsFake(async () => ({ Id: `ddl-${++n}` }));
-    mock.on(DescribeStatementCommand).callsFake(async (input: { Id: string }) => ({ Id: input.Id, Status: 'FINISHED' }));
+    mock
+      .on(DescribeStatementCommand)
+      .callsFake(async (input: { Id: string }) => ({ Id: input.Id, Status: 'FINISHED' }));
     await warehouse.ensureLedger('analytics');
     const calls = mock.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input);
     expect(calls.map((c) => c.Sql)).toEqual([
@@ -249,16 +305,22 @@ describe('single statements', () => {
     const { warehouse } = harness();
     mock.on(ExecuteStatementCommand).resolves({ Id: 'q-3' });
     mock.on(DescribeStatementCommand).resolves({ Id: 'q-3', Status: 'FINISHED', HasResultSet: true });
-    mock.on(GetStatementResultCommand).resolves({ ColumnMetadata: [{ label: 'n', typeName: 'int8' }], Records: [[{ longValue: 7 }]] });
+    mock
+      .on(GetStatementResultCommand)
+      .resolves({ ColumnMetadata: [{ label: 'n', typeName: 'int8' }], Records: [[{ longValue: 7 }]] });
     const rows = await warehouse.query(
       'SELECT count(*) AS n FROM "analytics"."match_end" WHERE match_id = $1 AND score > $2 AND note <> \'$1\' AND ended_at < $3',
       ["m-1'; DROP TABLE x; --", 10, new Date('2026-01-02T03:04:05.678Z')],
     );
     expect(rows).toEqual([{ n: 7 }]);
     const input = mock.commandCalls(ExecuteStatementCommand)[0]!.args[0].input;
-    expect(input.Sql).toBe('SELECT count(*) AS n FROM "analytics"."match_end" WHERE match_id = :p1 AND score > :p2 AND note <> \'$1\' AND ended_at < :p3');
+    expect(input.Sql).toBe(
+      'SELECT count(*) AS n FROM "analytics"."match_end" WHERE match_id = :p1 AND score > :p2 AND note <> \'$1\' AND ended_at < :p3',
+    );
     expect(input.Parameters).toEqual([
-      { name: 'p1', value: "m-1'; DROP TABLE x; --" }, { name: 'p2', value: '10' }, { name: 'p3', value: '2026-01-02T03:04:05.678Z' },
+      { name: 'p1', value: "m-1'; DROP TABLE x; --" },
+      { name: 'p2', value: '10' },
+      { name: 'p3', value: '2026-01-02T03:04:05.678Z' },
     ]);
     expect(input.Sql).not.toContain('DROP');
   });
@@ -267,22 +329,46 @@ describe('single statements', () => {
     const { warehouse } = harness();
     let n = 0;
     mock.on(ExecuteStatementCommand).callsFake(async () => ({ Id: `q-${++n}` }));
-    mock.on(DescribeStatementCommand).callsFake(async (input: { Id: string }) => ({ Id: input.Id, Status: 'FINISHED', HasResultSet: true }));
+    mock
+      .on(DescribeStatementCommand)
+      .callsFake(async (input: { Id: string }) => ({ Id: input.Id, Status: 'FINISHED', HasResultSet: true }));
     mock.on(GetStatementResultCommand, { Id: 'q-1' }).resolves({
       ColumnMetadata: ['manifest_key', 'table_name', 'fingerprint', 'files', 'rows', 'loaded_at'].map((name) => ({
-        name, label: name, typeName: name === 'loaded_at' ? 'timestamptz' : name === 'files' ? 'int4' : name === 'rows' ? 'int8' : 'varchar',
+        name,
+        label: name,
+        typeName:
+          name === 'loaded_at' ? 'timestamptz' : name === 'files' ? 'int4' : name === 'rows' ? 'int8' : 'varchar',
       })),
-      Records: [[
-        { stringValue: plan.manifestKey }, { stringValue: 'match_end' }, { stringValue: plan.fingerprint },
-        { longValue: 2 }, { longValue: 42 }, { stringValue: '2026-11-23 09:20:00.123456+00' },
-      ]],
+      Records: [
+        [
+          { stringValue: plan.manifestKey },
+          { stringValue: 'match_end' },
+          { stringValue: plan.fingerprint },
+          { longValue: 2 },
+          { longValue: 42 },
+          { stringValue: '2026-11-23 09:20:00.123456+00' },
+        ],
+      ],
     });
     mock.on(GetStatementResultCommand, { Id: 'q-2' }).resolves({
-      ColumnMetadata: ['column_name', 'data_type', 'is_nullable', 'character_maximum_length'].map((name) => ({ name, label: name })),
+      ColumnMetadata: ['column_name', 'data_type', 'is_nullable', 'character_maximum_length'].map((name) => ({
+        name,
+        label: name,
+      })),
       Records: [
         [{ stringValue: 'match_id' }, { stringValue: 'character varying' }, { stringValue: 'NO' }, { longValue: 1024 }],
-        [{ stringValue: 'payload' }, { stringValue: 'character varying' }, { stringValue: 'YES' }, { longValue: 65535 }],
-        [{ stringValue: 'ended_at' }, { stringValue: 'timestamp with time zone' }, { stringValue: 'NO' }, { isNull: true }],
+        [
+          { stringValue: 'payload' },
+          { stringValue: 'character varying' },
+          { stringValue: 'YES' },
+          { longValue: 65535 },
+        ],
+        [
+          { stringValue: 'ended_at' },
+          { stringValue: 'timestamp with time zone' },
+          { stringValue: 'NO' },
+          { isNull: true },
+        ],
         [{ stringValue: 'score' }, { stringValue: 'bigint' }, { stringValue: 'YES' }, { isNull: true }],
         [{ stringValue: 'ratio' }, { stringValue: 'double precision' }, { stringValue: 'YES' }, { isNull: true }],
         [{ stringValue: 'won' }, { stringValue: 'boolean' }, { stringValue: 'YES' }, { isNull: true }],
@@ -291,10 +377,16 @@ describe('single statements', () => {
     });
     mock.on(GetStatementResultCommand, { Id: 'q-3' }).resolves({ ColumnMetadata: [], Records: [] });
 
-    expect(await warehouse.ledger('analytics', 'match_end')).toEqual([{
-      manifestKey: plan.manifestKey, table: 'match_end', fingerprint: plan.fingerprint, files: 2, rows: 42,
-      loadedAt: new Date('2026-11-23T09:20:00.123Z'),
-    }]);
+    expect(await warehouse.ledger('analytics', 'match_end')).toEqual([
+      {
+        manifestKey: plan.manifestKey,
+        table: 'match_end',
+        fingerprint: plan.fingerprint,
+        files: 2,
+        rows: 42,
+        loadedAt: new Date('2026-11-23T09:20:00.123Z'),
+      },
+    ]);
     expect(await warehouse.describeTable('analytics', 'match_end')).toEqual([
       { name: 'match_id', warehouseType: 'character varying', type: 'string', nullable: false },
       { name: 'payload', warehouseType: 'character varying', type: 'json', nullable: true },
@@ -309,9 +401,17 @@ describe('single statements', () => {
     const inputs = mock.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input);
     expect(inputs[0]!.Sql).toMatch(/WHERE "table_name" = :p1 ORDER BY/);
     expect(inputs[0]!.Parameters).toEqual([{ name: 'p1', value: 'match_end' }]);
-    expect(inputs[1]!.Sql).toMatch(/FROM information_schema.columns WHERE table_schema = :p1 AND table_name = :p2 ORDER BY ordinal_position$/);
-    expect(inputs[1]!.Parameters).toEqual([{ name: 'p1', value: 'analytics' }, { name: 'p2', value: 'match_end' }]);
-    expect(inputs[2]!.Parameters).toEqual([{ name: 'p1', value: 'analytics' }, { name: 'p2', value: 'missing' }]);
+    expect(inputs[1]!.Sql).toMatch(
+      /FROM information_schema.columns WHERE table_schema = :p1 AND table_name = :p2 ORDER BY ordinal_position$/,
+    );
+    expect(inputs[1]!.Parameters).toEqual([
+      { name: 'p1', value: 'analytics' },
+      { name: 'p2', value: 'match_end' },
+    ]);
+    expect(inputs[2]!.Parameters).toEqual([
+      { name: 'p1', value: 'analytics' },
+      { name: 'p2', value: 'missing' },
+    ]);
     for (const input of inputs) expect(input.Sql).not.toMatch(/'(analytics|match_end|missing)'/);
   });
 
@@ -320,24 +420,53 @@ describe('single statements', () => {
     mock.on(ExecuteStatementCommand).resolves({ Id: 'q-4' });
     mock.on(DescribeStatementCommand).resolves({ Id: 'q-4', Status: 'FINISHED', HasResultSet: true });
     const columns = [
-      { name: 'id', label: 'id', typeName: 'int8' }, { name: 'name', label: 'name', typeName: 'varchar' },
-      { name: 'ratio', label: 'ratio', typeName: 'float8' }, { name: 'won', label: 'won', typeName: 'bool' },
-      { name: 'at', label: 'at', typeName: 'timestamptz' }, { name: 'naive', label: 'naive', typeName: 'timestamp' },
+      { name: 'id', label: 'id', typeName: 'int8' },
+      { name: 'name', label: 'name', typeName: 'varchar' },
+      { name: 'ratio', label: 'ratio', typeName: 'float8' },
+      { name: 'won', label: 'won', typeName: 'bool' },
+      { name: 'at', label: 'at', typeName: 'timestamptz' },
+      { name: 'naive', label: 'naive', typeName: 'timestamp' },
     ];
     const row = (i: number) => [
-      { longValue: i }, { stringValue: `p${i}` }, { doubleValue: i / 2 }, { booleanValue: i % 2 === 0 },
-      { stringValue: `2026-01-0${i} 10:00:00+00` }, i === 1 ? { isNull: true } : { stringValue: `2026-01-0${i} 10:00:00.5` },
+      { longValue: i },
+      { stringValue: `p${i}` },
+      { doubleValue: i / 2 },
+      { booleanValue: i % 2 === 0 },
+      { stringValue: `2026-01-0${i} 10:00:00+00` },
+      i === 1 ? { isNull: true } : { stringValue: `2026-01-0${i} 10:00:00.5` },
     ];
-    mock.on(GetStatementResultCommand, { Id: 'q-4' }).resolves({ ColumnMetadata: columns, Records: [row(1), row(2)], NextToken: 'page-2', TotalNumRows: 5 });
-    mock.on(GetStatementResultCommand, { Id: 'q-4', NextToken: 'page-2' }).resolves({ ColumnMetadata: columns, Records: [row(3), row(4)], NextToken: 'page-3' });
-    mock.on(GetStatementResultCommand, { Id: 'q-4', NextToken: 'page-3' }).resolves({ ColumnMetadata: columns, Records: [row(5)] });
+    mock
+      .on(GetStatementResultCommand, { Id: 'q-4' })
+      .resolves({ ColumnMetadata: columns, Records: [row(1), row(2)], NextToken: 'page-2', TotalNumRows: 5 });
+    mock
+      .on(GetStatementResultCommand, { Id: 'q-4', NextToken: 'page-2' })
+      .resolves({ ColumnMetadata: columns, Records: [row(3), row(4)], NextToken: 'page-3' });
+    mock
+      .on(GetStatementResultCommand, { Id: 'q-4', NextToken: 'page-3' })
+      .resolves({ ColumnMetadata: columns, Records: [row(5)] });
 
     const rows = await warehouse.query('SELECT * FROM t');
     expect(rows.map((r) => r.id)).toEqual([1, 2, 3, 4, 5]);
-    expect(rows[0]).toEqual({ id: 1, name: 'p1', ratio: 0.5, won: false, at: new Date('2026-01-01T10:00:00Z'), naive: null });
-    expect(rows[1]).toEqual({ id: 2, name: 'p2', ratio: 1, won: true, at: new Date('2026-01-02T10:00:00Z'), naive: new Date('2026-01-02T10:00:00.500Z') });
+    expect(rows[0]).toEqual({
+      id: 1,
+      name: 'p1',
+      ratio: 0.5,
+      won: false,
+      at: new Date('2026-01-01T10:00:00Z'),
+      naive: null,
+    });
+    expect(rows[1]).toEqual({
+      id: 2,
+      name: 'p2',
+      ratio: 1,
+      won: true,
+      at: new Date('2026-01-02T10:00:00Z'),
+      naive: new Date('2026-01-02T10:00:00.500Z'),
+    });
     expect(mock.commandCalls(GetStatementResultCommand).map((c) => c.args[0].input)).toEqual([
-      { Id: 'q-4' }, { Id: 'q-4', NextToken: 'page-2' }, { Id: 'q-4', NextToken: 'page-3' },
+      { Id: 'q-4' },
+      { Id: 'q-4', NextToken: 'page-2' },
+      { Id: 'q-4', NextToken: 'page-3' },
     ]);
   });
 
