@@ -1,5 +1,6 @@
 /** The `loadout` command: parses flags, runs one subcommand, exits non-zero with a one-line reason. */
 import { Command } from 'commander';
+import { createRequire } from 'node:module';
 import { registerBench, registerBenchReference } from './commands/bench';
 import { registerGenerate } from './commands/generate';
 import { registerRun } from './commands/run';
@@ -18,8 +19,11 @@ import { redactSecrets } from '../workers/redact-secrets';
 import { terminalSafe } from './terminal-text';
 import { registerPii } from './commands/pii';
 
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
 const program = new Command('loadout')
   .description('Game telemetry from raw JSON to typed warehouse tables, every batch a durable Temporal workflow.')
+  .version(version, '-V, --version', 'print the version and exit')
   .showHelpAfterError()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 

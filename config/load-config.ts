@@ -3,9 +3,10 @@
  * environment variables, then command-line flags; later sources win. Errors name the setting.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SHIPPED_EVENTS_DIR } from '../schemas/catalog';
 import { configSchema, ENVIRONMENTS, type LoadoutConfig } from './config-schema';
+import { unknownSetting } from './known-settings';
 
 export type ConfigOverrides = Partial<{
   env: string;
@@ -53,6 +54,7 @@ const ENV_NAMES: Record<string, string> = {
   'worker.metricsPort': 'LOADOUT_METRICS_PORT',
   logFormat: 'LOADOUT_LOG_FORMAT',
   'worker.workflowBundle': 'LOADOUT_WORKFLOW_BUNDLE',
+  'worker.maxConcurrentActivities': 'LOADOUT_WORKER_CONCURRENCY',
 };
 
 export function loadConfig(
@@ -123,7 +125,26 @@ export function loadConfig(
     const hint = path === 'loadEvery' ? `; environment ${env} has no default interval, set LOADOUT_LOAD_EVERY` : '';
     throw new ConfigError(`invalid setting ${path || '(config)'}${source}: ${issue.message}${hint}`);
   }
+  checkPaths(parsed.data);
   return parsed.data;
+}
+
+/** Paths that must already exist: a typo there would otherwise read nothing or create an empty warehouse. */
+function checkPaths(config: LoadoutConfig): void {
+  if (!existsSync(config.schemas)) {
+    throw new ConfigError(
+      `invalid setting schemas (set by loadout.config.json, LOADOUT_SCHEMAS or --schemas): no directory ${config.schemas}`,
+    );
+  }
+  if (config.warehouse.startsWith('duckdb:')) {
+    const file = resolve(config.warehouse.slice('duckdb:'.length));
+    // The embedded default lives under LOADOUT_HOME, which Loadout creates; elsewhere the folder must exist.
+    if (!file.startsWith(`${config.home}/`) && !existsSync(dirname(file))) {
+      throw new ConfigError(
+        `invalid setting warehouse (set by loadout.config.json, LOADOUT_WAREHOUSE or --warehouse): no directory ${dirname(file)} for the DuckDB file`,
+      );
+    }
+  }
 }
 
 function numberSetting(text: string | undefined): number | string | undefined {
@@ -137,6 +158,11 @@ function readConfigFile(cwd: string): Json {
   try {
     const value = JSON.parse(readFileSync(path, 'utf8')) as unknown;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
+    const unknown = unknownSetting(value as Json);
+    if (unknown)
+      throw new Error(
+        `unknown setting ${JSON.stringify(unknown.path)}${unknown.suggestion ? `: did you mean ${JSON.stringify(unknown.suggestion)}?` : ''}`,
+      );
     return value as Json;
   } catch (error) {
     throw new ConfigError(`${path}: ${(error as Error).message}`);

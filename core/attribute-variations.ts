@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { DeclaredAttributes } from '../schemas/define-event';
 import { childPath, pathOf, segmentsOf } from './attribute-path';
+import type { DriftObservation } from './run-stats';
 
 export interface AttributeVariation {
   event: string;
@@ -329,4 +330,27 @@ export function undeclaredPaths(paths: readonly string[], declared: DeclaredAttr
     }
   }
   return out.sort();
+}
+
+/** Per undeclared attribute of a known event type: records carrying it, and the first example. */
+export function driftOf(variations: readonly AttributeVariation[]): DriftObservation[] {
+  const byAttribute = new Map<string, DriftObservation>();
+  for (const v of variations) {
+    if (!v.known) continue;
+    for (const attribute of v.undeclared) {
+      const id = `${v.event}\u0001${attribute}`;
+      const seen = byAttribute.get(id);
+      if (seen) seen.count += v.count;
+      else
+        byAttribute.set(id, {
+          event: v.event,
+          attribute,
+          count: v.count,
+          example: v.example,
+          source: v.source,
+          line: v.line,
+        });
+    }
+  }
+  return [...byAttribute.values()];
 }

@@ -7,21 +7,26 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../schemas/catalog';
 import type { EventType } from '../schemas/define-event';
-import { classifyQuickly, explainRefused } from './classify-record';
-import { LineHandlingError, UnreadableObjectError, type UnreadableKind } from './errors';
+import { classifyQuickly } from './classify-record';
+import { LineHandlingError, UnreadableObjectError, notTextError } from './errors';
 import { MAX_NESTING_DEPTH, nestsDeeperThan } from './nesting-depth';
-import { VariationTracker, type AttributeVariation } from './attribute-variations';
+import { VariationTracker, driftOf } from './attribute-variations';
+import type { BatchOutput, StagedTableFile, UnreadableObject } from './batch-output';
+import { RejectionQueue } from './rejection-queue';
 import { FlatJsonLine } from './flat-json-line';
 import { FlatRecordReader } from './flat-record-reader';
 import { LineFile } from './line-file';
 import { keySetFor, type KeySet } from './key-set';
 import { DEFAULT_MAX_LINE, readLineBytes, type LineStats } from './read-line-bytes';
-import { emptyStats, increment, type DriftObservation, type RunStats } from './run-stats';
+import { emptyStats, increment } from './run-stats';
 import { splitRecords, type RecordSink } from './split-records';
 import { ParquetStageWriter } from './parquet-stage-writer';
 import { PersonalData, type PersonalDataKeys } from './personal/personal-data';
 import { writePersonalDataFile } from './personal/personal-data-file';
 import { exampleRedactor } from './personal/redact-example';
+
+// The processor's output types live in batch-output.ts; importers of the processor find them here too.
+export type { BatchOutput, StagedTableFile, UnreadableObject } from './batch-output';
 
 export interface BatchProcessorOptions {
   catalog: Catalog;
@@ -43,57 +48,12 @@ export interface BatchProcessorOptions {
   personal: PersonalDataKeys;
 }
 
-export interface StagedTableFile {
-  table: string;
-  fingerprint: string;
-  rows: number;
-  path: string;
-  bytes: number;
-}
-
-/**
- * An object the batch could not read. `tainted`: some of its lines were taken before the fault
- * showed (a gzip cut short, a binary file past its first lines), so the batch's state holds part
- * of it and the batch must be processed again without it; false when nothing of it was taken.
- */
-export interface UnreadableObject {
-  kind: UnreadableKind | 'processing-error';
-  reason: string;
-  tainted: boolean;
-}
-
 /**
  * An object is not text as a whole, and is quarantined rather than rejected line by line, when
  * more than half its lines are not UTF-8 or hold NUL bytes (binary data, UTF-16 without a mark).
  * Past this many such lines, that is decided without reading the rest.
  */
 const NOT_TEXT_EARLY_LINES = 1000;
-
-export interface BatchOutput {
-  tables: StagedTableFile[];
-  /** JSON lines `{source, line, index, reason, event?, field?, record}`; absent when none. */
-  rejectsPath?: string;
-  /** The unknown records verbatim, one per line: itself a raw object, replayable once a schema exists. */
-  unknownPath?: string;
-  stats: RunStats;
-  /** Attribute variations per event type, unknown ones included: the batch's part of the drift registry. */
-  variations: AttributeVariation[];
-  /** The sealed clear values of the batch's personal data (core/personal/personal-data-file.ts); absent when none. */
-  personalData?: { path: string; rows: number; bytes: number };
-}
-
-/** A rejection waiting in BatchProcessor's queue: with its reason, or refused by the fast checks and not yet explained. */
-type QueuedRejection = { text: string; source: string; line: number; index: number } & (
-  | { reasonKey: string; reason: string; event?: string; field?: string; refused?: undefined }
-  | { refused: EventType; record: Record<string, unknown> }
-);
-
-/**
- * Refused records explained in a row: zod's code runs cold when one rejection comes every hundred
- * records, and explaining them in batches measured about a tenth of the cost each (docs/benchmarks.md).
- * The queue holds texts and parsed records that may be slices of decoded lines, hence a small bound.
- */
-const EXPLAIN_BATCH = 256;
 
 interface TableState {
   type: EventType;
@@ -106,12 +66,10 @@ export class BatchProcessor {
   private readonly tableFilter: ReadonlySet<string> | undefined;
   private readonly variations: VariationTracker;
   private seenAt = '';
-  private rejects: LineFile | undefined;
   private unknown: LineFile | undefined;
   private writer: ParquetStageWriter | undefined;
   private finished = false;
-  /** Rejections in the order of their records, while any waits for its reason. */
-  private readonly queuedRejections: QueuedRejection[] = [];
+  private readonly rejections: RejectionQueue;
   private readonly flatLine = new FlatJsonLine();
   private readonly flatReader: FlatRecordReader | undefined;
   private readonly personal: PersonalData;
@@ -119,6 +77,9 @@ export class BatchProcessor {
   constructor(private readonly options: BatchProcessorOptions) {
     mkdirSync(options.workDir, { recursive: true });
     this.personal = new PersonalData(options.personal);
+    this.rejections = new RejectionQueue(join(options.workDir, 'rejects.jsonl'), this.stats, (type, row) =>
+      this.stage(type, row),
+    );
     this.variations = new VariationTracker(
       (tag) => options.catalog.eventType(tag)?.declared,
       undefined,
@@ -177,7 +138,7 @@ export class BatchProcessor {
       record: (value, text, index) => this.acceptRecord(value, text, source, lineNumber, index),
       malformed: (reason, text, index) => {
         this.stats.records++;
-        this.reject(
+        this.rejections.reject(
           `record: ${reason.startsWith('invalid JSON') ? 'invalid JSON' : reason.split(':')[0]!}`,
           reason,
           text,
@@ -208,7 +169,7 @@ export class BatchProcessor {
         onChunk,
         onOverlong: (n, length, head) => {
           this.stats.records++;
-          this.reject(
+          this.rejections.reject(
             'record: line too long',
             `line of ${length} bytes exceeds the ${DEFAULT_MAX_LINE / 1024 / 1024} MiB limit: a producer writing records without line breaks? The record starts as shown`,
             head,
@@ -221,7 +182,7 @@ export class BatchProcessor {
           this.stats.records++;
           records = this.stats.records - recordsBefore;
           if (++notText >= NOT_TEXT_EARLY_LINES && notText * 2 > records) throw notTextError(source, notText, records);
-          this.reject(
+          this.rejections.reject(
             reason.startsWith('a NUL') ? 'record: NUL byte' : 'record: not UTF-8',
             `line ${n}: ${reason}`,
             head,
@@ -234,7 +195,7 @@ export class BatchProcessor {
     );
     records = this.stats.records - recordsBefore;
     if (notText > 0 && notText * 2 > records) throw notTextError(source, notText, records);
-    this.flushRejections();
+    this.rejections.flush();
     this.stats.objects++;
     this.stats.bytesIn += lineStats.bytesIn;
     this.stats.bytesDecoded += lineStats.bytesDecoded;
@@ -308,7 +269,7 @@ export class BatchProcessor {
   private acceptRecord(value: unknown, text: string, source: string, line: number, index: number): void {
     this.stats.records++;
     if (nestsDeeperThan(text, MAX_NESTING_DEPTH)) {
-      this.reject(
+      this.rejections.reject(
         'record: nested too deep',
         `nested deeper than ${MAX_NESTING_DEPTH} levels of objects and arrays, the limit`,
         text,
@@ -325,15 +286,7 @@ export class BatchProcessor {
     const verdict = classifyQuickly(this.options.catalog, value);
     if (verdict.kind === 'refused') {
       this.variations.observe(verdict.type.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
-      this.queuedRejections.push({
-        refused: verdict.type,
-        record: value as Record<string, unknown>,
-        text,
-        source,
-        line,
-        index,
-      });
-      if (this.queuedRejections.length >= EXPLAIN_BATCH) this.flushRejections();
+      this.rejections.refused(verdict.type, value as Record<string, unknown>, text, source, line, index);
       return;
     }
     if (verdict.kind === 'unknown') {
@@ -347,7 +300,16 @@ export class BatchProcessor {
       return;
     }
     if (verdict.kind === 'rejected') {
-      this.reject(verdict.reasonKey, verdict.reason, text, source, line, index, verdict.event, verdict.field);
+      this.rejections.reject(
+        verdict.reasonKey,
+        verdict.reason,
+        text,
+        source,
+        line,
+        index,
+        verdict.event,
+        verdict.field,
+      );
       if (verdict.event !== undefined)
         this.variations.observe(verdict.event, value as Record<string, unknown>, text, source, line, this.seenAt);
       return;
@@ -368,36 +330,6 @@ export class BatchProcessor {
     this.writer!.push(type.table, row);
   }
 
-  /**
-   * Writes the queued rejections in their order, explaining the refused ones with zod. Zod is the
-   * rule: where it finds a refused record valid (the fast checks and zod disagree, which
-   * test/schemas/fast-check.test.ts rules out for the shipped builders), the record is staged now.
-   */
-  private flushRejections(): void {
-    const queue = this.queuedRejections;
-    for (let i = 0; i < queue.length; i++) {
-      const q = queue[i]!;
-      if (q.refused === undefined) {
-        this.writeRejection(q.reasonKey, q.reason, q.text, q.source, q.line, q.index, q.event, q.field);
-        continue;
-      }
-      const verdict = explainRefused(q.refused, q.record);
-      if (verdict.kind === 'rejected')
-        this.writeRejection(
-          verdict.reasonKey,
-          verdict.reason,
-          q.text,
-          q.source,
-          q.line,
-          q.index,
-          verdict.event,
-          verdict.field,
-        );
-      else if (verdict.kind === 'valid') this.stage(verdict.type, verdict.row);
-    }
-    queue.length = 0;
-  }
-
   /** A record of a known event type whose table the replay did not ask for, valid or not. */
   private outsideFilter(value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false;
@@ -413,41 +345,10 @@ export class BatchProcessor {
     return state;
   }
 
-  private reject(
-    reasonKey: string,
-    reason: string,
-    text: string,
-    source: string,
-    line: number,
-    index: number,
-    event?: string,
-    field?: string,
-  ): void {
-    if (this.queuedRejections.length > 0)
-      this.queuedRejections.push({ reasonKey, reason, text, source, line, index, event, field });
-    else this.writeRejection(reasonKey, reason, text, source, line, index, event, field);
-  }
-
-  private writeRejection(
-    reasonKey: string,
-    reason: string,
-    text: string,
-    source: string,
-    line: number,
-    index: number,
-    event?: string,
-    field?: string,
-  ): void {
-    this.stats.rejected++;
-    increment(this.stats.rejectedByReason, reasonKey);
-    this.rejects ??= new LineFile(join(this.options.workDir, 'rejects.jsonl'));
-    this.rejects.appendLine(JSON.stringify({ source, line, index, reason, event, field, record: text }));
-  }
-
   /** Writes the Parquet files and closes every file; the batch cannot take more objects afterwards. */
   async finish(): Promise<BatchOutput> {
     this.finished = true;
-    this.flushRejections();
+    this.rejections.flush();
     const written = this.writer
       ? this.writer.finish(this.options.workDir)
       : new Map<string, { path: string; rows: number }>();
@@ -464,7 +365,7 @@ export class BatchProcessor {
           bytes: statSync(file.path).size,
         });
     }
-    this.rejects?.flush();
+    const rejectsPath = this.rejections.close();
     this.unknown?.flush();
     const personal = writePersonalDataFile(this.personal, this.options.workDir);
     const personalData = personal && { ...personal, bytes: statSync(personal.path).size };
@@ -472,7 +373,7 @@ export class BatchProcessor {
     this.stats.drift = driftOf(variations);
     return {
       tables,
-      rejectsPath: this.rejects?.path,
+      rejectsPath,
       unknownPath: this.unknown?.path,
       stats: this.stats,
       variations,
@@ -481,40 +382,9 @@ export class BatchProcessor {
   }
 }
 
-function notTextError(source: string, notText: number, records: number): UnreadableObjectError {
-  return new UnreadableObjectError(
-    source,
-    `not UTF-8 text: ${notText} of its first ${records} lines are not UTF-8 or hold NUL bytes`,
-    'not-text',
-  );
-}
-
 const BRACES = Buffer.from('}{');
 
 function holdsBraces(bytes: Buffer, start: number, end: number): boolean {
   const at = bytes.indexOf(BRACES, start);
   return at >= 0 && at + 1 < end;
-}
-
-/** Per undeclared attribute of a known event type: records carrying it, and the first example. */
-function driftOf(variations: readonly AttributeVariation[]): DriftObservation[] {
-  const byAttribute = new Map<string, DriftObservation>();
-  for (const v of variations) {
-    if (!v.known) continue;
-    for (const attribute of v.undeclared) {
-      const id = `${v.event}\u0001${attribute}`;
-      const seen = byAttribute.get(id);
-      if (seen) seen.count += v.count;
-      else
-        byAttribute.set(id, {
-          event: v.event,
-          attribute,
-          count: v.count,
-          example: v.example,
-          source: v.source,
-          line: v.line,
-        });
-    }
-  }
-  return [...byAttribute.values()];
 }

@@ -43,3 +43,12 @@ export function innermostMessage(error: unknown): string {
   while (e instanceof Error && e.cause instanceof Error) e = e.cause;
   return e instanceof Error ? e.message : String(e);
 }
+
+/** An object most of whose lines are not UTF-8 or hold NUL bytes: not text as a whole. */
+export function notTextError(source: string, notText: number, records: number): UnreadableObjectError {
+  return new UnreadableObjectError(
+    source,
+    `not UTF-8 text: ${notText} of its first ${records} lines are not UTF-8 or hold NUL bytes`,
+    'not-text',
+  );
+}

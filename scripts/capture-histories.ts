@@ -11,10 +11,9 @@
  * overwritten only when listed in --only.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,12 +26,12 @@ import { loadCatalog } from '../schemas/catalog';
 import { openObjectStore } from '../stores/object/open-object-store';
 import { openWarehouse } from '../stores/warehouse/open-warehouse';
 import { temporalBinary } from '../workers/temporal-binary';
+import { buildWorkflowBundle } from '../workers/workflow-bundle';
 import type { DiscoverByListingInput } from '../workflows/discover-by-listing';
 import { discoverByListing, fileBatch, load, replay, schemaMigration } from '../workflows';
 import type { ReplayInput } from '../workflows/replay-types';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
-const require = createRequire(import.meta.url);
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only?.split(',');
 const out = resolve(import.meta.dirname, '../test/fixtures/histories');
@@ -54,12 +53,12 @@ async function main(): Promise<void> {
     const lake = openObjectStore(join(dir, 'lake'));
     writeRaw(raw.location);
     const catalog = await loadCatalog();
-    const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows/index.ts'), logger: quiet });
+    const bundleCode = await buildWorkflowBundle();
     const worker = await Worker.create({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: TASK_QUEUE,
-      workflowBundle: { code: bundle.code },
+      workflowBundle: { code: bundleCode },
       activities: createActivities({ catalog, lake, warehouseUrl: `duckdb:${join(dir, 'warehouse.duckdb')}` }),
     });
     // A second pipeline whose warehouse already has purchase with sku as a number: its migration is refused.
@@ -75,7 +74,7 @@ async function main(): Promise<void> {
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: `${TASK_QUEUE}-failing`,
-      workflowBundle: { code: bundle.code },
+      workflowBundle: { code: bundleCode },
       activities: createActivities({ catalog, lake: failingLake, warehouseUrl: failingWarehouse }),
     });
     const client = env.client;
@@ -216,14 +215,5 @@ function writeRaw(root: string): void {
   }
   writeFileSync(join(root, '2026/11/22/11/broken.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0, 1, 2, 3, 4, 5, 6, 7, 8]));
 }
-
-const quiet = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn: (m: string) => console.warn(m),
-  error: (m: string) => console.error(m),
-};
 
 await main();

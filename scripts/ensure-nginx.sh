@@ -21,46 +21,5 @@ find_nginx() {
   return 1
 }
 
-if bin=$(find_nginx); then
-  [ "${1:-}" = "--quiet" ] || say "nginx found: $bin"
-  exit 0
-fi
-
-if ! command -v apt-get >/dev/null 2>&1; then
-  say "no nginx with the gRPC, HTTP/2 and SSL modules found on PATH or in /usr/sbin,"
-  say "and this is not a Debian/Ubuntu machine (no apt-get): install nginx yourself."
-  exit 1
-fi
-
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-  SUDO="sudo"
-else
-  say "no nginx found, and installing it needs root: run as root, or install sudo, or run"
-  say "  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx"
-  exit 1
-fi
-
-# policy-rc.d exit 101 keeps the package scripts from starting the service where invoke-rc.d honours
-# it (containers without systemd); set only for this install and only if there is none already.
-POLICY=/usr/sbin/policy-rc.d
-ADDED_POLICY=""
-if [ ! -e "$POLICY" ]; then
-  if printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY" >/dev/null 2>&1 && $SUDO chmod 755 "$POLICY"; then
-    ADDED_POLICY=1
-  fi
-fi
-cleanup() { if [ -n "$ADDED_POLICY" ]; then $SUDO rm -f "$POLICY"; fi; }
-trap cleanup EXIT
-
-say "no nginx found: installing the nginx package with apt-get"
-$SUDO apt-get update
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y nginx
-
-if bin=$(find_nginx); then
-  say "nginx installed: $bin"
-  exit 0
-fi
-say "apt-get installed nginx, yet no nginx with the gRPC, HTTP/2 and SSL modules was found"
-exit 1
+. "$(dirname "$0")/apt-ensure.sh"
+ensure_with_apt nginx find_nginx "nginx with the gRPC, HTTP/2 and SSL modules (on PATH or in /usr/sbin)" "nginx found" "${1:-}"

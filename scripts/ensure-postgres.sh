@@ -32,46 +32,5 @@ find_server() {
   return 1
 }
 
-if dir=$(find_server); then
-  [ "${1:-}" = "--quiet" ] || say "PostgreSQL server found in $dir"
-  exit 0
-fi
-
-if ! command -v apt-get >/dev/null 2>&1; then
-  say "no PostgreSQL server (initdb, pg_ctl, postgres) found in /usr/lib/postgresql/*/bin or on PATH,"
-  say "and this is not a Debian/Ubuntu machine (no apt-get): install PostgreSQL's server package yourself."
-  exit 1
-fi
-
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-  SUDO="sudo"
-else
-  say "no PostgreSQL server found, and installing one needs root: run as root, or install sudo, or run"
-  say "  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql"
-  exit 1
-fi
-
-# policy-rc.d exit 101 keeps the package scripts from starting the service where invoke-rc.d honours
-# it (containers without systemd); set only for this install and only if there is none already.
-POLICY=/usr/sbin/policy-rc.d
-ADDED_POLICY=""
-if [ ! -e "$POLICY" ]; then
-  if printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$POLICY" >/dev/null 2>&1 && $SUDO chmod 755 "$POLICY"; then
-    ADDED_POLICY=1
-  fi
-fi
-cleanup() { if [ -n "$ADDED_POLICY" ]; then $SUDO rm -f "$POLICY"; fi; }
-trap cleanup EXIT
-
-say "no PostgreSQL server found: installing the postgresql package with apt-get"
-$SUDO apt-get update
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
-
-if dir=$(find_server); then
-  say "PostgreSQL server installed in $dir"
-  exit 0
-fi
-say "apt-get installed postgresql, yet no working initdb/pg_ctl/postgres was found under /usr/lib/postgresql/*/bin"
-exit 1
+. "$(dirname "$0")/apt-ensure.sh"
+ensure_with_apt postgresql find_server "PostgreSQL server (initdb, pg_ctl, postgres in /usr/lib/postgresql/*/bin or on PATH)" "PostgreSQL server found in" "${1:-}"

@@ -1,5 +1,6 @@
 /** `loadout run <location>`: ingest every raw object under a location, wait, print a summary. */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../../config/load-config';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import { withConfigFlags, overridesFrom } from '../config-flags';
@@ -65,6 +66,11 @@ export async function runPipeline(
   config: ReturnType<typeof loadConfig>,
   view: { progress: boolean },
 ): Promise<PipelineSummary> {
+  // A typo in a local path would otherwise list nothing and report an empty success.
+  if (!location.startsWith('s3://') && !existsSync(location))
+    throw new CommandError(
+      `no such directory: ${location} (the raw objects to ingest: a directory or s3://bucket/prefix)`,
+    );
   const t0 = performance.now();
   const runtime = await openRuntime(config);
   try {

@@ -124,6 +124,8 @@ test('a load that fails on one table: run and load print the loaded tables and t
     { table: 'purchase', reason: expect.stringMatching(/^schema migration refused for purchase \(sku\)/) },
   ]);
   expect(summary.load.tables.map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)])).toEqual([
+    // The personal-data store (one row per player, sealed) loads with the tables.
+    ['personal_data', 7],
     ['session_begin', 7],
   ]);
   expect(summary.tables).toMatchObject({ session_begin: 7, purchase: 0 });

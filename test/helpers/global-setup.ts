@@ -1,13 +1,12 @@
 /** Starts the real Temporal dev server (the `temporal` CLI) once and bundles the workflows once. */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { TestProject } from 'vitest/node';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { temporalBinary } from '../../workers/temporal-binary';
+import { buildWorkflowBundle } from '../../workers/workflow-bundle';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,8 +15,6 @@ declare module 'vitest' {
     workflowBundlePath: string;
   }
 }
-
-const require = createRequire(import.meta.url);
 
 export default async function setup(project: TestProject) {
   // No skipping: a missing binary is a failure here, with the reason.
@@ -29,12 +26,9 @@ export default async function setup(project: TestProject) {
     },
   });
   const dir = mkdtempSync(join(tmpdir(), 'loadout-test-'));
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows/index.ts'),
-    logger: quietLogger,
-  });
+  const bundleCode = await buildWorkflowBundle();
   const bundlePath = join(dir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundle.code);
+  writeFileSync(bundlePath, bundleCode);
   project.provide('temporalAddress', env.address);
   project.provide('temporalNamespace', env.namespace ?? 'default');
   project.provide('workflowBundlePath', bundlePath);
@@ -43,12 +37,3 @@ export default async function setup(project: TestProject) {
     rmSync(dir, { recursive: true, force: true });
   };
 }
-
-const quietLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn: (m: string) => console.warn(m),
-  error: (m: string) => console.error(m),
-};

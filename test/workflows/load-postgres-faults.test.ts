@@ -22,6 +22,7 @@ import { startPostgres, type PostgresServer } from '../helpers/postgres-server';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import { killWorkerProcess, startWorkerProcess } from '../helpers/worker-child';
 import * as workflows from '../../workflows';
+import { personalDataSchemaOf } from '../../activities/load-target';
 
 const SCHEMA = 'loadout';
 const APP = 'loadout-faulty-worker';
@@ -177,7 +178,8 @@ test('pg_terminate_backend during DDL and merges: the worker lives, the activiti
       const merged = result.tables.find((t) => t.table === table)!.manifests.reduce((n, m) => n + m.mergedRows, 0);
       expect({ table, merged }).toEqual({ table, merged: distinct });
     }
-    const ledger = await warehouse.ledger(SCHEMA);
+    // The personal-data store keeps its ledger in its own schema.
+    const ledger = [...(await warehouse.ledger(SCHEMA)), ...(await warehouse.ledger(personalDataSchemaOf(SCHEMA)))];
     expect(new Set(ledger.map((l) => l.manifestKey)).size).toBe(ledger.length);
     expect(ledger.map((l) => l.manifestKey).sort()).toEqual(
       result.tables.flatMap((t) => t.manifests.map((m) => m.manifestKey)).sort(),

@@ -206,6 +206,8 @@ describe('load', () => {
         { table: 'purchase', reason: expect.stringMatching(/^schema migration refused for purchase/) },
       ]);
       expect(details.tables.map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)])).toEqual([
+        // The personal-data store (one row per player, sealed) loads with the tables.
+        ['personal_data', 7],
         ['session_begin', 7],
       ]);
       expect(details.views).toContain('kpi_daily_active_users');

@@ -1,0 +1,36 @@
+/** What a batch gives back: its staged table files, rejects and unknown records, statistics, drift. */
+import type { AttributeVariation } from './attribute-variations';
+import type { UnreadableKind } from './errors';
+import type { RunStats } from './run-stats';
+
+export interface StagedTableFile {
+  table: string;
+  fingerprint: string;
+  rows: number;
+  path: string;
+  bytes: number;
+}
+
+/**
+ * An object the batch could not read. `tainted`: some of its lines were taken before the fault
+ * showed (a gzip cut short, a binary file past its first lines), so the batch's state holds part
+ * of it and the batch must be processed again without it; false when nothing of it was taken.
+ */
+export interface UnreadableObject {
+  kind: UnreadableKind | 'processing-error';
+  reason: string;
+  tainted: boolean;
+}
+
+export interface BatchOutput {
+  tables: StagedTableFile[];
+  /** JSON lines `{source, line, index, reason, event?, field?, record}`; absent when none. */
+  rejectsPath?: string;
+  /** The unknown records verbatim, one per line: itself a raw object, replayable once a schema exists. */
+  unknownPath?: string;
+  stats: RunStats;
+  /** Attribute variations per event type, unknown ones included: the batch's part of the drift registry. */
+  variations: AttributeVariation[];
+  /** The sealed clear values of the batch's personal data (core/personal/personal-data-file.ts); absent when none. */
+  personalData?: { path: string; rows: number; bytes: number };
+}
