@@ -1,186 +1,36 @@
 /**
- * BatchProcessor on a small hand-written mixed file: exact stats, the rejects and unknown files,
- * the table filter, and the staged Parquet read back with DuckDB.
+ * BatchProcessor on a small hand-written mixed file: exact stats, the rejects and unknown files
+ * and the staged Parquet read back with DuckDB.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { gzipSync } from 'node:zlib';
+import { statSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { BatchProcessor, type BatchOutput } from '../../core/batch-processor';
-import { loadCatalog, type Catalog } from '../../schemas/catalog';
-import { duckDbScratch } from '../helpers/duckdb-scratch';
-import { TEST_PERSONAL_KEYS, pseudonym } from '../helpers/personal-keys';
+import type { BatchOutput } from '../../core/batch-processor';
+import { pseudonym } from '../helpers/personal-keys';
+import { batchProcessorRunner, jsonLines, sum, wordRe } from '../helpers/batch-processor-runner';
+import {
+  BAD_AMOUNT,
+  BAD_PLATFORM,
+  DATE_US,
+  F,
+  G,
+  G1,
+  H1,
+  H2,
+  MIXED,
+  NO_EVENT,
+  P1,
+  P2,
+  SOURCE,
+  TRUNCATED,
+  UNKNOWN_1,
+  UNKNOWN_2,
+  j,
+  u,
+  utc,
+} from '../helpers/batch-processor-records';
 
-/** Deterministic uuids with hex letters in them, so lower-casing shows. */
-const u = (n: number) =>
-  `${n.toString(16).padStart(8, '0')}-abcd-4ef0-8abc-def0123456${(n % 256).toString(16).padStart(2, '0')}`;
-const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, micros = 0) =>
-  Date.UTC(y, mo - 1, d, h, mi, s) * 1000 + micros;
-const j = (o: object) => JSON.stringify(o);
-
-const P1 = u(0x101),
-  P2 = u(0x102),
-  G1 = u(0x201),
-  H1 = u(0x301),
-  H2 = u(0x302);
-const DATE = '2026-11-22T10:00:00Z';
-const DATE_US = utc(2026, 11, 22, 10);
-
-const A = {
-  event: 'session_begin',
-  id: u(1),
-  date: DATE,
-  psess: P1,
-  player_id: 'player-1',
-  platform: 'pc',
-  app_version: '1.4.2',
-};
-const B = {
-  event: 'purchase',
-  id: u(2).toUpperCase(),
-  date: '2026-11-22T10:05:00.250+01:00',
-  psess: P1,
-  player_id: 'player-1',
-  sku: 'gold_pack',
-  amount: 4.99,
-  currency: 'EUR',
-};
-const C = { event: 'damage_dealt', id: u(3), date: DATE, gsess: G1, psess: P1, eid: 7, weapon: 'rifle', amount: 12.5 };
-const D = { event: 'damage_taken', gsess: G1, hit_id: H1, date: DATE, psess: P1, source: 'grenade', amount: 30 };
-const D2 = { ...D, hit_id: H1.toUpperCase(), psess: P2, amount: 99 };
-const E = {
-  event: 'damage_taken',
-  gsess: G1,
-  hit_id: H2,
-  date: '2026-11-22T05:00:00-05:00',
-  psess: P2,
-  source: 'fall',
-  amount: 0,
-};
-const F = {
-  event: 'kiosk_weapon_offered',
-  id: u(6),
-  date: DATE,
-  psess: P1,
-  gsess: G1,
-  eid: 0,
-  weapon: 'shotgun',
-  region: 'eu-west',
-};
-const G = {
-  event: 'match_end',
-  gsess: G1,
-  psess: P1,
-  date: DATE,
-  result: 'win',
-  kills: 10,
-  deaths: 2,
-  stats: { accuracy: 0.42, headshots: 4, assists: 3 },
-};
-const H = {
-  event: 'match_end',
-  gsess: G1,
-  psess: P2.toUpperCase(),
-  date: DATE,
-  result: 'loss',
-  kills: 2,
-  deaths: 10,
-  stats: { accuracy: 0, headshots: 0 },
-};
-const G2 = { ...G, psess: P1.toUpperCase(), kills: 99, stats: { accuracy: 1, headshots: 9 } };
-const I = { event: 'loadout_changed', id: u(9), date: DATE, psess: P1, items: ['rifle', 'scope'] };
-const J = { event: 'loadout_changed', id: u(10), date: DATE, psess: P2, items: [], perks: { speed: { deep: 1 } } };
-const K = { event: 'score_adjustment', id: u(11), date: DATE, psess: P1, player_id: 'player-2', delta: -5, reason: '' };
-const L = { event: 'session_end', id: u(12), date: DATE, psess: P1, duration_s: 600.5, reason: 'quit' };
-const M = { event: 'session_end', id: u(13), date: DATE, psess: P2, duration_s: 0, reason: 'timeout' };
-const N = {
-  event: 'purchase',
-  id: u(1),
-  date: '2026-11-22T11:00:00Z',
-  psess: P2,
-  player_id: 'player-2',
-  sku: 'crate',
-  amount: 1_000_000,
-  currency: 'USD',
-};
-
-const BAD_AMOUNT = j({ ...B, id: u(20), amount: -1 });
-const BAD_PLATFORM = j({ ...A, id: u(21), platform: 'nintendo' });
-const UNKNOWN_1 = j({ event: 'player_login', id: u(30), date: DATE, device: { os: 'ios' } });
-const UNKNOWN_2 = j({ event: 'achievement_unlocked', id: u(31), name: 'first blood' });
-const TRUNCATED = '{"event":"purchase","id":"' + u(40).slice(0, 12);
-const NO_EVENT = j({ id: u(41), date: DATE });
-
-/** The mixed file: line numbers in the comments. */
-const LINES = [
-  j(A), //                          1 session_begin A
-  j(B), //                          2 purchase B (upper-case id, +01:00 offset)
-  j(A), //                          3 duplicate of A
-  j({ ...A, id: A.id.toUpperCase() }), // 4 duplicate of A by uuid case only
-  '', //                            5 blank
-  j(C) + j(D), //                   6 damage_dealt C + damage_taken D concatenated
-  j(D2), //                         7 duplicate of D by compound key (gsess, hit_id upper-case)
-  j(E), //                          8 damage_taken E: same gsess, other hit_id
-  j(F), //                          9 kiosk F, drift `region`
-  j(G), //                         10 match_end G, drift `stats.assists`
-  j(H), //                         11 match_end H: same gsess, other psess
-  j(G2), //                        12 duplicate of G by compound key (psess upper-case)
-  j(I), //                         13 loadout I, perks absent
-  j(J), //                         14 loadout J, perks nested (no drift)
-  j(K), //                         15 score_adjustment K
-  j(L) + '\r', //                  16 session_end L, CRLF line end
-  BAD_AMOUNT, //                   17 rejected: purchase.amount < 0
-  BAD_PLATFORM, //                 18 rejected: session_begin.platform
-  UNKNOWN_1, //                    19 unknown player_login
-  `${UNKNOWN_2} ${j(M)}`, //       20 unknown achievement_unlocked + session_end M
-  TRUNCATED, //                    21 rejected: truncated
-  'not json at all', //            22 rejected: not JSON
-  '[1,2,3]', //                    23 rejected: not an object
-  NO_EVENT, //                     24 rejected: no event
-  '   \t', //                      25 blank
-  j(N), //                         26 purchase N (same id as A, other table), no final newline
-];
-const MIXED = LINES.join('\n');
-const SOURCE = 'raw/2026/11/22/10/mixed.json';
-
-let catalog: Catalog;
-const scratch = duckDbScratch('loadout-batch-processor-');
-
-beforeAll(async () => {
-  catalog = await loadCatalog();
-});
-
-let runs = 0;
-async function run(objects: [source: string, body: Buffer | string][], tables?: string[]): Promise<BatchOutput> {
-  const processor = new BatchProcessor({
-    catalog,
-    workDir: join(scratch.root, `run-${++runs}`),
-    tables,
-    personal: TEST_PERSONAL_KEYS,
-  });
-  for (const [source, body] of objects) await processor.processObject(source, Readable.from([Buffer.from(body)]));
-  return processor.finish();
-}
-
-const jsonLines = (path: string) =>
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.length > 0);
-const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-const wordRe = (field: string) => new RegExp(`(^|[^A-Za-z0-9_])${field}([^A-Za-z0-9_]|$)`);
-
-async function rows(path: string, orderBy: string): Promise<Record<string, unknown>[]> {
-  const reader = await scratch.db.runAndReadAll(
-    `SELECT * EXCLUDE (date), epoch_us(date) AS date_us FROM read_parquet('${path}') ORDER BY ${orderBy}`,
-  );
-  return reader.getRowObjects() as Record<string, unknown>[];
-}
-
-async function describeTypes(path: string): Promise<[string, string][]> {
-  const reader = await scratch.db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${path}')`);
-  return reader.getRowObjects().map((r) => [String(r.column_name), String(r.column_type)]);
-}
+const bp = batchProcessorRunner('loadout-batch-processor-');
+const { scratch, run, rows, describeTypes } = bp;
 
 describe('BatchProcessor on the mixed file', () => {
   let out: BatchOutput;
@@ -229,7 +79,7 @@ describe('BatchProcessor on the mixed file', () => {
   test('one staged file per table, with the catalog fingerprint and the row count', () => {
     expect(out.tables.map((t) => t.table).sort()).toEqual(Object.keys(out.stats.events).sort());
     for (const t of out.tables) {
-      expect(t.fingerprint).toBe(catalog.table(t.table)!.fingerprint);
+      expect(t.fingerprint).toBe(bp.catalog.table(t.table)!.fingerprint);
       expect(t.rows).toBe(out.stats.events[t.table]);
       expect(t.bytes).toBe(statSync(t.path).size);
       expect(t.bytes).toBeGreaterThan(0);
@@ -410,113 +260,5 @@ describe('BatchProcessor on the mixed file', () => {
       '2026-11-22T09:05:00.250000Z',
       '2026-11-22T11:00:00.000000Z',
     ]);
-  });
-});
-
-describe('BatchProcessor across objects of one batch', () => {
-  test('a duplicate in a second (gzip) object is dropped too; another object adds its rows', async () => {
-    const O = { ...A, id: u(50), player_id: 'player-3' };
-    const bad = j({ ...K, id: u(51), delta: 1.5 });
-    const second = gzipSync([j(A), j(O), j({ ...G, psess: P1.toUpperCase() }), '', bad].join('\r\n') + '\r\n');
-    const out = await run([
-      [SOURCE, MIXED],
-      ['raw/2026/11/22/11/second', second],
-    ]);
-    expect(out.stats.objects).toBe(2);
-    expect(out.stats.records).toBe(30);
-    expect(out.stats.valid).toBe(21);
-    expect(out.stats.duplicates).toBe(6);
-    expect(out.stats.rejected).toBe(7);
-    const lastReject = JSON.parse(jsonLines(out.rejectsPath!).at(-1)!) as {
-      source: string;
-      line: number;
-      reason: string;
-      record: string;
-    };
-    expect(lastReject).toMatchObject({ source: 'raw/2026/11/22/11/second', line: 5, record: bad });
-    expect(lastReject.reason).toMatch(wordRe('delta'));
-    expect(out.stats.events.session_begin).toBe(2);
-    expect(out.stats.events.match_end).toBe(2);
-    expect(out.stats.bytesIn).toBe(Buffer.byteLength(MIXED) + second.length);
-    const ids = await rows(out.tables.find((t) => t.table === 'session_begin')!.path, 'id');
-    expect(ids.map((r) => r.id)).toEqual([u(1), u(50)]);
-  });
-
-  test('an unreadable object is returned with its kind and reason, not thrown', async () => {
-    const processor = new BatchProcessor({
-      catalog,
-      workDir: join(scratch.root, 'unreadable'),
-      personal: TEST_PERSONAL_KEYS,
-    });
-    const corrupt = Buffer.from(gzipSync(MIXED.repeat(20)));
-    corrupt.fill(0x55, 40, 80);
-    const unreadable = await processor.processObject('raw/bad.gz', Readable.from([corrupt]));
-    expect(unreadable).toMatchObject({ kind: 'corrupt-compression' });
-    expect(unreadable!.reason).toMatch(/^corrupt gzip: /);
-    await processor.finish();
-  });
-
-  test('a valid record whose strings are 64 non-BMP characters ("1-64 chars") is staged and does not fail the batch', async () => {
-    const emoji = '😀'.repeat(64);
-    const line = j({ ...A, id: u(60), player_id: emoji });
-    const out = await run([['raw/emoji.json', `${j(A)}\n${line}\n${j(L)}\n`]]);
-    expect(out.stats.rejected).toBe(0);
-    expect(out.stats.events).toEqual({ session_begin: 2, session_end: 1 });
-    const staged = await rows(out.tables.find((t) => t.table === 'session_begin')!.path, 'id');
-    expect(staged.map((r) => r.player_id)).toEqual([pseudonym('player-1'), pseudonym(emoji)]);
-  });
-
-  test('a line over the 16 MiB limit is one rejection naming its size and the limit; the lines around it are read', async () => {
-    const huge = `{"event":"session_begin","pad":"${'x'.repeat(16 * 1024 * 1024)}"}`;
-    const out = await run([['raw/huge.json', `${j(A)}\n${huge}\n${j(L)}\n`]]);
-    expect(out.stats.events).toEqual({ session_begin: 1, session_end: 1 });
-    expect(out.stats.rejectedByReason).toEqual({ 'record: line too long': 1 });
-    const reject = JSON.parse(jsonLines(out.rejectsPath!)[0]!) as { line: number; reason: string; record: string };
-    expect(reject.line).toBe(2);
-    expect(reject.reason).toBe(
-      `line of ${Buffer.byteLength(huge)} bytes exceeds the 16 MiB limit: a producer writing records without line breaks? The record starts as shown`,
-    );
-    expect(reject.record).toBe(huge.slice(0, 200));
-  });
-
-  test('an empty batch writes no table files', async () => {
-    const out = await run([['raw/empty.json', '\n\n']]);
-    expect(out.tables).toEqual([]);
-    expect(out.stats.records).toBe(0);
-    expect(out.rejectsPath).toBeUndefined();
-    expect(out.unknownPath).toBeUndefined();
-  });
-});
-
-describe('BatchProcessor with a table list', () => {
-  test('only the listed tables are staged; valid events of other tables are skipped', async () => {
-    const out = await run([[SOURCE, MIXED]], ['purchase', 'match_end']);
-    expect(out.tables.map((t) => t.table).sort()).toEqual(['match_end', 'purchase']);
-    expect(out.stats.events).toEqual({ purchase: 2, match_end: 2 });
-    expect(out.stats.duplicates).toBe(1);
-    // 13 valid records of other tables (duplicates included), and possibly the invalid session_begin.
-    expect(out.stats.skipped).toBeGreaterThanOrEqual(13);
-    expect(out.stats.skipped + out.stats.rejected).toBe(19);
-    const purchases = await rows(out.tables.find((t) => t.table === 'purchase')!.path, 'date');
-    expect(purchases.map((r) => r.id)).toEqual([u(2), u(1)]);
-  });
-
-  test('records of tables outside the list are skipped, valid or not ("Valid or not, records of tables outside a replay\'s table list")', async () => {
-    const out = await run([[SOURCE, MIXED]], ['purchase', 'match_end']);
-    expect(out.stats.skipped).toBe(14);
-    // Still rejected: the invalid purchase and the records with no event type at all.
-    expect(out.stats.rejected).toBe(5);
-  });
-
-  test('a table outside the catalog is refused', () => {
-    expect(
-      () =>
-        new BatchProcessor({
-          catalog,
-          workDir: join(scratch.root, 'bad-list'),
-          tables: ['purchases'],
-          personal: TEST_PERSONAL_KEYS,
-        }),
-    ).toThrow(/purchases/);
   });
 });

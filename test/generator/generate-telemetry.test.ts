@@ -4,15 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateTelemetry, type GenerateOptions, type GenerateResult } from '../../generator/generate-telemetry';
-import {
-  ALL_KINDS,
-  CATALOG,
-  derive,
-  expectGroundTruth,
-  readCorpus,
-  type Corpus,
-  type Derived,
-} from '../helpers/telemetry-corpus';
+import { readCorpus, type Corpus } from '../helpers/telemetry-corpus';
+import { ALL_KINDS, CATALOG, derive, expectGroundTruth, type Derived } from '../helpers/telemetry-ground-truth';
 
 const root = mkdtempSync(join(tmpdir(), 'loadout-generator-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,162 +1,23 @@
-/** discoverByListing on a real Temporal dev server over a local directory raw zone. */
-import { Worker } from '@temporalio/worker';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createActivities } from '../../activities';
-import type { ListNewObjectsInput } from '../../activities/list-new-objects';
-import { batchIdOf, objectMarkerKey, type RawObjectRef } from '../../core/batch-id';
-import { fileBatchWorkflowId } from '../../workflows/workflow-ids';
-import { isRawDataKey, planBatches } from '../../core/plan-batches';
-import { quarantineKeyOf, type QuarantineRecord } from '../../core/quarantine';
-import { LOADOUT_OBJECTS } from '../../workflows/search-attributes';
-import { searchAttributeKeys } from '../../workflows/search-attribute-values';
-import { loadCatalog } from '../../schemas/catalog';
-import { openObjectStore } from '../../stores/object/open-object-store';
-import type { ObjectStore } from '../../stores/object/object-store';
-import {
-  discoverByListing,
-  type DiscoverByListingInput,
-  type DiscoverByListingResult,
-} from '../../workflows/discover-by-listing';
-import type { FileBatchInput, FileBatchResult } from '../../workflows/file-batch-types';
+/** discoverByListing on a real Temporal dev server over a local directory raw zone: which objects a pass lists (watermark, reconciliation, settling). */
+import { describe, expect, test } from 'vitest';
+import { objectMarkerKey } from '../../core/batch-id';
 import { writeObject, writeSessionsObject } from '../helpers/raw-files';
-import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
+import {
+  closeGate,
+  expectedBatches,
+  freshRaw,
+  lake,
+  listed,
+  openGate,
+  pass,
+  processedKeysOf,
+  results,
+  snapshot,
+  waitFor,
+  useDiscoverWorker,
+} from '../helpers/discover-by-listing-worker';
 
-let temporal: TemporalTestContext;
-let dir: string;
-let lake: ObjectStore;
-let taskQueue: string;
-let worker: Worker;
-let running: Promise<void>;
-
-/** Every processFileBatch call (its source and keys), recorded on entry, before the gate. */
-const processed: Array<{ source: string; keys: string[] }> = [];
-const listed: ListNewObjectsInput[] = [];
-/** While set, processFileBatch waits for it: batches stay running as long as a test wants. */
-let gate: Promise<void> | undefined;
-let openGate: () => void = () => {};
-
-function closeGate() {
-  gate = new Promise<void>((resolve) => {
-    openGate = () => {
-      gate = undefined;
-      resolve();
-    };
-  });
-}
-
-beforeAll(async () => {
-  temporal = await connectTemporal();
-  const catalog = await loadCatalog();
-  dir = mkdtempSync(join(tmpdir(), 'loadout-discover-'));
-  lake = openObjectStore(join(dir, 'lake'));
-  taskQueue = uniqueTaskQueue('discover');
-  const activities = createActivities({ catalog, lake });
-  worker = await Worker.create({
-    connection: temporal.nativeConnection,
-    namespace: temporal.namespace,
-    taskQueue,
-    workflowBundle: { codePath: temporal.workflowBundlePath },
-    activities: {
-      ...activities,
-      processFileBatch: async (input: FileBatchInput) => {
-        processed.push({ source: input.source, keys: input.objects.map((o) => o.key) });
-        if (gate) await gate;
-        return activities.processFileBatch(input);
-      },
-      listNewObjects: async (input: ListNewObjectsInput) => {
-        listed.push(input);
-        return activities.listNewObjects(input);
-      },
-    },
-  });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  openGate();
-  worker?.shutdown();
-  await running;
-  await temporal?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  openGate();
-});
-
-let rawCount = 0;
-/** A fresh raw zone per test: batch ids and markers never collide between tests. */
-function freshRaw(): ObjectStore {
-  return openObjectStore(join(dir, `raw-${++rawCount}`));
-}
-
-function baseInput(raw: ObjectStore, overrides: Partial<DiscoverByListingInput> = {}): DiscoverByListingInput {
-  return {
-    source: raw.location,
-    environment: 'test',
-    reconcileEvery: 0,
-    listEvery: '200ms',
-    batchObjects: 2,
-    batchBytes: 1 << 30,
-    once: true,
-    ...overrides,
-  };
-}
-
-let runCount = 0;
-async function pass(
-  raw: ObjectStore,
-  overrides: Partial<DiscoverByListingInput> = {},
-): Promise<DiscoverByListingResult> {
-  return temporal.client.workflow.execute(discoverByListing, {
-    workflowId: `test-discover-${++runCount}-${Date.now()}`,
-    taskQueue,
-    args: [baseInput(raw, overrides)],
-  });
-}
-
-function results(ids: string[]): Promise<FileBatchResult[]> {
-  return Promise.all(ids.map((id) => temporal.client.workflow.getHandle(id).result() as Promise<FileBatchResult>));
-}
-
-/** The batches a listing of `raw` in key order gives, computed here independently of the activity. */
-async function expectedBatches(raw: ObjectStore, keys?: string[]): Promise<Array<{ id: string; keys: string[] }>> {
-  const objects: RawObjectRef[] = [];
-  for await (const o of raw.list('')) {
-    if (isRawDataKey(o.key) && (keys === undefined || keys.includes(o.key)))
-      objects.push({ key: o.key, size: o.size, etag: o.etag });
-  }
-  return planBatches(objects, { maxObjects: 2, maxBytes: 1 << 30 }).map((b) => ({
-    id: fileBatchWorkflowId(batchIdOf(raw.location, b), 'test'),
-    keys: b.map((o) => o.key),
-  }));
-}
-
-/** Key -> sha256 of the bytes: "unchanged" means byte for byte. */
-async function snapshot(prefix: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for await (const o of lake.list(prefix))
-    out[o.key] = createHash('sha256')
-      .update(await lake.readBytes(o.key))
-      .digest('hex');
-  return out;
-}
-
-function processedKeysOf(raw: ObjectStore): string[][] {
-  return processed.filter((p) => p.source === raw.location).map((p) => p.keys);
-}
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+useDiscoverWorker();
 
 describe('discoverByListing', () => {
   test('one pass starts a fileBatch child per deterministic batch of every raw data object; repeating it starts nothing new', async () => {
@@ -292,78 +153,6 @@ describe('discoverByListing', () => {
     expect(result!.staged.find((s) => s.table === 'session_begin')!.rows).toBe(9);
   });
 
-  test('children outlive the parent: a one-pass discovery completes while its batches still run, and they finish', async () => {
-    const raw = freshRaw();
-    writeSessionsObject(raw.location, '2026/11/22/10/a.gz', 3);
-    writeSessionsObject(raw.location, '2026/11/22/10/b.gz', 3);
-    writeSessionsObject(raw.location, '2026/11/22/10/c.gz', 3);
-    closeGate();
-    const workflowId = `test-discover-abandon-${Date.now()}`;
-    const parent = await temporal.client.workflow.start(discoverByListing, {
-      workflowId,
-      taskQueue,
-      args: [baseInput(raw)],
-    });
-    const { started } = await parent.result();
-    expect(started).toHaveLength(2);
-    expect((await parent.describe()).status.name).toBe('COMPLETED');
-    await waitFor('both batches processing', () => processedKeysOf(raw).length === 2);
-    for (const id of started) {
-      const child = await temporal.client.workflow.getHandle(id).describe();
-      expect(child.status.name).toBe('RUNNING');
-      expect(child.parentExecution?.workflowId).toBe(workflowId);
-    }
-    openGate();
-    const done = await results(started);
-    expect(done.map((r) => r.objects)).toEqual([2, 1]);
-    for (const id of started)
-      expect((await temporal.client.workflow.getHandle(id).describe()).status.name).toBe('COMPLETED');
-  });
-
-  test('a due reconciliation waits for the batches still running, so a late arrival never regroups them into a second run', async () => {
-    const raw = freshRaw();
-    writeSessionsObject(raw.location, '2026/11/22/10/a.gz', 3);
-    writeSessionsObject(raw.location, '2026/11/22/10/c.gz', 3);
-    closeGate();
-    const handle = await temporal.client.workflow.start(discoverByListing, {
-      workflowId: `test-discover-loop-${Date.now()}`,
-      taskQueue,
-      args: [baseInput(raw, { once: false, reconcileEvery: 2, listEvery: '100ms' })],
-    });
-    try {
-      await waitFor('the first batch processing', () => processedKeysOf(raw).length === 1);
-      // Sorts between a and c: a reconciliation now would plan {a, b} and {c}, new batch ids.
-      writeSessionsObject(raw.location, '2026/11/22/10/b.gz', 3);
-      const listedBefore = listed.filter((l) => l.source === raw.location).length;
-      // Pass 2 is a due reconciliation (the dev server's timers make a pass about a second); it
-      // must be held back while {a, c} runs. Pass 3 listing means pass 2 started whatever it would.
-      await waitFor(
-        'three more passes',
-        () => listed.filter((l) => l.source === raw.location).length >= listedBefore + 3,
-      );
-      await new Promise((r) => setTimeout(r, 200)); // time for a wrongly started batch to reach its activity
-      expect(
-        listed
-          .filter((l) => l.source === raw.location)
-          .map((l) => l.startAfter)
-          .slice(1),
-      ).not.toContain(undefined);
-      expect(processedKeysOf(raw)).toEqual([['2026/11/22/10/a.gz', '2026/11/22/10/c.gz']]);
-      openGate();
-      // Once {a, c} closed, the owed reconciliation takes the late b alone.
-      await waitFor('the late object processed', () => processedKeysOf(raw).length === 2);
-      expect(processedKeysOf(raw)).toEqual([['2026/11/22/10/a.gz', '2026/11/22/10/c.gz'], ['2026/11/22/10/b.gz']]);
-      const lateId = (await expectedBatches(raw, ['2026/11/22/10/b.gz']))[0]!.id;
-      expect((await results([lateId]))[0]!.objects).toBe(1);
-      // And further passes leave everything alone.
-      const listedNow = listed.filter((l) => l.source === raw.location).length;
-      await waitFor('two more passes', () => listed.filter((l) => l.source === raw.location).length >= listedNow + 2);
-      expect(processedKeysOf(raw)).toHaveLength(2);
-    } finally {
-      await handle.terminate('test done');
-    }
-  });
-
   test('settleSeconds leaves young objects to SQS discovery and keeps the watermark before them', async () => {
     const raw = freshRaw();
     writeSessionsObject(raw.location, '2026/11/22/10/a.gz', 3);
@@ -372,72 +161,5 @@ describe('discoverByListing', () => {
     const taken = await pass(raw, { watermark: waiting.watermark });
     expect(taken.started).toEqual((await expectedBatches(raw)).map((b) => b.id));
     await results(taken.started);
-  });
-
-  test('objects whose names no key can address are quarantined on the first attempt, once, and the rest is batched', async () => {
-    const raw = freshRaw();
-    writeSessionsObject(raw.location, '2026/11/22/10/good.gz', 3);
-    writeObject(raw.location, '2026/11/22/10/new\nline.gz', 'x');
-    writeObject(raw.location, '2026/11/22/10/back\\slash.gz', 'xy');
-    writeFileSync(
-      Buffer.from([...Buffer.from(`${raw.location}/2026/11/22/10/latin1-`), 0xe9, ...Buffer.from('.gz')]),
-      'xyz',
-    );
-    const workflowId = `test-discover-badnames-${Date.now()}`;
-    const first = await temporal.client.workflow.execute(discoverByListing, {
-      workflowId,
-      taskQueue,
-      args: [baseInput(raw)],
-    });
-
-    expect(first.started).toEqual((await expectedBatches(raw)).map((b) => b.id));
-    const [result] = await results(first.started);
-    expect(result!.objects).toBe(1);
-    const expected = [
-      ['2026/11/22/10/back\\slash.gz', 2, /backslashes/],
-      ['2026/11/22/10/latin1-\\xe9.gz', 3, /not valid UTF-8/],
-      ['2026/11/22/10/new\nline.gz', 1, /control characters/],
-    ] as const;
-    for (const [key, size, reason] of expected) {
-      const record = JSON.parse(
-        Buffer.from(await lake.readBytes(quarantineKeyOf(raw.location, key))).toString(),
-      ) as QuarantineRecord;
-      expect(record).toMatchObject({
-        source: raw.location,
-        key,
-        size,
-        kind: 'invalid-key',
-        batchId: 'listing',
-        workflowId,
-      });
-      expect(record.reason).toMatch(reason);
-    }
-    // Decided on the first attempt: no activity of the discovery failed, nothing was retried.
-    const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
-    expect(
-      history.events!.filter((e) => e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes),
-    ).toEqual([]);
-
-    // A reconciliation pass meets them again and leaves the records as they are (an acknowledged one stays acknowledged).
-    const records = await snapshot('quarantine/');
-    expect(Object.keys(records)).toHaveLength(3);
-    await pass(raw);
-    expect(await snapshot('quarantine/')).toEqual(records);
-  });
-
-  test('a 3 KB local key (deep folders) is discovered, processed and staged; its search attribute is the shortened key', async () => {
-    const raw = freshRaw();
-    const folders = Array.from({ length: 16 }, (_, i) => `level-${String(i).padStart(2, '0')}-${'d'.repeat(190)}`);
-    const key = `2026/11/22/10/${folders.join('/')}/deep.gz`;
-    expect(Buffer.byteLength(key)).toBeGreaterThan(3 * 1024);
-    const written = writeSessionsObject(raw.location, key, 4);
-    const first = await pass(raw);
-    expect(first.started).toHaveLength(1);
-    const [result] = await results(first.started);
-    expect(result!.objects).toBe(1);
-    expect(result!.staged.find((s) => s.table === 'session_begin')?.rows).toBe(written.distinct.session_begin);
-    const description = await temporal.client.workflow.getHandle(first.started[0]!).describe();
-    expect(description.typedSearchAttributes.get(LOADOUT_OBJECTS)).toEqual(searchAttributeKeys([key]));
-    expect(first.watermark).toBe(key); // the watermark is workflow input, not a search attribute: whole
   });
 });

@@ -1,0 +1,213 @@
+/** The Redshift adapter's single statements against a mocked Data API client: DDL, parameters, result pages. */
+import {
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+} from '@aws-sdk/client-redshift-data';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { harness, mock, plan, SECRET } from '../../helpers/redshift-data-api-mock';
+
+beforeEach(() => {
+  mock.reset();
+});
+
+describe('single statements', () => {
+  it('runs DDL one statement per ExecuteStatement, in order, each awaited', async () => {
+    const { warehouse } = harness({ secretArn: SECRET, dbUser: undefined });
+    let n = 0;
+    mock.on(ExecuteStatementCommand).callsFake(async () => ({ Id: `ddl-${++n}` }));
+    mock
+      .on(DescribeStatementCommand)
+      .callsFake(async (input: { Id: string }) => ({ Id: input.Id, Status: 'FINISHED' }));
+    await warehouse.ensureLedger('analytics');
+    const calls = mock.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.Sql)).toEqual([
+      'CREATE SCHEMA IF NOT EXISTS "analytics"',
+      expect.stringMatching(/^CREATE TABLE IF NOT EXISTS "analytics"."loadout_ledger" \(/),
+    ]);
+    for (const c of calls) {
+      expect(c).toMatchObject({ Database: 'dev', ClusterIdentifier: 'loadout-prod', SecretArn: SECRET });
+      expect(c).not.toHaveProperty('Parameters');
+      expect(c).not.toHaveProperty('DbUser');
+    }
+    // The second statement was sent only after the first finished.
+    expect(mock.commandCalls(DescribeStatementCommand).map((c) => c.args[0].input.Id)).toEqual(['ddl-1', 'ddl-2']);
+  });
+
+  it('passes values as Parameters, never in the SQL text', async () => {
+    const { warehouse } = harness();
+    mock.on(ExecuteStatementCommand).resolves({ Id: 'q-3' });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'q-3', Status: 'FINISHED', HasResultSet: true });
+    mock
+      .on(GetStatementResultCommand)
+      .resolves({ ColumnMetadata: [{ label: 'n', typeName: 'int8' }], Records: [[{ longValue: 7 }]] });
+    const rows = await warehouse.query(
+      'SELECT count(*) AS n FROM "analytics"."match_end" WHERE match_id = $1 AND score > $2 AND note <> \'$1\' AND ended_at < $3',
+      ["m-1'; DROP TABLE x; --", 10, new Date('2026-01-02T03:04:05.678Z')],
+    );
+    expect(rows).toEqual([{ n: 7 }]);
+    const input = mock.commandCalls(ExecuteStatementCommand)[0]!.args[0].input;
+    expect(input.Sql).toBe(
+      'SELECT count(*) AS n FROM "analytics"."match_end" WHERE match_id = :p1 AND score > :p2 AND note <> \'$1\' AND ended_at < :p3',
+    );
+    expect(input.Parameters).toEqual([
+      { name: 'p1', value: "m-1'; DROP TABLE x; --" },
+      { name: 'p2', value: '10' },
+      { name: 'p3', value: '2026-01-02T03:04:05.678Z' },
+    ]);
+    expect(input.Sql).not.toContain('DROP');
+  });
+
+  it('asks the ledger and information_schema with parameters', async () => {
+    const { warehouse } = harness();
+    let n = 0;
+    mock.on(ExecuteStatementCommand).callsFake(async () => ({ Id: `q-${++n}` }));
+    mock
+      .on(DescribeStatementCommand)
+      .callsFake(async (input: { Id: string }) => ({ Id: input.Id, Status: 'FINISHED', HasResultSet: true }));
+    mock.on(GetStatementResultCommand, { Id: 'q-1' }).resolves({
+      ColumnMetadata: ['manifest_key', 'table_name', 'fingerprint', 'files', 'rows', 'loaded_at'].map((name) => ({
+        name,
+        label: name,
+        typeName:
+          name === 'loaded_at' ? 'timestamptz' : name === 'files' ? 'int4' : name === 'rows' ? 'int8' : 'varchar',
+      })),
+      Records: [
+        [
+          { stringValue: plan.manifestKey },
+          { stringValue: 'match_end' },
+          { stringValue: plan.fingerprint },
+          { longValue: 2 },
+          { longValue: 42 },
+          { stringValue: '2026-11-23 09:20:00.123456+00' },
+        ],
+      ],
+    });
+    mock.on(GetStatementResultCommand, { Id: 'q-2' }).resolves({
+      ColumnMetadata: ['column_name', 'data_type', 'is_nullable', 'character_maximum_length'].map((name) => ({
+        name,
+        label: name,
+      })),
+      Records: [
+        [{ stringValue: 'match_id' }, { stringValue: 'character varying' }, { stringValue: 'NO' }, { longValue: 1024 }],
+        [
+          { stringValue: 'payload' },
+          { stringValue: 'character varying' },
+          { stringValue: 'YES' },
+          { longValue: 65535 },
+        ],
+        [
+          { stringValue: 'ended_at' },
+          { stringValue: 'timestamp with time zone' },
+          { stringValue: 'NO' },
+          { isNull: true },
+        ],
+        [{ stringValue: 'score' }, { stringValue: 'bigint' }, { stringValue: 'YES' }, { isNull: true }],
+        [{ stringValue: 'ratio' }, { stringValue: 'double precision' }, { stringValue: 'YES' }, { isNull: true }],
+        [{ stringValue: 'won' }, { stringValue: 'boolean' }, { stringValue: 'YES' }, { isNull: true }],
+        [{ stringValue: 'legacy' }, { stringValue: 'numeric' }, { stringValue: 'YES' }, { isNull: true }],
+      ],
+    });
+    mock.on(GetStatementResultCommand, { Id: 'q-3' }).resolves({ ColumnMetadata: [], Records: [] });
+
+    expect(await warehouse.ledger('analytics', 'match_end')).toEqual([
+      {
+        manifestKey: plan.manifestKey,
+        table: 'match_end',
+        fingerprint: plan.fingerprint,
+        files: 2,
+        rows: 42,
+        loadedAt: new Date('2026-11-23T09:20:00.123Z'),
+      },
+    ]);
+    expect(await warehouse.describeTable('analytics', 'match_end')).toEqual([
+      { name: 'match_id', warehouseType: 'character varying', type: 'string', nullable: false },
+      { name: 'payload', warehouseType: 'character varying', type: 'json', nullable: true },
+      { name: 'ended_at', warehouseType: 'timestamp with time zone', type: 'timestamp', nullable: false },
+      { name: 'score', warehouseType: 'bigint', type: 'int64', nullable: true },
+      { name: 'ratio', warehouseType: 'double precision', type: 'double', nullable: true },
+      { name: 'won', warehouseType: 'boolean', type: 'boolean', nullable: true },
+      { name: 'legacy', warehouseType: 'numeric', nullable: true },
+    ]);
+    expect(await warehouse.describeTable('analytics', 'missing')).toBeUndefined();
+
+    const inputs = mock.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input);
+    expect(inputs[0]!.Sql).toMatch(/WHERE "table_name" = :p1 ORDER BY/);
+    expect(inputs[0]!.Parameters).toEqual([{ name: 'p1', value: 'match_end' }]);
+    expect(inputs[1]!.Sql).toMatch(
+      /FROM information_schema.columns WHERE table_schema = :p1 AND table_name = :p2 ORDER BY ordinal_position$/,
+    );
+    expect(inputs[1]!.Parameters).toEqual([
+      { name: 'p1', value: 'analytics' },
+      { name: 'p2', value: 'match_end' },
+    ]);
+    expect(inputs[2]!.Parameters).toEqual([
+      { name: 'p1', value: 'analytics' },
+      { name: 'p2', value: 'missing' },
+    ]);
+    for (const input of inputs) expect(input.Sql).not.toMatch(/'(analytics|match_end|missing)'/);
+  });
+
+  it('reads every page of GetStatementResult and maps typed fields to JS values', async () => {
+    const { warehouse } = harness();
+    mock.on(ExecuteStatementCommand).resolves({ Id: 'q-4' });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'q-4', Status: 'FINISHED', HasResultSet: true });
+    const columns = [
+      { name: 'id', label: 'id', typeName: 'int8' },
+      { name: 'name', label: 'name', typeName: 'varchar' },
+      { name: 'ratio', label: 'ratio', typeName: 'float8' },
+      { name: 'won', label: 'won', typeName: 'bool' },
+      { name: 'at', label: 'at', typeName: 'timestamptz' },
+      { name: 'naive', label: 'naive', typeName: 'timestamp' },
+    ];
+    const row = (i: number) => [
+      { longValue: i },
+      { stringValue: `p${i}` },
+      { doubleValue: i / 2 },
+      { booleanValue: i % 2 === 0 },
+      { stringValue: `2026-01-0${i} 10:00:00+00` },
+      i === 1 ? { isNull: true } : { stringValue: `2026-01-0${i} 10:00:00.5` },
+    ];
+    mock
+      .on(GetStatementResultCommand, { Id: 'q-4' })
+      .resolves({ ColumnMetadata: columns, Records: [row(1), row(2)], NextToken: 'page-2', TotalNumRows: 5 });
+    mock
+      .on(GetStatementResultCommand, { Id: 'q-4', NextToken: 'page-2' })
+      .resolves({ ColumnMetadata: columns, Records: [row(3), row(4)], NextToken: 'page-3' });
+    mock
+      .on(GetStatementResultCommand, { Id: 'q-4', NextToken: 'page-3' })
+      .resolves({ ColumnMetadata: columns, Records: [row(5)] });
+
+    const rows = await warehouse.query('SELECT * FROM t');
+    expect(rows.map((r) => r.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(rows[0]).toEqual({
+      id: 1,
+      name: 'p1',
+      ratio: 0.5,
+      won: false,
+      at: new Date('2026-01-01T10:00:00Z'),
+      naive: null,
+    });
+    expect(rows[1]).toEqual({
+      id: 2,
+      name: 'p2',
+      ratio: 1,
+      won: true,
+      at: new Date('2026-01-02T10:00:00Z'),
+      naive: new Date('2026-01-02T10:00:00.500Z'),
+    });
+    expect(mock.commandCalls(GetStatementResultCommand).map((c) => c.args[0].input)).toEqual([
+      { Id: 'q-4' },
+      { Id: 'q-4', NextToken: 'page-2' },
+      { Id: 'q-4', NextToken: 'page-3' },
+    ]);
+  });
+
+  it('returns no rows for a statement without a result set', async () => {
+    const { warehouse } = harness();
+    mock.on(ExecuteStatementCommand).resolves({ Id: 'q-5' });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'q-5', Status: 'FINISHED', HasResultSet: false });
+    await expect(warehouse.query('ANALYZE "analytics"."match_end"')).resolves.toEqual([]);
+    expect(mock.commandCalls(GetStatementResultCommand)).toHaveLength(0);
+  });
+});
