@@ -18,10 +18,6 @@ import { processFileBatch } from './process-file-batch';
 import { listReplayObjects, type ListReplayObjectsInput } from './list-replay-objects';
 import { StoreCache } from './store-cache';
 import type { PersonalDataKeys } from '../core/personal/personal-data';
-import { randomPersonalKeys } from '../core/personal/random-keys';
-
-/** One per process for activities built without keys (tests, scripts): pseudonyms agree within the process only. */
-let processKeys: PersonalDataKeys | undefined;
 
 export interface ActivityDeps {
   catalog: Catalog;
@@ -33,15 +29,15 @@ export interface ActivityDeps {
   /** A worker's: log each batch's and merge's outcome, and record metrics when it serves them. */
   observe?: { metrics: boolean };
   /**
-   * The key ring's keys (stores/keys/), read by the worker at start. A worker always passes them:
-   * without, the process makes random ones, and its pseudonyms match no other process's.
+   * The key ring's keys (stores/keys/), read by the worker at start. Required: keys made up per
+   * process would give pseudonyms that match no other worker's, and KPIs that count players wrong.
    */
-  personalKeys?: PersonalDataKeys;
+  personalKeys: PersonalDataKeys;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const stores = deps.stores ?? new StoreCache();
-  const personal = deps.personalKeys ?? (processKeys ??= randomPersonalKeys());
+  const personal = deps.personalKeys;
   const processDeps = { catalog: deps.catalog, lake: deps.lake, stores, personal };
   const loadDeps = {
     catalog: deps.catalog,

@@ -31,6 +31,7 @@ import type { DiscoverByListingInput } from '../workflows/discover-by-listing';
 import { discoverByListing, fileBatch, load, replay, schemaMigration } from '../workflows';
 import type { ReplayInput } from '../workflows/replay-types';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { randomPersonalKeys } from '../core/personal/random-keys';
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only?.split(',');
@@ -59,7 +60,12 @@ async function main(): Promise<void> {
       namespace: env.namespace ?? 'default',
       taskQueue: TASK_QUEUE,
       workflowBundle: { code: bundleCode },
-      activities: createActivities({ catalog, lake, warehouseUrl: `duckdb:${join(dir, 'warehouse.duckdb')}` }),
+      activities: createActivities({
+        personalKeys: randomPersonalKeys(),
+        catalog,
+        lake,
+        warehouseUrl: `duckdb:${join(dir, 'warehouse.duckdb')}`,
+      }),
     });
     // A second pipeline whose warehouse already has purchase with sku as a number: its migration is refused.
     const failingLake = openObjectStore(join(dir, 'failing-lake'));
@@ -75,7 +81,12 @@ async function main(): Promise<void> {
       namespace: env.namespace ?? 'default',
       taskQueue: `${TASK_QUEUE}-failing`,
       workflowBundle: { code: bundleCode },
-      activities: createActivities({ catalog, lake: failingLake, warehouseUrl: failingWarehouse }),
+      activities: createActivities({
+        personalKeys: randomPersonalKeys(),
+        catalog,
+        lake: failingLake,
+        warehouseUrl: failingWarehouse,
+      }),
     });
     const client = env.client;
     const captured = new Map<string, string>();

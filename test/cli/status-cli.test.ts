@@ -16,6 +16,7 @@ import { writeSessionsObject } from '../helpers/raw-files';
 import { testWorker, uniqueTaskQueue } from '../helpers/temporal';
 import * as workflows from '../../workflows';
 import { catalog, dir, temporal, useStatusTestContext } from '../helpers/status-test-context';
+import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
 
 useStatusTestContext();
 
@@ -63,7 +64,13 @@ test('loadout status exits non-zero while a failure is outstanding, prints names
   const worker = await testWorker(
     temporal,
     taskQueue,
-    createActivities({ catalog, lake, warehouseUrl: env.LOADOUT_WAREHOUSE, warehouseSchema: 'loadout' }),
+    createActivities({
+      personalKeys: TEST_PERSONAL_KEYS,
+      catalog,
+      lake,
+      warehouseUrl: env.LOADOUT_WAREHOUSE,
+      warehouseSchema: 'loadout',
+    }),
   );
   await worker.runUntil(
     expect(

@@ -17,6 +17,7 @@ import { writeObject, writeSessionsObject } from '../helpers/raw-files';
 import { testWorker, uniqueTaskQueue } from '../helpers/temporal';
 import * as workflows from '../../workflows';
 import { catalog, dir, temporal, useStatusTestContext } from '../helpers/status-test-context';
+import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
 
 useStatusTestContext();
 
@@ -46,7 +47,13 @@ test('status: failed batches with their objects, last load per table, staged fil
   const worker = await testWorker(
     temporal,
     taskQueue,
-    createActivities({ catalog, lake, warehouseUrl: config.warehouse, warehouseSchema: 'loadout' }),
+    createActivities({
+      personalKeys: TEST_PERSONAL_KEYS,
+      catalog,
+      lake,
+      warehouseUrl: config.warehouse,
+      warehouseSchema: 'loadout',
+    }),
   );
   await worker.runUntil(async () => {
     await ingestLocation({
@@ -148,7 +155,13 @@ test('status: a failed batch with its reason, objects and Temporal UI address, u
   const worker = await testWorker(
     temporal,
     taskQueue,
-    createActivities({ catalog, lake, warehouseUrl: config.warehouse, warehouseSchema: 'loadout' }),
+    createActivities({
+      personalKeys: TEST_PERSONAL_KEYS,
+      catalog,
+      lake,
+      warehouseUrl: config.warehouse,
+      warehouseSchema: 'loadout',
+    }),
   );
   await worker.runUntil(async () => {
     // x was processed once; then a producer rewrote it, so its marker is of an older version.
@@ -218,7 +231,13 @@ test('status: a failed batch run again under its id until it completed no longer
   const worker = await testWorker(
     temporal,
     taskQueue,
-    createActivities({ catalog, lake, warehouseUrl: config.warehouse, warehouseSchema: 'loadout' }),
+    createActivities({
+      personalKeys: TEST_PERSONAL_KEYS,
+      catalog,
+      lake,
+      warehouseUrl: config.warehouse,
+      warehouseSchema: 'loadout',
+    }),
   );
   await worker.runUntil(async () => {
     const start = (catalogVersion: string) =>

@@ -23,6 +23,7 @@ import {
 } from '../../workflows/discover-by-listing';
 import type { FileBatchInput, FileBatchResult } from '../../workflows/file-batch-types';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from './temporal';
+import { TEST_PERSONAL_KEYS } from './personal-keys';
 
 export let temporal: TemporalTestContext;
 export let dir: string;
@@ -55,7 +56,7 @@ export function useDiscoverWorker(): void {
     dir = mkdtempSync(join(tmpdir(), 'loadout-discover-'));
     lake = openObjectStore(join(dir, 'lake'));
     taskQueue = uniqueTaskQueue('discover');
-    const activities = createActivities({ catalog, lake });
+    const activities = createActivities({ personalKeys: TEST_PERSONAL_KEYS, catalog, lake });
     worker = await Worker.create({
       connection: temporal.nativeConnection,
       namespace: temporal.namespace,

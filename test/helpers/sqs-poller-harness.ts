@@ -39,6 +39,7 @@ import {
 } from './moto-server';
 import { writeSessionsObject, type WrittenRaw } from './raw-files';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from './temporal';
+import { TEST_PERSONAL_KEYS } from './personal-keys';
 
 export const RAW_BUCKET = 'loadout-raw';
 export const LAKE_BUCKET = 'loadout-lake';
@@ -109,7 +110,7 @@ export function useSqsPollerHarness(): void {
       namespace: temporal.namespace,
       taskQueue,
       workflowBundle: { codePath: temporal.workflowBundlePath },
-      activities: createActivities({ catalog: await loadCatalog(), lake }),
+      activities: createActivities({ personalKeys: TEST_PERSONAL_KEYS, catalog: await loadCatalog(), lake }),
     });
     running = worker.run();
     pollerClient = recordingClient(

@@ -17,6 +17,7 @@ import type { ObjectStore } from '../../stores/object/object-store';
 import { LOADOUT_QUARANTINED, LOADOUT_STAGE } from '../../workflows/search-attributes';
 import { uuidFrom, writeObject, writeSessionsObject } from '../helpers/raw-files';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
+import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
 
 let temporal: TemporalTestContext;
 let catalog: Catalog;
@@ -39,7 +40,7 @@ beforeAll(async () => {
     namespace: temporal.namespace,
     taskQueue,
     workflowBundle: { codePath: temporal.workflowBundlePath },
-    activities: createActivities({ catalog, lake }),
+    activities: createActivities({ personalKeys: TEST_PERSONAL_KEYS, catalog, lake }),
   });
   running = worker.run();
 });

@@ -14,6 +14,7 @@ import type { LoadResult } from '../../workflows/load-types';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import { killWorkerProcess, startWorkerProcess } from '../helpers/worker-child';
 import * as workflows from '../../workflows';
+import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
 
 let temporal: TemporalTestContext;
 let dir: string;
@@ -39,7 +40,11 @@ test('SIGKILL mid-load and a restarted worker: one row per distinct event, every
   const taskQueue = uniqueTaskQueue('load-crash');
 
   // Stage in-process: one batch per file, so every table gets several staged files.
-  const stager = await testWorker(temporal, taskQueue, createActivities({ catalog, lake }));
+  const stager = await testWorker(
+    temporal,
+    taskQueue,
+    createActivities({ personalKeys: TEST_PERSONAL_KEYS, catalog, lake }),
+  );
   const staged = await stager.runUntil(
     ingestLocation({
       client: temporal.client,

@@ -23,6 +23,7 @@ import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext 
 import { killWorkerProcess, startWorkerProcess } from '../helpers/worker-child';
 import * as workflows from '../../workflows';
 import { personalDataSchemaOf } from '../../activities/load-target';
+import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
 
 const SCHEMA = 'loadout';
 const APP = 'loadout-faulty-worker';
@@ -85,7 +86,11 @@ test('pg_terminate_backend during DDL and merges: the worker lives, the activiti
   const taskQueue = uniqueTaskQueue('load-pg-faults');
   const environment = taskQueue;
 
-  const stager = await testWorker(temporal, taskQueue, createActivities({ catalog, lake }));
+  const stager = await testWorker(
+    temporal,
+    taskQueue,
+    createActivities({ personalKeys: TEST_PERSONAL_KEYS, catalog, lake }),
+  );
   const staged = await stager.runUntil(
     ingestLocation({
       client: temporal.client,
@@ -199,7 +204,11 @@ test('a worker killed while its merge commits: the retried attempt reports the r
   const generated = await generateTelemetry({ outDir: raw.location, events: 1_000, files: 2, seed: 12 });
   const taskQueue = uniqueTaskQueue('load-pg-killed');
   const environment = taskQueue;
-  const stager = await testWorker(temporal, taskQueue, createActivities({ catalog, lake }));
+  const stager = await testWorker(
+    temporal,
+    taskQueue,
+    createActivities({ personalKeys: TEST_PERSONAL_KEYS, catalog, lake }),
+  );
   expect(
     (
       await stager.runUntil(

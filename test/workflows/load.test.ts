@@ -17,6 +17,7 @@ import { writeSessionsObject } from '../helpers/raw-files';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import * as workflows from '../../workflows';
+import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
 
 let temporal: TemporalTestContext;
 let catalog: Catalog;
@@ -47,7 +48,13 @@ async function pipeline(name: string): Promise<Pipeline> {
   const lake = openObjectStore(join(dir, name, 'lake'));
   const warehouseUrl = `duckdb:${join(dir, name, 'warehouse.duckdb')}`;
   const taskQueue = uniqueTaskQueue(name);
-  const activities = createActivities({ catalog, lake, warehouseUrl, warehouseSchema: 'loadout' });
+  const activities = createActivities({
+    personalKeys: TEST_PERSONAL_KEYS,
+    catalog,
+    lake,
+    warehouseUrl,
+    warehouseSchema: 'loadout',
+  });
   const worker = await testWorker(temporal, taskQueue, activities);
   return { raw, lake, warehouseUrl, taskQueue, activities, worker };
 }

@@ -26,6 +26,7 @@ import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext 
 import { gzipSync } from 'node:zlib';
 import * as workflows from '../../workflows';
 import { replayProgressQuery } from '../../workflows/replay';
+import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
 
 /** The shipped purchase event plus the attribute the game servers had started to send. */
 const purchaseWithStore = withFields(purchase, { store: string({ max: 32 }).optional() });
@@ -81,7 +82,11 @@ function writeHour(root: string, key: string, seed: string, sessions: number): v
 }
 
 function workerOn(catalog: Catalog, lake: ObjectStore, warehouseUrl: string, taskQueue: string): Promise<Worker> {
-  return testWorker(temporal, taskQueue, createActivities({ catalog, lake, warehouseUrl, warehouseSchema: 'loadout' }));
+  return testWorker(
+    temporal,
+    taskQueue,
+    createActivities({ personalKeys: TEST_PERSONAL_KEYS, catalog, lake, warehouseUrl, warehouseSchema: 'loadout' }),
+  );
 }
 
 async function warehouseState(url: string) {

@@ -36,6 +36,7 @@ import { uuidFrom, writeObject, writeSessionsObject } from '../helpers/raw-files
 import { catalogWith as catalogWithTypes, withFields } from '../helpers/schema-changes';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import * as workflows from '../../workflows';
+import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
 
 const execFileAsync = promisify(execFile);
 
@@ -127,7 +128,13 @@ function pipeline(name: string, url: string): Pipeline {
       const worker = await testWorker(
         temporal,
         taskQueue,
-        createActivities({ catalog, lake, warehouseUrl: url, warehouseSchema: schema }),
+        createActivities({
+          personalKeys: TEST_PERSONAL_KEYS,
+          catalog,
+          lake,
+          warehouseUrl: url,
+          warehouseSchema: schema,
+        }),
       );
       return worker.runUntil(work());
     },
