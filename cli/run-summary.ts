@@ -1,7 +1,7 @@
 /** The summary of a run: what `loadout run --json` prints, built from the batches' results. */
 import type { ObjectStore } from '../stores/object/object-store';
 import { readJson } from '../stores/object/read-json';
-import type { RunStats } from '../core/run-stats';
+import { increment, type RunStats } from '../core/run-stats';
 import type { IngestOutcome } from './ingest';
 import { readQuarantineRecords } from './quarantine-records';
 
@@ -39,12 +39,9 @@ export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore)
     failures: outcome.failures,
     quarantined: [],
   };
-  // Keys are data (event names, reasons): own properties only, so `constructor` or `__proto__` count like any name.
+  // Keys are data (event names, reasons): increment keeps to own properties, so `__proto__` counts like any name.
   const add = (into: Record<string, number>, from: Record<string, number>) => {
-    for (const [k, v] of Object.entries(from)) {
-      const before = Object.hasOwn(into, k) ? into[k]! : 0;
-      Object.defineProperty(into, k, { value: before + v, enumerable: true, writable: true, configurable: true });
-    }
+    for (const [k, v] of Object.entries(from)) increment(into, k, v);
   };
   for (const batch of outcome.batches) {
     summary.records += batch.records;

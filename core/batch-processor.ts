@@ -138,14 +138,14 @@ export class BatchProcessor {
       record: (value, text, index) => this.acceptRecord(value, text, source, lineNumber, index),
       malformed: (reason, text, index) => {
         this.stats.records++;
-        this.rejections.reject(
-          `record: ${reason.startsWith('invalid JSON') ? 'invalid JSON' : reason.split(':')[0]!}`,
+        this.rejections.reject({
+          reasonKey: `record: ${reason.startsWith('invalid JSON') ? 'invalid JSON' : reason.split(':')[0]!}`,
           reason,
           text,
           source,
-          lineNumber,
+          line: lineNumber,
           index,
-        );
+        });
       },
     };
     const lineStats = await readLineBytes(
@@ -169,27 +169,27 @@ export class BatchProcessor {
         onChunk,
         onOverlong: (n, length, head) => {
           this.stats.records++;
-          this.rejections.reject(
-            'record: line too long',
-            `line of ${length} bytes exceeds the ${DEFAULT_MAX_LINE / 1024 / 1024} MiB limit: a producer writing records without line breaks? The record starts as shown`,
-            head,
+          this.rejections.reject({
+            reasonKey: 'record: line too long',
+            reason: `line of ${length} bytes exceeds the ${DEFAULT_MAX_LINE / 1024 / 1024} MiB limit: a producer writing records without line breaks? The record starts as shown`,
+            text: head,
             source,
-            n,
-            0,
-          );
+            line: n,
+            index: 0,
+          });
         },
         onInvalidLine: (n, reason, head) => {
           this.stats.records++;
           records = this.stats.records - recordsBefore;
           if (++notText >= NOT_TEXT_EARLY_LINES && notText * 2 > records) throw notTextError(source, notText, records);
-          this.rejections.reject(
-            reason.startsWith('a NUL') ? 'record: NUL byte' : 'record: not UTF-8',
-            `line ${n}: ${reason}`,
-            head,
+          this.rejections.reject({
+            reasonKey: reason.startsWith('a NUL') ? 'record: NUL byte' : 'record: not UTF-8',
+            reason: `line ${n}: ${reason}`,
+            text: head,
             source,
-            n,
-            0,
-          );
+            line: n,
+            index: 0,
+          });
         },
       },
     );
@@ -269,14 +269,14 @@ export class BatchProcessor {
   private acceptRecord(value: unknown, text: string, source: string, line: number, index: number): void {
     this.stats.records++;
     if (nestsDeeperThan(text, MAX_NESTING_DEPTH)) {
-      this.rejections.reject(
-        'record: nested too deep',
-        `nested deeper than ${MAX_NESTING_DEPTH} levels of objects and arrays, the limit`,
+      this.rejections.reject({
+        reasonKey: 'record: nested too deep',
+        reason: `nested deeper than ${MAX_NESTING_DEPTH} levels of objects and arrays, the limit`,
         text,
         source,
         line,
         index,
-      );
+      });
       return;
     }
     if (this.tableFilter !== undefined && this.outsideFilter(value)) {
@@ -300,16 +300,7 @@ export class BatchProcessor {
       return;
     }
     if (verdict.kind === 'rejected') {
-      this.rejections.reject(
-        verdict.reasonKey,
-        verdict.reason,
-        text,
-        source,
-        line,
-        index,
-        verdict.event,
-        verdict.field,
-      );
+      this.rejections.reject({ ...verdict, text, source, line, index });
       if (verdict.event !== undefined)
         this.variations.observe(verdict.event, value as Record<string, unknown>, text, source, line, this.seenAt);
       return;

@@ -7,11 +7,25 @@ import { explainRefused } from './classify-record';
 import { LineFile } from './line-file';
 import { increment, type RunStats } from './run-stats';
 
+/** Where a record was and its text: what every reject line keeps. */
+interface RecordPlace {
+  text: string;
+  source: string;
+  line: number;
+  index: number;
+}
+
+/** A record rejected with its reason (`reasonKey` counts it in the run's statistics). */
+export interface Rejection extends RecordPlace {
+  reasonKey: string;
+  reason: string;
+  event?: string;
+  field?: string;
+}
+
 /** A rejection waiting in the queue: with its reason, or refused by the fast checks and not yet explained. */
-type QueuedRejection = { text: string; source: string; line: number; index: number } & (
-  | { reasonKey: string; reason: string; event?: string; field?: string; refused?: undefined }
-  | { refused: EventType; record: Record<string, unknown> }
-);
+type QueuedRejection =
+  (Rejection & { refused?: undefined }) | (RecordPlace & { refused: EventType; record: Record<string, unknown> });
 
 /**
  * Refused records explained in a row: zod's code runs cold when one rejection comes every hundred
@@ -46,30 +60,12 @@ export class RejectionQueue {
     if (this.queue.length >= EXPLAIN_BATCH) this.flush();
   }
 
-  reject(
-    reasonKey: string,
-    reason: string,
-    text: string,
-    source: string,
-    line: number,
-    index: number,
-    event?: string,
-    field?: string,
-  ): void {
-    if (this.queue.length > 0) this.queue.push({ reasonKey, reason, text, source, line, index, event, field });
-    else this.write(reasonKey, reason, text, source, line, index, event, field);
+  reject(rejection: Rejection): void {
+    if (this.queue.length > 0) this.queue.push(rejection);
+    else this.write(rejection);
   }
 
-  private write(
-    reasonKey: string,
-    reason: string,
-    text: string,
-    source: string,
-    line: number,
-    index: number,
-    event?: string,
-    field?: string,
-  ): void {
+  private write({ reasonKey, reason, text, source, line, index, event, field }: Rejection): void {
     this.stats.rejected++;
     increment(this.stats.rejectedByReason, reasonKey);
     this.file ??= new LineFile(this.path);
@@ -86,12 +82,12 @@ export class RejectionQueue {
     for (let i = 0; i < queue.length; i++) {
       const q = queue[i]!;
       if (q.refused === undefined) {
-        this.write(q.reasonKey, q.reason, q.text, q.source, q.line, q.index, q.event, q.field);
+        this.write(q);
         continue;
       }
       const verdict = explainRefused(q.refused, q.record);
       if (verdict.kind === 'rejected')
-        this.write(verdict.reasonKey, verdict.reason, q.text, q.source, q.line, q.index, verdict.event, verdict.field);
+        this.write({ ...verdict, text: q.text, source: q.source, line: q.line, index: q.index });
       else if (verdict.kind === 'valid') this.stage(verdict.type, verdict.row);
     }
     queue.length = 0;
