@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
-import { createActivities } from '../../activities';
 import { acknowledgeFailures } from '../../cli/acknowledge';
 import { listRawObjects } from '../../cli/ingest';
 import { collectOutstanding } from '../../cli/outstanding-failures';
@@ -13,10 +12,9 @@ import type { PipelineStatus } from '../../cli/status';
 import { quarantineKeyOf, type QuarantineRecord } from '../../core/quarantine';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import { writeSessionsObject } from '../helpers/raw-files';
-import { testWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { uniqueTaskQueue } from '../helpers/temporal';
 import * as workflows from '../../workflows';
-import { catalog, dir, temporal, useStatusTestContext } from '../helpers/status-test-context';
-import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
+import { dir, statusWorker, temporal, useStatusTestContext } from '../helpers/status-test-context';
 
 useStatusTestContext();
 
@@ -61,17 +59,7 @@ test('loadout status exits non-zero while a failure is outstanding, prints names
   // A failed batch, and a quarantined object whose key and reason carry escape sequences, newlines and a bidi override.
   writeSessionsObject(raw.location, 'f/a.gz', 2, 'cli-a');
   const workflowId = `${taskQueue}-batch`;
-  const worker = await testWorker(
-    temporal,
-    taskQueue,
-    createActivities({
-      personalKeys: TEST_PERSONAL_KEYS,
-      catalog,
-      lake,
-      warehouseUrl: env.LOADOUT_WAREHOUSE,
-      warehouseSchema: 'loadout',
-    }),
-  );
+  const worker = await statusWorker(taskQueue, lake, env.LOADOUT_WAREHOUSE);
   await worker.runUntil(
     expect(
       temporal.client.workflow.execute(workflows.fileBatch, {

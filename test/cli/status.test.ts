@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { createActivities } from '../../activities';
 import { describeCatalog } from '../../cli/commands/schema';
 import { ingestLocation, listRawObjects } from '../../cli/ingest';
 import { collectStatus, type PipelineStatus } from '../../cli/status';
@@ -14,10 +13,9 @@ import { openObjectStore } from '../../stores/object/open-object-store';
 import type { ObjectStore } from '../../stores/object/object-store';
 import { DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
 import { writeObject, writeSessionsObject } from '../helpers/raw-files';
-import { testWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { uniqueTaskQueue } from '../helpers/temporal';
 import * as workflows from '../../workflows';
-import { catalog, dir, temporal, useStatusTestContext } from '../helpers/status-test-context';
-import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
+import { catalog, dir, statusHome, statusWorker, temporal, useStatusTestContext } from '../helpers/status-test-context';
 
 useStatusTestContext();
 
@@ -44,17 +42,7 @@ test('status: failed batches with their objects, last load per table, staged fil
   writeSessionsObject(raw.location, 'a/good.gz', 8);
   writeObject(raw.location, 'a/junk.json', '{"event":"purchase","id":"nope"}\n{"event":"emote_used"}\n');
   writeObject(raw.location, 'b/broken.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3]));
-  const worker = await testWorker(
-    temporal,
-    taskQueue,
-    createActivities({
-      personalKeys: TEST_PERSONAL_KEYS,
-      catalog,
-      lake,
-      warehouseUrl: config.warehouse,
-      warehouseSchema: 'loadout',
-    }),
-  );
+  const worker = await statusWorker(taskQueue, lake, config.warehouse);
   await worker.runUntil(async () => {
     await ingestLocation({
       client: temporal.client,
@@ -131,17 +119,7 @@ async function statusWhen(
 test('status: a failed batch with its reason, objects and Temporal UI address, until every object is processed again', async () => {
   const taskQueue = uniqueTaskQueue('status-fixed');
   const environment = taskQueue;
-  const home = join(dir, taskQueue);
-  const config = {
-    ...loadConfig(
-      { env: 'local', home, lake: join(home, 'lake'), warehouse: `duckdb:${join(home, 'w.duckdb')}` },
-      {},
-      dir,
-    ),
-    env: environment,
-  };
-  const raw = openObjectStore(join(home, 'raw'));
-  const lake = openObjectStore(config.lake);
+  const { config, raw, lake } = statusHome(taskQueue, environment);
   const ui = 'http://temporal-ui.test:8080';
   const ingest = (prefix: string) =>
     ingestLocation({
@@ -152,17 +130,7 @@ test('status: a failed batch with its reason, objects and Temporal UI address, u
       limits: { maxObjects: 8, maxBytes: 1 << 30 },
       environment,
     });
-  const worker = await testWorker(
-    temporal,
-    taskQueue,
-    createActivities({
-      personalKeys: TEST_PERSONAL_KEYS,
-      catalog,
-      lake,
-      warehouseUrl: config.warehouse,
-      warehouseSchema: 'loadout',
-    }),
-  );
+  const worker = await statusWorker(taskQueue, lake, config.warehouse);
   await worker.runUntil(async () => {
     // x was processed once; then a producer rewrote it, so its marker is of an older version.
     writeSessionsObject(raw.location, 'c/x.gz', 3, 'x1');
@@ -214,31 +182,11 @@ test('status: a failed batch with its reason, objects and Temporal UI address, u
 test('status: a failed batch run again under its id until it completed no longer counts', async () => {
   const taskQueue = uniqueTaskQueue('status-rerun');
   const environment = taskQueue;
-  const home = join(dir, taskQueue);
-  const config = {
-    ...loadConfig(
-      { env: 'local', home, lake: join(home, 'lake'), warehouse: `duckdb:${join(home, 'w.duckdb')}` },
-      {},
-      dir,
-    ),
-    env: environment,
-  };
-  const raw = openObjectStore(join(home, 'raw'));
-  const lake = openObjectStore(config.lake);
+  const { config, raw, lake } = statusHome(taskQueue, environment);
   writeSessionsObject(raw.location, 'r/a.gz', 2, 'rerun');
   const objects = await listRawObjects(raw, 'r/');
   const workflowId = `${taskQueue}-replay-batch`;
-  const worker = await testWorker(
-    temporal,
-    taskQueue,
-    createActivities({
-      personalKeys: TEST_PERSONAL_KEYS,
-      catalog,
-      lake,
-      warehouseUrl: config.warehouse,
-      warehouseSchema: 'loadout',
-    }),
-  );
+  const worker = await statusWorker(taskQueue, lake, config.warehouse);
   await worker.runUntil(async () => {
     const start = (catalogVersion: string) =>
       temporal.client.workflow.execute(workflows.fileBatch, {
