@@ -15,6 +15,11 @@ export interface OutputColumn {
   path: readonly string[];
   /** Personal data: the treatment the processing core applies before staging (schemas/personal.ts). */
   personal?: PersonalTreatment;
+  /**
+   * Text columns (string, json): the most UTF-8 bytes a value holds, what warehouses size the column
+   * to (schemas/text-bounds.ts). Absent on other types; a text column without it holds MAX_TEXT_BYTES.
+   */
+  maxBytes?: number;
 }
 
 /** Warehouse identifiers: lower-case, so every dialect agrees on them without quoting surprises. */

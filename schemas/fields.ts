@@ -3,6 +3,18 @@ import { z } from 'zod';
 import { regexes } from 'zod/v4/core';
 import type { ColumnType, OutputColumn } from './column-types';
 import type { PersonalTreatment } from './personal';
+import {
+  charsToBytes,
+  fitsBytes,
+  IP_TEXT_BYTES,
+  longestMatchBytes,
+  MAX_TEXT_BYTES,
+  NETWORK_TEXT_BYTES,
+  overBytesMessage,
+  PSEUDONYM_BYTES,
+  utf8Length,
+  UUID_BYTES,
+} from './text-bounds';
 import { parseTimestampMicros, timestampMicros, timestampMicrosOfBytes } from './timestamp';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -49,13 +61,17 @@ interface FieldOptions {
   personal?: PersonalTreatment;
 }
 
-/** The output column of a leaf field; a dropped personal field keeps its column, always NULL. */
+/**
+ * The output column of a leaf field; a dropped personal field keeps its column, always NULL. A text
+ * column's byte bound is what is written: a pseudonym or a network, not the clear value's bound.
+ */
 function leafColumn(
   name: string,
   path: readonly string[],
   type: ColumnType,
   nullable: boolean,
   options: FieldOptions,
+  maxBytes: number | undefined,
 ): OutputColumn {
   const column: OutputColumn = {
     name: options.as ?? name,
@@ -63,25 +79,34 @@ function leafColumn(
     nullable: nullable || options.personal === 'drop',
     path,
   };
-  return options.personal === undefined ? column : { ...column, personal: options.personal };
+  const bytes =
+    options.personal === 'pseudonymise'
+      ? PSEUDONYM_BYTES
+      : options.personal === 'network'
+        ? NETWORK_TEXT_BYTES
+        : (maxBytes ?? MAX_TEXT_BYTES);
+  const sized = type === 'string' || type === 'json' ? { ...column, maxBytes: bytes } : column;
+  return options.personal === undefined ? sized : { ...sized, personal: options.personal };
 }
 
+/** `maxBytes` bounds a text field's values in UTF-8 bytes (its checks enforce it); other types have none. */
 function leaf(
   schema: z.ZodType,
   fast: FastCheck,
   type: ColumnType,
   options: FieldOptions = {},
   fromBytes?: ByteCheck,
+  maxBytes?: number,
 ): Field & FieldModifiers {
   const field: Field = {
     schema,
     fast,
     fromBytes,
     opaque: false,
-    columns: (name, path) => [leafColumn(name, path, type, false, options)],
+    columns: (name, path) => [leafColumn(name, path, type, false, options, maxBytes)],
     ...(options.personal === undefined ? {} : { personal: options.personal }),
   };
-  return withModifiers(field, type, options);
+  return withModifiers(field, type, options, maxBytes);
 }
 
 interface FieldModifiers {
@@ -89,14 +114,19 @@ interface FieldModifiers {
   optional(): Field;
 }
 
-function withModifiers(field: Field, type: ColumnType, options: FieldOptions): Field & FieldModifiers {
+function withModifiers(
+  field: Field,
+  type: ColumnType,
+  options: FieldOptions,
+  maxBytes: number | undefined,
+): Field & FieldModifiers {
   return {
     ...field,
     optional: () => ({
       ...field,
       schema: field.schema.nullish().transform((v) => v ?? null),
       fast: (v) => (v === undefined || v === null ? null : field.fast(v)),
-      columns: (name, path) => [leafColumn(name, path, type, true, options)],
+      columns: (name, path) => [leafColumn(name, path, type, true, options, maxBytes)],
     }),
   };
 }
@@ -158,6 +188,7 @@ export function uuid(options?: FieldOptions) {
       'string',
       options,
       uuidFromBytes,
+      UUID_BYTES,
     ),
     uuid: true,
   };
@@ -190,27 +221,46 @@ export function timestamp(options?: FieldOptions) {
 const NUL_MESSAGE = 'contains a NUL character (\\u0000)';
 const noNul = (s: string) => !s.includes('\u0000');
 
-/** Length limits count characters (code points), as zod's min/max do, not UTF-16 code units. */
+/**
+ * Length limits count characters (code points), as zod's min/max do, not UTF-16 code units. The
+ * byte bound is 4 bytes a character, capped at MAX_TEXT_BYTES: only a limit above 16,383
+ * characters can break it without breaking the character limit, so only such a field counts bytes.
+ */
 export function string(limits: { min?: number; max: number }, options?: FieldOptions) {
   const min = limits.min ?? 1,
     max = limits.max;
+  const maxBytes = charsToBytes(max);
+  const countBytes = 4 * max > maxBytes;
   const fast: FastCheck = (v) => {
     if (typeof v !== 'string') return INVALID;
     // Code points lie between ceil(length / 2) and length: count them only when that range straddles a limit.
     const n = v.length <= max && (v.length + 1) >> 1 >= min ? min : codePoints(v);
+    if (countBytes && !fitsBytes(v, maxBytes)) return INVALID;
     return n >= min && n <= max && !v.includes('\u0000') ? v : INVALID;
   };
   // Code points are the bytes that do not continue a UTF-8 sequence; a NUL byte never reaches here
   // (readLineBytes refuses an object holding one, and `\u0000` is an escape).
   const fromBytes: ByteCheck = (bytes, start, end) => {
     const length = end - start;
+    if (length > maxBytes) return INVALID;
     // Bytes bound the code points from above and (a quarter of them) from below.
     if (length <= max && (length + 3) >> 2 >= min) return AS_BYTES;
     let n = 0;
     for (let i = start; i < end; i++) if ((bytes[i]! & 0xc0) !== 0x80) n++;
     return n >= min && n <= max ? AS_BYTES : INVALID;
   };
-  return leaf(z.string().min(min).max(max).refine(noNul, NUL_MESSAGE), fast, 'string', options, fromBytes);
+  let schema: z.ZodType = z.string().min(min).max(max).refine(noNul, NUL_MESSAGE);
+  if (countBytes) schema = schema.check(byteBound('a string', maxBytes));
+  return leaf(schema, fast, 'string', options, fromBytes, maxBytes);
+}
+
+/** A zod check refusing a string over `maxBytes` UTF-8 bytes, with the bytes and the bound in its reason. */
+function byteBound(what: string, maxBytes: number) {
+  return (ctx: z.core.ParsePayload<unknown>) => {
+    if (typeof ctx.value !== 'string' || fitsBytes(ctx.value, maxBytes)) return;
+    const message = overBytesMessage(what, utf8Length(ctx.value), maxBytes);
+    ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  };
 }
 
 function codePoints(text: string): number {
@@ -237,12 +287,31 @@ export function ip(options?: FieldOptions) {
     const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
     return isIp(text) ? text : INVALID;
   };
-  return leaf(z.string().refine(isIp, 'not an IPv4 or IPv6 address'), fast, 'string', options, fromBytes);
+  return leaf(
+    z.string().refine(isIp, 'not an IPv4 or IPv6 address'),
+    fast,
+    'string',
+    options,
+    fromBytes,
+    IP_TEXT_BYTES,
+  );
 }
 
+/**
+ * A string matching `regex`. Its byte bound is the pattern's longest match when the pattern says
+ * (`^[A-Z]{3}$`: 3 bytes), which the pattern itself enforces; otherwise MAX_TEXT_BYTES, checked.
+ */
 export function pattern(regex: RegExp, message: string, options?: FieldOptions) {
-  const fast: FastCheck = (v) => (typeof v === 'string' && regex.test(v) && !v.includes('\u0000') ? v : INVALID);
-  return leaf(z.string().regex(regex, message).refine(noNul, NUL_MESSAGE), fast, 'string', options);
+  const longest = longestMatchBytes(regex);
+  const maxBytes = longest ?? MAX_TEXT_BYTES;
+  const countBytes = longest === undefined;
+  const fast: FastCheck = (v) =>
+    typeof v === 'string' && regex.test(v) && !v.includes('\u0000') && (!countBytes || fitsBytes(v, maxBytes))
+      ? v
+      : INVALID;
+  let schema: z.ZodType = z.string().regex(regex, message).refine(noNul, NUL_MESSAGE);
+  if (countBytes) schema = schema.check(byteBound('a string', maxBytes));
+  return leaf(schema, fast, 'string', options, undefined, maxBytes);
 }
 
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, options?: FieldOptions) {
@@ -259,7 +328,8 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
     }
     return INVALID;
   };
-  return leaf(z.enum(values), fast, 'string', options, fromBytes);
+  const maxBytes = Math.max(...encoded.map((e) => e.length));
+  return leaf(z.enum(values), fast, 'string', options, fromBytes, maxBytes);
 }
 
 export function number(limits: { min?: number; max?: number } = {}, options?: FieldOptions) {
@@ -292,19 +362,27 @@ export function boolean(whenAbsent?: boolean, options?: FieldOptions) {
   return leaf(schema, fast, 'boolean', options);
 }
 
-/** Any JSON value matching `schema`, stored as JSON text. */
+/** Any JSON value matching `schema`, stored as JSON text of at most MAX_TEXT_BYTES UTF-8 bytes. */
 export function jsonText(schema: z.ZodType, options?: FieldOptions): Field & FieldModifiers {
   // JSON text columns are rare and their inner shape is open, so zod itself is fast enough here.
   const field: Field = {
-    schema: schema.transform((v) => JSON.stringify(v)),
+    schema: schema.transform((v, ctx) => {
+      const text = JSON.stringify(v);
+      if (fitsBytes(text, MAX_TEXT_BYTES)) return text;
+      const message = overBytesMessage('JSON text', utf8Length(text), MAX_TEXT_BYTES);
+      ctx.issues.push({ code: 'custom', message, input: v });
+      return z.NEVER;
+    }),
     fast: (v) => {
       const result = schema.safeParse(v);
-      return result.success ? JSON.stringify(result.data) : INVALID;
+      if (!result.success) return INVALID;
+      const text = JSON.stringify(result.data);
+      return fitsBytes(text, MAX_TEXT_BYTES) ? text : INVALID;
     },
     opaque: true,
-    columns: (name, path) => [{ name: options?.as ?? name, type: 'json', nullable: false, path }],
+    columns: (name, path) => [leafColumn(name, path, 'json', false, options ?? {}, MAX_TEXT_BYTES)],
   };
-  return withModifiers(field, 'json', options ?? {});
+  return withModifiers(field, 'json', options ?? {}, MAX_TEXT_BYTES);
 }
 
 /** A nested object whose fields become columns `${name}_${field}`. */
