@@ -1,6 +1,6 @@
 /** The columns of staged files of a fingerprint: from the catalog, a cache in the lake, or a footer. */
 import { parquetMetadata } from 'hyparquet';
-import type { OutputColumn } from '../schemas/column-types';
+import { warehouseColumnOf } from '../schemas/column-types';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
 import { readJson } from '../stores/object/read-json';
@@ -15,7 +15,7 @@ export async function fileColumnsOf(
   sampleKey: string,
 ): Promise<WarehouseColumn[]> {
   const type = catalog.table(table);
-  if (type?.fingerprint === fingerprint) return type.columns.map(strip);
+  if (type?.fingerprint === fingerprint) return type.columns.map(warehouseColumnOf);
   const cacheKey = `fingerprints/${fingerprint}.json`;
   if (await lake.head(cacheKey)) return readJson<WarehouseColumn[]>(lake, cacheKey);
   // Never guess: an older fingerprint's columns come from the footer the writer left in the file.
@@ -29,8 +29,4 @@ export async function fileColumnsOf(
   const columns = JSON.parse(entry.value) as WarehouseColumn[];
   await lake.write(cacheKey, JSON.stringify(columns));
   return columns;
-}
-
-function strip(c: OutputColumn): WarehouseColumn {
-  return { name: c.name, type: c.type, nullable: c.nullable };
 }

@@ -13,6 +13,7 @@ import {
   type ManifestFiles,
 } from '../core/manifest';
 import type { Catalog } from '../schemas/catalog';
+import { warehouseColumnOf } from '../schemas/column-types';
 import type { ObjectStore } from '../stores/object/object-store';
 import { readJson } from '../stores/object/read-json';
 import type { MergeOutcome, StagedFile, Warehouse, WarehouseColumn } from '../stores/warehouse/warehouse';
@@ -121,7 +122,7 @@ async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifes
   const type = into.type;
   const files = await readJson<ManifestFiles>(deps.lake, filesKeyOf(input.manifestKey));
   const fileColumns = await fileColumnsOf(into.catalog, deps.lake, input.table, files.fingerprint, files.keys[0]!);
-  const target: WarehouseColumn[] = type.columns.map(({ name, type: t, nullable }) => ({ name, type: t, nullable }));
+  const target: WarehouseColumn[] = type.columns.map(warehouseColumnOf);
   const unknown = fileColumns.filter((c) => !target.some((t) => t.name === c.name));
   if (unknown.length > 0) {
     throw ApplicationFailure.nonRetryable(

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventType } from '../schemas/define-event';
+import { warehouseColumnOf } from '../schemas/column-types';
 import { TableFile } from './parquet/table-file';
 
 /** The footer entry holding the exact Loadout columns (json vs string is not visible in Parquet types). */
@@ -90,7 +91,7 @@ export class ParquetStageWriter {
   private openTable(table: string): TableFile {
     const type = this.types.get(table);
     if (type === undefined) throw new Error(`no event type for table ${table}`);
-    const columns = JSON.stringify(type.columns.map(({ name, type: t, nullable }) => ({ name, type: t, nullable })));
+    const columns = JSON.stringify(type.columns.map(warehouseColumnOf));
     const file = new TableFile(
       join(this.options.workDir, `${table}.parquet.partial`),
       type.columns,

@@ -22,6 +22,12 @@ export interface OutputColumn {
   maxBytes?: number;
 }
 
+/** What a warehouse and a staged file's footer need of a column: no path, no personal treatment. */
+export function warehouseColumnOf(column: OutputColumn): Pick<OutputColumn, 'name' | 'type' | 'nullable' | 'maxBytes'> {
+  const { name, type, nullable, maxBytes } = column;
+  return maxBytes === undefined ? { name, type, nullable } : { name, type, nullable, maxBytes };
+}
+
 /** Warehouse identifiers: lower-case, so every dialect agrees on them without quoting surprises. */
 export const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 

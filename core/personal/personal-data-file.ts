@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { defineEvent, type EventType } from '../../schemas/define-event';
+import { warehouseColumnOf } from '../../schemas/column-types';
 import { jsonText, string, timestamp } from '../../schemas/fields';
 import { z } from 'zod';
 import { COLUMNS_METADATA_KEY } from '../parquet-stage-writer';
@@ -63,7 +64,7 @@ export function writePersonalDataFile(personal: PersonalData, dir: string): { pa
   if (subjects.length === 0) return undefined;
   const { pseudonymKey, dataKey } = personal.keys;
   const path = join(dir, `${PERSONAL_DATA_TABLE}.parquet`);
-  const columns = JSON.stringify(PERSONAL_DATA_COLUMNS.map(({ name, type, nullable }) => ({ name, type, nullable })));
+  const columns = JSON.stringify(PERSONAL_DATA_COLUMNS.map(warehouseColumnOf));
   const file = new TableFile(
     `${path}.partial`,
     PERSONAL_DATA_COLUMNS,

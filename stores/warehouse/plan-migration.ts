@@ -14,7 +14,9 @@ import type { ColumnType, OutputColumn } from '../../schemas/column-types';
 import type { EventType } from '../../schemas/define-event';
 import { ident, qualified } from './sql/identifiers';
 import { KPI_VIEWS } from './sql/kpi-sql';
+import { columnTypeSql, sizedTextBytes } from './sql/column-type-sql';
 import { addColumnSql, createKeyIndexSql, createTableSql, type TypeNames } from './sql/merge-sql';
+import { redshiftTableDesign } from './sql/redshift-table-sql';
 import type { ExistingColumn, Warehouse } from './warehouse';
 
 export interface MigrationTarget {
@@ -60,7 +62,7 @@ export interface TablePlan {
 }
 
 type Declared = Pick<EventType, 'tag' | 'table' | 'uniqueKey'> & {
-  columns: readonly Pick<OutputColumn, 'name' | 'type' | 'nullable'>[];
+  columns: readonly Pick<OutputColumn, 'name' | 'type' | 'nullable' | 'maxBytes'>[];
 };
 
 export function planTableMigration(
@@ -76,7 +78,13 @@ export function planTableMigration(
       kind: 'createTable',
       description: `create ${schema}.${table} with ${declared.columns.length} columns${dialect === 'postgres' ? ` and an index on (${declared.uniqueKey.join(', ')})` : ''}`,
       sql: [
-        createTableSql(schema, table, declared.columns, types),
+        createTableSql(
+          schema,
+          table,
+          declared.columns,
+          types,
+          dialect === 'redshift' ? redshiftTableDesign(declared.columns, declared.uniqueKey) : {},
+        ),
         ...(dialect === 'postgres' ? [createKeyIndexSql(schema, table, declared.uniqueKey)] : []),
       ],
     });
@@ -97,30 +105,32 @@ export function planTableMigration(
           kind: 'keyColumnAdded',
           column: column.name,
           reason: `unique key column ${column.name} is not in ${schema}.${table}: the merge matches rows on the key, and existing rows without it would never match, so duplicates would get in`,
-          todo: `add it and fill it for the existing rows yourself (ALTER TABLE ${tableSql} ADD COLUMN ${ident(column.name)} ${types[column.type]}; then UPDATE it), or take it out of uniqueKey in ${schemaNote}`,
+          todo: `add it and fill it for the existing rows yourself (ALTER TABLE ${tableSql} ADD COLUMN ${ident(column.name)} ${columnTypeSql(column, types)}; then UPDATE it), or take it out of uniqueKey in ${schemaNote}`,
           sql: [],
         });
       } else {
         plan.changes.push({
           kind: 'addColumn',
           column: column.name,
-          description: `add column ${column.name} ${types[column.type]} (nullable: rows loaded before have no value)`,
+          description: `add column ${column.name} ${columnTypeSql(column, types)} (nullable: rows loaded before have no value)`,
           sql: [addColumnSql(schema, table, { ...column, nullable: true }, types)],
         });
       }
       continue;
     }
 
-    if (dialect === 'redshift' && found.type === 'string' && column.type === 'json') {
-      // Redshift keeps json in a wider VARCHAR than strings, and widens a VARCHAR in place.
+    const declaredType = columnTypeSql(column, types);
+    if (isNarrowerText(found, column, declaredType)) {
+      // A sized text column narrower than the bound (an older, smaller bound; string retyped as json):
+      // Redshift widens a VARCHAR in place (AWS, ALTER TABLE, "ALTER COLUMN column_name TYPE").
       plan.changes.push({
         kind: 'widenColumn',
         column: column.name,
-        description: `widen ${column.name} from ${found.warehouseType} to ${types.json} (json text)`,
-        sql: [`ALTER TABLE ${tableSql} ALTER COLUMN ${ident(column.name)} TYPE ${types.json}`],
+        description: `widen ${column.name} from ${found.warehouseType}(${found.maxBytes}) to ${declaredType}`,
+        sql: [`ALTER TABLE ${tableSql} ALTER COLUMN ${ident(column.name)} TYPE ${declaredType}`],
       });
     } else if (found.type === undefined || !sameType(found.type, column.type)) {
-      const newType = types[column.type];
+      const newType = declaredType;
       const sql = retypeSql(target, table, column.name, newType);
       const views = dialect === 'duckdb' ? [] : kpiViewsReading(schema, table, column.name);
       plan.refused.push({
@@ -134,7 +144,7 @@ export function planTableMigration(
 
     if (!found.nullable && column.nullable) {
       if (dialect === 'redshift') {
-        const sql = rebuildColumnSql(target, table, column.name, types[column.type], 'copy');
+        const sql = rebuildColumnSql(target, table, column.name, declaredType, 'copy');
         plan.refused.push({
           kind: 'notNullKept',
           column: column.name,
@@ -179,6 +189,21 @@ export function planTableMigration(
     });
   }
   return plan;
+}
+
+/**
+ * A text column whose warehouse length (Redshift's VARCHAR(n), in bytes) is below its declared byte
+ * bound. A wider column than the bound (VARCHAR(1024) uuids of older tables) is left as it is: every
+ * value the core stages fits it, so the difference is harmless and never a refused type change.
+ */
+function isNarrowerText(
+  found: ExistingColumn,
+  column: Pick<OutputColumn, 'type'>,
+  declaredType: string,
+): found is ExistingColumn & { maxBytes: number } {
+  if (found.maxBytes === undefined || found.type === undefined || !sameType(found.type, column.type)) return false;
+  const declared = sizedTextBytes(declaredType);
+  return declared !== undefined && found.maxBytes < declared;
 }
 
 /** Nothing to apply and nothing refused: the table matches its schema. */

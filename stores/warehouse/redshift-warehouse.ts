@@ -41,15 +41,25 @@ import {
 import { parseRedshiftUrl, RedshiftConfig, type RedshiftConfigInput } from './redshift-url';
 import type { ExistingColumn, LedgerEntry, MergeOutcome, MergePlan, Warehouse } from './warehouse';
 
-/** Catalog strings are at most 128 characters, 4 bytes each in UTF-8: 512 bytes, with room to spare. */
+/**
+ * Text is VARCHAR in bytes, each column cut to its byte bound by columnTypeSql (a uuid VARCHAR(36),
+ * JSON text the largest, 65,535): the core rejects any value over its bound, so no load fails on length.
+ */
 export const REDSHIFT_TYPES: TypeNames = {
-  string: 'VARCHAR(1024)',
+  string: 'VARCHAR(65535)',
   json: 'VARCHAR(65535)',
   int64: 'BIGINT',
   double: 'DOUBLE PRECISION',
   boolean: 'BOOLEAN',
   timestamp: 'TIMESTAMPTZ',
 };
+
+/**
+ * The staging table's types: only the Parquet -> Redshift pairs AWS documents for COPY
+ * (stores/warehouse/redshift-parquet-types.ts): timestamps land in TIMESTAMP, holding UTC, and the
+ * merge converts them into the target's TIMESTAMPTZ (mergeStatements, `staged`).
+ */
+export const REDSHIFT_STAGING_TYPES: TypeNames = { ...REDSHIFT_TYPES, timestamp: 'TIMESTAMP' };
 
 // ---------------------------------------------------------------------------------------------
 // Statements of a merge
@@ -65,9 +75,9 @@ export interface RedshiftMergeBatch {
 
 export function redshiftMergeBatch(plan: MergePlan, iamRole: string): RedshiftMergeBatch {
   // CURRENT_TIMESTAMP is leader-node-only on Redshift and fails beside user tables; SYSDATE is the transaction start.
-  const merge = mergeStatements(plan, { now: REDSHIFT_NOW });
+  const merge = mergeStatements(plan, { now: REDSHIFT_NOW, staged: { timestampsWithoutZone: true } });
   const sqls = [
-    createStagingSql(plan, REDSHIFT_TYPES),
+    createStagingSql(plan, REDSHIFT_STAGING_TYPES),
     redshiftCopySql(plan, iamRole),
     ...merge,
     mergeOutcomeSql(plan),
@@ -176,11 +186,13 @@ export class RedshiftWarehouse implements Warehouse {
             ? 'json'
             : 'string'
           : FROM_REDSHIFT[warehouseType];
+      const length = Number(r.character_maximum_length);
       return {
         name: String(r.column_name),
         warehouseType,
         ...(type ? { type } : {}),
         nullable: r.is_nullable === 'YES',
+        ...(warehouseType === 'character varying' && length > 0 ? { maxBytes: length } : {}),
       };
     });
   }

@@ -6,6 +6,8 @@ export interface WarehouseColumn {
   name: string;
   type: ColumnType;
   nullable: boolean;
+  /** Text columns: the most UTF-8 bytes a value holds (OutputColumn.maxBytes); absent: MAX_TEXT_BYTES. */
+  maxBytes?: number;
 }
 
 /** A column as the warehouse reports it, in its own type names. */
@@ -16,6 +18,8 @@ export interface ExistingColumn {
   /** The Loadout type it maps back to, when it maps to one. */
   type?: ColumnType;
   nullable: boolean;
+  /** A sized text column's length in bytes (Redshift's VARCHAR(n)); absent for unsized text and other types. */
+  maxBytes?: number;
 }
 
 export interface StagedFile {

@@ -5,7 +5,9 @@
  */
 import type { ColumnType } from '../../../schemas/column-types';
 import type { MergePlan, WarehouseColumn } from '../warehouse';
+import { columnTypeSql, stagedValueSql, type StagedValues } from './column-type-sql';
 import { ident, literal, qualified } from './identifiers';
+import type { TableDesign } from './redshift-table-sql';
 
 export type TypeNames = Record<ColumnType, string>;
 
@@ -31,19 +33,23 @@ export function createLedgerSql(schema: string): string {
 )`;
 }
 
+/** `design`: the dialect's physical design (Redshift's keys: sql/redshift-table-sql.ts). */
 export function createTableSql(
   schema: string,
   table: string,
   columns: readonly WarehouseColumn[],
   types: TypeNames,
+  design: TableDesign = {},
 ): string {
-  const defs = columns.map((c) => `  ${ident(c.name)} ${types[c.type]}${c.nullable ? '' : ' NOT NULL'}`);
-  return `CREATE TABLE IF NOT EXISTS ${qualified(schema, table)} (\n${defs.join(',\n')}\n)`;
+  const defs = columns.map((c) => `  ${ident(c.name)} ${columnTypeSql(c, types)}${c.nullable ? '' : ' NOT NULL'}`);
+  if (design.primaryKey !== undefined) defs.push(`  PRIMARY KEY (${design.primaryKey.map(ident).join(', ')})`);
+  const attributes = design.attributes === undefined ? '' : ` ${design.attributes}`;
+  return `CREATE TABLE IF NOT EXISTS ${qualified(schema, table)} (\n${defs.join(',\n')}\n)${attributes}`;
 }
 
 /** Added columns are nullable: rows loaded before the column existed have no value for it. */
 export function addColumnSql(schema: string, table: string, column: WarehouseColumn, types: TypeNames): string {
-  return `ALTER TABLE ${qualified(schema, table)} ADD COLUMN ${ident(column.name)} ${types[column.type]}`;
+  return `ALTER TABLE ${qualified(schema, table)} ADD COLUMN ${ident(column.name)} ${columnTypeSql(column, types)}`;
 }
 
 /** An index on the unique key, for engines with indexes (PostgreSQL): the merge's DELETE joins on it. */
@@ -56,7 +62,7 @@ export function stagingTableName(plan: Pick<MergePlan, 'table' | 'fingerprint'>)
 }
 
 export function createStagingSql(plan: MergePlan, types: TypeNames): string {
-  const defs = plan.fileColumns.map((c) => `${ident(c.name)} ${types[c.type]}`);
+  const defs = plan.fileColumns.map((c) => `${ident(c.name)} ${columnTypeSql(c, types)}`);
   return `CREATE TEMP TABLE ${ident(stagingTableName(plan))} (${defs.join(', ')})`;
 }
 
@@ -68,6 +74,8 @@ export function createStagingSql(plan: MergePlan, types: TypeNames): string {
 export interface MergeSqlOptions {
   /** The transaction's timestamp: CURRENT_TIMESTAMP, but SYSDATE on Redshift, where CURRENT_TIMESTAMP is leader-node-only. */
   now?: string;
+  /** How staged values differ from the target's (Redshift's TIMESTAMP staging), converted in the dedup step. */
+  staged?: StagedValues;
 }
 
 export function mergeStatements(plan: MergePlan, options: MergeSqlOptions = {}): string[] {
@@ -87,8 +95,9 @@ export function mergeStatements(plan: MergePlan, options: MergeSqlOptions = {}):
   const tieBreak = plan.fileColumns
     .filter((c) => !plan.uniqueKey.includes(c.name))
     .map((c) => `${ident(c.name)} NULLS LAST`);
+  const stagedCols = plan.fileColumns.map((c) => stagedValueSql(c, options.staged));
   return [
-    `CREATE TEMP TABLE ${unique} AS SELECT ${fileCols.join(', ')} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${(tieBreak.length > 0 ? tieBreak : keyCols).join(', ')}) AS "loadout_rn" FROM ${staging}) AS "ranked" WHERE "loadout_rn" = 1`,
+    `CREATE TEMP TABLE ${unique} AS SELECT ${stagedCols.join(', ')} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${(tieBreak.length > 0 ? tieBreak : keyCols).join(', ')}) AS "loadout_rn" FROM ${staging}) AS "ranked" WHERE "loadout_rn" = 1`,
     `DELETE FROM ${target} USING ${unique} WHERE ${keyJoin} AND ${notLoaded}`,
     `INSERT INTO ${target} (${fileCols.join(', ')}) SELECT ${fileCols.join(', ')} FROM ${unique} WHERE ${notLoaded}`,
     `INSERT INTO ${ledger} ("manifest_key", "table_name", "fingerprint", "files", "rows", "loaded_at") SELECT ${literal(plan.manifestKey)}, ${literal(plan.table)}, ${literal(plan.fingerprint)}, ${plan.files.length}, (SELECT COUNT(*) FROM ${unique}), ${now} WHERE ${notLoaded}`,

@@ -126,7 +126,7 @@ describe('additive changes', () => {
     });
     const plan = planTableMigration(
       asJson,
-      described(purchase, { currency: { warehouseType: 'character varying' } }),
+      described(purchase, { currency: { warehouseType: 'character varying', maxBytes: 1024 } }),
       redshift,
     );
     expect(plan.changes).toEqual([
@@ -257,7 +257,8 @@ describe('refused changes', () => {
     expect(plan.changes).toEqual([]);
     expect(plan.refused).toEqual([expect.objectContaining({ kind: 'notNullKept', column: 'currency' })]);
     expect(plan.refused[0]!.sql).toEqual([
-      'ALTER TABLE "loadout"."purchase" ADD COLUMN "currency_next" VARCHAR(1024)',
+      // Sized to the column's byte bound: 3 characters, 4 bytes each.
+      'ALTER TABLE "loadout"."purchase" ADD COLUMN "currency_next" VARCHAR(12)',
       'UPDATE "loadout"."purchase" SET "currency_next" = "currency"',
       'ALTER TABLE "loadout"."purchase" DROP COLUMN "currency"',
       'ALTER TABLE "loadout"."purchase" RENAME COLUMN "currency_next" TO "currency"',

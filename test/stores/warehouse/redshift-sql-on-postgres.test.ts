@@ -201,12 +201,12 @@ afterAll(async () => {
 });
 
 const matchColumns: WarehouseColumn[] = [
-  { name: 'match_id', type: 'string', nullable: false },
+  { name: 'match_id', type: 'string', nullable: false, maxBytes: 36 },
   { name: 'ended_at', type: 'timestamp', nullable: false },
   { name: 'score', type: 'int64', nullable: true },
   { name: 'accuracy', type: 'double', nullable: true },
   { name: 'won', type: 'boolean', nullable: true },
-  { name: 'stats', type: 'json', nullable: true },
+  { name: 'stats', type: 'json', nullable: true, maxBytes: 65535 },
 ];
 
 const killColumns: WarehouseColumn[] = [
@@ -261,12 +261,12 @@ describe('the Redshift SQL on PostgreSQL', () => {
       createTableSql(SCHEMA, 'kill', killColumns, REDSHIFT_TYPES),
     ]);
     expect(await warehouse.describeTable(SCHEMA, 'match_end')).toEqual([
-      { name: 'match_id', warehouseType: 'character varying', type: 'string', nullable: false },
+      { name: 'match_id', warehouseType: 'character varying', type: 'string', nullable: false, maxBytes: 36 },
       { name: 'ended_at', warehouseType: 'timestamp with time zone', type: 'timestamp', nullable: false },
       { name: 'score', warehouseType: 'bigint', type: 'int64', nullable: true },
       { name: 'accuracy', warehouseType: 'double precision', type: 'double', nullable: true },
       { name: 'won', warehouseType: 'boolean', type: 'boolean', nullable: true },
-      { name: 'stats', warehouseType: 'character varying', type: 'json', nullable: true },
+      { name: 'stats', warehouseType: 'character varying', type: 'json', nullable: true, maxBytes: 65535 },
     ]);
     expect(await warehouse.describeTable(SCHEMA, 'nope')).toBeUndefined();
   });

@@ -121,8 +121,8 @@ describe('single statements', () => {
       },
     ]);
     expect(await warehouse.describeTable('analytics', 'match_end')).toEqual([
-      { name: 'match_id', warehouseType: 'character varying', type: 'string', nullable: false },
-      { name: 'payload', warehouseType: 'character varying', type: 'json', nullable: true },
+      { name: 'match_id', warehouseType: 'character varying', type: 'string', nullable: false, maxBytes: 1024 },
+      { name: 'payload', warehouseType: 'character varying', type: 'json', nullable: true, maxBytes: 65535 },
       { name: 'ended_at', warehouseType: 'timestamp with time zone', type: 'timestamp', nullable: false },
       { name: 'score', warehouseType: 'bigint', type: 'int64', nullable: true },
       { name: 'ratio', warehouseType: 'double precision', type: 'double', nullable: true },

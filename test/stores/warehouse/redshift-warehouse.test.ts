@@ -13,7 +13,12 @@ import {
   RedshiftStatementTimeoutError,
 } from '../../../stores/warehouse/redshift-statement-errors';
 import type { RedshiftConfigInput } from '../../../stores/warehouse/redshift-url';
-import { mergeClientToken, redshiftMergeBatch, REDSHIFT_TYPES } from '../../../stores/warehouse/redshift-warehouse';
+import {
+  mergeClientToken,
+  redshiftMergeBatch,
+  REDSHIFT_STAGING_TYPES,
+  REDSHIFT_TYPES,
+} from '../../../stores/warehouse/redshift-warehouse';
 import { harness, mock, outcomeRows, plan, ROLE, SECRET } from '../../helpers/redshift-data-api-mock';
 
 beforeEach(() => {
@@ -23,7 +28,7 @@ beforeEach(() => {
 describe('REDSHIFT_TYPES', () => {
   it('names every Loadout type', () => {
     expect(REDSHIFT_TYPES).toEqual({
-      string: 'VARCHAR(1024)',
+      string: 'VARCHAR(65535)',
       json: 'VARCHAR(65535)',
       int64: 'BIGINT',
       double: 'DOUBLE PRECISION',
@@ -68,12 +73,14 @@ describe('merge', () => {
       StatementName: 'loadout merge match_end',
     });
     const sqls = input.Sqls!;
-    const shared = mergeStatements(plan);
+    const shared = mergeStatements(plan, { staged: { timestampsWithoutZone: true } });
     expect(sqls).toHaveLength(9);
-    expect(sqls[0]).toBe(createStagingSql(plan, REDSHIFT_TYPES));
+    expect(sqls[0]).toBe(createStagingSql(plan, REDSHIFT_STAGING_TYPES));
+    // Timestamps staged as TIMESTAMP (the documented Parquet pairing); text without a bound at the largest VARCHAR.
     expect(sqls[0]).toBe(
-      'CREATE TEMP TABLE "stg_match_end_0123456789abcdef" ("match_id" VARCHAR(1024), "ended_at" TIMESTAMPTZ, "score" BIGINT)',
+      'CREATE TEMP TABLE "stg_match_end_0123456789abcdef" ("match_id" VARCHAR(65535), "ended_at" TIMESTAMP, "score" BIGINT)',
     );
+    expect(sqls[2]).toContain(`SELECT "match_id", "ended_at" AT TIME ZONE 'UTC' AS "ended_at", "score" FROM`);
     expect(sqls[1]).toBe(
       `COPY "stg_match_end_0123456789abcdef" FROM '${plan.manifestUrl}' IAM_ROLE '${ROLE}' FORMAT AS PARQUET MANIFEST`,
     );
