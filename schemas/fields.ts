@@ -4,7 +4,9 @@ import { regexes } from 'zod/v4/core';
 import type { ColumnType, OutputColumn } from './column-types';
 import type { PersonalTreatment } from './personal';
 import {
+  byteBound,
   charsToBytes,
+  codePoints,
   fitsBytes,
   IP_TEXT_BYTES,
   longestMatchBytes,
@@ -252,25 +254,6 @@ export function string(limits: { min?: number; max: number }, options?: FieldOpt
   let schema: z.ZodType = z.string().min(min).max(max).refine(noNul, NUL_MESSAGE);
   if (countBytes) schema = schema.check(byteBound('a string', maxBytes));
   return leaf(schema, fast, 'string', options, fromBytes, maxBytes);
-}
-
-/** A zod check refusing a string over `maxBytes` UTF-8 bytes, with the bytes and the bound in its reason. */
-function byteBound(what: string, maxBytes: number) {
-  return (ctx: z.core.ParsePayload<unknown>) => {
-    if (typeof ctx.value !== 'string' || fitsBytes(ctx.value, maxBytes)) return;
-    const message = overBytesMessage(what, utf8Length(ctx.value), maxBytes);
-    ctx.issues.push({ code: 'custom', message, input: ctx.value });
-  };
-}
-
-function codePoints(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    // A low surrogate after a high one completes a pair already counted.
-    if (c < 0xdc00 || c > 0xdfff || i === 0 || text.charCodeAt(i - 1) < 0xd800 || text.charCodeAt(i - 1) > 0xdbff) n++;
-  }
-  return n;
 }
 
 /**

@@ -3,6 +3,7 @@
  * so each warehouse can size the column to it (Redshift's VARCHAR(n) counts bytes) and a value
  * over its bound is a rejected record naming the field, never a failed load.
  */
+import type { z } from 'zod';
 
 /** Redshift's largest VARCHAR, in bytes: the bound of JSON text and of any text without a smaller one. */
 export const MAX_TEXT_BYTES = 65_535;
@@ -36,6 +37,26 @@ export function fitsBytes(text: string, maxBytes: number): boolean {
 /** The reason of a reject over its byte bound: the field is named by the rejection's path. */
 export function overBytesMessage(what: string, bytes: number, maxBytes: number): string {
   return `${what} of ${bytes} UTF-8 bytes is over its bound of ${maxBytes} bytes`;
+}
+
+/** A zod check refusing a string over `maxBytes` UTF-8 bytes, with the bytes and the bound in its reason. */
+export function byteBound(what: string, maxBytes: number) {
+  return (ctx: z.core.ParsePayload<unknown>) => {
+    if (typeof ctx.value !== 'string' || fitsBytes(ctx.value, maxBytes)) return;
+    const message = overBytesMessage(what, utf8Length(ctx.value), maxBytes);
+    ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  };
+}
+
+/** Code points of a JS string, as zod's length checks count them. */
+export function codePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // A low surrogate after a high one completes a pair already counted.
+    if (c < 0xdc00 || c > 0xdfff || i === 0 || text.charCodeAt(i - 1) < 0xd800 || text.charCodeAt(i - 1) > 0xdbff) n++;
+  }
+  return n;
 }
 
 /**
