@@ -146,7 +146,10 @@ export function isDocumentedStaging(element: SchemaElement, stagingType: string)
   }
   if (row.redshift === 'DECIMAL(p,s)') {
     const m = /^(?:DECIMAL|NUMERIC)\((\d+), ?(\d+)\)$/.exec(stagingType);
-    return m !== null && Number(m[1]) === element.precision && Number(m[2]) === (element.scale ?? 0);
+    const logical = element.logical_type?.type === 'DECIMAL' ? element.logical_type : undefined;
+    const precision = logical?.precision ?? element.precision;
+    const scale = logical?.scale ?? element.scale ?? 0;
+    return m !== null && Number(m[1]) === precision && Number(m[2]) === scale;
   }
   return stagingType === row.redshift;
 }
