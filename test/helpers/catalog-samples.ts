@@ -150,6 +150,11 @@ export const PALETTE: unknown[] = [
   '😀'.repeat(16),
   '😀'.repeat(32),
   '😀'.repeat(33),
+  // 2-, 3- and 4-byte characters at and over the 64-character bound (256 bytes in UTF-8)
+  '€'.repeat(64),
+  '€'.repeat(65),
+  '😀'.repeat(64),
+  '😀'.repeat(65),
   '\u0000',
   'line\nbreak',
   // uuids
@@ -239,6 +244,11 @@ export const PALETTE: unknown[] = [
   [],
   ['a'],
   ['rifle', 'scope'],
+  // JSON text of 65,535 bytes (the bound) and 65,536, in ASCII and in 4-byte characters
+  ['x'.repeat(65_531)],
+  ['x'.repeat(65_532)],
+  ['😀'.repeat(16_382) + 'xxx'],
+  ['😀'.repeat(16_383)],
   [1],
   ['a', null],
   [['a']],
