@@ -24,6 +24,10 @@ export function withConfigFlags(command: Command): Command {
     )
     .option('--task-queue <name>', 'Temporal task queue (LOADOUT_TASK_QUEUE)')
     .option(
+      '--load-every <duration>',
+      "interval of the environment's load schedule, e.g. 30s, 15m, 6h (LOADOUT_LOAD_EVERY)",
+    )
+    .option(
       '--schemas <dir>',
       'the event catalog: a directory of event files (LOADOUT_SCHEMAS, default: the shipped schemas/events)',
     );
@@ -40,6 +44,7 @@ export function overridesFrom(options: Record<string, unknown>): ConfigOverrides
     temporalAddress: s(options.temporalAddress),
     namespace: s(options.namespace),
     taskQueue: s(options.taskQueue),
+    loadEvery: s(options.loadEvery),
     temporalProfile: s(options.temporalProfile),
     temporalConfigFile: s(options.temporalConfigFile),
     schemas: s(options.schemas),

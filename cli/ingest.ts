@@ -1,6 +1,6 @@
 /** Ingests every raw object under a location through fileBatch workflows and gathers their results. */
 import type { Client } from '@temporalio/client';
-import { startFileBatch } from '../workers/start-file-batch';
+import { startOrFindFileBatch } from '../workers/start-file-batch';
 import { batchIdOf, type RawObjectRef } from '../core/batch-id';
 import { fileBatchWorkflowId } from '../workflows/workflow-ids';
 import { isRawDataKey, planBatches, type BatchLimits } from '../core/plan-batches';
@@ -28,6 +28,8 @@ export interface IngestOutcome {
   /** Objects listed that no batch can read by key (a newline in a name, bytes that are not UTF-8, a link leaving the root). */
   unprocessable: UnprocessableObject[];
   batches: FileBatchResult[];
+  /** Batches an earlier run had completed: their results are reused, nothing was processed for them now. */
+  completedEarlier: string[];
   failures: { workflowId: string; objects: string[]; message: string }[];
 }
 
@@ -59,13 +61,13 @@ export async function ingestLocation(options: IngestOptions): Promise<IngestOutc
     batches.map(async (batch) => {
       const workflowId = fileBatchWorkflowId(batchIdOf(options.source.location, batch), options.environment);
       try {
-        const result = await runFileBatch(options.client, workflowId, options.taskQueue, {
+        const { result, completedEarlier } = await runOrReuseFileBatch(options.client, workflowId, options.taskQueue, {
           source: options.source.location,
           objects: batch,
           tables: options.tables,
           environment: options.environment,
         });
-        return { ok: true as const, result };
+        return { ok: true as const, result, completedEarlier };
       } catch (error) {
         return {
           ok: false as const,
@@ -80,6 +82,7 @@ export async function ingestLocation(options: IngestOptions): Promise<IngestOutc
     files: objects.length,
     unprocessable,
     batches: settled.flatMap((s) => (s.ok ? [s.result] : [])),
+    completedEarlier: settled.flatMap((s) => (s.ok && s.completedEarlier ? [s.result.batchId] : [])),
     failures: settled.flatMap((s) => (s.ok ? [] : [s.failure])),
   };
 }
@@ -90,5 +93,16 @@ export async function runFileBatch(
   taskQueue: string,
   input: FileBatchInput,
 ): Promise<FileBatchResult> {
-  return (await (await startFileBatch(client, workflowId, taskQueue, input)).result()) as FileBatchResult;
+  return (await runOrReuseFileBatch(client, workflowId, taskQueue, input)).result;
+}
+
+/** The batch's result, and whether an earlier run had produced it. */
+async function runOrReuseFileBatch(
+  client: Client,
+  workflowId: string,
+  taskQueue: string,
+  input: FileBatchInput,
+): Promise<{ result: FileBatchResult; completedEarlier: boolean }> {
+  const { handle, completedEarlier } = await startOrFindFileBatch(client, workflowId, taskQueue, input);
+  return { result: (await handle.result()) as FileBatchResult, completedEarlier };
 }

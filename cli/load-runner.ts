@@ -11,6 +11,8 @@ import type { FailedTableLoad, LoadFailureDetails, LoadInput, LoadResult } from 
 import { load } from '../workflows/load';
 import { loadRunWorkflowId } from '../workflows/workflow-ids';
 import { LOAD_FAILED } from '../workflows/failure-types';
+import { watchLoadProgress } from './load-progress-view';
+import type { StatusLine } from './status-line';
 
 /** A load's result, with the tables that failed (the load workflow then failed, after the others loaded). */
 export interface LoadOutcome extends LoadResult {
@@ -27,6 +29,7 @@ export async function runLoad(
   config: LoadoutConfig,
   reason: string,
   tables?: string[],
+  progress?: StatusLine,
 ): Promise<LoadOutcome> {
   const input: LoadInput = { environment: config.env, tables };
   const workflowId = loadRunWorkflowId(
@@ -45,6 +48,7 @@ export async function runLoad(
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
   });
+  const stopWatching = progress?.enabled ? watchLoadProgress(handle, progress) : undefined;
   try {
     return { ...((await handle.result()) as LoadResult), failed: [] };
   } catch (error) {
@@ -54,6 +58,8 @@ export async function runLoad(
     throw error instanceof WorkflowFailedError
       ? new Error(`load ${workflowId} failed: ${innermostMessage(error)}`)
       : error;
+  } finally {
+    stopWatching?.();
   }
 }
 

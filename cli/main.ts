@@ -18,12 +18,14 @@ import { registerReplay } from './commands/replay';
 import { redactSecrets } from '../workers/redact-secrets';
 import { terminalSafe } from './terminal-text';
 import { registerPii } from './commands/pii';
+import { isVerbose, takeVerboseFlag } from './verbosity';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 const program = new Command('loadout')
   .description('Game telemetry from raw JSON to typed warehouse tables, every batch a durable Temporal workflow.')
   .version(version, '-V, --version', 'print the version and exit')
+  .option('--verbose', "the worker's warnings and a failure's stack trace (anywhere on the command line)")
   .showHelpAfterError()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -45,12 +47,12 @@ registerReplay(program);
 registerPii(program);
 
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(takeVerboseFlag(process.argv));
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   // Messages can quote data (keys, names): no control character from them reaches the terminal.
   process.stderr.write(`loadout: ${terminalSafe(redactSecrets(message.split('\n')[0]!))}\n`);
-  if (process.env.LOADOUT_DEBUG)
+  if (isVerbose())
     console.error(terminalSafe(redactSecrets(error instanceof Error ? (error.stack ?? message) : message)));
   process.exitCode = 1;
 }

@@ -2,6 +2,7 @@
  * Command output: one JSON document with --json, readable text otherwise, progress on a terminal.
  * Whatever comes from data is escaped here (terminal-text.ts), once, for every command.
  */
+import { StatusLine } from './status-line';
 import { oneLine, terminalSafe, terminalSafeJson } from './terminal-text';
 
 export { oneLine } from './terminal-text';
@@ -17,14 +18,14 @@ export function printText(lines: string | readonly string[]): void {
   process.stdout.write(`${terminalSafe(text.endsWith('\n') ? text.slice(0, -1) : text)}\n`);
 }
 
-/** A progress line on stderr, redrawn in place; silent when stderr is not a terminal. */
+/** A progress bar on stderr, redrawn in place; silent when stderr is not a terminal; done at total. */
 export function progressReporter(label: string): (done: number, total: number) => void {
-  if (!process.stderr.isTTY) return () => {};
+  const line = new StatusLine();
   return (done, total) => {
     const width = 30;
     const filled = total === 0 ? width : Math.round((done / total) * width);
-    process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
-    if (done === total) process.stderr.write('\n');
+    line.draw(`${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+    if (done === total) line.close();
   };
 }
 

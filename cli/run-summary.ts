@@ -8,10 +8,15 @@ import { readQuarantineRecords } from './quarantine-records';
 export interface RunSummary {
   files: number;
   batches: number;
+  /** Of `batches`, those an earlier run had completed: their counts are that run's, nothing was processed now. */
+  batchesCompletedEarlier: number;
   records: number;
   valid: number;
-  /** Rows per table: staged by this run, or in the warehouse once a load ran. */
+  /** Rows per table: staged by this run's batches (new or earlier), or in the warehouse once a load ran. */
   tables: Record<string, number>;
+  /** Rows per table staged by the batches this run processed itself. */
+  stagedNow: Record<string, number>;
+  /** Copies of a key dropped inside a batch before staging; copies across batches are merged away by the load. */
   duplicates: number;
   rejected: number;
   rejectedByReason: Record<string, number>;
@@ -27,9 +32,11 @@ export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore)
   const summary: RunSummary = {
     files: outcome.files,
     batches: outcome.batches.length,
+    batchesCompletedEarlier: outcome.completedEarlier.length,
     records: 0,
     valid: 0,
     tables: {},
+    stagedNow: {},
     duplicates: 0,
     rejected: 0,
     rejectedByReason: {},
@@ -43,7 +50,10 @@ export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore)
   const add = (into: Record<string, number>, from: Record<string, number>) => {
     for (const [k, v] of Object.entries(from)) increment(into, k, v);
   };
+  const earlier = new Set(outcome.completedEarlier);
   for (const batch of outcome.batches) {
+    if (!earlier.has(batch.batchId))
+      for (const staged of batch.staged) add(summary.stagedNow, { [staged.table]: staged.rows });
     summary.records += batch.records;
     summary.valid += batch.valid;
     summary.duplicates += batch.duplicates;

@@ -11,6 +11,8 @@ import { ensureDevServer } from '../workers/dev-server';
 import { createLogger, defaultLogFormat } from '../observability/logging';
 import { connectClient, connectWorker } from '../workers/temporal-connection';
 import { resolveTemporalTarget, type TemporalAuth } from '../workers/temporal-target';
+import { notice } from './status-line';
+import { isVerbose } from './verbosity';
 
 export interface LoadoutRuntime {
   client: Client;
@@ -48,7 +50,9 @@ function installRuntime(config: LoadoutConfig, serving: boolean): void {
   const port = serving ? config.worker.metricsPort : undefined;
   TemporalRuntime.install({
     // stderr only (the SDK's default logger writes to stdout, which would break --json).
-    logger: createLogger(config.logFormat ?? defaultLogFormat(), serving ? 'INFO' : 'WARN'),
+    // A command's own worker: its summary reports quarantined objects and failures, so the
+    // worker's warnings (each with a stack trace) are shown only with --verbose.
+    logger: createLogger(config.logFormat ?? defaultLogFormat(), serving || isVerbose() ? 'INFO' : 'ERROR'),
     ...(port === undefined
       ? {}
       : {
@@ -77,7 +81,9 @@ export async function openRuntime(config: LoadoutConfig, options: RuntimeOptions
   let address = target.address;
   let uiUrl: string | undefined;
   if (address === undefined) {
-    const server = await ensureDevServer(config.home, namespace);
+    const server = await ensureDevServer(config.home, namespace, () =>
+      notice(`starting the Temporal dev server under ${config.home} (it keeps running for the next commands)`),
+    );
     address = server.address;
     uiUrl = server.uiUrl;
   }
@@ -96,6 +102,7 @@ export async function openRuntime(config: LoadoutConfig, options: RuntimeOptions
     log: TemporalRuntime.instance().logger,
     async withWorker<T>(work: () => Promise<T>): Promise<T> {
       nativeConnection ??= await connectWorker(target, address!);
+      if (config.worker.workflowBundle === undefined && !options.serving) notice('bundling the workflows');
       const worker: Worker = await createLoadoutWorker({
         connection: nativeConnection,
         namespace,

@@ -122,7 +122,10 @@ export function loadConfig(
     const issue = parsed.error.issues[0]!;
     const path = issue.path.join('.');
     const source = ENV_NAMES[path] ? ` (set by loadout.config.json, ${ENV_NAMES[path]} or a flag)` : '';
-    const hint = path === 'loadEvery' ? `; environment ${env} has no default interval, set LOADOUT_LOAD_EVERY` : '';
+    const hint =
+      path === 'loadEvery' && flat.loadEvery === undefined
+        ? `; environment ${env} has no default interval, set LOADOUT_LOAD_EVERY or --load-every`
+        : '';
     throw new ConfigError(`invalid setting ${path || '(config)'}${source}: ${issue.message}${hint}`);
   }
   checkPaths(parsed.data);

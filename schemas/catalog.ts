@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EventType } from './define-event';
+import { catalogModuleProblem, registerCatalogImports } from './catalog-imports';
 
 export const SHIPPED_EVENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'events');
 
@@ -39,6 +40,11 @@ export class Catalog {
 /** Imports every `*.ts`/`*.js` file of `dir`; each must `export default defineEvent(...)`. */
 export async function loadCatalog(dir: string = SHIPPED_EVENTS_DIR): Promise<Catalog> {
   const files = (await readdir(dir)).filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith('.d.ts')).sort();
+  if (dir !== SHIPPED_EVENTS_DIR) {
+    const problem = catalogModuleProblem(dir, files);
+    if (problem !== undefined) throw new Error(`event catalog ${dir}: ${problem}`);
+    registerCatalogImports();
+  }
   const types: EventType[] = [];
   for (const file of files) {
     const module = (await import(pathToFileURL(join(dir, file)).href)) as { default?: EventType };

@@ -36,9 +36,9 @@ function ensureNodeModules() {
   const stamp = join(root, 'node_modules', '.loadout-stamp');
   const want = digest(join(root, 'package.json'), join(root, 'package-lock.json'));
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
-  // npm install, not npm ci: npm 11 writes lock files without other platforms' optional
-  // native packages (duckdb, swc) and npm ci then refuses them; install still follows the lock.
-  run('npm', ['install', '--no-audit', '--no-fund']);
+  // npm ci: exactly the lock, which holds every platform's optional native packages, so an
+  // install never rewrites package-lock.json and `git status` stays clean.
+  run('npm', ['ci', '--no-audit', '--no-fund']);
   writeFileSync(stamp, want);
 }
 

@@ -1,14 +1,12 @@
 /** Builds a Temporal worker with Loadout's workflows and activities over the configured stores. */
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createActivities } from '../activities';
 import { StoreCache } from '../activities/store-cache';
 import type { Catalog } from '../schemas/catalog';
 import type { PersonalDataKeys } from '../core/personal/personal-data';
 import { activityLogAttributes } from '../observability/activity-log-attributes';
-
-const require = createRequire(import.meta.url);
+import { buildWorkflowBundle } from './workflow-bundle';
 
 /**
  * How long a long-running worker (`loadout worker`, `loadout dev`) lets in-flight batches and merges
@@ -57,9 +55,19 @@ export async function createLoadoutWorker(setup: WorkerSetup): Promise<Worker> {
     activities,
     // Batch ids, object keys, table and manifest key on every activity log line.
     interceptors: { activity: [activityLogAttributes] },
-    ...(setup.workflowBundlePath
-      ? { workflowBundle: { codePath: setup.workflowBundlePath } }
-      : { workflowsPath: require.resolve('../workflows/index.ts') }),
+    // Bundled here rather than through workflowsPath: the same code, without webpack's statistics on the log.
+    workflowBundle: setup.workflowBundlePath ? { codePath: setup.workflowBundlePath } : { code: await bundleOnce() },
     ...setup.options,
   });
+}
+
+let bundled: Promise<string> | undefined;
+
+/** One bundle per process: `loadout run` and the tests start several workers from the same code. */
+function bundleOnce(): Promise<string> {
+  bundled ??= buildWorkflowBundle().catch((error: unknown) => {
+    bundled = undefined;
+    throw error;
+  });
+  return bundled;
 }

@@ -46,7 +46,7 @@ interface HomeFiles {
 const LOCK = { timeoutMs: 120_000, staleAfterMs: 180_000 };
 const START_TIMEOUT_MS = 60_000;
 
-export async function ensureDevServer(home: string, namespace = 'default'): Promise<DevServer> {
+export async function ensureDevServer(home: string, namespace = 'default', onStart?: () => void): Promise<DevServer> {
   const files = homeFiles(home);
   mkdirSync(files.dir, { recursive: true });
   const running = await trustedState(files);
@@ -55,6 +55,7 @@ export async function ensureDevServer(home: string, namespace = 'default'): Prom
     // Another command may have started it while this one waited for the lock.
     const found = (await trustedState(files)) ?? (await adoptRunning(files));
     if (found) return reuse(found, namespace);
+    onStart?.();
     return describe(await start(files, namespace), true);
   });
 }

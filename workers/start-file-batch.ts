@@ -14,17 +14,28 @@ export async function startFileBatch(
   taskQueue: string,
   input: FileBatchInput,
 ): Promise<WorkflowHandle> {
+  return (await startOrFindFileBatch(client, workflowId, taskQueue, input)).handle;
+}
+
+/** As startFileBatch, saying whether the batch had completed before this call (its result is then an earlier run's). */
+export async function startOrFindFileBatch(
+  client: Client,
+  workflowId: string,
+  taskQueue: string,
+  input: FileBatchInput,
+): Promise<{ handle: WorkflowHandle; completedEarlier: boolean }> {
   try {
-    return await client.workflow.start(fileBatch, {
+    const handle = await client.workflow.start(fileBatch, {
       workflowId,
       taskQueue,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     });
+    return { handle, completedEarlier: false };
   } catch (error) {
     // Completed earlier: the reuse policy refuses a new run, and its recorded result stands.
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    return client.workflow.getHandle(workflowId);
+    return { handle: client.workflow.getHandle(workflowId), completedEarlier: true };
   }
 }

@@ -5,6 +5,7 @@ import {
   executeChild,
   patched,
   proxyActivities,
+  setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -18,6 +19,7 @@ import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE } from './search-attributes';
 import { DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE, quickActivityOptions } from './activity-options';
 import { LOAD_FAILED } from './failure-types';
 import { forEachBounded } from './for-each-bounded';
+import { loadProgressQuery, type LoadProgress } from './load-progress';
 
 export async function load(input: LoadInput): Promise<LoadResult> {
   const { listTablesToLoad, refreshKpiViews } = proxyActivities<LoadoutActivities>(
@@ -27,25 +29,33 @@ export async function load(input: LoadInput): Promise<LoadResult> {
     { key: LOADOUT_STAGE, value: 'loading' },
     { key: LOADOUT_ENVIRONMENT, value: input.environment },
   ]);
+  const progress: LoadProgress = { tables: [], running: [], loaded: [], failed: [] };
+  setHandler(loadProgressQuery, () => progress);
   const tables = await listTablesToLoad({ tables: input.tables });
+  progress.tables = tables;
   const results: LoadTableResult[] = [];
   const alreadyLoading: string[] = [];
   const failures: FailedTableLoad[] = [];
   const limit = Math.max(1, input.maxParallel ?? 4);
   const loadOne = async (table: string): Promise<void> => {
+    progress.running.push(table);
     try {
-      results.push(
-        await executeChild(loadTable, {
-          workflowId: loadTableWorkflowId(input.environment, table),
-          args: [{ environment: input.environment, table, lostWorkerTimeout: input.lostWorkerTimeout }],
-          taskQueue: workflowInfo().taskQueue,
-          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        }),
-      );
+      const result = await executeChild(loadTable, {
+        workflowId: loadTableWorkflowId(input.environment, table),
+        args: [{ environment: input.environment, table, lostWorkerTimeout: input.lostWorkerTimeout }],
+        taskQueue: workflowInfo().taskQueue,
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      });
+      results.push(result);
+      const mergedRows = result.manifests.reduce((n, m) => n + m.mergedRows, 0);
+      progress.loaded.push({ table, mergedRows, manifests: result.manifests.length });
     } catch (error) {
+      progress.failed.push(table);
       if (error instanceof WorkflowExecutionAlreadyStartedError) alreadyLoading.push(table);
       // One table's refused change must not block the others: record it, fail at the end.
       else failures.push({ table, reason: innermostMessage(error) });
+    } finally {
+      progress.running.splice(progress.running.indexOf(table), 1);
     }
   };
   // A sliding window: a slow table holds one slot, not a whole wave. Runs started before it went in waves.

@@ -6,6 +6,7 @@ import { failedTableLines } from '../load-failures';
 import { runLoad, type LoadOutcome } from '../load-runner';
 import { CommandError, formatTable, oneLine, printJson, printText } from '../output';
 import { openRuntime } from '../runtime';
+import { StatusLine } from '../status-line';
 
 export function registerLoad(program: Command): void {
   withConfigFlags(
@@ -20,7 +21,13 @@ export function registerLoad(program: Command): void {
       try {
         // Each manual load is its own request: the minute names it, so a retried command joins it.
         const result = await runtime.withWorker(() =>
-          runLoad(runtime.client, config, `manual:${new Date().toISOString().slice(0, 16)}`, tables),
+          runLoad(
+            runtime.client,
+            config,
+            `manual:${new Date().toISOString().slice(0, 16)}`,
+            tables,
+            options.json ? undefined : new StatusLine(),
+          ),
         );
         if (options.json) printJson(result);
         else printLoad(result);

@@ -8,6 +8,7 @@ import { innermostMessage } from '../../core/errors';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import type { ReplayInput, ReplayProgress, ReplayResult } from '../../workflows/replay-types';
 import { tablesFrom, withConfigFlags, overridesFrom } from '../config-flags';
+import { StatusLine } from '../status-line';
 import { CommandError, formatTable, printJson, printText } from '../output';
 import { oneLine } from '../terminal-text';
 import { openRuntime } from '../runtime';
@@ -86,9 +87,13 @@ export async function runReplay(
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
   });
+  const line = new StatusLine();
   const timer = showProgress
     ? setInterval(() => {
-        handle.query(replayProgressQuery).then(drawProgress, () => {});
+        handle.query(replayProgressQuery).then(
+          (p) => line.draw(progressText(p)),
+          () => {},
+        );
       }, 500)
     : undefined;
   try {
@@ -98,17 +103,16 @@ export async function runReplay(
     return { error: innermostMessage(error), progress };
   } finally {
     if (timer) clearInterval(timer);
-    if (showProgress) process.stderr.write('\n');
+    // Closed: a query answered after this point draws nothing.
+    line.close();
   }
 }
 
-function drawProgress(p: ReplayProgress): void {
+function progressText(p: ReplayProgress): string {
   const width = 30;
   const done = p.batchesDone + p.batchesAlreadyDone + p.batchesFailed;
   const filled = p.batches === 0 ? 0 : Math.round((done / p.batches) * width);
-  process.stderr.write(
-    `\rreplay ${p.phase} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${p.batches} batches, ${p.objects} objects of ${p.scanned} listed`,
-  );
+  return `replay ${p.phase} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${p.batches} batches, ${p.objects} objects of ${p.scanned} listed`;
 }
 
 function printReplay(workflowId: string, outcome: ReplayOutcome): void {

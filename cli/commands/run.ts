@@ -10,12 +10,13 @@ import { openRuntime } from '../runtime';
 import { summariseIngest, type RunSummary } from '../run-summary';
 import { runLoad, warehouseRowCounts, type LoadOutcome } from '../load-runner';
 import { failedTableLines } from '../load-failures';
+import { StatusLine } from '../status-line';
 
 export interface RunTimings {
   total_s: number;
   /** Listing, starting and awaiting the fileBatch workflows. */
   ingest_s: number;
-  /** Sum of the processing activities' own time (they run up to the worker's concurrency at once). */
+  /** Sum of the processing activities' own time, for the batches processed now (they run up to the worker's concurrency at once). */
   process_activity_s: number;
   /** The load workflow, start to result. */
   load_s: number;
@@ -90,7 +91,6 @@ export async function runPipeline(
         onProgress: view.progress ? progressReporter('file batches') : undefined,
       });
       ingestMs = performance.now() - t1;
-      if (view.progress && process.stderr.isTTY) process.stderr.write('loading the warehouse...\n');
       const t2 = performance.now();
       const load = await runLoad(
         runtime.client,
@@ -99,6 +99,8 @@ export async function runPipeline(
           .map((b) => b.batchId)
           .sort()
           .join(',')}`,
+        undefined,
+        view.progress ? new StatusLine() : undefined,
       );
       loadMs = performance.now() - t2;
       return { outcome, load };
@@ -110,7 +112,11 @@ export async function runPipeline(
     const timings: RunTimings = {
       total_s: round(total),
       ingest_s: round(ingestMs),
-      process_activity_s: round(outcome.batches.reduce((n, b) => n + b.seconds * 1000, 0)),
+      process_activity_s: round(
+        outcome.batches
+          .filter((b) => !outcome.completedEarlier.includes(b.batchId))
+          .reduce((n, b) => n + b.seconds * 1000, 0),
+      ),
       load_s: round(loadMs),
       merge_activity_s: round(
         load.tables.reduce((n, t) => n + t.manifests.reduce((m, x) => m + x.seconds * 1000, 0), 0),
@@ -125,19 +131,23 @@ export async function runPipeline(
 
 export function printRunSummary(summary: PipelineSummary): void {
   const out: string[] = [];
-  out.push(
-    `${summary.files} raw objects in ${summary.batches} batches: ${summary.records} records, ${summary.valid} valid, ${summary.duplicates} duplicates dropped, ${summary.rejected} rejected`,
-  );
+  out.push(...headline(summary));
   const merged = new Map(summary.load.tables.map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)]));
   out.push(
     '',
     formatTable([
-      ['table', 'staged by this run', 'merged by this load', 'rows in warehouse'],
+      ['table', 'staged now', 'staged earlier', 'merged by this load', 'rows in warehouse'],
       ...Object.keys({ ...summary.staged, ...summary.tables })
         .sort()
         .map(
           (t) =>
-            [t, summary.staged[t] ?? 0, merged.get(t) ?? 0, summary.tables[t] ?? 0] as [string, number, number, number],
+            [
+              t,
+              summary.stagedNow[t] ?? 0,
+              (summary.staged[t] ?? 0) - (summary.stagedNow[t] ?? 0),
+              merged.get(t) ?? 0,
+              summary.tables[t] ?? 0,
+            ] as [string, number, number, number, number],
         ),
     ]),
   );
@@ -181,4 +191,17 @@ export function printRunSummary(summary: PipelineSummary): void {
     `time: ${t.total_s} s in all; ingest ${t.ingest_s} s (processing activities ${t.process_activity_s} s), load ${t.load_s} s (merges ${t.merge_activity_s} s), setup ${t.setup_s} s`,
   );
   printText(out);
+}
+
+/** What the batches hold, saying which were processed now and which an earlier run had done. */
+function headline(summary: PipelineSummary): string[] {
+  const now = summary.batches - summary.batchesCompletedEarlier;
+  const batches =
+    summary.batchesCompletedEarlier === 0
+      ? `${summary.batches} ${summary.batches === 1 ? 'batch' : 'batches'}`
+      : `${summary.batches} ${summary.batches === 1 ? 'batch' : 'batches'} (${now} processed now, ${summary.batchesCompletedEarlier} done by an earlier run: their counts are that run's)`;
+  return [
+    `${summary.files} raw objects in ${batches}: ${summary.records} records, ${summary.valid} valid, ${summary.rejected} rejected`,
+    `duplicates: ${summary.duplicates} dropped within batches; copies across batches and loads are merged on the key (rows in warehouse)`,
+  ];
 }

@@ -10,6 +10,8 @@ import { openObjectStore } from '../../stores/object/open-object-store';
 import { withConfigFlags, overridesFrom } from '../config-flags';
 import { readDriftReport } from '../drift';
 import { formatTable, printJson, printText } from '../output';
+import { initCatalog } from '../schema-init';
+import { oneLine } from '../terminal-text';
 
 export function describeCatalog(catalog: Catalog) {
   return catalog.eventTypes.map((t) => ({
@@ -47,6 +49,21 @@ export function registerSchema(program: Command): void {
             d.columns.flatMap((c) => (c.personal ? [`${c.name}: ${c.personal}`] : [])).join(', '),
           ]),
         ]),
+      );
+    });
+
+  schema
+    .command('init <dir>')
+    .description("write a catalog package (the shipped event files, importing 'loadout/schemas') for LOADOUT_SCHEMAS")
+    .option('--json', 'print one JSON document')
+    .action(async (dir: string, options: { json?: boolean }) => {
+      const result = await initCatalog(dir);
+      if (options.json) return printJson(result);
+      printText(
+        [
+          `wrote ${result.files.length} files to ${oneLine(result.dir)}`,
+          `edit or add one file per event type, then: LOADOUT_SCHEMAS=${oneLine(result.dir)} npx loadout schema list`,
+        ].join('\n'),
       );
     });
 

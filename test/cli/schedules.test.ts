@@ -3,6 +3,7 @@ import { Client, ScheduleOverlapPolicy } from '@temporalio/client';
 import { msToTs } from '@temporalio/common';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { loadConfig } from '../../config/load-config';
+import { overridesFrom } from '../../cli/config-flags';
 import { applyLoadSchedule, loadScheduleId } from '../../cli/schedules';
 import { registerSearchAttributes } from '../../workers/register-search-attributes';
 import { connectTemporal, type TemporalTestContext } from '../helpers/temporal';
@@ -61,6 +62,12 @@ test('applying again updates in place: one schedule, the new interval', async ()
 test('an environment without a default interval must be given one', () => {
   expect(() => loadConfig({ env: 'nightly' }, {}, '/tmp')).toThrow(/LOADOUT_LOAD_EVERY/);
   expect(loadConfig({ env: 'nightly', loadEvery: '30m' }, {}, '/tmp').loadEvery).toBe('30m');
+});
+
+test('--load-every sets any environment interval, over LOADOUT_LOAD_EVERY', () => {
+  const flags = overridesFrom({ env: 'production', loadEvery: '30s' });
+  expect(loadConfig(flags, { LOADOUT_LOAD_EVERY: '1h' }, '/tmp').loadEvery).toBe('30s');
+  expect(loadConfig({ env: 'production' }, { LOADOUT_LOAD_EVERY: '1h' }, '/tmp').loadEvery).toBe('1h');
 });
 
 test('search attributes are registered on a fresh namespace, once; queries by them work there', async () => {

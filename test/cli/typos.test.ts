@@ -57,6 +57,18 @@ test.each([
     { LOADOUT_WORKER_CONCURRENCY: 'lots' },
     /^loadout: invalid setting worker\.maxConcurrentActivities \(.*LOADOUT_WORKER_CONCURRENCY.*\): /,
   ],
+  [
+    'a load interval that is not a duration',
+    ['load', '--load-every', 'soon'],
+    {},
+    /^loadout: invalid setting loadEvery \(.*LOADOUT_LOAD_EVERY.*\): a duration like 90s, 15m, 6h or 1d$/m,
+  ],
+  [
+    'a Temporal address where nothing listens',
+    ['load', '--temporal-address', '127.0.0.1:1'],
+    {},
+    /^loadout: cannot use Temporal at 127\.0\.0\.1:1 .*unreachable/,
+  ],
 ] as const)('%s: one line naming it, exit 1, nothing created', async (_name, args, env, message) => {
   const { code, stderr } = await loadout([...args], { env: { ...env } });
   expect(code).toBe(1);

@@ -33,6 +33,7 @@ interface ComposeModel {
     string,
     {
       image?: string;
+      build?: { context: string; dockerfile: string };
       command?: string[];
       entrypoint?: string[];
       environment?: Record<string, string>;
@@ -79,7 +80,9 @@ test('the stack: Temporal with its database and UI, PostgreSQL warehouse, MinIO,
   expect(s['s3-setup']!.command!.join(' ')).toContain('mc mb --ignore-existing local/telemetry');
 
   const worker = s.worker!;
-  expect(worker.command!.join(' ')).toContain('node bin/loadout.js worker');
+  // The image of ./Dockerfile (test/ops/dockerfile.test.ts): nothing is installed at start.
+  expect(worker.build).toMatchObject({ context: root.replace(/\/$/, ''), dockerfile: 'Dockerfile' });
+  expect(worker.command).toEqual(['worker']);
   expect(worker.environment).toMatchObject({
     TEMPORAL_ADDRESS: 'temporal:7233',
     LOADOUT_ENV: 'production',
@@ -96,7 +99,7 @@ test('the stack: Temporal with its database and UI, PostgreSQL warehouse, MinIO,
     's3-setup': { condition: 'service_completed_successfully' },
     warehouse: { condition: 'service_healthy' },
   });
-  expect(worker.volumes!.map((v) => v.target).sort()).toEqual(['/app', '/app/node_modules']);
+  expect(worker.volumes!.map((v) => v.target)).toEqual(['/var/lib/loadout']);
 
   const published = Object.fromEntries(
     Object.entries(s).flatMap(([name, svc]) => (svc.ports ?? []).map((p) => [`${name}:${p.target}`, p.published])),
