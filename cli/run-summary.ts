@@ -14,6 +14,8 @@ export interface RunSummary {
   tables: Record<string, number>;
   duplicates: number;
   rejected: number;
+  /** Records of erased players the batches dropped (`loadout erase`). */
+  erased: number;
   rejectedByReason: Record<string, number>;
   unknown: Record<string, number>;
   drift: { event: string; attribute: string; count: number }[];
@@ -32,6 +34,7 @@ export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore)
     tables: {},
     duplicates: 0,
     rejected: 0,
+    erased: 0,
     rejectedByReason: {},
     unknown: {},
     drift: [],
@@ -48,6 +51,7 @@ export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore)
     summary.valid += batch.valid;
     summary.duplicates += batch.duplicates;
     summary.rejected += batch.rejected;
+    summary.erased += batch.erased ?? 0;
     summary.skippedObjects += batch.skippedObjects.length;
     add(summary.unknown, batch.unknown);
     for (const staged of batch.staged) add(summary.tables, { [staged.table]: staged.rows });
