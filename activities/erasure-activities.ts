@@ -7,7 +7,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { erasureKeyOf, type ErasureRecord } from '../core/erasure/erasures';
-import { eraseLakeArea, type FileErasure, type LakeArea, type LakeAreaErasure } from '../core/erasure/lake-erasure';
+import {
+  eraseLakeArea,
+  MAX_LISTED_FILES,
+  summaryOf,
+  type FileErasure,
+  type LakeArea,
+  type LakeAreaSummary,
+} from '../core/erasure/lake-erasure';
 import { eraseRawObjects } from '../core/erasure/raw-erasure';
 import { pseudonymOf } from '../core/personal/pseudonym';
 import type { Catalog } from '../schemas/catalog';
@@ -39,16 +46,17 @@ export async function recordErasure(deps: ErasureDeps, input: { pseudonym: strin
 export async function eraseLakeFiles(
   deps: ErasureDeps,
   input: { pseudonym: string; area: LakeArea },
-): Promise<LakeAreaErasure> {
+): Promise<LakeAreaSummary> {
   const workDir = await mkdtemp(join(tmpdir(), 'loadout-erase-'));
   try {
-    return await whileHeartbeating(() =>
+    const erased = await whileHeartbeating(() =>
       eraseLakeArea(
         { lake: deps.lake, catalog: deps.catalog, pseudonymKey: deps.pseudonymKey, workDir },
         input.area,
         input.pseudonym,
       ),
     );
+    return summaryOf(erased);
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -74,11 +82,16 @@ export async function eraseWarehouseRows(
 export async function eraseRawZone(
   deps: ErasureDeps,
   input: { pseudonym: string; source: string },
-): Promise<FileErasure[]> {
-  return whileHeartbeating(() =>
+): Promise<{ files: FileErasure[]; filesRewritten: number; recordsRemoved: number }> {
+  const files = await whileHeartbeating(() =>
     eraseRawObjects(
       { raw: deps.stores.open(input.source), catalog: deps.catalog, pseudonymKey: deps.pseudonymKey },
       input.pseudonym,
     ),
   );
+  return {
+    files: files.slice(0, MAX_LISTED_FILES),
+    filesRewritten: files.length,
+    recordsRemoved: files.reduce((n, f) => n + f.removed, 0),
+  };
 }

@@ -27,8 +27,10 @@ export interface ErasureResult {
   recordedAt: string;
   /** Rows deleted per table, every table looked at (0 included). */
   tables: TableErasure[];
-  /** Lake files rewritten, with the records each lost, and their area. */
+  /** Lake files rewritten, with the records each lost, and their area (the first 1000 per area: see the totals). */
   files: (FileErasure & { area: LakeArea })[];
-  /** Raw objects rewritten, when asked. */
-  raw?: FileErasure[];
+  /** Every lake file rewritten and record removed, per area. */
+  lake: Record<LakeArea, { files: number; records: number }>;
+  /** Raw objects rewritten, when asked (the first 1000), and the totals. */
+  raw?: { files: FileErasure[]; filesRewritten: number; recordsRemoved: number };
 }

@@ -9,6 +9,8 @@ import { ApplicationFailure, proxyActivities, sleep, upsertSearchAttributes } fr
 import type { LoadoutActivities } from '../activities';
 import { DEFAULT_LOST_WORKER_TIMEOUT, mergeActivityOptions, quickActivityOptions } from './activity-options';
 import type { ErasureInput, ErasureResult, TableErasure } from './erasure-types';
+import type { LakeAreaSummary } from '../core/erasure/lake-erasure';
+import { ERASURE_WAITING } from './failure-types';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
 
 /** 30 s between looks, 40 looks: a load of 20 minutes finishes within it. */
@@ -26,25 +28,31 @@ export async function erasure(input: ErasureInput): Promise<ErasureResult> {
   try {
     const { recordedAt } = await quick.recordErasure({ pseudonym });
     const files: ErasureResult['files'] = [];
+    const lake = {} as ErasureResult['lake'];
+    const take = (erased: LakeAreaSummary) => {
+      files.push(...erased.files.map((f) => ({ ...f, area: erased.area })));
+      const totals = (lake[erased.area] ??= { files: 0, records: 0 });
+      totals.files += erased.filesRewritten;
+      totals.records += erased.recordsRemoved;
+    };
     const wait = input.claimedWait ?? CLAIMED_WAIT;
     for (let look = 1; ; look++) {
       let pending = 0;
       for (const area of ['tables', 'personal-data'] as const) {
         const erased = await long.eraseLakeFiles({ pseudonym, area });
-        files.push(...erased.files.map((f) => ({ ...f, area })));
-        pending += erased.pending.length;
+        take(erased);
+        pending += erased.pending;
       }
       if (pending === 0) break;
       if (look >= wait.looks)
         throw ApplicationFailure.nonRetryable(
           `${pending} staged files holding the player are still claimed by an unfinished load: finish that load (loadout status, loadout load), then run loadout erase again`,
-          'ErasureWaiting',
+          ERASURE_WAITING,
         );
       await sleep(wait.interval);
     }
     for (const area of ['rejects', 'unknown', 'reports'] as const) {
-      const erased = await long.eraseLakeFiles({ pseudonym, area });
-      files.push(...erased.files.map((f) => ({ ...f, area })));
+      take(await long.eraseLakeFiles({ pseudonym, area }));
     }
     const tables: TableErasure[] = [];
     for (const target of await quick.listErasureTargets()) {
@@ -56,7 +64,7 @@ export async function erasure(input: ErasureInput): Promise<ErasureResult> {
       { key: LOADOUT_STAGE, value: 'erased' },
       { key: LOADOUT_TABLES, value: tables.filter((t) => t.rows > 0).map((t) => t.table) },
     ]);
-    return { pseudonym, recordedAt, tables, files, ...(raw ? { raw } : {}) };
+    return { pseudonym, recordedAt, tables, files, lake, ...(raw ? { raw } : {}) };
   } catch (error) {
     upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'failed' }]);
     throw error;

@@ -70,10 +70,12 @@ export function registerErase(program: Command): void {
 
 function printErasure(workflowId: string, result: ErasureResult): void {
   const rows = result.tables.reduce((n, t) => n + t.rows, 0);
-  const records = result.files.reduce((n, f) => n + f.removed, 0);
+  const totals = Object.values(result.lake);
+  const records = totals.reduce((n, t) => n + t.records, 0);
+  const files = totals.reduce((n, t) => n + t.files, 0);
   const out = [
     `erasure ${workflowId}: pseudonym ${result.pseudonym}, recorded ${result.recordedAt}`,
-    `${rows} rows deleted from ${result.tables.filter((t) => t.rows > 0).length} tables, ${records} records removed from ${result.files.length} lake files`,
+    `${rows} rows deleted from ${result.tables.filter((t) => t.rows > 0).length} tables, ${records} records removed from ${files} lake files`,
     '',
     formatTable([['table', 'rows deleted'], ...result.tables.map((t) => [`${t.schema}.${t.table}`, t.rows] as const)]),
   ];
@@ -82,15 +84,19 @@ function printErasure(workflowId: string, result: ErasureResult): void {
       '',
       formatTable([['lake file', 'records removed'], ...result.files.map((f) => [oneLine(f.key), f.removed] as const)]),
     );
-  if (result.raw)
+  if (files > result.files.length) out.push(`(${files - result.files.length} more lake files not listed)`);
+  const raw = result.raw;
+  if (raw)
     out.push(
       '',
-      result.raw.length === 0
+      raw.filesRewritten === 0
         ? 'raw zone: no object held the player'
         : formatTable([
             ['raw object', 'records removed'],
-            ...result.raw.map((f) => [oneLine(f.key), f.removed] as const),
+            ...raw.files.map((f) => [oneLine(f.key), f.removed] as const),
           ]),
     );
+  if (raw && raw.filesRewritten > raw.files.length)
+    out.push(`(${raw.filesRewritten - raw.files.length} more raw objects not listed)`);
   printText(out);
 }

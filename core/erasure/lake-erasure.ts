@@ -38,6 +38,31 @@ export interface LakeAreaErasure {
   pending: string[];
 }
 
+/**
+ * Files listed in a workflow's payloads, per area: a player of years can be in thousands of
+ * batches, and Temporal refuses payloads past 2 MB. The totals always count every file.
+ */
+export const MAX_LISTED_FILES = 1000;
+
+/** What the activity returns: the first MAX_LISTED_FILES files, the totals, the pending count. */
+export interface LakeAreaSummary {
+  area: LakeArea;
+  files: FileErasure[];
+  filesRewritten: number;
+  recordsRemoved: number;
+  pending: number;
+}
+
+export function summaryOf(erasure: LakeAreaErasure): LakeAreaSummary {
+  return {
+    area: erasure.area,
+    files: erasure.files.slice(0, MAX_LISTED_FILES),
+    filesRewritten: erasure.files.length,
+    recordsRemoved: erasure.files.reduce((n, f) => n + f.removed, 0),
+    pending: erasure.pending.length,
+  };
+}
+
 export interface LakeErasureDeps {
   lake: ObjectStore;
   catalog: Catalog;

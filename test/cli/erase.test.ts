@@ -51,6 +51,8 @@ test('loadout erase --json, again in text, then with --rewrite-raw', async () =>
     personal_data: 1,
   });
   expect(result.files.length).toBeGreaterThanOrEqual(7);
+  expect(result.lake.tables).toEqual({ files: 3, records: 3 });
+  expect(result.lake['personal-data']).toEqual({ files: 1, records: 1 });
   expect(`${erased.stdout}${erased.stderr}`).not.toContain(ERASED);
 
   const again = await runLoadout(['erase', '--player', ERASED], env);
@@ -62,7 +64,11 @@ test('loadout erase --json, again in text, then with --rewrite-raw', async () =>
   const rewritten = await runLoadout(['erase', '--player', ERASED, '--rewrite-raw', '--json'], env);
   expect(rewritten.code, rewritten.stderr).toBe(0);
   expect(rewritten.stderr).toContain('changes their etags');
-  expect((JSON.parse(rewritten.stdout) as ErasureResult).raw).toEqual([{ key: '2026/11/22/10/a.gz', removed: 6 }]);
+  expect((JSON.parse(rewritten.stdout) as ErasureResult).raw).toEqual({
+    files: [{ key: '2026/11/22/10/a.gz', removed: 6 }],
+    filesRewritten: 1,
+    recordsRemoved: 6,
+  });
   const text = gunzipSync(readFileSync(join(raw.location, '2026/11/22/10/a.gz'))).toString('utf8');
   expect(text).not.toContain(ERASED);
   expect(text).toContain(KEPT[0]);

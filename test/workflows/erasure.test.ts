@@ -139,6 +139,7 @@ test('erasure removes the player everywhere and sticks through a replay and a la
   const again = await worker.runUntil(() => steps.erase('again'));
   expect(again.tables.every((t) => t.rows === 0)).toBe(true);
   expect(again.files).toEqual([]);
+  expect(Object.values(again.lake).every((t) => t.files === 0 && t.records === 0)).toBe(true);
   expect(again.recordedAt).toBe(result.recordedAt);
 
   // A replay of the window: the player's records are dropped as erased, nothing comes back.
@@ -167,7 +168,7 @@ test('erasure removes the player everywhere and sticks through a replay and a la
 
   // The raw zone, on request: gzip in, gzip out, the other players' records kept.
   const rawErasure = await worker.runUntil(() => steps.erase('raw', { rawSource: raw.location }));
-  expect(rawErasure.raw?.map((f) => [f.key, f.removed])).toEqual([
+  expect(rawErasure.raw?.files.map((f) => [f.key, f.removed])).toEqual([
     ['2026/11/22/10/a.gz', 6],
     ['2026/11/22/10/b.gz', 6],
     ['2026/11/22/10/c.gz', 6],
