@@ -15,10 +15,10 @@ import { registerSchema } from './commands/schema';
 import { registerStatus } from './commands/status';
 import { registerMigrate } from './commands/migrate';
 import { registerReplay } from './commands/replay';
+import { registerErase } from './commands/erase';
 import { redactSecrets } from '../workers/redact-secrets';
 import { terminalSafe } from './terminal-text';
 import { registerPii } from './commands/pii';
-import { registerErase } from './commands/erase';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 

@@ -126,7 +126,7 @@ export async function runPipeline(
 export function printRunSummary(summary: PipelineSummary): void {
   const out: string[] = [];
   out.push(
-    `${summary.files} raw objects in ${summary.batches} batches: ${summary.records} records, ${summary.valid} valid, ${summary.duplicates} duplicates dropped, ${summary.rejected} rejected${summary.erased > 0 ? `, ${summary.erased} of erased players dropped` : ''}`,
+    `${summary.files} raw objects in ${summary.batches} batches: ${summary.records} records, ${summary.valid} valid, ${summary.duplicates} duplicates dropped, ${summary.rejected} rejected`,
   );
   const merged = new Map(summary.load.tables.map((t) => [t.table, t.manifests.reduce((n, m) => n + m.mergedRows, 0)]));
   out.push(
