@@ -18,6 +18,15 @@ import { processFileBatch } from './process-file-batch';
 import { listReplayObjects, type ListReplayObjectsInput } from './list-replay-objects';
 import { StoreCache } from './store-cache';
 import type { PersonalDataKeys } from '../core/personal/personal-data';
+import type { LakeArea } from '../core/erasure/lake-erasure';
+import type { ErasureTarget } from '../stores/warehouse/erase-rows';
+import {
+  eraseLakeFiles,
+  eraseRawZone,
+  eraseWarehouseRows,
+  listErasureTargets,
+  recordErasure,
+} from './erasure-activities';
 
 export interface ActivityDeps {
   catalog: Catalog;
@@ -45,6 +54,7 @@ export function createActivities(deps: ActivityDeps) {
     warehouseUrl: deps.warehouseUrl ?? '',
     warehouseSchema: deps.warehouseSchema ?? 'loadout',
   };
+  const erasureDeps = { ...loadDeps, stores, pseudonymKey: personal.pseudonymKey };
   const activities = {
     planTableLoad: (input: { table: string }) => whileHeartbeating(() => planTableLoad(loadDeps, input)),
     prepareTable: (input: { table: string }) => whileHeartbeating(() => prepareTable(loadDeps, input)),
@@ -58,6 +68,11 @@ export function createActivities(deps: ActivityDeps) {
     processFileBatch: (input: FileBatchInput) => processFileBatch(processDeps, input),
     listNewObjects: (input: ListNewObjectsInput) => listNewObjects(processDeps, input),
     listReplayObjects: (input: ListReplayObjectsInput) => listReplayObjects(processDeps, input),
+    recordErasure: (input: { pseudonym: string }) => recordErasure(erasureDeps, input),
+    eraseLakeFiles: (input: { pseudonym: string; area: LakeArea }) => eraseLakeFiles(erasureDeps, input),
+    listErasureTargets: () => listErasureTargets(erasureDeps),
+    eraseWarehouseRows: (input: { pseudonym: string; target: ErasureTarget }) => eraseWarehouseRows(erasureDeps, input),
+    eraseRawZone: (input: { pseudonym: string; source: string }) => eraseRawZone(erasureDeps, input),
   };
   return deps.observe ? observeActivities(activities, { lake: deps.lake, metrics: deps.observe.metrics }) : activities;
 }

@@ -28,6 +28,7 @@ import { readJson } from '../stores/object/read-json';
 import type { StoreCache } from './store-cache';
 import type { PersonalDataKeys } from '../core/personal/personal-data';
 import { personalDataKey } from '../core/personal/personal-data-file';
+import { erasedPseudonyms } from './erased-players';
 
 export interface ProcessDeps {
   catalog: Catalog;
@@ -80,6 +81,8 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
     });
   }
   const started = performance.now();
+  // Read once per batch: an erasure recorded before the batch started is applied to all its objects.
+  const erased = await erasedPseudonyms(deps.lake);
   const workDir = await mkdtemp(join(tmpdir(), `loadout-${batchId}-`));
   try {
     const heartbeat = (index: number, object: RawObjectRef) => (bytes: number) => {
@@ -98,6 +101,7 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
         workDir: passDir,
         tables: input.tables,
         personal: deps.personal,
+        erased,
       });
       let tainted = false;
       for (const [index, object] of todo.entries()) {
@@ -150,6 +154,7 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
       valid: s.valid,
       duplicates: s.duplicates,
       rejected: s.rejected,
+      erased: s.erased,
       unknown: s.unknown,
       staged,
       rejectsKey,

@@ -15,6 +15,7 @@ import { registerSchema } from './commands/schema';
 import { registerStatus } from './commands/status';
 import { registerMigrate } from './commands/migrate';
 import { registerReplay } from './commands/replay';
+import { registerErase } from './commands/erase';
 import { redactSecrets } from '../workers/redact-secrets';
 import { terminalSafe } from './terminal-text';
 import { registerPii } from './commands/pii';
@@ -45,6 +46,7 @@ registerStatus(program);
 registerMigrate(program);
 registerReplay(program);
 registerPii(program);
+registerErase(program);
 
 try {
   await program.parseAsync(takeVerboseFlag(process.argv));

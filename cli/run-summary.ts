@@ -19,6 +19,8 @@ export interface RunSummary {
   /** Copies of a key dropped inside a batch before staging; copies across batches are merged away by the load. */
   duplicates: number;
   rejected: number;
+  /** Records of erased players the batches dropped (`loadout erase`). */
+  erased: number;
   rejectedByReason: Record<string, number>;
   unknown: Record<string, number>;
   drift: { event: string; attribute: string; count: number }[];
@@ -39,6 +41,7 @@ export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore)
     stagedNow: {},
     duplicates: 0,
     rejected: 0,
+    erased: 0,
     rejectedByReason: {},
     unknown: {},
     drift: [],
@@ -58,6 +61,7 @@ export async function summariseIngest(outcome: IngestOutcome, lake: ObjectStore)
     summary.valid += batch.valid;
     summary.duplicates += batch.duplicates;
     summary.rejected += batch.rejected;
+    summary.erased += batch.erased ?? 0;
     summary.skippedObjects += batch.skippedObjects.length;
     add(summary.unknown, batch.unknown);
     for (const staged of batch.staged) add(summary.tables, { [staged.table]: staged.rows });

@@ -24,6 +24,7 @@ import { ParquetStageWriter } from './parquet-stage-writer';
 import { PersonalData, type PersonalDataKeys } from './personal/personal-data';
 import { writePersonalDataFile } from './personal/personal-data-file';
 import { exampleRedactor } from './personal/redact-example';
+import { ErasedRecords } from './erasure/erased-records';
 
 // The processor's output types live in batch-output.ts; importers of the processor find them here too.
 export type { BatchOutput, StagedTableFile, UnreadableObject } from './batch-output';
@@ -46,6 +47,8 @@ export interface BatchProcessorOptions {
    * pseudonymised with the one and their clear values sealed with the other (core/personal/).
    */
   personal: PersonalDataKeys;
+  /** Pseudonyms of erased players (core/erasure/): their records, valid or not, are dropped as `erased`. */
+  erased?: ReadonlySet<string>;
 }
 
 /**
@@ -73,10 +76,13 @@ export class BatchProcessor {
   private readonly flatLine = new FlatJsonLine();
   private readonly flatReader: FlatRecordReader | undefined;
   private readonly personal: PersonalData;
+  private readonly erasure: ErasedRecords | undefined;
 
   constructor(private readonly options: BatchProcessorOptions) {
     mkdirSync(options.workDir, { recursive: true });
     this.personal = new PersonalData(options.personal);
+    if (options.erased !== undefined && options.erased.size > 0)
+      this.erasure = new ErasedRecords(options.catalog, this.personal, options.erased);
     this.rejections = new RejectionQueue(join(options.workDir, 'rejects.jsonl'), this.stats, (type, row) =>
       this.stage(type, row),
     );
@@ -138,6 +144,7 @@ export class BatchProcessor {
       record: (value, text, index) => this.acceptRecord(value, text, source, lineNumber, index),
       malformed: (reason, text, index) => {
         this.stats.records++;
+        if (this.erasedIf(this.erasure?.text(text))) return;
         this.rejections.reject({
           reasonKey: `record: ${reason.startsWith('invalid JSON') ? 'invalid JSON' : reason.split(':')[0]!}`,
           reason,
@@ -169,6 +176,7 @@ export class BatchProcessor {
         onChunk,
         onOverlong: (n, length, head) => {
           this.stats.records++;
+          if (this.erasedIf(this.erasure?.text(head))) return;
           this.rejections.reject({
             reasonKey: 'record: line too long',
             reason: `line of ${length} bytes exceeds the ${DEFAULT_MAX_LINE / 1024 / 1024} MiB limit: a producer writing records without line breaks? The record starts as shown`,
@@ -243,6 +251,7 @@ export class BatchProcessor {
     }
     if (!reader.read(bytes, this.flatLine, record, plan)) return false;
     this.stats.records++;
+    if (this.erasedIf(this.erasure?.scanned(type, bytes, reader.values, reader.starts, reader.ends))) return true;
     this.variations.observeFlat(
       type.tag,
       reader.keyNames,
@@ -268,6 +277,8 @@ export class BatchProcessor {
 
   private acceptRecord(value: unknown, text: string, source: string, line: number, index: number): void {
     this.stats.records++;
+    // Before classifying: an erased player's record is dropped whatever it is, and never kept in rejects/ or unknown/.
+    if (this.erasedIf(this.erasure?.record(value))) return;
     if (nestsDeeperThan(text, MAX_NESTING_DEPTH)) {
       this.rejections.reject({
         reasonKey: 'record: nested too deep',
@@ -308,6 +319,12 @@ export class BatchProcessor {
     const { type, row } = verdict;
     this.variations.observe(type.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
     this.stage(type, row);
+  }
+
+  /** Counts an erased player's record, dropped. */
+  private erasedIf(erased: boolean | undefined): boolean {
+    if (erased === true) this.stats.erased++;
+    return erased === true;
   }
 
   private stage(type: EventType, row: unknown[]): void {

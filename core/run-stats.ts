@@ -28,6 +28,8 @@ export interface RunStats {
   unknown: Record<string, number>;
   /** Valid or not, records of tables outside a replay's table list. */
   skipped: number;
+  /** Records of erased players (core/erasure/), dropped: neither staged, rejected nor kept as unknown. */
+  erased: number;
   drift: DriftObservation[];
 }
 
@@ -45,6 +47,7 @@ export function emptyStats(): RunStats {
     rejectedByReason: {},
     unknown: {},
     skipped: 0,
+    erased: 0,
     drift: [],
   };
 }
@@ -79,6 +82,8 @@ export function mergeStats(a: RunStats, b: RunStats): RunStats {
   out.duplicates += b.duplicates;
   out.rejected += b.rejected;
   out.skipped += b.skipped;
+  // Reports written before erasure have no count.
+  out.erased = (a.erased ?? 0) + (b.erased ?? 0);
   for (const [k, v] of Object.entries(b.events)) increment(out.events, k, v);
   for (const [k, v] of Object.entries(b.rejectedByReason)) increment(out.rejectedByReason, k, v);
   for (const [k, v] of Object.entries(b.unknown)) increment(out.unknown, k, v);

@@ -16,6 +16,7 @@ export const METRIC = {
   events: 'loadout_events_processed',
   rejected: 'loadout_events_rejected',
   duplicates: 'loadout_events_duplicates',
+  erased: 'loadout_events_erased',
   unknown: 'loadout_events_unknown',
   stagedRows: 'loadout_staged_rows',
   stagedBytes: 'loadout_staged_bytes',
@@ -54,6 +55,9 @@ export function recordFileBatch(meter: MetricMeter, result: FileBatchResult): vo
   meter
     .createCounter(METRIC.duplicates, undefined, 'Valid records dropped as duplicates of a unique key within a batch')
     .add(result.duplicates);
+  meter
+    .createCounter(METRIC.erased, undefined, 'Records of erased players, dropped (loadout erase)')
+    .add(result.erased ?? 0);
   const unknown = Object.values(result.unknown).reduce((a, b) => a + b, 0);
   meter
     .createCounter(METRIC.unknown, undefined, 'Records of event types no schema declares (kept in unknown/)')

@@ -34,6 +34,7 @@ export function observeActivities<A extends Observed>(activities: A, options: Ob
         valid: result.valid,
         duplicates: result.duplicates,
         rejected: result.rejected,
+        erased: result.erased ?? 0,
         unknown: Object.values(result.unknown).reduce((a, b) => a + b, 0),
         skippedObjects: result.skippedObjects.length,
         staged: Object.fromEntries(result.staged.map((s) => [s.table, s.rows])),

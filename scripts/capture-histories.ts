@@ -21,17 +21,18 @@ import { gzipSync } from 'node:zlib';
 import { createActivities } from '../activities';
 import { listRawObjects } from '../cli/ingest';
 import { batchIdOf } from '../core/batch-id';
-import { fileBatchWorkflowId } from '../workflows/workflow-ids';
+import { erasureWorkflowId, fileBatchWorkflowId } from '../workflows/workflow-ids';
 import { loadCatalog } from '../schemas/catalog';
 import { openObjectStore } from '../stores/object/open-object-store';
 import { openWarehouse } from '../stores/warehouse/open-warehouse';
 import { temporalBinary } from '../workers/temporal-binary';
 import { buildWorkflowBundle } from '../workers/workflow-bundle';
 import type { DiscoverByListingInput } from '../workflows/discover-by-listing';
-import { discoverByListing, fileBatch, load, replay, schemaMigration } from '../workflows';
+import { discoverByListing, erasure, fileBatch, load, replay, schemaMigration } from '../workflows';
 import type { ReplayInput } from '../workflows/replay-types';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { randomPersonalKeys } from '../core/personal/random-keys';
+import { pseudonymOf } from '../core/personal/pseudonym';
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only?.split(',');
@@ -55,13 +56,14 @@ async function main(): Promise<void> {
     writeRaw(raw.location);
     const catalog = await loadCatalog();
     const bundleCode = await buildWorkflowBundle();
+    const personalKeys = randomPersonalKeys();
     const worker = await Worker.create({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: TASK_QUEUE,
       workflowBundle: { code: bundleCode },
       activities: createActivities({
-        personalKeys: randomPersonalKeys(),
+        personalKeys,
         catalog,
         lake,
         warehouseUrl: `duckdb:${join(dir, 'warehouse.duckdb')}`,
@@ -162,6 +164,14 @@ async function main(): Promise<void> {
           .catch(() => undefined);
         captured.set('load-one-table-failed', `${ENV}-failing-load`);
         captured.set('load-table-refused', `loadout-load-${ENV}-failing-purchase`);
+        // Last, as it rewrites the raw zone: one player's erasure, raw objects included.
+        const pseudonym = pseudonymOf(personalKeys.pseudonymKey, 'p10');
+        await client.workflow.execute(erasure, {
+          workflowId: erasureWorkflowId(ENV, pseudonym),
+          taskQueue: TASK_QUEUE,
+          args: [{ environment: ENV, pseudonym, rawSource: raw.location }],
+        });
+        captured.set('erasure', erasureWorkflowId(ENV, pseudonym));
         if (good.length === 0) throw new Error('no good raw objects written');
       }),
     );

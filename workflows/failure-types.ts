@@ -19,6 +19,9 @@ export const REFUSED_MIGRATION = 'RefusedMigration';
 /** A load whose loadTable children failed (the others were loaded). */
 export const LOAD_FAILED = 'LoadFailed';
 
+/** An erasure that waited in vain for a load claiming staged files of the player. */
+export const ERASURE_WAITING = 'ErasureWaiting';
+
 /** A replay some of whose batches failed (the others were loaded). */
 export const REPLAY_BATCHES_FAILED = 'ReplayBatchesFailed';
 

@@ -46,6 +46,8 @@ export interface FileBatchResult {
   valid: number;
   duplicates: number;
   rejected: number;
+  /** Records of erased players, dropped (core/erasure/); absent in results of workers before erasure. */
+  erased?: number;
   unknown: Record<string, number>;
   staged: StagedObject[];
   rejectsKey?: string;

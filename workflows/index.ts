@@ -5,3 +5,4 @@ export { load } from './load';
 export { loadTable } from './load-table';
 export { replay } from './replay';
 export { schemaMigration } from './schema-migration';
+export { erasure } from './erasure';

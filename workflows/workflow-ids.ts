@@ -61,3 +61,11 @@ export function migrateCommandWorkflowId(environment: string, apply: boolean, ta
 export function discoveryWorkflowId(environment: string): string {
   return `loadout-discover-${environment}`;
 }
+
+/**
+ * `loadout erase`: one per environment and player, named by the player's pseudonym (never the
+ * clear id), so a repeated erasure finds the same workflow.
+ */
+export function erasureWorkflowId(environment: string, pseudonym: string): string {
+  return `loadout-erase-${environment}-${pseudonym}`;
+}

@@ -137,6 +137,11 @@ export class DuckDbWarehouse implements Warehouse {
       .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plainValue(v)])));
   }
 
+  async deleteRows(sql: string, params: readonly unknown[]): Promise<number> {
+    const db = await this.db();
+    return (await db.run(sql, params as DuckDBValue[])).rowsChanged;
+  }
+
   async close(): Promise<void> {
     if (this.connection === undefined) return;
     const { connection } = await this.connection;

@@ -268,6 +268,13 @@ export class PostgresWarehouse implements Warehouse {
     return this.select('query', sql, params);
   }
 
+  async deleteRows(sql: string, params: readonly unknown[]): Promise<number> {
+    const result = await this.pool.query(sql, params as unknown[]).catch((error: unknown) => {
+      throw operationFailed('delete', error);
+    });
+    return result.rowCount ?? 0;
+  }
+
   /** One statement on any pooled connection; a failure names `operation`. */
   private async select(operation: string, sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> {
     const result = await this.pool.query(sql, params as unknown[]).catch((error: unknown) => {

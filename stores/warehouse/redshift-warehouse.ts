@@ -266,6 +266,11 @@ export class RedshiftWarehouse implements Warehouse {
     return this.rows(done.Id!);
   }
 
+  /** One ExecuteStatement is one transaction; ResultRows is the rows a DML statement changed. */
+  async deleteRows(sql: string, params: readonly unknown[]): Promise<number> {
+    return Math.max(0, (await this.execute(sql, params)).ResultRows ?? 0);
+  }
+
   async close(): Promise<void> {
     if (this.ownsClient) this.client.destroy();
   }

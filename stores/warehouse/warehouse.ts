@@ -91,6 +91,11 @@ export interface Warehouse {
    */
   merge(plan: MergePlan, options?: MergeOptions): Promise<MergeOutcome>;
   ledger(schema: string, table?: string): Promise<LedgerEntry[]>;
+  /**
+   * One DELETE (erasure), values only as parameters: its own transaction, autocommitted. Returns
+   * the rows it deleted.
+   */
+  deleteRows(sql: string, params: readonly unknown[]): Promise<number>;
   /** Read-only queries for reports and `loadout query`; values only as parameters. */
   query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;

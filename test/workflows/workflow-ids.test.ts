@@ -3,6 +3,7 @@ import { expect, test } from 'vitest';
 import { replayWorkflowId } from '../../core/batch-id';
 import {
   discoveryWorkflowId,
+  erasureWorkflowId,
   fileBatchWorkflowId,
   loadRunWorkflowId,
   loadTableWorkflowId,
@@ -27,6 +28,7 @@ test.each([
   [migrateCommandWorkflowId('prod', true, 'feed'), 'loadout-migrate-prod-apply-feed'],
   [migrateCommandWorkflowId('prod', false, 'feed'), 'loadout-migrate-prod-plan-feed'],
   [discoveryWorkflowId('prod'), 'loadout-discover-prod'],
+  [erasureWorkflowId('prod', 'feed'), 'loadout-erase-prod-feed'],
 ])('%s', (id, expected) => {
   expect(id).toBe(expected);
 });
