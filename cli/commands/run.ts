@@ -201,7 +201,7 @@ function headline(summary: PipelineSummary): string[] {
       ? `${summary.batches} ${summary.batches === 1 ? 'batch' : 'batches'}`
       : `${summary.batches} ${summary.batches === 1 ? 'batch' : 'batches'} (${now} processed now, ${summary.batchesCompletedEarlier} done by an earlier run: their counts are that run's)`;
   return [
-    `${summary.files} raw objects in ${batches}: ${summary.records} records, ${summary.valid} valid, ${summary.rejected} rejected`,
+    `${summary.files} raw objects in ${batches}: ${summary.records} records, ${summary.valid} valid, ${summary.rejected} rejected${summary.erased > 0 ? `, ${summary.erased} of erased players dropped` : ''}`,
     `duplicates: ${summary.duplicates} dropped within batches; copies across batches and loads are merged on the key (rows in warehouse)`,
   ];
 }
