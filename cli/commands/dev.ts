@@ -6,24 +6,30 @@ import { durationMs } from '../../config/config-schema';
 import { loadConfig } from '../../config/load-config';
 import { SqsPoller } from '../../workers/sqs-poller';
 import type { DiscoverByListingInput } from '../../workflows/discover-by-listing';
+import { startDashboard } from '../../dashboard/dashboard-server';
+import { openObjectStore } from '../../stores/object/open-object-store';
 import { withConfigFlags } from '../config-flags';
 import { openRuntime } from '../runtime';
 import { applyLoadSchedule } from '../schedules';
+import { temporalUiBase } from '../temporal-ui';
+import { dashboardOverridesFrom, withDashboardPortFlag } from './dashboard';
 import { withWorkerFlags, workerOverridesFrom } from '../worker-flags';
 import { discoverByListing } from '../../workflows/discover-by-listing';
 import { discoveryWorkflowId } from '../../workflows/workflow-ids';
 
 export function registerDev(program: Command): void {
-  withWorkerFlags(
-    withConfigFlags(
-      program
-        .command('dev')
-        .description(
-          'run everything locally until Ctrl-C: Temporal dev server and UI, a worker, the load schedule, discovery',
-        ),
+  withDashboardPortFlag(
+    withWorkerFlags(
+      withConfigFlags(
+        program
+          .command('dev')
+          .description(
+            'run everything locally until Ctrl-C: Temporal dev server and UI, a worker, the load schedule, discovery, the dashboard',
+          ),
+      ),
     ),
   ).action(async (options: Record<string, unknown>) => {
-    const config = loadConfig(workerOverridesFrom(options));
+    const config = loadConfig({ ...workerOverridesFrom(options), ...dashboardOverridesFrom(options) });
     const runtime = await openRuntime(config, { serving: true });
     const say = (line: string, fields?: Record<string, unknown>) => runtime.log.info(line, fields);
     const stop = new AbortController();
@@ -41,6 +47,18 @@ export function registerDev(program: Command): void {
             ...(runtime.metricsUrl ? { metrics: runtime.metricsUrl } : {}),
           },
         );
+        const dashboard = await startDashboard(
+          {
+            config,
+            catalog: runtime.catalog,
+            client: runtime.client,
+            lake: openObjectStore(config.lake),
+            temporalUi: temporalUiBase(undefined, runtime.uiUrl),
+          },
+          { port: config.dashboard.port },
+        );
+        stop.signal.addEventListener('abort', () => void dashboard.close().catch(() => {}));
+        say(`dashboard ${dashboard.url}`, { dashboard: dashboard.url });
         say(`load schedule ${await applyLoadSchedule(runtime.client, config)}: every ${config.loadEvery}`);
         // Listing always runs: it is the discovery of the embedded default and reconciles SQS.
         const listing: DiscoverByListingInput = {

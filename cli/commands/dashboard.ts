@@ -1,0 +1,78 @@
+/** `loadout dashboard`: the KPI and pipeline page on loopback, until Ctrl-C. */
+import type { Command } from 'commander';
+import { loadConfig, type ConfigOverrides } from '../../config/load-config';
+import { startDashboard } from '../../dashboard/dashboard-server';
+import { openObjectStore } from '../../stores/object/open-object-store';
+import { withConfigFlags, overridesFrom } from '../config-flags';
+import { openRuntime } from '../runtime';
+import { temporalUiBase } from '../temporal-ui';
+
+export function registerDashboard(program: Command): void {
+  withConfigFlags(
+    program
+      .command('dashboard')
+      .description(
+        'serve a page with charts of the KPIs, freshness per table, failed and quarantined batches, drift and the top reject reasons, refreshed while the pipeline runs',
+      ),
+  )
+    .option('--port <port>', 'the port (LOADOUT_DASHBOARD_PORT, default 8234; 0: any free port)')
+    .option('--host <address>', 'the address to listen on (default 127.0.0.1: this machine only)', '127.0.0.1')
+    .option('--refresh <seconds>', 'how often the page asks for new figures', '5')
+    .option(
+      '--temporal-ui <url>',
+      'the Temporal UI of an external cluster, for links to failed workflows (LOADOUT_TEMPORAL_UI)',
+    )
+    .action(async (options: Record<string, unknown>) => {
+      const config = loadConfig({
+        ...overridesFrom(options),
+        ...dashboardOverridesFrom({ dashboardPort: options.port }),
+      });
+      const runtime = await openRuntime(config);
+      try {
+        const dashboard = await startDashboard(
+          {
+            config,
+            catalog: runtime.catalog,
+            client: runtime.client,
+            lake: openObjectStore(config.lake),
+            temporalUi: temporalUiBase(options.temporalUi, runtime.uiUrl),
+          },
+          { port: config.dashboard.port, host: String(options.host), refreshSeconds: refreshSeconds(options.refresh) },
+        );
+        // The address first, alone on its line: scripts (and the browser test) read it.
+        process.stdout.write(`${dashboard.url}\n`);
+        process.stderr.write('dashboard running; Ctrl-C stops it\n');
+        await untilInterrupted();
+        await dashboard.close();
+      } finally {
+        await runtime.close();
+      }
+    });
+}
+
+function refreshSeconds(value: unknown): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600)
+    throw new Error(`--refresh ${String(value)} is not a whole number of seconds from 1 to 3600`);
+  return seconds;
+}
+
+/** `loadout dev`'s flag for the dashboard it serves. */
+export function withDashboardPortFlag(command: Command): Command {
+  return command.option(
+    '--dashboard-port <port>',
+    'serve the dashboard on http://127.0.0.1:PORT/ (LOADOUT_DASHBOARD_PORT, default 8234; 0: any free port)',
+  );
+}
+
+export function dashboardOverridesFrom(options: Record<string, unknown>): ConfigOverrides {
+  return { dashboardPort: typeof options.dashboardPort === 'string' ? options.dashboardPort : undefined };
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
