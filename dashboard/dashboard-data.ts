@@ -64,12 +64,13 @@ export class DashboardData {
     this.rejects = new RejectReasonReader(sources.lake);
   }
 
-  async kpis(): Promise<KpiSnapshot> {
+  /** `since`: the reports' `--since`, a UTC date or date-time. */
+  async kpis(since?: string): Promise<KpiSnapshot> {
     const { config } = this.sources;
     return withWarehouse(config.warehouse, async (warehouse) => {
       const kpis = {} as Record<KpiName, KpiPanel>;
       for (const kpi of KPI_NAMES) {
-        kpis[kpi] = await readKpiReport(warehouse, config.warehouseSchema, kpi).then(
+        kpis[kpi] = await readKpiReport(warehouse, config.warehouseSchema, kpi, since).then(
           (rows) => ({ rows }),
           (error: Error) => ({ error: redactSecrets(error.message.split('\n')[0]!) }),
         );

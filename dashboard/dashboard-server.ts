@@ -19,6 +19,8 @@ export interface DashboardOptions {
   host?: string;
   /** How often the page polls the API, in seconds. */
   refreshSeconds?: number;
+  /** The KPI charts from this UTC date or date-time on, as `loadout report --since`. */
+  since?: string;
 }
 
 /** Everything the page loads comes from this server; nothing inline, nothing remote. */
@@ -33,10 +35,13 @@ const SECURITY_HEADERS = {
 export async function startDashboard(sources: DashboardSources, options: DashboardOptions): Promise<DashboardServer> {
   const host = options.host ?? '127.0.0.1';
   const data = new DashboardData(sources);
+  const refreshSeconds = options.refreshSeconds ?? 5;
+  // Half a refresh: several open pages cost the warehouse, lake and Temporal what one does.
+  const maxAgeMs = (refreshSeconds * 1000) / 2;
   const api: Record<string, () => Promise<unknown>> = {
-    '/api/kpis': singleFlight(() => data.kpis()),
-    '/api/pipeline': singleFlight(() => data.pipeline()),
-    '/api/settings': () => Promise.resolve({ refreshSeconds: options.refreshSeconds ?? 5 }),
+    '/api/kpis': shared(() => data.kpis(options.since), maxAgeMs),
+    '/api/pipeline': shared(() => data.pipeline(), maxAgeMs),
+    '/api/settings': () => Promise.resolve({ refreshSeconds }),
   };
   const server = createServer((request, response) => {
     handle(request, response, api, host).catch((error: unknown) => {
@@ -92,14 +97,24 @@ function allowedHost(header: string | undefined, bound: string): boolean {
   return ['127.0.0.1', '[::1]', 'localhost'].includes(name.toLowerCase());
 }
 
-/** Polls from several tabs share one computation in flight instead of queueing theirs. */
-function singleFlight<T>(work: () => Promise<T>): () => Promise<T> {
-  let running: Promise<T> | undefined;
+/**
+ * One computation for every poll in flight, and its result for `maxAgeMs` after it: pages polling
+ * at once share it instead of queueing theirs. A failure is not kept.
+ */
+function shared<T>(work: () => Promise<T>, maxAgeMs: number): () => Promise<T> {
+  let latest: { at: number; value: Promise<T> } | undefined;
   return () => {
-    running ??= work().finally(() => {
-      running = undefined;
-    });
-    return running;
+    if (latest && performance.now() - latest.at < maxAgeMs) return latest.value;
+    const value = work();
+    const entry = { at: Number.POSITIVE_INFINITY, value };
+    latest = entry;
+    value.then(
+      () => (entry.at = performance.now()),
+      () => {
+        if (latest === entry) latest = undefined;
+      },
+    );
+    return value;
   };
 }
 

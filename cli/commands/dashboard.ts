@@ -17,6 +17,7 @@ export function registerDashboard(program: Command): void {
   )
     .option('--port <port>', 'the port (LOADOUT_DASHBOARD_PORT, default 8234; 0: any free port)')
     .option('--host <address>', 'the address to listen on (default 127.0.0.1: this machine only)', '127.0.0.1')
+    .option('--since <date>', 'the KPI charts from this UTC date or date-time on, as loadout report --since')
     .option('--refresh <seconds>', 'how often the page asks for new figures', '5')
     .option(
       '--temporal-ui <url>',
@@ -27,6 +28,8 @@ export function registerDashboard(program: Command): void {
         ...overridesFrom(options),
         ...dashboardOverridesFrom({ dashboardPort: options.port }),
       });
+      const since = typeof options.since === 'string' ? options.since : undefined;
+      if (since !== undefined && Number.isNaN(Date.parse(since))) throw new Error(`--since ${since} is not a date`);
       const runtime = await openRuntime(config);
       try {
         const dashboard = await startDashboard(
@@ -37,7 +40,12 @@ export function registerDashboard(program: Command): void {
             lake: openObjectStore(config.lake),
             temporalUi: temporalUiBase(options.temporalUi, runtime.uiUrl),
           },
-          { port: config.dashboard.port, host: String(options.host), refreshSeconds: refreshSeconds(options.refresh) },
+          {
+            port: config.dashboard.port,
+            host: String(options.host),
+            refreshSeconds: refreshSeconds(options.refresh),
+            since,
+          },
         );
         // The address first, alone on its line: scripts (and the browser test) read it.
         process.stdout.write(`${dashboard.url}\n`);
