@@ -14,6 +14,16 @@ export interface DashboardServer {
   close(): Promise<void>;
 }
 
+/** The port is taken (another dashboard, another `loadout dev`). */
+export class DashboardPortInUseError extends Error {
+  constructor(port: number, host: string) {
+    super(
+      `the dashboard's port ${port} on ${host} is in use: choose another with --port (loadout dev: --dashboard-port) or LOADOUT_DASHBOARD_PORT`,
+    );
+    this.name = 'DashboardPortInUseError';
+  }
+}
+
 export interface DashboardOptions {
   port: number;
   host?: string;
@@ -122,11 +132,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
-        new Error(
-          error.code === 'EADDRINUSE'
-            ? `the dashboard's port ${port} on ${host} is in use: choose another with --port (loadout dev: --dashboard-port) or LOADOUT_DASHBOARD_PORT`
-            : `the dashboard cannot listen on ${host}:${port}: ${error.message}`,
-        ),
+        error.code === 'EADDRINUSE'
+          ? new DashboardPortInUseError(port, host)
+          : new Error(`the dashboard cannot listen on ${host}:${port}: ${error.message}`),
       ),
     );
     server.listen(port, host, () => resolve());

@@ -1,10 +1,12 @@
 /** `loadout dashboard`: the KPI and pipeline page on loopback, until Ctrl-C. */
 import type { Command } from 'commander';
 import { loadConfig, type ConfigOverrides } from '../../config/load-config';
-import { startDashboard } from '../../dashboard/dashboard-server';
+import type { LoadoutConfig } from '../../config/config-schema';
+import { DEFAULT_DASHBOARD_PORT } from '../../config/load-config';
+import { DashboardPortInUseError, startDashboard, type DashboardServer } from '../../dashboard/dashboard-server';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import { withConfigFlags, overridesFrom } from '../config-flags';
-import { openRuntime } from '../runtime';
+import { openRuntime, type LoadoutRuntime } from '../runtime';
 import { temporalUiBase } from '../temporal-ui';
 
 export function registerDashboard(program: Command): void {
@@ -63,6 +65,24 @@ function refreshSeconds(value: unknown): number {
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600)
     throw new Error(`--refresh ${String(value)} is not a whole number of seconds from 1 to 3600`);
   return seconds;
+}
+
+/**
+ * The dashboard `loadout dev` serves beside its worker. On the default port, taken by another
+ * `loadout dev` (another home), it moves to a free port rather than stopping the pipeline.
+ */
+export async function serveDevDashboard(runtime: LoadoutRuntime, config: LoadoutConfig): Promise<DashboardServer> {
+  const sources = {
+    config,
+    catalog: runtime.catalog,
+    client: runtime.client,
+    lake: openObjectStore(config.lake),
+    temporalUi: temporalUiBase(undefined, runtime.uiUrl),
+  };
+  return startDashboard(sources, { port: config.dashboard.port }).catch((error: unknown) => {
+    if (!(error instanceof DashboardPortInUseError) || config.dashboard.port !== DEFAULT_DASHBOARD_PORT) throw error;
+    return startDashboard(sources, { port: 0 });
+  });
 }
 
 /** `loadout dev`'s flag for the dashboard it serves. */

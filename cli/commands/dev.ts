@@ -6,13 +6,10 @@ import { durationMs } from '../../config/config-schema';
 import { loadConfig } from '../../config/load-config';
 import { SqsPoller } from '../../workers/sqs-poller';
 import type { DiscoverByListingInput } from '../../workflows/discover-by-listing';
-import { startDashboard } from '../../dashboard/dashboard-server';
-import { openObjectStore } from '../../stores/object/open-object-store';
 import { withConfigFlags } from '../config-flags';
 import { openRuntime } from '../runtime';
 import { applyLoadSchedule } from '../schedules';
-import { temporalUiBase } from '../temporal-ui';
-import { dashboardOverridesFrom, withDashboardPortFlag } from './dashboard';
+import { dashboardOverridesFrom, serveDevDashboard, withDashboardPortFlag } from './dashboard';
 import { withWorkerFlags, workerOverridesFrom } from '../worker-flags';
 import { discoverByListing } from '../../workflows/discover-by-listing';
 import { discoveryWorkflowId } from '../../workflows/workflow-ids';
@@ -47,16 +44,7 @@ export function registerDev(program: Command): void {
             ...(runtime.metricsUrl ? { metrics: runtime.metricsUrl } : {}),
           },
         );
-        const dashboard = await startDashboard(
-          {
-            config,
-            catalog: runtime.catalog,
-            client: runtime.client,
-            lake: openObjectStore(config.lake),
-            temporalUi: temporalUiBase(undefined, runtime.uiUrl),
-          },
-          { port: config.dashboard.port },
-        );
+        const dashboard = await serveDevDashboard(runtime, config);
         stop.signal.addEventListener('abort', () => void dashboard.close().catch(() => {}));
         say(`dashboard ${dashboard.url}`, { dashboard: dashboard.url });
         say(`load schedule ${await applyLoadSchedule(runtime.client, config)}: every ${config.loadEvery}`);
