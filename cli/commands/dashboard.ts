@@ -1,9 +1,8 @@
 /** `loadout dashboard`: the KPI and pipeline page on loopback, until Ctrl-C. */
 import type { Command } from 'commander';
-import { loadConfig, type ConfigOverrides } from '../../config/load-config';
 import type { LoadoutConfig } from '../../config/config-schema';
-import { DEFAULT_DASHBOARD_PORT } from '../../config/load-config';
-import { DashboardPortInUseError, startDashboard, type DashboardServer } from '../../dashboard/dashboard-server';
+import { DEFAULT_DASHBOARD_PORT, loadConfig, type ConfigOverrides } from '../../config/load-config';
+import type { DashboardServer } from '../../dashboard/dashboard-server';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import { withConfigFlags, overridesFrom } from '../config-flags';
 import { openRuntime, type LoadoutRuntime } from '../runtime';
@@ -32,8 +31,10 @@ export function registerDashboard(program: Command): void {
       });
       const since = typeof options.since === 'string' ? options.since : undefined;
       if (since !== undefined && Number.isNaN(Date.parse(since))) throw new Error(`--since ${since} is not a date`);
+      const refresh = refreshSeconds(options.refresh);
       const runtime = await openRuntime(config);
       try {
+        const { startDashboard } = await dashboardServer();
         const dashboard = await startDashboard(
           {
             config,
@@ -45,7 +46,7 @@ export function registerDashboard(program: Command): void {
           {
             port: config.dashboard.port,
             host: String(options.host),
-            refreshSeconds: refreshSeconds(options.refresh),
+            refreshSeconds: refresh,
             since,
           },
         );
@@ -72,6 +73,7 @@ function refreshSeconds(value: unknown): number {
  * `loadout dev` (another home), it moves to a free port rather than stopping the pipeline.
  */
 export async function serveDevDashboard(runtime: LoadoutRuntime, config: LoadoutConfig): Promise<DashboardServer> {
+  const { DashboardPortInUseError, startDashboard } = await dashboardServer();
   const sources = {
     config,
     catalog: runtime.catalog,
@@ -83,6 +85,11 @@ export async function serveDevDashboard(runtime: LoadoutRuntime, config: Loadout
     if (!(error instanceof DashboardPortInUseError) || config.dashboard.port !== DEFAULT_DASHBOARD_PORT) throw error;
     return startDashboard(sources, { port: 0 });
   });
+}
+
+/** Loaded when a dashboard is served: other commands (the worker's image) never need dashboard/. */
+function dashboardServer() {
+  return import('../../dashboard/dashboard-server');
 }
 
 /** `loadout dev`'s flag for the dashboard it serves. */
