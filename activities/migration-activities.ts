@@ -7,11 +7,15 @@ import type { Warehouse } from '../stores/warehouse/warehouse';
 import { UNKNOWN_TABLE } from '../workflows/failure-types';
 import { withWarehouse } from './warehouse-session';
 import { loadTargetOf } from './load-target';
+import type { ObjectStore } from '../stores/object/object-store';
+import { tableSchemaOf } from './table-schema';
 
 export interface MigrationDeps {
   catalog: Catalog;
   warehouseUrl: string;
   warehouseSchema: string;
+  /** Where batches record evolved columns (activities/table-schema.ts); without it, the declared columns only. */
+  lake?: ObjectStore;
 }
 
 export interface AppliedMigration {
@@ -65,5 +69,11 @@ export async function applyMigration(deps: MigrationDeps, input: { table: string
 async function planOne(deps: MigrationDeps, warehouse: Warehouse, table: string): Promise<TablePlan> {
   const { type, schema } = loadTargetOf(deps, table)!;
   const existing = await warehouse.describeTable(schema, table);
-  return planTableMigration(type, existing, { schema, dialect: warehouse.dialect, types: warehouse.types });
+  const { declaration, evolved } = await tableSchemaOf(deps.lake, type);
+  return planTableMigration(declaration, existing, {
+    schema,
+    dialect: warehouse.dialect,
+    types: warehouse.types,
+    evolved,
+  });
 }

@@ -2,6 +2,7 @@
 import type { AttributeVariation } from './attribute-variations';
 import type { UnreadableKind } from './errors';
 import type { RunStats } from './run-stats';
+import type { ColumnType } from '../schemas/column-types';
 
 export interface StagedTableFile {
   table: string;
@@ -9,6 +10,16 @@ export interface StagedTableFile {
   rows: number;
   path: string;
   bytes: number;
+  /** Set when the file's columns are not its event type's (evolved columns): what the loader must know. */
+  columns?: StagedColumn[];
+}
+
+/** A staged file's column, and for an evolved one the attribute path it holds (`stats.crit`). */
+export interface StagedColumn {
+  name: string;
+  type: ColumnType;
+  nullable: boolean;
+  attribute?: string;
 }
 
 /**

@@ -24,6 +24,9 @@ import { ParquetStageWriter } from './parquet-stage-writer';
 import { PersonalData, type PersonalDataKeys } from './personal/personal-data';
 import { writePersonalDataFile } from './personal/personal-data-file';
 import { exampleRedactor } from './personal/redact-example';
+import { EvolvedColumns } from './evolution/evolved-columns';
+import { hasUndeclaredKey, stagedFilesOf } from './evolution/evolved-batch';
+import { undeclaredLeaves } from './evolution/undeclared-leaves';
 
 // The processor's output types live in batch-output.ts; importers of the processor find them here too.
 export type { BatchOutput, StagedTableFile, UnreadableObject } from './batch-output';
@@ -58,6 +61,8 @@ const NOT_TEXT_EARLY_LINES = 1000;
 interface TableState {
   type: EventType;
   keys: KeySet;
+  /** Under `evolve`: the batch's extra columns of the table (core/evolution/). */
+  evolved?: EvolvedColumns;
 }
 
 export class BatchProcessor {
@@ -242,6 +247,11 @@ export class BatchProcessor {
       return true;
     }
     if (!reader.read(bytes, this.flatLine, record, plan)) return false;
+    // Evolved columns are filled on the string path: records with undeclared keys, and all of a table once it has some.
+    const open = this.tables.get(type.table);
+    const evolved = open !== undefined ? open.evolved : this.evolvedOf(type);
+    if (evolved !== undefined && (evolved.hasExtras || hasUndeclaredKey(type, reader.keyNames, reader.keyCount)))
+      return false;
     this.stats.records++;
     this.variations.observeFlat(
       type.tag,
@@ -307,10 +317,11 @@ export class BatchProcessor {
     }
     const { type, row } = verdict;
     this.variations.observe(type.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
-    this.stage(type, row);
+    this.stage(type, row, value as Record<string, unknown>);
   }
 
-  private stage(type: EventType, row: unknown[]): void {
+  /** `record`: the parsed record, whose undeclared attributes an evolving table stages as extra columns. */
+  private stage(type: EventType, row: unknown[], record?: Record<string, unknown>): void {
     this.stats.valid++;
     const state = this.tables.get(type.table) ?? this.openTable(type);
     if (!state.keys.add(row)) {
@@ -318,7 +329,17 @@ export class BatchProcessor {
       return;
     }
     if (type.personal.length > 0) this.personal.apply(type.personal, row, this.seenAt);
-    this.writer!.push(type.table, row);
+    const evolved = state.evolved;
+    if (evolved === undefined) this.writer!.push(type.table, row);
+    else {
+      const full = evolved.rowOf(row, record === undefined ? [] : undeclaredLeaves(record, type.declared));
+      this.writer!.pushShaped(type.table, evolved.columns, evolved.uuidColumns, full);
+    }
+  }
+
+  /** The extra columns of an evolving type's table (opened with it), or undefined under `strict`. */
+  private evolvedOf(type: EventType): EvolvedColumns | undefined {
+    return this.options.catalog.evolutionOf(type) === 'evolve' ? this.openTable(type).evolved : undefined;
   }
 
   /** A record of a known event type whose table the replay did not ask for, valid or not. */
@@ -332,6 +353,7 @@ export class BatchProcessor {
   private openTable(type: EventType): TableState {
     const keyIndexes = type.uniqueKey.map((k) => type.columns.findIndex((c) => c.path.length === 1 && c.path[0] === k));
     const state: TableState = { type, keys: keySetFor(keyIndexes, type.keyIsUuid) };
+    if (this.options.catalog.evolutionOf(type) === 'evolve') state.evolved = new EvolvedColumns(type);
     this.tables.set(type.table, state);
     return state;
   }
@@ -340,21 +362,13 @@ export class BatchProcessor {
   async finish(): Promise<BatchOutput> {
     this.finished = true;
     this.rejections.flush();
-    const written = this.writer
-      ? this.writer.finish(this.options.workDir)
-      : new Map<string, { path: string; rows: number }>();
+    const parts = this.writer ? this.writer.finishParts(this.options.workDir) : [];
     const tables: StagedTableFile[] = [];
     for (const table of [...this.tables.keys()].sort()) {
-      const file = written.get(table);
-      this.stats.events[table] = file?.rows ?? 0;
-      if (file)
-        tables.push({
-          table,
-          fingerprint: this.tables.get(table)!.type.fingerprint,
-          rows: file.rows,
-          path: file.path,
-          bytes: statSync(file.path).size,
-        });
+      const type = this.tables.get(table)!.type;
+      const files = stagedFilesOf(type, parts);
+      this.stats.events[table] = files.reduce((n, f) => n + f.rows, 0);
+      for (const file of files) tables.push({ ...file, bytes: statSync(file.path).size });
     }
     const rejectsPath = this.rejections.close();
     this.unknown?.flush();

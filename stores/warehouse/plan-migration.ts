@@ -16,12 +16,18 @@ import { ident, qualified } from './sql/identifiers';
 import { KPI_VIEWS } from './sql/kpi-sql';
 import { addColumnSql, createKeyIndexSql, createTableSql, type TypeNames } from './sql/merge-sql';
 import type { ExistingColumn, Warehouse } from './warehouse';
+import { widenColumnType } from '../../core/evolution/type-lattice';
 
 export interface MigrationTarget {
   /** The warehouse schema holding Loadout's tables. */
   schema: string;
   dialect: Warehouse['dialect'];
   types: TypeNames;
+  /**
+   * Columns no schema declares (evolved, core/evolution/): a stored type narrower on the lattice
+   * than theirs is widened in place, its values cast (docs/schemas.md), instead of refused.
+   */
+  evolved?: ReadonlySet<string>;
 }
 
 export type AdditiveKind = 'createTable' | 'addColumn' | 'dropNotNull' | 'widenColumn';
@@ -118,6 +124,18 @@ export function planTableMigration(
         column: column.name,
         description: `widen ${column.name} from ${found.warehouseType} to ${types.json} (json text)`,
         sql: [`ALTER TABLE ${tableSql} ALTER COLUMN ${ident(column.name)} TYPE ${types.json}`],
+      });
+    } else if (
+      found.type !== undefined &&
+      target.evolved?.has(column.name) === true &&
+      !sameType(found.type, column.type) &&
+      widenColumnType(found.type, column.type) === column.type
+    ) {
+      plan.changes.push({
+        kind: 'widenColumn',
+        column: column.name,
+        description: `widen evolved column ${column.name} from ${found.warehouseType} to ${types[column.type]} (stored values cast)`,
+        sql: retypeSql(target, table, column.name, types[column.type]),
       });
     } else if (found.type === undefined || !sameType(found.type, column.type)) {
       const newType = types[column.type];
