@@ -9,6 +9,8 @@ import { withWarehouse } from './warehouse-session';
 import { loadTargetOf } from './load-target';
 import type { ObjectStore } from '../stores/object/object-store';
 import { tableSchemaOf } from './table-schema';
+import { isInferredType } from '../core/evolution/inferred-type';
+import { recordInferredVersion } from './inferred-catalog';
 
 export interface MigrationDeps {
   catalog: Catalog;
@@ -57,6 +59,13 @@ export async function applyMigration(deps: MigrationDeps, input: { table: string
       await warehouse.runDdl(change.sql);
       applied.push(change);
     }
+    // An inferred table's schema as created or changed: versioned in the lake (activities/inferred-catalog.ts).
+    if (deps.lake !== undefined && isInferredType(target.type) && applied.length > 0)
+      await recordInferredVersion(
+        deps.lake,
+        target.type,
+        (await tableSchemaOf(deps.lake, target.type)).declaration.columns,
+      );
     if (warehouse.dialect === 'postgres') {
       // Asserted on every apply: a crash between CREATE TABLE and CREATE INDEX leaves a table that
       // the next plan finds complete (describeTable does not show indexes).

@@ -12,6 +12,8 @@ export interface StagedTableFile {
   bytes: number;
   /** Set when the file's columns are not its event type's (evolved columns): what the loader must know. */
   columns?: StagedColumn[];
+  /** Set for the table of an event tag no schema declares (under `infer`): that tag. */
+  inferredFrom?: string;
 }
 
 /** A staged file's column, and for an evolved one the attribute path it holds (`stats.crit`). */

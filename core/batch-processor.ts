@@ -27,6 +27,7 @@ import { exampleRedactor } from './personal/redact-example';
 import { EvolvedColumns } from './evolution/evolved-columns';
 import { hasUndeclaredKey, stagedFilesOf } from './evolution/evolved-batch';
 import { undeclaredLeaves } from './evolution/undeclared-leaves';
+import { inferredEventType, inferredKeyOf, inferredTableOf } from './evolution/inferred-type';
 
 // The processor's output types live in batch-output.ts; importers of the processor find them here too.
 export type { BatchOutput, StagedTableFile, UnreadableObject } from './batch-output';
@@ -78,6 +79,9 @@ export class BatchProcessor {
   private readonly flatLine = new FlatJsonLine();
   private readonly flatReader: FlatRecordReader | undefined;
   private readonly personal: PersonalData;
+  /** Under `infer`: the inferred type of each unknown tag seen, and the declared tables its name avoids. */
+  private readonly inferred = new Map<string, EventType>();
+  private declaredTables: ReadonlySet<string> | undefined;
 
   constructor(private readonly options: BatchProcessorOptions) {
     mkdirSync(options.workDir, { recursive: true });
@@ -300,9 +304,11 @@ export class BatchProcessor {
       return;
     }
     if (verdict.kind === 'unknown') {
-      increment(this.stats.unknown, verdict.tag);
       if (typeof value === 'object' && value !== null)
         this.variations.observe(verdict.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
+      if (this.options.catalog.infersUnknownTypes && this.stageInferred(verdict.tag, value as Record<string, unknown>))
+        return;
+      increment(this.stats.unknown, verdict.tag);
       // A copy: the text can be a slice of its whole line, which the 1 MB buffer would keep alive.
       (this.unknown ??= new LineFile(join(this.options.workDir, 'unknown.jsonl'))).appendLine(
         Buffer.from(text).toString(),
@@ -337,6 +343,22 @@ export class BatchProcessor {
     }
   }
 
+  /**
+   * Under `infer`: a record of an undeclared tag staged into its inferred table (core/evolution/
+   * inferred-type.ts). False when a replay's table list leaves that table out: then it is kept as unknown.
+   */
+  private stageInferred(tag: string, record: Record<string, unknown>): boolean {
+    let type = this.inferred.get(tag);
+    if (type === undefined) {
+      this.declaredTables ??= new Set(this.options.catalog.tables);
+      type = inferredEventType(tag, inferredTableOf(tag, this.declaredTables));
+      this.inferred.set(tag, type);
+    }
+    if (this.tableFilter !== undefined && !this.tableFilter.has(type.table)) return false;
+    this.stage(type, [inferredKeyOf(record)], record);
+    return true;
+  }
+
   /** The extra columns of an evolving type's table (opened with it), or undefined under `strict`. */
   private evolvedOf(type: EventType): EvolvedColumns | undefined {
     return this.options.catalog.evolutionOf(type) === 'evolve' ? this.openTable(type).evolved : undefined;
@@ -353,7 +375,8 @@ export class BatchProcessor {
   private openTable(type: EventType): TableState {
     const keyIndexes = type.uniqueKey.map((k) => type.columns.findIndex((c) => c.path.length === 1 && c.path[0] === k));
     const state: TableState = { type, keys: keySetFor(keyIndexes, type.keyIsUuid) };
-    if (this.options.catalog.evolutionOf(type) === 'evolve') state.evolved = new EvolvedColumns(type);
+    if (this.inferred.get(type.tag) === type || this.options.catalog.evolutionOf(type) === 'evolve')
+      state.evolved = new EvolvedColumns(type);
     this.tables.set(type.table, state);
     return state;
   }
@@ -368,7 +391,8 @@ export class BatchProcessor {
       const type = this.tables.get(table)!.type;
       const files = stagedFilesOf(type, parts);
       this.stats.events[table] = files.reduce((n, f) => n + f.rows, 0);
-      for (const file of files) tables.push({ ...file, bytes: statSync(file.path).size });
+      const inferred = this.inferred.get(type.tag) === type ? { inferredFrom: type.tag } : {};
+      for (const file of files) tables.push({ ...file, bytes: statSync(file.path).size, ...inferred });
     }
     const rejectsPath = this.rejections.close();
     this.unknown?.flush();
