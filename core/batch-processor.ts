@@ -24,10 +24,9 @@ import { ParquetStageWriter } from './parquet-stage-writer';
 import { PersonalData, type PersonalDataKeys } from './personal/personal-data';
 import { writePersonalDataFile } from './personal/personal-data-file';
 import { exampleRedactor } from './personal/redact-example';
-import { EvolvedColumns } from './evolution/evolved-columns';
-import { hasUndeclaredKey, stagedFilesOf } from './evolution/evolved-batch';
-import { undeclaredLeaves } from './evolution/undeclared-leaves';
-import { inferredEventType, inferredKeyOf, inferredTableOf } from './evolution/inferred-type';
+import type { EvolvedColumns } from './evolution/evolved-columns';
+import { evolvedColumnsFor, hasUndeclaredKey, stagedFilesOf } from './evolution/evolved-batch';
+import { InferredTypes, inferredKeyOf } from './evolution/inferred-type';
 
 // The processor's output types live in batch-output.ts; importers of the processor find them here too.
 export type { BatchOutput, StagedTableFile, UnreadableObject } from './batch-output';
@@ -79,13 +78,12 @@ export class BatchProcessor {
   private readonly flatLine = new FlatJsonLine();
   private readonly flatReader: FlatRecordReader | undefined;
   private readonly personal: PersonalData;
-  /** Under `infer`: the inferred type of each unknown tag seen, and the declared tables its name avoids. */
-  private readonly inferred = new Map<string, EventType>();
-  private declaredTables: ReadonlySet<string> | undefined;
+  private readonly inferred: InferredTypes;
 
   constructor(private readonly options: BatchProcessorOptions) {
     mkdirSync(options.workDir, { recursive: true });
     this.personal = new PersonalData(options.personal);
+    this.inferred = new InferredTypes(options.catalog);
     this.rejections = new RejectionQueue(join(options.workDir, 'rejects.jsonl'), this.stats, (type, row) =>
       this.stage(type, row),
     );
@@ -251,9 +249,9 @@ export class BatchProcessor {
       return true;
     }
     if (!reader.read(bytes, this.flatLine, record, plan)) return false;
-    // Evolved columns are filled on the string path: records with undeclared keys, and all of a table once it has some.
-    const open = this.tables.get(type.table);
-    const evolved = open !== undefined ? open.evolved : this.evolvedOf(type);
+    // Evolved columns are filled on the string path: records with undeclared keys, all of a table once it has some.
+    const state = this.tables.get(type.table) ?? this.openTable(type);
+    const evolved = state.evolved;
     if (evolved !== undefined && (evolved.hasExtras || hasUndeclaredKey(type, reader.keyNames, reader.keyCount)))
       return false;
     this.stats.records++;
@@ -269,7 +267,6 @@ export class BatchProcessor {
       this.seenAt,
     );
     this.stats.valid++;
-    const state = this.tables.get(type.table) ?? this.openTable(type);
     if (!state.keys.addBytes!(bytes, reader.keyAt)) {
       this.stats.duplicates++;
       return true;
@@ -335,33 +332,16 @@ export class BatchProcessor {
       return;
     }
     if (type.personal.length > 0) this.personal.apply(type.personal, row, this.seenAt);
-    const evolved = state.evolved;
-    if (evolved === undefined) this.writer!.push(type.table, row);
-    else {
-      const full = evolved.rowOf(row, record === undefined ? [] : undeclaredLeaves(record, type.declared));
-      this.writer!.pushShaped(type.table, evolved.columns, evolved.uuidColumns, full);
-    }
+    if (state.evolved === undefined) this.writer!.push(type.table, row);
+    else state.evolved.write(this.writer!, row, record);
   }
 
-  /**
-   * Under `infer`: a record of an undeclared tag staged into its inferred table (core/evolution/
-   * inferred-type.ts). False when a replay's table list leaves that table out: then it is kept as unknown.
-   */
+  /** Under `infer`, a record of an undeclared tag into its table (core/evolution/); false when a replay's list leaves it out. */
   private stageInferred(tag: string, record: Record<string, unknown>): boolean {
-    let type = this.inferred.get(tag);
-    if (type === undefined) {
-      this.declaredTables ??= new Set(this.options.catalog.tables);
-      type = inferredEventType(tag, inferredTableOf(tag, this.declaredTables));
-      this.inferred.set(tag, type);
-    }
+    const type = this.inferred.typeOf(tag);
     if (this.tableFilter !== undefined && !this.tableFilter.has(type.table)) return false;
     this.stage(type, [inferredKeyOf(record)], record);
     return true;
-  }
-
-  /** The extra columns of an evolving type's table (opened with it), or undefined under `strict`. */
-  private evolvedOf(type: EventType): EvolvedColumns | undefined {
-    return this.options.catalog.evolutionOf(type) === 'evolve' ? this.openTable(type).evolved : undefined;
   }
 
   /** A record of a known event type whose table the replay did not ask for, valid or not. */
@@ -375,8 +355,7 @@ export class BatchProcessor {
   private openTable(type: EventType): TableState {
     const keyIndexes = type.uniqueKey.map((k) => type.columns.findIndex((c) => c.path.length === 1 && c.path[0] === k));
     const state: TableState = { type, keys: keySetFor(keyIndexes, type.keyIsUuid) };
-    if (this.inferred.get(type.tag) === type || this.options.catalog.evolutionOf(type) === 'evolve')
-      state.evolved = new EvolvedColumns(type);
+    state.evolved = evolvedColumnsFor(this.options.catalog, type);
     this.tables.set(type.table, state);
     return state;
   }
@@ -388,11 +367,9 @@ export class BatchProcessor {
     const parts = this.writer ? this.writer.finishParts(this.options.workDir) : [];
     const tables: StagedTableFile[] = [];
     for (const table of [...this.tables.keys()].sort()) {
-      const type = this.tables.get(table)!.type;
-      const files = stagedFilesOf(type, parts);
+      const files = stagedFilesOf(this.tables.get(table)!.type, parts);
       this.stats.events[table] = files.reduce((n, f) => n + f.rows, 0);
-      const inferred = this.inferred.get(type.tag) === type ? { inferredFrom: type.tag } : {};
-      for (const file of files) tables.push({ ...file, bytes: statSync(file.path).size, ...inferred });
+      for (const file of files) tables.push({ ...file, bytes: statSync(file.path).size });
     }
     const rejectsPath = this.rejections.close();
     this.unknown?.flush();

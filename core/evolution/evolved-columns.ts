@@ -9,7 +9,8 @@ import type { OutputColumn } from '../../schemas/column-types';
 import type { EventType } from '../../schemas/define-event';
 import { columnNameOf } from './column-names';
 import { columnTypeOfKind, kindOf, stagedValue, widenKind, type InferredKind } from './type-lattice';
-import type { UndeclaredLeaf } from './undeclared-leaves';
+import { undeclaredLeaves, type UndeclaredLeaf } from './undeclared-leaves';
+import type { ParquetStageWriter } from '../parquet-stage-writer';
 
 export interface ExtraColumn {
   readonly name: string;
@@ -33,6 +34,12 @@ export class EvolvedColumns {
 
   get hasExtras(): boolean {
     return this.extras.length > 0;
+  }
+
+  /** Writes a record's full row (rowOf) to its table; without the record (a zod-rescued row), no extra values. */
+  write(writer: ParquetStageWriter, declaredRow: unknown[], record: Record<string, unknown> | undefined): void {
+    const row = this.rowOf(declaredRow, record === undefined ? [] : undeclaredLeaves(record, this.type.declared));
+    writer.pushShaped(this.type.table, this.columns, this.uuidColumns, row);
   }
 
   /** The full row of a record: the declared row, then its extra values (NULL where it has none). */

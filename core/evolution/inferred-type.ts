@@ -6,6 +6,7 @@
  * every level, no spaces), so exact redeliveries collapse (docs/schemas.md, "Inferred tables").
  */
 import { createHash } from 'node:crypto';
+import type { Catalog } from '../../schemas/catalog';
 import { defineEvent, type EventType } from '../../schemas/define-event';
 import { string } from '../../schemas/fields';
 import { tableNameOf } from './column-names';
@@ -54,4 +55,22 @@ export function canonicalJson(value: unknown): string {
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** One batch's inferred types, one per undeclared tag, made when the tag is first seen. */
+export class InferredTypes {
+  private readonly byTag = new Map<string, EventType>();
+  private declaredTables: ReadonlySet<string> | undefined;
+
+  constructor(private readonly catalog: Catalog) {}
+
+  typeOf(tag: string): EventType {
+    let type = this.byTag.get(tag);
+    if (type === undefined) {
+      this.declaredTables ??= new Set(this.catalog.tables);
+      type = inferredEventType(tag, inferredTableOf(tag, this.declaredTables));
+      this.byTag.set(tag, type);
+    }
+    return type;
+  }
 }

@@ -126,3 +126,37 @@ describe('BatchProcessor under evolve', () => {
     expect(names.stats_accuracy).toMatch(/^stats_accuracy_[0-9a-f]{8}$/);
   });
 });
+
+describe('BatchProcessor under infer', () => {
+  test('an unknown tag is staged into its own table, keyed by its uuid id or else a hash of the record', async () => {
+    const ping = { event: 'ping', ms: 3, at: DATE };
+    const body = [
+      { event: 'ping', ms: 3, at: DATE },
+      { at: DATE, ms: 3, event: 'ping' }, // the same record, its keys in another order: one row
+      { ...ping, ms: 4 },
+      { event: 'Boss Fight', id: u(9).toUpperCase(), hp: 10 },
+    ]
+      .map(j)
+      .join('\n');
+    const out = await run('infer', body);
+    expect(out.stats.unknown).toEqual({});
+    expect(out.tables.map((t) => [t.table, t.rows, t.inferredFrom])).toEqual([
+      [expect.stringMatching(/^boss_fight_[0-9a-f]{8}$/), 1, 'Boss Fight'],
+      ['ping', 2, 'ping'],
+    ]);
+    const pings = await bp.scratch.db.runAndReadAll(
+      `SELECT _loadout_key, ms, epoch_us("at") AS at FROM read_parquet('${out.tables[1]!.path}') ORDER BY ms`,
+    );
+    expect(pings.getRowObjects()).toEqual([
+      { _loadout_key: expect.stringMatching(/^h[0-9a-f]{32}$/), ms: 3n, at: BigInt(Date.parse(DATE) * 1000) },
+      { _loadout_key: expect.stringMatching(/^h[0-9a-f]{32}$/), ms: 4n, at: BigInt(Date.parse(DATE) * 1000) },
+    ]);
+    const boss = await bp.scratch.db.runAndReadAll(`SELECT * FROM read_parquet('${out.tables[0]!.path}')`);
+    expect(boss.getRowObjects()).toEqual([{ _loadout_key: u(9), id: u(9), hp: 10n }]);
+  });
+
+  test('under evolve, unknown tags are still kept as unknown', async () => {
+    const out = await run('evolve', j({ event: 'ping', ms: 3 }));
+    expect([out.stats.unknown, out.tables]).toEqual([{ ping: 1 }, []]);
+  });
+});
