@@ -117,5 +117,16 @@ describe.each([
     expect((await columns()).filter((c) => c.startsWith('level '))).toEqual([`level ${text}`]);
     const levels = await rows(`SELECT level FROM loadout.purchase WHERE level IS NOT NULL ORDER BY "date"`);
     expect(levels.map((r) => r.level)).toEqual(['1', '2', '3', 'gold', 'gold']);
+    // `schema list` shows the evolved columns at their widest type.
+    const listed = JSON.parse((await runLoadout(['schema', 'list', '--json'], env)).stdout) as {
+      table: string;
+      columns: { name: string; type: string; evolved?: boolean }[];
+    }[];
+    const purchase = listed.find((t) => t.table === 'purchase')!;
+    expect(purchase.columns.filter((c) => c.evolved).map((c) => `${c.name} ${c.type}`)).toEqual([
+      'level string',
+      'loc_x double',
+      'store string',
+    ]);
   });
 });

@@ -102,6 +102,34 @@ describe.each([
     expect(pings.map((r) => Number(r.ms))).toEqual([14.5, 15, 15.5, 16, 16.5]);
     expect(pings.every((r) => /^h[0-9a-f]{32}$/.test(String(r._loadout_key)))).toBe(true);
 
+    // The inferred schemas: versioned in the lake, shown by `schema list` and `schema drift`.
+    const listed = JSON.parse((await runLoadout(['schema', 'list', '--json'], env)).stdout) as {
+      table: string;
+      columns: { name: string }[];
+    }[];
+    expect(listed.find((t) => t.table === 'achievement_unlocked')).toMatchObject({
+      event: 'achievement_unlocked',
+      inferred: true,
+      version: 1,
+      uniqueKey: ['_loadout_key'],
+    });
+    expect(listed.find((t) => t.table === 'achievement_unlocked')!.columns.map((c) => c.name)).toEqual([
+      '_loadout_key',
+      'date',
+      'id',
+      'meta_rare',
+      'tier',
+    ]);
+    const drift = JSON.parse((await runLoadout(['schema', 'drift', '--json', '--evolution', 'infer'], env)).stdout) as {
+      evolution: string;
+      inferredTables: { event: string; version: number }[];
+    };
+    expect(drift.evolution).toBe('infer');
+    expect(drift.inferredTables.map((t) => [t.event, t.version])).toEqual([
+      ['achievement_unlocked', 1],
+      ['Server Ping!', 1],
+    ]);
+
     // Exactly once: a second run stages nothing new and the tables stay as they are.
     await run('infer');
     expect(Number((await rows(`SELECT COUNT(*) AS n FROM loadout.achievement_unlocked`))[0]!.n)).toBe(5);
