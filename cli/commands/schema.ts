@@ -84,11 +84,11 @@ export function registerSchema(program: Command): void {
       const report = await readDriftReport(lake, catalog);
       const evolved = await readEvolvedSchemas(lake, catalog);
       if (options.json) return printJson({ ...report, ...evolved });
-      printText(formatDrift(report) + formatEvolved(evolved));
+      printText(formatDrift(report, evolved.evolution) + formatEvolved(evolved));
     });
 }
 
-function formatDrift(report: DriftReport): string {
+function formatDrift(report: DriftReport, evolution: EvolvedSchemas['evolution']): string {
   const out: string[] = [
     `${report.variations.length} attribute variations in ${report.batches} ${report.batches === 1 ? 'batch' : 'batches'}`,
   ];
@@ -132,6 +132,11 @@ function formatDrift(report: DriftReport): string {
           .at(-1)!,
       ) + 1000,
     ).toISOString();
+    if (evolution !== 'strict')
+      out.push(
+        '',
+        `Under evolution=${evolution}, ${evolution === 'infer' ? 'both load' : 'new attributes load'} from the batches that carry them (docs/schemas.md); records seen before the switch need a replay.`,
+      );
     out.push(
       '',
       'To recover them: declare them in the schemas directory, then',
