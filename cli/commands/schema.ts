@@ -135,7 +135,7 @@ function formatDrift(report: DriftReport, evolution: EvolvedSchemas['evolution']
     if (evolution !== 'strict')
       out.push(
         '',
-        `Under evolution=${evolution}, ${evolution === 'infer' ? 'both load' : 'new attributes load'} from the batches that carry them (docs/schemas.md); records seen before the switch need a replay.`,
+        `Under evolution=${evolution}, ${evolution === 'infer' ? 'both load' : 'new attributes load'} from the batches that carry them (docs/schemas.md); attributes of records seen before the switch need a replay.`,
       );
     out.push(
       '',
