@@ -6,6 +6,7 @@ import type { ObjectStore } from '../stores/object/object-store';
 import { readJson } from '../stores/object/read-json';
 import { COLUMNS_METADATA_KEY } from '../core/parquet-stage-writer';
 import type { WarehouseColumn } from '../stores/warehouse/warehouse';
+import { columnsOfRecord, stagedSchemaKey } from '../core/evolution/staged-schema';
 
 export async function fileColumnsOf(
   catalog: Catalog,
@@ -16,6 +17,10 @@ export async function fileColumnsOf(
 ): Promise<WarehouseColumn[]> {
   const type = catalog.table(table);
   if (type?.fingerprint === fingerprint) return type.columns.map(warehouseColumnOf);
+  // An evolved file's columns, recorded by its batch before it was staged (core/evolution/staged-schema.ts).
+  const recordKey = stagedSchemaKey(table, fingerprint);
+  if (await lake.head(recordKey))
+    return columnsOfRecord(recordKey, await readJson(lake, recordKey)).map(warehouseColumnOf);
   const cacheKey = `fingerprints/${fingerprint}.json`;
   if (await lake.head(cacheKey)) return readJson<WarehouseColumn[]>(lake, cacheKey);
   // Never guess: an older fingerprint's columns come from the footer the writer left in the file.

@@ -17,6 +17,8 @@ import { observeActivities } from '../observability/observe-activities';
 import { processFileBatch } from './process-file-batch';
 import { listReplayObjects, type ListReplayObjectsInput } from './list-replay-objects';
 import { StoreCache } from './store-cache';
+import { catalogWithInferred } from './inferred-catalog';
+import { stageKeptUnknown } from './stage-kept-unknown';
 import type { PersonalDataKeys } from '../core/personal/personal-data';
 import type { LakeArea } from '../core/erasure/lake-erasure';
 import type { ErasureTarget } from '../stores/warehouse/erase-rows';
@@ -55,16 +57,23 @@ export function createActivities(deps: ActivityDeps) {
     warehouseSchema: deps.warehouseSchema ?? 'loadout',
   };
   const erasureDeps = { ...loadDeps, stores, pseudonymKey: personal.pseudonymKey };
+  // The catalog plus the inferred tables recorded in the lake (activities/inferred-catalog.ts), read per call.
+  const loadDepsNow = async () => ({ ...loadDeps, catalog: await catalogWithInferred(deps.catalog, deps.lake) });
   const activities = {
-    planTableLoad: (input: { table: string }) => whileHeartbeating(() => planTableLoad(loadDeps, input)),
-    prepareTable: (input: { table: string }) => whileHeartbeating(() => prepareTable(loadDeps, input)),
+    planTableLoad: (input: { table: string }) =>
+      whileHeartbeating(async () => planTableLoad(await loadDepsNow(), input)),
+    prepareTable: (input: { table: string }) => whileHeartbeating(async () => prepareTable(await loadDepsNow(), input)),
     mergeManifest: (input: { table: string; manifestKey: string }) =>
-      whileHeartbeating(() => mergeManifest(loadDeps, input)),
+      whileHeartbeating(async () => mergeManifest(await loadDepsNow(), input)),
     archiveManifest: (input: { manifestKey: string }) => whileHeartbeating(() => archiveManifest(loadDeps, input)),
-    listTablesToLoad: (input: { tables?: string[] }) => whileHeartbeating(() => listTablesToLoad(loadDeps, input)),
+    listTablesToLoad: (input: { tables?: string[] }) =>
+      whileHeartbeating(async () => listTablesToLoad(await loadDepsNow(), input)),
     refreshKpiViews: () => whileHeartbeating(() => refreshKpiViews(loadDeps)),
-    planMigration: (input: { tables?: string[] }) => whileHeartbeating(() => planMigration(loadDeps, input)),
-    applyMigration: (input: { table: string }) => whileHeartbeating(() => applyMigration(loadDeps, input)),
+    planMigration: (input: { tables?: string[] }) =>
+      whileHeartbeating(async () => planMigration(await loadDepsNow(), input)),
+    applyMigration: (input: { table: string }) =>
+      whileHeartbeating(async () => applyMigration(await loadDepsNow(), input)),
+    stageKeptUnknown: () => whileHeartbeating(() => stageKeptUnknown(processDeps)),
     processFileBatch: (input: FileBatchInput) => processFileBatch(processDeps, input),
     listNewObjects: (input: ListNewObjectsInput) => listNewObjects(processDeps, input),
     listReplayObjects: (input: ListReplayObjectsInput) => listReplayObjects(processDeps, input),

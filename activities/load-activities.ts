@@ -20,6 +20,7 @@ import type { MergeOutcome, StagedFile, Warehouse, WarehouseColumn } from '../st
 import { REFUSED_MIGRATION, UNKNOWN_TABLE } from '../workflows/failure-types';
 import { addedColumns, createdTable, refusalMessage } from '../workflows/schema-migration-types';
 import { fileColumnsOf } from './file-columns';
+import { tableSchemaOf } from './table-schema';
 import { applyMigration } from './migration-activities';
 import { withWarehouse } from './warehouse-session';
 import { loadTargetOf, personalDataSchemaOf, type LoadTarget } from './load-target';
@@ -122,7 +123,8 @@ async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifes
   const type = into.type;
   const files = await readJson<ManifestFiles>(deps.lake, filesKeyOf(input.manifestKey));
   const fileColumns = await fileColumnsOf(into.catalog, deps.lake, input.table, files.fingerprint, files.keys[0]!);
-  const target: WarehouseColumn[] = type.columns.map(warehouseColumnOf);
+  // The declared columns and the evolved ones batches recorded (activities/table-schema.ts).
+  const target: WarehouseColumn[] = (await tableSchemaOf(deps.lake, type)).declaration.columns.map(warehouseColumnOf);
   const unknown = fileColumns.filter((c) => !target.some((t) => t.name === c.name));
   if (unknown.length > 0) {
     throw ApplicationFailure.nonRetryable(

@@ -7,11 +7,17 @@ import type { Warehouse } from '../stores/warehouse/warehouse';
 import { UNKNOWN_TABLE } from '../workflows/failure-types';
 import { withWarehouse } from './warehouse-session';
 import { loadTargetOf } from './load-target';
+import type { ObjectStore } from '../stores/object/object-store';
+import { tableSchemaOf } from './table-schema';
+import { isInferredType } from '../core/evolution/inferred-type';
+import { recordInferredVersion } from './inferred-catalog';
 
 export interface MigrationDeps {
   catalog: Catalog;
   warehouseUrl: string;
   warehouseSchema: string;
+  /** Where batches record evolved columns (activities/table-schema.ts); without it, the declared columns only. */
+  lake?: ObjectStore;
 }
 
 export interface AppliedMigration {
@@ -53,6 +59,13 @@ export async function applyMigration(deps: MigrationDeps, input: { table: string
       await warehouse.runDdl(change.sql);
       applied.push(change);
     }
+    // An inferred table's schema as created or changed: versioned in the lake (activities/inferred-catalog.ts).
+    if (deps.lake !== undefined && isInferredType(target.type) && applied.length > 0)
+      await recordInferredVersion(
+        deps.lake,
+        target.type,
+        (await tableSchemaOf(deps.lake, target.type)).declaration.columns,
+      );
     if (warehouse.dialect === 'postgres') {
       // Asserted on every apply: a crash between CREATE TABLE and CREATE INDEX leaves a table that
       // the next plan finds complete (describeTable does not show indexes).
@@ -65,5 +78,11 @@ export async function applyMigration(deps: MigrationDeps, input: { table: string
 async function planOne(deps: MigrationDeps, warehouse: Warehouse, table: string): Promise<TablePlan> {
   const { type, schema } = loadTargetOf(deps, table)!;
   const existing = await warehouse.describeTable(schema, table);
-  return planTableMigration(type, existing, { schema, dialect: warehouse.dialect, types: warehouse.types });
+  const { declaration, evolved } = await tableSchemaOf(deps.lake, type);
+  return planTableMigration(declaration, existing, {
+    schema,
+    dialect: warehouse.dialect,
+    types: warehouse.types,
+    evolved,
+  });
 }

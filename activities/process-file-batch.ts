@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BatchProcessor, type BatchOutput } from '../core/batch-processor';
-import { batchIdOf, objectMarkerKey, replayBatchIdOf, stagedKey } from '../core/batch-id';
+import { batchIdOf, objectMarkerKey, replayBatchIdOf } from '../core/batch-id';
 import { replayCatalogVersion } from './replay-catalog';
 import { quarantineKeyOf, type QuarantineRecord } from '../core/quarantine';
 import { objectTimeSpan } from '../core/object-time';
@@ -29,6 +29,7 @@ import type { StoreCache } from './store-cache';
 import type { PersonalDataKeys } from '../core/personal/personal-data';
 import { personalDataKey } from '../core/personal/personal-data-file';
 import { erasedPseudonyms } from './erased-players';
+import { stageTableFile } from './stage-table-file';
 
 export interface ProcessDeps {
   catalog: Catalog;
@@ -122,8 +123,7 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
     }
     const staged: StagedObject[] = [];
     for (const file of output.tables) {
-      const key = stagedKey(file.table, file.fingerprint, batchId);
-      await whileHeartbeating(() => deps.lake.writeFile(key, file.path));
+      const key = await stageTableFile(deps.lake, file, batchId);
       staged.push({ table: file.table, fingerprint: file.fingerprint, key, rows: file.rows, bytes: file.bytes });
       context.heartbeat({ staging: file.table });
     }

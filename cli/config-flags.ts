@@ -30,6 +30,10 @@ export function withConfigFlags(command: Command): Command {
     .option(
       '--schemas <dir>',
       'the event catalog: a directory of event files (LOADOUT_SCHEMAS, default: the shipped schemas/events)',
+    )
+    .option(
+      '--evolution <mode>',
+      'undeclared attributes and event types: strict, evolve (new columns) or infer (new tables too) (LOADOUT_EVOLUTION)',
     );
 }
 
@@ -48,6 +52,7 @@ export function overridesFrom(options: Record<string, unknown>): ConfigOverrides
     temporalProfile: s(options.temporalProfile),
     temporalConfigFile: s(options.temporalConfigFile),
     schemas: s(options.schemas),
+    evolution: s(options.evolution),
   };
 }
 

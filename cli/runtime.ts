@@ -89,7 +89,7 @@ export async function openRuntime(config: LoadoutConfig, options: RuntimeOptions
   }
   const connection = await connectClient(target, address);
   const client = new Client({ connection, namespace });
-  const catalog = await loadCatalog(config.schemas);
+  const catalog = await loadCatalog(config.schemas, { evolution: config.evolution });
   let nativeConnection: NativeConnection | undefined;
   return {
     client,

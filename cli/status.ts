@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { LoadoutConfig } from '../config/config-schema';
 import { fingerprintOfStagedKey } from '../core/manifest';
 import { planTableMigration } from '../stores/warehouse/plan-migration';
+import { tableSchemaOf } from '../activities/table-schema';
 import type { RunStats } from '../core/run-stats';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
@@ -76,15 +77,14 @@ export async function collectStatus(
   }
   const tables: TableStatus[] = [];
   for (const table of catalog.tables) {
-    const plan = planTableMigration(
-      catalog.table(table)!,
-      await warehouse.describeTable(config.warehouseSchema, table),
-      {
-        schema: config.warehouseSchema,
-        dialect: warehouse.dialect,
-        types: warehouse.types,
-      },
-    );
+    // Evolved columns count as the table's own (activities/table-schema.ts).
+    const { declaration, evolved } = await tableSchemaOf(lake, catalog.table(table)!);
+    const plan = planTableMigration(declaration, await warehouse.describeTable(config.warehouseSchema, table), {
+      schema: config.warehouseSchema,
+      dialect: warehouse.dialect,
+      types: warehouse.types,
+      evolved,
+    });
     const status: TableStatus = {
       table,
       stagedFiles: 0,

@@ -1,5 +1,6 @@
 /** The one validated configuration object, and the named environments' defaults. */
 import { z } from 'zod';
+import { EVOLUTION_MODES, type EvolutionMode } from '../schemas/evolution-mode';
 
 export const ENVIRONMENTS = {
   /** Live game: loads every 6 hours, as the seed's production ingestion. */
@@ -43,6 +44,8 @@ export const configSchema = z.object({
   /** Schema holding the tables, the ledger and the KPI views. */
   warehouseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier'),
   loadEvery: duration,
+  /** Undeclared attributes and event types: strict (drift only), evolve (new columns), infer (new tables too). */
+  evolution: z.enum(EVOLUTION_MODES as [EvolutionMode, ...EvolutionMode[]]),
   temporal: z.object({
     /**
      * host:port of a Temporal frontend; absent: the Temporal profile's (workers/temporal-target.ts),

@@ -12,6 +12,7 @@ const KNOWN: Record<string, readonly string[]> = {
     'warehouse',
     'warehouseSchema',
     'loadEvery',
+    'evolution',
     'schemas',
     'logFormat',
     'temporal',

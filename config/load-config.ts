@@ -26,6 +26,7 @@ export type ConfigOverrides = Partial<{
   logFormat: string;
   workflowBundle: string;
   dashboardPort: string;
+  evolution: string;
 }>;
 
 type Json = Record<string, unknown>;
@@ -60,6 +61,7 @@ const ENV_NAMES: Record<string, string> = {
   'worker.workflowBundle': 'LOADOUT_WORKFLOW_BUNDLE',
   'worker.maxConcurrentActivities': 'LOADOUT_WORKER_CONCURRENCY',
   'dashboard.port': 'LOADOUT_DASHBOARD_PORT',
+  evolution: 'LOADOUT_EVOLUTION',
 };
 
 export function loadConfig(
@@ -86,6 +88,7 @@ export function loadConfig(
     logFormat: environment.LOADOUT_LOG_FORMAT,
     workflowBundle: environment.LOADOUT_WORKFLOW_BUNDLE,
     dashboardPort: environment.LOADOUT_DASHBOARD_PORT,
+    evolution: environment.LOADOUT_EVOLUTION,
   });
   const flat: ConfigOverrides = { ...flatten(file), ...fromEnv, ...pick(overrides) };
   const env = flat.env ?? 'local';
@@ -99,6 +102,7 @@ export function loadConfig(
     schemas: flat.schemas ? resolve(cwd, flat.schemas) : SHIPPED_EVENTS_DIR,
     warehouseSchema: environment.LOADOUT_WAREHOUSE_SCHEMA || (file.warehouseSchema as string | undefined) || 'loadout',
     loadEvery: flat.loadEvery ?? (ENVIRONMENTS as Record<string, { loadEvery: string }>)[env]?.loadEvery,
+    evolution: flat.evolution ?? evolutionOfEnvironment(file.evolution, env) ?? 'strict',
     temporal: {
       address: flat.temporalAddress,
       // Unset: Temporal's profile decides, then `default` (workers/temporal-target.ts).
@@ -157,6 +161,15 @@ function checkPaths(config: LoadoutConfig): void {
   }
 }
 
+/**
+ * `"evolution": {"playtest": "infer", "production": "evolve"}` in the file: the mode of this
+ * environment (strict when not listed); a value of another kind is left to the schema to refuse.
+ */
+function evolutionOfEnvironment(setting: unknown, env: string): unknown {
+  if (typeof setting !== 'object' || setting === null || Array.isArray(setting)) return undefined;
+  return Object.hasOwn(setting, env) ? (setting as Json)[env] : undefined;
+}
+
 function numberSetting(text: string | undefined): number | string | undefined {
   if (text === undefined || text === '') return undefined;
   return /^\d+$/.test(text) ? Number(text) : text;
@@ -202,6 +215,8 @@ function flatten(file: Json): ConfigOverrides {
     logFormat: file.logFormat,
     workflowBundle: worker.workflowBundle,
     dashboardPort: dashboard.port === undefined ? undefined : String(dashboard.port),
+    // One mode for every environment; the per-environment form is read by evolutionOfEnvironment.
+    evolution: typeof file.evolution === 'string' ? file.evolution : undefined,
   } as Record<string, unknown>) as ConfigOverrides;
 }
 

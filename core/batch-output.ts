@@ -2,6 +2,7 @@
 import type { AttributeVariation } from './attribute-variations';
 import type { UnreadableKind } from './errors';
 import type { RunStats } from './run-stats';
+import type { ColumnType } from '../schemas/column-types';
 
 export interface StagedTableFile {
   table: string;
@@ -9,6 +10,18 @@ export interface StagedTableFile {
   rows: number;
   path: string;
   bytes: number;
+  /** Set when the file's columns are not its event type's (evolved columns): what the loader must know. */
+  columns?: StagedColumn[];
+  /** Set for the table of an event tag no schema declares (under `infer`): that tag. */
+  inferredFrom?: string;
+}
+
+/** A staged file's column, and for an evolved one the attribute path it holds (`stats.crit`). */
+export interface StagedColumn {
+  name: string;
+  type: ColumnType;
+  nullable: boolean;
+  attribute?: string;
 }
 
 /**

@@ -25,6 +25,9 @@ import { PersonalData, type PersonalDataKeys } from './personal/personal-data';
 import { writePersonalDataFile } from './personal/personal-data-file';
 import { exampleRedactor } from './personal/redact-example';
 import { ErasedRecords } from './erasure/erased-records';
+import type { EvolvedColumns } from './evolution/evolved-columns';
+import { evolvedColumnsFor, hasUndeclaredKey, stagedFilesOf } from './evolution/evolved-batch';
+import { InferredTypes, inferredKeyOf } from './evolution/inferred-type';
 
 // The processor's output types live in batch-output.ts; importers of the processor find them here too.
 export type { BatchOutput, StagedTableFile, UnreadableObject } from './batch-output';
@@ -61,6 +64,8 @@ const NOT_TEXT_EARLY_LINES = 1000;
 interface TableState {
   type: EventType;
   keys: KeySet;
+  /** Under `evolve`: the batch's extra columns of the table (core/evolution/). */
+  evolved?: EvolvedColumns;
 }
 
 export class BatchProcessor {
@@ -77,12 +82,14 @@ export class BatchProcessor {
   private readonly flatReader: FlatRecordReader | undefined;
   private readonly personal: PersonalData;
   private readonly erasure: ErasedRecords | undefined;
+  private readonly inferred: InferredTypes;
 
   constructor(private readonly options: BatchProcessorOptions) {
     mkdirSync(options.workDir, { recursive: true });
     this.personal = new PersonalData(options.personal);
     if (options.erased !== undefined && options.erased.size > 0)
       this.erasure = new ErasedRecords(options.catalog, this.personal, options.erased);
+    this.inferred = new InferredTypes(options.catalog);
     this.rejections = new RejectionQueue(join(options.workDir, 'rejects.jsonl'), this.stats, (type, row) =>
       this.stage(type, row),
     );
@@ -250,6 +257,11 @@ export class BatchProcessor {
       return true;
     }
     if (!reader.read(bytes, this.flatLine, record, plan)) return false;
+    // Evolved columns are filled on the string path: records with undeclared keys, all of a table once it has some.
+    const state = this.tables.get(type.table) ?? this.openTable(type);
+    const evolved = state.evolved;
+    if (evolved !== undefined && (evolved.hasExtras || hasUndeclaredKey(type, reader.keyNames, reader.keyCount)))
+      return false;
     this.stats.records++;
     if (this.erasedIf(this.erasure?.scanned(type, bytes, reader.values, reader.starts, reader.ends))) return true;
     this.variations.observeFlat(
@@ -264,7 +276,6 @@ export class BatchProcessor {
       this.seenAt,
     );
     this.stats.valid++;
-    const state = this.tables.get(type.table) ?? this.openTable(type);
     if (!state.keys.addBytes!(bytes, reader.keyAt)) {
       this.stats.duplicates++;
       return true;
@@ -301,9 +312,11 @@ export class BatchProcessor {
       return;
     }
     if (verdict.kind === 'unknown') {
-      increment(this.stats.unknown, verdict.tag);
       if (typeof value === 'object' && value !== null)
         this.variations.observe(verdict.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
+      if (this.options.catalog.infersUnknownTypes && this.stageInferred(verdict.tag, value as Record<string, unknown>))
+        return;
+      increment(this.stats.unknown, verdict.tag);
       // A copy: the text can be a slice of its whole line, which the 1 MB buffer would keep alive.
       (this.unknown ??= new LineFile(join(this.options.workDir, 'unknown.jsonl'))).appendLine(
         Buffer.from(text).toString(),
@@ -318,7 +331,7 @@ export class BatchProcessor {
     }
     const { type, row } = verdict;
     this.variations.observe(type.tag, value as Record<string, unknown>, text, source, line, this.seenAt);
-    this.stage(type, row);
+    this.stage(type, row, value as Record<string, unknown>);
   }
 
   /** Counts an erased player's record, dropped. */
@@ -327,7 +340,8 @@ export class BatchProcessor {
     return erased === true;
   }
 
-  private stage(type: EventType, row: unknown[]): void {
+  /** `record`: the parsed record, whose undeclared attributes an evolving table stages as extra columns. */
+  private stage(type: EventType, row: unknown[], record?: Record<string, unknown>): void {
     this.stats.valid++;
     const state = this.tables.get(type.table) ?? this.openTable(type);
     if (!state.keys.add(row)) {
@@ -335,7 +349,16 @@ export class BatchProcessor {
       return;
     }
     if (type.personal.length > 0) this.personal.apply(type.personal, row, this.seenAt);
-    this.writer!.push(type.table, row);
+    if (state.evolved === undefined) this.writer!.push(type.table, row);
+    else state.evolved.write(this.writer!, row, record);
+  }
+
+  /** Under `infer`, a record of an undeclared tag into its table (core/evolution/); false when a replay's list leaves it out. */
+  private stageInferred(tag: string, record: Record<string, unknown>): boolean {
+    const type = this.inferred.typeOf(tag);
+    if (this.tableFilter !== undefined && !this.tableFilter.has(type.table)) return false;
+    this.stage(type, [inferredKeyOf(record)], record);
+    return true;
   }
 
   /** A record of a known event type whose table the replay did not ask for, valid or not. */
@@ -349,6 +372,7 @@ export class BatchProcessor {
   private openTable(type: EventType): TableState {
     const keyIndexes = type.uniqueKey.map((k) => type.columns.findIndex((c) => c.path.length === 1 && c.path[0] === k));
     const state: TableState = { type, keys: keySetFor(keyIndexes, type.keyIsUuid) };
+    state.evolved = evolvedColumnsFor(this.options.catalog, type);
     this.tables.set(type.table, state);
     return state;
   }
@@ -357,21 +381,12 @@ export class BatchProcessor {
   async finish(): Promise<BatchOutput> {
     this.finished = true;
     this.rejections.flush();
-    const written = this.writer
-      ? this.writer.finish(this.options.workDir)
-      : new Map<string, { path: string; rows: number }>();
+    const parts = this.writer ? this.writer.finishParts(this.options.workDir) : [];
     const tables: StagedTableFile[] = [];
     for (const table of [...this.tables.keys()].sort()) {
-      const file = written.get(table);
-      this.stats.events[table] = file?.rows ?? 0;
-      if (file)
-        tables.push({
-          table,
-          fingerprint: this.tables.get(table)!.type.fingerprint,
-          rows: file.rows,
-          path: file.path,
-          bytes: statSync(file.path).size,
-        });
+      const files = stagedFilesOf(this.tables.get(table)!.type, parts);
+      this.stats.events[table] = files.reduce((n, f) => n + f.rows, 0);
+      for (const file of files) tables.push({ ...file, bytes: statSync(file.path).size });
     }
     const rejectsPath = this.rejections.close();
     this.unknown?.flush();

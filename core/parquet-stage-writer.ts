@@ -6,6 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { OutputColumn } from '../schemas/column-types';
 import type { EventType } from '../schemas/define-event';
 import { warehouseColumnOf } from '../schemas/column-types';
 import { TableFile } from './parquet/table-file';
@@ -38,8 +39,20 @@ const DEFAULT_ROW_GROUP_BYTES = 16 * 1024 * 1024;
  */
 const DEFAULT_PAGE_BYTES = 64 * 1024;
 
+/** A staged file of a table: one per table, or several when evolved columns changed its shape mid-batch. */
+export interface StagedPart {
+  table: string;
+  path: string;
+  rows: number;
+  columns: readonly OutputColumn[];
+}
+
 export class ParquetStageWriter {
   private readonly files = new Map<string, TableFile>();
+  /** Per table, the columns its open file was made with (the event type's, or an evolved shape). */
+  private readonly shapes = new Map<string, readonly OutputColumn[]>();
+  /** Files closed because their table's shape changed (core/evolution/): finished under `.part{n}` names. */
+  private readonly closed: { table: string; file: TableFile; columns: readonly OutputColumn[] }[] = [];
   private finished = false;
 
   private constructor(
@@ -70,6 +83,43 @@ export class ParquetStageWriter {
     (this.files.get(table) ?? this.openTable(table)).pushScanned(src, values, starts, ends);
   }
 
+  /**
+   * push() for a table whose columns evolve within the batch: when `columns` is not the array the
+   * open file was made with, that file is closed as a part and a new one opened with `columns`.
+   */
+  pushShaped(
+    table: string,
+    columns: readonly OutputColumn[],
+    uuidColumns: readonly boolean[],
+    row: readonly unknown[],
+  ): void {
+    if (this.finished) throw new Error('stage writer already finished');
+    let file = this.files.get(table);
+    const shape = this.shapes.get(table);
+    if (file === undefined || shape !== columns) {
+      if (file !== undefined && shape !== undefined) this.closed.push({ table, file, columns: shape });
+      file = this.openFile(table, columns, uuidColumns, this.closed.length);
+      this.shapes.set(table, columns);
+    }
+    file.push(row);
+  }
+
+  /** finish() with every part: the tables' files, and the parts closed when an evolved table changed shape. */
+  finishParts(dir: string): StagedPart[] {
+    const shapes = new Map(this.shapes);
+    const closed = [...this.closed];
+    const written = this.finish(dir);
+    const parts: StagedPart[] = [];
+    for (const [n, part] of closed.entries()) {
+      const path = join(dir, `${part.table}.part${n}.parquet`);
+      part.file.finish(path);
+      parts.push({ table: part.table, path, rows: part.file.rows, columns: part.columns });
+    }
+    for (const [table, file] of written)
+      parts.push({ table, ...file, columns: shapes.get(table) ?? this.types.get(table)!.columns });
+    return parts;
+  }
+
   rowsOf(table: string): number {
     return this.files.get(table)?.rows ?? 0;
   }
@@ -91,11 +141,21 @@ export class ParquetStageWriter {
   private openTable(table: string): TableFile {
     const type = this.types.get(table);
     if (type === undefined) throw new Error(`no event type for table ${table}`);
-    const columns = JSON.stringify(type.columns.map(warehouseColumnOf));
+    this.shapes.set(table, type.columns);
+    return this.openFile(table, type.columns, type.uuidColumns, 0);
+  }
+
+  private openFile(
+    table: string,
+    outputColumns: readonly OutputColumn[],
+    uuidColumns: readonly boolean[],
+    part: number,
+  ): TableFile {
+    const columns = JSON.stringify(outputColumns.map(warehouseColumnOf));
     const file = new TableFile(
-      join(this.options.workDir, `${table}.parquet.partial`),
-      type.columns,
-      type.uuidColumns,
+      join(this.options.workDir, `${table}${part === 0 ? '' : `.${part}`}.parquet.partial`),
+      outputColumns,
+      uuidColumns,
       [{ key: COLUMNS_METADATA_KEY, value: columns }],
       {
         rows: this.options.rowGroupSize ?? 100_000,

@@ -4,6 +4,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EventType } from './define-event';
 import { catalogModuleProblem, registerCatalogImports } from './catalog-imports';
+import type { EvolutionMode } from './evolution-mode';
 
 export const SHIPPED_EVENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'events');
 
@@ -11,7 +12,11 @@ export class Catalog {
   private readonly byTag: ReadonlyMap<string, EventType>;
   private readonly byTable: ReadonlyMap<string, EventType>;
 
-  constructor(readonly eventTypes: readonly EventType[]) {
+  /** `evolution`: the setting (config/), which an event type's own `evolution` overrides. */
+  constructor(
+    readonly eventTypes: readonly EventType[],
+    readonly evolution: EvolutionMode = 'strict',
+  ) {
     const byTag = new Map<string, EventType>();
     const byTable = new Map<string, EventType>();
     for (const type of eventTypes) {
@@ -32,13 +37,27 @@ export class Catalog {
     return this.byTable.get(name);
   }
 
+  /** A declared type's mode: its own, else the setting; `infer` acts on a declared type as `evolve`. */
+  evolutionOf(type: EventType): 'strict' | 'evolve' {
+    const mode = type.evolution ?? this.evolution;
+    return mode === 'strict' ? 'strict' : 'evolve';
+  }
+
+  /** Under `infer`, unknown event types get tables of their own. */
+  get infersUnknownTypes(): boolean {
+    return this.evolution === 'infer';
+  }
+
   get tables(): string[] {
     return [...this.byTable.keys()];
   }
 }
 
 /** Imports every `*.ts`/`*.js` file of `dir`; each must `export default defineEvent(...)`. */
-export async function loadCatalog(dir: string = SHIPPED_EVENTS_DIR): Promise<Catalog> {
+export async function loadCatalog(
+  dir: string = SHIPPED_EVENTS_DIR,
+  options: { evolution?: EvolutionMode } = {},
+): Promise<Catalog> {
   const files = (await readdir(dir)).filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith('.d.ts')).sort();
   if (dir !== SHIPPED_EVENTS_DIR) {
     const problem = catalogModuleProblem(dir, files);
@@ -54,5 +73,5 @@ export async function loadCatalog(dir: string = SHIPPED_EVENTS_DIR): Promise<Cat
     types.push(module.default);
   }
   // Catalog order is file order; keep it stable across machines.
-  return new Catalog(types);
+  return new Catalog(types, options.evolution);
 }

@@ -4,6 +4,7 @@ import { assertIdentifier, type OutputColumn } from './column-types';
 import { INVALID, type Field } from './fields';
 import { fingerprintColumns } from './fingerprint';
 import type { PersonalTreatment } from './personal';
+import type { EvolutionMode } from './evolution-mode';
 
 /** A personal-data output column and what the core writes instead of its clear value. */
 export interface PersonalColumn {
@@ -19,6 +20,8 @@ export interface EventDeclaration {
   /** Field names whose values identify one event; duplicates by this key are dropped. */
   uniqueKey: readonly string[];
   fields: Readonly<Record<string, Field>>;
+  /** Overrides the `evolution` setting for this event type, e.g. `strict` for a table a studio controls. */
+  evolution?: EvolutionMode;
 }
 
 /** An attribute tree of what the schema declares; `true` marks an opaque (JSON text) subtree. */
@@ -35,6 +38,8 @@ export interface EventType {
   readonly columns: readonly OutputColumn[];
   readonly fingerprint: string;
   readonly declared: DeclaredAttributes;
+  /** The declaration's own evolution mode, when it sets one (Catalog.evolutionOf applies the setting otherwise). */
+  readonly evolution?: EvolutionMode;
   /** Every unique key field is a uuid (the dedup pass can hold keys as 128-bit values). */
   readonly keyIsUuid: boolean;
   /** The personal-data columns, in column order; empty for most event types. */
@@ -90,6 +95,7 @@ export function defineEvent(declaration: EventDeclaration): EventType {
     columns,
     fingerprint: fingerprintColumns(columns),
     declared: declaredAttributes(declaration.fields, true),
+    ...(declaration.evolution === undefined ? {} : { evolution: declaration.evolution }),
     personal,
     keyIsUuid: declaration.uniqueKey.every((k) => declaration.fields[k]?.uuid === true),
     uuidColumns: fields.flatMap(([name, field]) => uuidFlags(field, name)),

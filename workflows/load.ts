@@ -21,8 +21,11 @@ import { LOAD_FAILED } from './failure-types';
 import { forEachBounded } from './for-each-bounded';
 import { loadProgressQuery, type LoadProgress } from './load-progress';
 
+/** Runs started before it did not stage the kept unknown records (captured histories replay so). */
+const KEPT_UNKNOWN_PATCH = 'loadout-infer-kept-unknown';
+
 export async function load(input: LoadInput): Promise<LoadResult> {
-  const { listTablesToLoad, refreshKpiViews } = proxyActivities<LoadoutActivities>(
+  const { listTablesToLoad, refreshKpiViews, stageKeptUnknown } = proxyActivities<LoadoutActivities>(
     quickActivityOptions(input.lostWorkerTimeout ?? DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE),
   );
   upsertSearchAttributes([
@@ -31,6 +34,8 @@ export async function load(input: LoadInput): Promise<LoadResult> {
   ]);
   const progress: LoadProgress = { tables: [], running: [], loaded: [], failed: [] };
   setHandler(loadProgressQuery, () => progress);
+  // Under `infer`, unknown records kept before the switch are staged into their tables first (a no-op otherwise).
+  if (input.tables === undefined && patched(KEPT_UNKNOWN_PATCH)) await stageKeptUnknown();
   const tables = await listTablesToLoad({ tables: input.tables });
   progress.tables = tables;
   const results: LoadTableResult[] = [];

@@ -12,20 +12,37 @@ import { readDriftReport } from '../drift';
 import { formatTable, printJson, printText } from '../output';
 import { initCatalog } from '../schema-init';
 import { oneLine } from '../terminal-text';
+import { readEvolvedSchemas, type EvolvedSchemas } from '../evolved-schemas';
 
-export function describeCatalog(catalog: Catalog) {
-  return catalog.eventTypes.map((t) => ({
+/** The catalog, then what evolution recorded: evolved columns (`evolved: true`) and inferred tables (`inferred: true`). */
+export function describeCatalog(catalog: Catalog, evolved?: EvolvedSchemas) {
+  const declared = catalog.eventTypes.map((t) => ({
     event: t.tag,
     table: t.table,
     uniqueKey: t.uniqueKey,
     fingerprint: t.fingerprint,
-    columns: t.columns.map((c) => ({
-      name: c.name,
-      type: c.type,
-      nullable: c.nullable,
-      ...(c.personal ? { personal: c.personal } : {}),
-    })),
+    evolution: catalog.evolutionOf(t),
+    columns: [
+      ...t.columns.map((c) => ({
+        name: c.name,
+        type: c.type,
+        nullable: c.nullable,
+        ...(c.personal ? { personal: c.personal } : {}),
+      })),
+      ...(evolved?.evolvedColumns ?? [])
+        .filter((c) => c.table === t.table)
+        .map(({ table: _table, ...c }) => ({ ...c, evolved: true })),
+    ],
   }));
+  const inferred = (evolved?.inferredTables ?? []).map((t) => ({
+    event: t.event,
+    table: t.table,
+    uniqueKey: t.uniqueKey,
+    inferred: true,
+    version: t.version,
+    columns: t.columns.map((c) => ({ ...c, evolved: true })),
+  }));
+  return [...declared, ...inferred];
 }
 
 export function registerSchema(program: Command): void {
@@ -36,17 +53,19 @@ export function registerSchema(program: Command): void {
     .option('--json', 'print one JSON document')
     .option('--schemas <dir>', 'the event catalog directory (LOADOUT_SCHEMAS, default: the shipped schemas/events)')
     .action(async (options: { json?: boolean; schemas?: string }) => {
-      const described = describeCatalog(await loadCatalog(loadConfig({ schemas: options.schemas }).schemas));
+      const config = loadConfig({ schemas: options.schemas });
+      const catalog = await loadCatalog(config.schemas, { evolution: config.evolution });
+      const described = describeCatalog(catalog, await readEvolvedSchemas(openObjectStore(config.lake), catalog));
       if (options.json) return printJson(described);
       printText(
         formatTable([
-          ['event / table', 'unique key', 'fingerprint', 'columns', 'personal data'],
+          ['event / table', 'unique key', 'fingerprint', 'columns (+ evolved)', 'personal data'],
           ...described.map((d) => [
             d.table,
             d.uniqueKey.join(', '),
-            d.fingerprint,
-            d.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '?' : ''}`).join(', '),
-            d.columns.flatMap((c) => (c.personal ? [`${c.name}: ${c.personal}`] : [])).join(', '),
+            'fingerprint' in d ? d.fingerprint : `inferred v${d.version}`,
+            d.columns.map((c) => `${'evolved' in c ? '+' : ''}${c.name} ${c.type}${c.nullable ? '?' : ''}`).join(', '),
+            d.columns.flatMap((c) => ('personal' in c && c.personal ? [`${c.name}: ${c.personal}`] : [])).join(', '),
           ]),
         ]),
       );
@@ -77,13 +96,16 @@ export function registerSchema(program: Command): void {
     .option('--json', 'print one JSON document (with every attribute variation)')
     .action(async (options: Record<string, unknown>) => {
       const config = loadConfig(overridesFrom(options));
-      const report = await readDriftReport(openObjectStore(config.lake), await loadCatalog(config.schemas));
-      if (options.json) return printJson(report);
-      printText(formatDrift(report));
+      const lake = openObjectStore(config.lake);
+      const catalog = await loadCatalog(config.schemas, { evolution: config.evolution });
+      const report = await readDriftReport(lake, catalog);
+      const evolved = await readEvolvedSchemas(lake, catalog);
+      if (options.json) return printJson({ ...report, ...evolved });
+      printText(formatDrift(report, evolved.evolution) + formatEvolved(evolved));
     });
 }
 
-function formatDrift(report: DriftReport): string {
+function formatDrift(report: DriftReport, evolution: EvolvedSchemas['evolution']): string {
   const out: string[] = [
     `${report.variations.length} attribute variations in ${report.batches} ${report.batches === 1 ? 'batch' : 'batches'}`,
   ];
@@ -127,6 +149,11 @@ function formatDrift(report: DriftReport): string {
           .at(-1)!,
       ) + 1000,
     ).toISOString();
+    if (evolution !== 'strict')
+      out.push(
+        '',
+        `Under evolution=${evolution}, ${evolution === 'infer' ? 'both load' : 'new attributes load'} from the batches that carry them (docs/schemas.md); attributes of records seen before the switch need a replay.`,
+      );
     out.push(
       '',
       'To recover them: declare them in the schemas directory, then',
@@ -134,5 +161,30 @@ function formatDrift(report: DriftReport): string {
       `  loadout replay --from ${from} --to ${to} --tables <their tables>`,
     );
   }
+  return `${out.join('\n')}\n`;
+}
+
+/** The evolution mode, and what it did: evolved columns and inferred tables, each with its schema version. */
+function formatEvolved(evolved: EvolvedSchemas): string {
+  const out = ['', `evolution: ${evolved.evolution}`];
+  if (evolved.evolvedColumns.length > 0)
+    out.push(
+      formatTable([
+        ['table', 'evolved column', 'type', 'attribute'],
+        ...evolved.evolvedColumns.map((c) => [c.table, c.name, c.type, c.attribute ?? '']),
+      ]),
+    );
+  if (evolved.inferredTables.length > 0)
+    out.push(
+      formatTable([
+        ['unknown event', 'inferred table', 'version', 'columns'],
+        ...evolved.inferredTables.map((t) => [
+          t.event,
+          t.table,
+          t.version,
+          t.columns.map((c) => `${c.name} ${c.type}`).join(', '),
+        ]),
+      ]),
+    );
   return `${out.join('\n')}\n`;
 }

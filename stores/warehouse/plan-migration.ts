@@ -18,12 +18,18 @@ import { columnTypeSql, sizedTextBytes } from './sql/column-type-sql';
 import { addColumnSql, createKeyIndexSql, createTableSql, type TypeNames } from './sql/merge-sql';
 import { redshiftTableDesign } from './sql/redshift-table-sql';
 import type { ExistingColumn, Warehouse } from './warehouse';
+import { widenColumnType } from '../../core/evolution/type-lattice';
 
 export interface MigrationTarget {
   /** The warehouse schema holding Loadout's tables. */
   schema: string;
   dialect: Warehouse['dialect'];
   types: TypeNames;
+  /**
+   * Columns no schema declares (evolved, core/evolution/): a stored type narrower on the lattice
+   * than theirs is widened in place, its values cast (docs/schemas.md), instead of refused.
+   */
+  evolved?: ReadonlySet<string>;
 }
 
 export type AdditiveKind = 'createTable' | 'addColumn' | 'dropNotNull' | 'widenColumn';
@@ -128,6 +134,18 @@ export function planTableMigration(
         column: column.name,
         description: `widen ${column.name} from ${found.warehouseType}(${found.maxBytes}) to ${declaredType}`,
         sql: [`ALTER TABLE ${tableSql} ALTER COLUMN ${ident(column.name)} TYPE ${declaredType}`],
+      });
+    } else if (
+      found.type !== undefined &&
+      target.evolved?.has(column.name) === true &&
+      !sameType(found.type, column.type) &&
+      widenColumnType(found.type, column.type) === column.type
+    ) {
+      plan.changes.push({
+        kind: 'widenColumn',
+        column: column.name,
+        description: `widen evolved column ${column.name} from ${found.warehouseType} to ${types[column.type]} (stored values cast)`,
+        sql: retypeSql(target, table, column.name, types[column.type]),
       });
     } else if (found.type === undefined || !sameType(found.type, column.type)) {
       const newType = declaredType;

@@ -1,0 +1,88 @@
+/**
+ * One batch's extra columns of one table: the undeclared leaves its records carried, each with a
+ * name (column-names.ts) and a kind (type-lattice.ts) widened by every value. Rows are the
+ * declared row followed by one value per extra column. When a record adds a column or widens a
+ * column's stored type, the column list is replaced by a new one (never mutated), so the stage
+ * writer can tell the rows of the earlier list from the later (parts of different fingerprints).
+ */
+import type { OutputColumn } from '../../schemas/column-types';
+import type { EventType } from '../../schemas/define-event';
+import { columnNameOf } from './column-names';
+import { columnTypeOfKind, kindOf, stagedValue, widenKind, type InferredKind } from './type-lattice';
+import { undeclaredLeaves, type UndeclaredLeaf } from './undeclared-leaves';
+import type { ParquetStageWriter } from '../parquet-stage-writer';
+
+export interface ExtraColumn {
+  readonly name: string;
+  readonly segments: readonly string[];
+  readonly kind: InferredKind;
+}
+
+export class EvolvedColumns {
+  /** Declared columns then extra ones; a new array whenever the staged shape changes. */
+  columns: readonly OutputColumn[];
+  uuidColumns: readonly boolean[];
+  private extras: ExtraColumn[] = [];
+  private readonly byName = new Map<string, number>();
+  private readonly declaredNames: ReadonlySet<string>;
+
+  constructor(private readonly type: EventType) {
+    this.columns = type.columns;
+    this.uuidColumns = type.uuidColumns;
+    this.declaredNames = new Set(type.columns.map((c) => c.name));
+  }
+
+  get hasExtras(): boolean {
+    return this.extras.length > 0;
+  }
+
+  /** Writes a record's full row (rowOf) to its table; without the record (a zod-rescued row), no extra values. */
+  write(writer: ParquetStageWriter, declaredRow: unknown[], record: Record<string, unknown> | undefined): void {
+    const row = this.rowOf(declaredRow, record === undefined ? [] : undeclaredLeaves(record, this.type.declared));
+    writer.pushShaped(this.type.table, this.columns, this.uuidColumns, row);
+  }
+
+  /** The full row of a record: the declared row, then its extra values (NULL where it has none). */
+  rowOf(declaredRow: unknown[], leaves: readonly UndeclaredLeaf[]): unknown[] {
+    if (leaves.length === 0 && this.extras.length === 0) return declaredRow;
+    const kinds: (InferredKind | undefined)[] = [];
+    const values: unknown[] = [];
+    let changed = false;
+    for (const leaf of leaves) {
+      const kind = kindOf(leaf.value)!;
+      const name = columnNameOf(leaf.segments, this.declaredNames);
+      let at = this.byName.get(name);
+      if (at === undefined) {
+        at = this.extras.length;
+        this.byName.set(name, at);
+        this.extras.push({ name, segments: leaf.segments, kind });
+        changed = true;
+      } else {
+        const was = this.extras[at]!;
+        const widened = widenKind(was.kind, kind);
+        if (widened !== was.kind) {
+          if (columnTypeOfKind(widened) !== columnTypeOfKind(was.kind)) changed = true;
+          this.extras[at] = { ...was, kind: widened };
+        }
+      }
+      kinds[at] = kind;
+      values[at] = leaf.value;
+    }
+    if (changed) this.reshape();
+    const row = [...declaredRow];
+    for (const [i, extra] of this.extras.entries())
+      row.push(kinds[i] === undefined ? null : stagedValue(extra.kind, values[i]));
+    return row;
+  }
+
+  private reshape(): void {
+    const extra: OutputColumn[] = this.extras.map((e) => ({
+      name: e.name,
+      type: columnTypeOfKind(e.kind),
+      nullable: true,
+      path: e.segments,
+    }));
+    this.columns = [...this.type.columns, ...extra];
+    this.uuidColumns = [...this.type.uuidColumns, ...extra.map(() => false)];
+  }
+}
