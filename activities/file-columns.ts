@@ -4,7 +4,7 @@ import type { OutputColumn } from '../schemas/column-types';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
 import { readJson } from '../stores/object/read-json';
-import { COLUMNS_METADATA_KEY } from '../core/parquet-stage-writer';
+import { COLUMNS_METADATA_KEY, withStagedLineage } from '../core/parquet-stage-writer';
 import type { WarehouseColumn } from '../stores/warehouse/warehouse';
 
 export async function fileColumnsOf(
@@ -13,9 +13,11 @@ export async function fileColumnsOf(
   table: string,
   fingerprint: string,
   sampleKey: string,
+  /** The table's staged files end with the lineage columns (written by this version's core). */
+  lineage = false,
 ): Promise<WarehouseColumn[]> {
   const type = catalog.table(table);
-  if (type?.fingerprint === fingerprint) return type.columns.map(strip);
+  if (type?.fingerprint === fingerprint) return (lineage ? withStagedLineage(type.columns) : type.columns).map(strip);
   const cacheKey = `fingerprints/${fingerprint}.json`;
   if (await lake.head(cacheKey)) return readJson<WarehouseColumn[]>(lake, cacheKey);
   // Never guess: an older fingerprint's columns come from the footer the writer left in the file.

@@ -15,6 +15,8 @@ import { listNewObjects, type ListNewObjectsInput } from './list-new-objects';
 import { applyMigration, planMigration } from './migration-activities';
 import { observeActivities } from '../observability/observe-activities';
 import { processFileBatch } from './process-file-batch';
+import { recordTableLoad } from './record-table-load';
+import type { TableLoadRow } from '../stores/warehouse/sql/loads-sql';
 import { listReplayObjects, type ListReplayObjectsInput } from './list-replay-objects';
 import { StoreCache } from './store-cache';
 import type { PersonalDataKeys } from '../core/personal/personal-data';
@@ -53,6 +55,7 @@ export function createActivities(deps: ActivityDeps) {
     archiveManifest: (input: { manifestKey: string }) => whileHeartbeating(() => archiveManifest(loadDeps, input)),
     listTablesToLoad: (input: { tables?: string[] }) => whileHeartbeating(() => listTablesToLoad(loadDeps, input)),
     refreshKpiViews: () => whileHeartbeating(() => refreshKpiViews(loadDeps)),
+    recordTableLoad: (input: TableLoadRow) => whileHeartbeating(() => recordTableLoad(loadDeps, input)),
     planMigration: (input: { tables?: string[] }) => whileHeartbeating(() => planMigration(loadDeps, input)),
     applyMigration: (input: { table: string }) => whileHeartbeating(() => applyMigration(loadDeps, input)),
     processFileBatch: (input: FileBatchInput) => processFileBatch(processDeps, input),

@@ -21,7 +21,9 @@ import { addedColumns, createdTable, refusalMessage } from '../workflows/schema-
 import { fileColumnsOf } from './file-columns';
 import { applyMigration } from './migration-activities';
 import { withWarehouse } from './warehouse-session';
-import { loadTargetOf, personalDataSchemaOf, type LoadTarget } from './load-target';
+import { SIDE_TABLES, loadTargetOf, personalDataSchemaOf, warehouseColumnsOf, type LoadTarget } from './load-target';
+import { LOADED_AT_COLUMN } from '../schemas/lineage-columns';
+import { createLoadsSql } from '../stores/warehouse/sql/loads-sql';
 import { PERSONAL_DATA_TABLE } from '../core/personal/personal-data-file';
 
 export interface LoadDeps {
@@ -120,8 +122,15 @@ async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifes
   const into = targetOf(deps, input.table);
   const type = into.type;
   const files = await readJson<ManifestFiles>(deps.lake, filesKeyOf(input.manifestKey));
-  const fileColumns = await fileColumnsOf(into.catalog, deps.lake, input.table, files.fingerprint, files.keys[0]!);
-  const target: WarehouseColumn[] = type.columns.map(({ name, type: t, nullable }) => ({ name, type: t, nullable }));
+  const fileColumns = await fileColumnsOf(
+    into.catalog,
+    deps.lake,
+    input.table,
+    files.fingerprint,
+    files.keys[0]!,
+    into.lineage,
+  );
+  const target: WarehouseColumn[] = warehouseColumnsOf(into);
   const unknown = fileColumns.filter((c) => !target.some((t) => t.name === c.name));
   if (unknown.length > 0) {
     throw ApplicationFailure.nonRetryable(
@@ -142,6 +151,7 @@ async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifes
         files: local.files,
         manifestKey: input.manifestKey,
         manifestUrl: deps.lake.urlOf(input.manifestKey),
+        ...(into.lineage ? { loadedAtColumn: LOADED_AT_COLUMN } : {}),
       });
     } finally {
       await local.cleanup();
@@ -159,12 +169,16 @@ export async function archiveManifest(deps: LoadDeps, input: { manifestKey: stri
 
 /** Tables with staged files or unfinished manifests, optionally limited to a list. */
 export async function listTablesToLoad(deps: LoadDeps, input: { tables?: string[] }): Promise<string[]> {
-  const wanted = input.tables ?? deps.catalog.tables;
-  // Once, before the loadTable children run side by side: concurrent CREATEs of it conflict.
-  await withWarehouse(deps.warehouseUrl, (warehouse) => warehouse.ensureLedger(deps.warehouseSchema));
+  // Rejects and unknown events ride every load not limited to some tables, or are named in the list.
+  const wanted = input.tables ?? [...deps.catalog.tables, ...SIDE_TABLES];
+  // Once, before the loadTable children run side by side: concurrent CREATEs of them conflict.
+  await withWarehouse(deps.warehouseUrl, async (warehouse) => {
+    await warehouse.ensureLedger(deps.warehouseSchema);
+    await warehouse.runDdl([createLoadsSql(deps.warehouseSchema)]);
+  });
   const out: string[] = [];
   for (const table of wanted) {
-    if (deps.catalog.table(table) === undefined)
+    if (deps.catalog.table(table) === undefined && !SIDE_TABLES.includes(table))
       throw ApplicationFailure.nonRetryable(`unknown table ${table}`, UNKNOWN_TABLE);
     if ((await first(deps.lake.list(`staged/${table}/`))) || (await unfinishedManifests(deps.lake, table)).length > 0)
       out.push(table);
@@ -176,9 +190,10 @@ export async function listTablesToLoad(deps: LoadDeps, input: { tables?: string[
     ((await first(deps.lake.list(store.stagedPrefix))) ||
       (await unfinishedManifests(deps.lake, PERSONAL_DATA_TABLE)).length > 0)
   ) {
-    await withWarehouse(deps.warehouseUrl, (warehouse) =>
-      warehouse.ensureLedger(personalDataSchemaOf(deps.warehouseSchema)),
-    );
+    await withWarehouse(deps.warehouseUrl, async (warehouse) => {
+      await warehouse.ensureLedger(personalDataSchemaOf(deps.warehouseSchema));
+      await warehouse.runDdl([createLoadsSql(personalDataSchemaOf(deps.warehouseSchema))]);
+    });
     out.push(PERSONAL_DATA_TABLE);
   }
   return out;

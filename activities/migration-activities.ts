@@ -6,7 +6,7 @@ import { createKeyIndexSql } from '../stores/warehouse/sql/merge-sql';
 import type { Warehouse } from '../stores/warehouse/warehouse';
 import { UNKNOWN_TABLE } from '../workflows/failure-types';
 import { withWarehouse } from './warehouse-session';
-import { loadTargetOf } from './load-target';
+import { loadTargetOf, warehouseColumnsOf } from './load-target';
 
 export interface MigrationDeps {
   catalog: Catalog;
@@ -63,7 +63,10 @@ export async function applyMigration(deps: MigrationDeps, input: { table: string
 }
 
 async function planOne(deps: MigrationDeps, warehouse: Warehouse, table: string): Promise<TablePlan> {
-  const { type, schema } = loadTargetOf(deps, table)!;
+  const target = loadTargetOf(deps, table)!;
+  const { type, schema } = target;
   const existing = await warehouse.describeTable(schema, table);
-  return planTableMigration(type, existing, { schema, dialect: warehouse.dialect, types: warehouse.types });
+  // The lineage columns are declared with the rest: an existing table gets them as added columns.
+  const declared = { ...type, columns: warehouseColumnsOf(target) };
+  return planTableMigration(declared, existing, { schema, dialect: warehouse.dialect, types: warehouse.types });
 }

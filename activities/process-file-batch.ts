@@ -98,6 +98,7 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
         workDir: passDir,
         tables: input.tables,
         personal: deps.personal,
+        lineage: { batchId, source: input.source },
       });
       let tainted = false;
       for (const [index, object] of todo.entries()) {
@@ -122,6 +123,11 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
       await whileHeartbeating(() => deps.lake.writeFile(key, file.path));
       staged.push({ table: file.table, fingerprint: file.fingerprint, key, rows: file.rows, bytes: file.bytes });
       context.heartbeat({ staging: file.table });
+    }
+    // Rejects and unknown events as tables, staged like event tables but not reported as the batch's rows.
+    for (const file of output.sideTables ?? []) {
+      const key = stagedKey(file.table, file.fingerprint, batchId);
+      await whileHeartbeating(() => deps.lake.writeFile(key, file.path));
     }
     // The sealed clear values, staged apart: no table load lists pii/.
     const personalKey = output.personalData ? personalDataKey(batchId) : undefined;

@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { LoadoutConfig } from '../config/config-schema';
 import { fingerprintOfStagedKey } from '../core/manifest';
 import { planTableMigration } from '../stores/warehouse/plan-migration';
+import { withLineage } from '../schemas/lineage-columns';
 import type { RunStats } from '../core/run-stats';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
@@ -76,8 +77,9 @@ export async function collectStatus(
   }
   const tables: TableStatus[] = [];
   for (const table of catalog.tables) {
+    const type = catalog.table(table)!;
     const plan = planTableMigration(
-      catalog.table(table)!,
+      { ...type, columns: withLineage(type.columns) },
       await warehouse.describeTable(config.warehouseSchema, table),
       {
         schema: config.warehouseSchema,

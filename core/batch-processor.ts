@@ -24,6 +24,7 @@ import { ParquetStageWriter } from './parquet-stage-writer';
 import { PersonalData, type PersonalDataKeys } from './personal/personal-data';
 import { writePersonalDataFile } from './personal/personal-data-file';
 import { exampleRedactor } from './personal/redact-example';
+import { SideTablesWriter } from './side-tables';
 
 // The processor's output types live in batch-output.ts; importers of the processor find them here too.
 export type { BatchOutput, StagedTableFile, UnreadableObject } from './batch-output';
@@ -46,6 +47,11 @@ export interface BatchProcessorOptions {
    * pseudonymised with the one and their clear values sealed with the other (core/personal/).
    */
   personal: PersonalDataKeys;
+  /**
+   * The batch's id and raw location: when given, staged files carry `_loadout_batch` and the
+   * rejects and unknown records are also written as tables (core/side-tables.ts, docs/lineage.md).
+   */
+  lineage?: { batchId: string; source: string };
 }
 
 /**
@@ -73,12 +79,21 @@ export class BatchProcessor {
   private readonly flatLine = new FlatJsonLine();
   private readonly flatReader: FlatRecordReader | undefined;
   private readonly personal: PersonalData;
+  private readonly sideTables: SideTablesWriter | undefined;
 
   constructor(private readonly options: BatchProcessorOptions) {
     mkdirSync(options.workDir, { recursive: true });
     this.personal = new PersonalData(options.personal);
-    this.rejections = new RejectionQueue(join(options.workDir, 'rejects.jsonl'), this.stats, (type, row) =>
-      this.stage(type, row),
+    const { lineage } = options;
+    const sides = lineage && new SideTablesWriter(options.catalog, lineage.source, options.workDir, lineage.batchId);
+    this.sideTables = sides;
+    this.rejections = new RejectionQueue(
+      join(options.workDir, 'rejects.jsonl'),
+      this.stats,
+      (type, row) => this.stage(type, row),
+      sides &&
+        ((r) =>
+          sides.reject({ key: r.source, line: r.line, index: r.index, text: r.text }, r.reason, r.event, r.field)),
     );
     this.variations = new VariationTracker(
       (tag) => options.catalog.eventType(tag)?.declared,
@@ -129,6 +144,7 @@ export class BatchProcessor {
     this.writer ??= ParquetStageWriter.open(this.options.catalog.eventTypes, {
       workDir: this.options.workDir,
       rowGroupSize: this.options.rowGroupSize,
+      batchId: this.options.lineage?.batchId,
     });
     let lineNumber = 0;
     let records = 0;
@@ -297,6 +313,7 @@ export class BatchProcessor {
       (this.unknown ??= new LineFile(join(this.options.workDir, 'unknown.jsonl'))).appendLine(
         Buffer.from(text).toString(),
       );
+      this.sideTables?.unknown({ key: source, line, index, text }, verdict.tag);
       return;
     }
     if (verdict.kind === 'rejected') {
@@ -360,6 +377,7 @@ export class BatchProcessor {
     this.unknown?.flush();
     const personal = writePersonalDataFile(this.personal, this.options.workDir);
     const personalData = personal && { ...personal, bytes: statSync(personal.path).size };
+    const sideTables = this.sideTables?.finish(this.options.workDir) ?? [];
     const variations = this.variations.variations();
     this.stats.drift = driftOf(variations);
     return {
@@ -369,6 +387,7 @@ export class BatchProcessor {
       stats: this.stats,
       variations,
       personalData,
+      sideTables,
     };
   }
 }

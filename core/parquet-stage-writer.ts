@@ -7,6 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventType } from '../schemas/define-event';
+import type { OutputColumn } from '../schemas/column-types';
+import { STAGED_LINEAGE_COLUMNS } from '../schemas/lineage-columns';
 import { TableFile } from './parquet/table-file';
 
 /** The footer entry holding the exact Loadout columns (json vs string is not visible in Parquet types). */
@@ -20,6 +22,8 @@ export interface StageWriterOptions {
   rowGroupBytes?: number;
   /** Bytes of values per page of a column. */
   pageBytes?: number;
+  /** When given, every file ends with the lineage column `_loadout_batch` holding it (docs/lineage.md). */
+  batchId?: string;
 }
 
 /**
@@ -90,10 +94,12 @@ export class ParquetStageWriter {
   private openTable(table: string): TableFile {
     const type = this.types.get(table);
     if (type === undefined) throw new Error(`no event type for table ${table}`);
-    const columns = JSON.stringify(type.columns.map(({ name, type: t, nullable }) => ({ name, type: t, nullable })));
+    const batchId = this.options.batchId;
+    const fileColumns = batchId === undefined ? type.columns : withStagedLineage(type.columns);
+    const columns = JSON.stringify(fileColumns.map(({ name, type: t, nullable }) => ({ name, type: t, nullable })));
     const file = new TableFile(
       join(this.options.workDir, `${table}.parquet.partial`),
-      type.columns,
+      fileColumns,
       type.uuidColumns,
       [{ key: COLUMNS_METADATA_KEY, value: columns }],
       {
@@ -101,8 +107,14 @@ export class ParquetStageWriter {
         bytes: this.options.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES,
         pageBytes: this.options.pageBytes ?? DEFAULT_PAGE_BYTES,
       },
+      batchId === undefined ? [] : [batchId],
     );
     this.files.set(table, file);
     return file;
   }
+}
+
+/** A table's staged columns with the lineage columns the core writes (constant per file) after them. */
+export function withStagedLineage(columns: readonly OutputColumn[]): OutputColumn[] {
+  return [...columns, ...STAGED_LINEAGE_COLUMNS.map((c) => ({ ...c, path: [] }))];
 }

@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EventType } from './define-event';
+import { assertNotReservedTable } from './lineage-columns';
 
 export const SHIPPED_EVENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'events');
 
@@ -44,6 +45,12 @@ export async function loadCatalog(dir: string = SHIPPED_EVENTS_DIR): Promise<Cat
     const module = (await import(pathToFileURL(join(dir, file)).href)) as { default?: EventType };
     if (module.default === undefined || typeof module.default.tag !== 'string') {
       throw new Error(`${join(dir, file)} must export default defineEvent({...})`);
+    }
+    // Loadout's own tables (loadout_rejects, ...) live beside the catalog's in the warehouse schema.
+    try {
+      assertNotReservedTable(module.default.table, module.default.tag);
+    } catch (error) {
+      throw new Error(`${join(dir, file)}: ${(error as Error).message}`);
     }
     types.push(module.default);
   }

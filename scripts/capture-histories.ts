@@ -111,6 +111,7 @@ async function main(): Promise<void> {
         captured.set('load-first', `${ENV}-load`);
         captured.set('load-sliding-window', `${ENV}-load`);
         captured.set('load-table-migrates', `loadout-load-${ENV}-purchase`);
+        captured.set('load-table-loads-row', `loadout-load-${ENV}-purchase`);
         captured.set('schema-migration-child', `loadout-migrate-${ENV}-purchase`);
         // schemaMigration as `loadout migrate --apply` starts it: nothing left to do.
         await client.workflow.execute(schemaMigration, {
