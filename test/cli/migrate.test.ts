@@ -93,7 +93,7 @@ test('plan by default, --apply applies, a refused change exits 1 with a one-line
   const human = await loadout(['migrate'], shipped);
   expect(human.code, human.stderr).toBe(0);
   expect(human.stdout).toMatch(/^table\s+change\s+state\n/);
-  expect(human.stdout).toMatch(/purchase\s+create loadout\.purchase with 7 columns\s+planned/);
+  expect(human.stdout).toMatch(/purchase\s+create loadout\.purchase with 9 columns\s+planned/);
   expect(human.stdout).toContain('nothing was changed: run loadout migrate --apply to apply the planned changes');
 
   const apply = await loadout(['migrate', '--apply', '--json'], shipped);
