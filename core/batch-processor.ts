@@ -91,9 +91,7 @@ export class BatchProcessor {
       join(options.workDir, 'rejects.jsonl'),
       this.stats,
       (type, row) => this.stage(type, row),
-      sides &&
-        ((r) =>
-          sides.reject({ key: r.source, line: r.line, index: r.index, text: r.text }, r.reason, r.event, r.field)),
+      sides && ((r) => sides.reject(r)),
     );
     this.variations = new VariationTracker(
       (tag) => options.catalog.eventType(tag)?.declared,
@@ -313,7 +311,7 @@ export class BatchProcessor {
       (this.unknown ??= new LineFile(join(this.options.workDir, 'unknown.jsonl'))).appendLine(
         Buffer.from(text).toString(),
       );
-      this.sideTables?.unknown({ key: source, line, index, text }, verdict.tag);
+      this.sideTables?.unknown({ source, line, index, text }, verdict.tag);
       return;
     }
     if (verdict.kind === 'rejected') {

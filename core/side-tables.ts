@@ -64,12 +64,20 @@ export const UNKNOWN_TYPE: EventType = defineEvent({
 
 export const SIDE_TABLE_TYPES: readonly EventType[] = [REJECTS_TYPE, UNKNOWN_TYPE];
 
+/** A record where the core found it (the shape of its rejections: core/rejection-queue.ts). */
 export interface RecordPlace {
-  /** Object key within the raw location. */
-  key: string;
+  /** The object key within the raw location. */
+  source: string;
   line: number;
   index: number;
   text: string;
+}
+
+/** A rejected record with its reason. */
+export interface RejectedRecord extends RecordPlace {
+  reason: string;
+  event?: string;
+  field?: string;
 }
 
 /** Writes the two tables' Parquet files of one batch as records are rejected or found unknown. */
@@ -86,7 +94,8 @@ export class SideTablesWriter {
     this.writer = ParquetStageWriter.open(SIDE_TABLE_TYPES, { workDir: join(workDir, 'side-tables'), batchId });
   }
 
-  reject(place: RecordPlace, reason: string, event?: string, field?: string): void {
+  reject(place: RejectedRecord): void {
+    const { reason, event, field } = place;
     const [record, truncated] = cutUtf8(place.text, MAX_RECORD_BYTES);
     const table = event === undefined ? undefined : this.catalog.eventType(event)?.table;
     this.writer.push(REJECTS_TABLE, [
@@ -122,7 +131,7 @@ export class SideTablesWriter {
   }
 
   private placeValues(place: RecordPlace): unknown[] {
-    return [cutUtf8(this.source, MAX_TEXT_BYTES)[0], cutUtf8(place.key, MAX_TEXT_BYTES)[0], place.line, place.index];
+    return [cutUtf8(this.source, MAX_TEXT_BYTES)[0], cutUtf8(place.source, MAX_TEXT_BYTES)[0], place.line, place.index];
   }
 }
 
