@@ -15,6 +15,8 @@ import { listNewObjects, type ListNewObjectsInput } from './list-new-objects';
 import { applyMigration, planMigration } from './migration-activities';
 import { observeActivities } from '../observability/observe-activities';
 import { processFileBatch } from './process-file-batch';
+import { recordTableLoad } from './record-table-load';
+import type { TableLoadRow } from '../stores/warehouse/sql/loads-sql';
 import { listReplayObjects, type ListReplayObjectsInput } from './list-replay-objects';
 import { StoreCache } from './store-cache';
 import { catalogWithInferred } from './inferred-catalog';
@@ -74,6 +76,7 @@ export function createActivities(deps: ActivityDeps) {
     applyMigration: (input: { table: string }) =>
       whileHeartbeating(async () => applyMigration(await loadDepsNow(), input)),
     stageKeptUnknown: () => whileHeartbeating(() => stageKeptUnknown(processDeps)),
+    recordTableLoad: (input: TableLoadRow) => whileHeartbeating(() => recordTableLoad(loadDeps, input)),
     processFileBatch: (input: FileBatchInput) => processFileBatch(processDeps, input),
     listNewObjects: (input: ListNewObjectsInput) => listNewObjects(processDeps, input),
     listReplayObjects: (input: ListReplayObjectsInput) => listReplayObjects(processDeps, input),

@@ -14,6 +14,7 @@ import {
 } from '../core/manifest';
 import type { Catalog } from '../schemas/catalog';
 import { warehouseColumnOf } from '../schemas/column-types';
+import { withLineage } from '../schemas/lineage-columns';
 import type { ObjectStore } from '../stores/object/object-store';
 import { readJson } from '../stores/object/read-json';
 import type { MergeOutcome, StagedFile, Warehouse, WarehouseColumn } from '../stores/warehouse/warehouse';
@@ -23,7 +24,9 @@ import { fileColumnsOf } from './file-columns';
 import { tableSchemaOf } from './table-schema';
 import { applyMigration } from './migration-activities';
 import { withWarehouse } from './warehouse-session';
-import { loadTargetOf, personalDataSchemaOf, type LoadTarget } from './load-target';
+import { SIDE_TABLES, loadTargetOf, personalDataSchemaOf, type LoadTarget } from './load-target';
+import { LOADED_AT_COLUMN } from '../schemas/lineage-columns';
+import { createLoadsSql } from '../stores/warehouse/sql/loads-sql';
 import { PERSONAL_DATA_TABLE } from '../core/personal/personal-data-file';
 
 export interface LoadDeps {
@@ -122,9 +125,17 @@ async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifes
   const into = targetOf(deps, input.table);
   const type = into.type;
   const files = await readJson<ManifestFiles>(deps.lake, filesKeyOf(input.manifestKey));
-  const fileColumns = await fileColumnsOf(into.catalog, deps.lake, input.table, files.fingerprint, files.keys[0]!);
-  // The declared columns and the evolved ones batches recorded (activities/table-schema.ts).
-  const target: WarehouseColumn[] = (await tableSchemaOf(deps.lake, type)).declaration.columns.map(warehouseColumnOf);
+  const fileColumns = await fileColumnsOf(
+    into.catalog,
+    deps.lake,
+    input.table,
+    files.fingerprint,
+    files.keys[0]!,
+    into.lineage,
+  );
+  // The declared columns, the evolved ones batches recorded (activities/table-schema.ts), then lineage.
+  const declared = (await tableSchemaOf(deps.lake, type)).declaration.columns.map(warehouseColumnOf);
+  const target: WarehouseColumn[] = into.lineage ? withLineage(declared) : declared;
   const unknown = fileColumns.filter((c) => !target.some((t) => t.name === c.name));
   if (unknown.length > 0) {
     throw ApplicationFailure.nonRetryable(
@@ -145,6 +156,7 @@ async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifes
         files: local.files,
         manifestKey: input.manifestKey,
         manifestUrl: deps.lake.urlOf(input.manifestKey),
+        ...(into.lineage ? { loadedAtColumn: LOADED_AT_COLUMN } : {}),
       });
     } finally {
       await local.cleanup();
@@ -162,12 +174,16 @@ export async function archiveManifest(deps: LoadDeps, input: { manifestKey: stri
 
 /** Tables with staged files or unfinished manifests, optionally limited to a list. */
 export async function listTablesToLoad(deps: LoadDeps, input: { tables?: string[] }): Promise<string[]> {
-  const wanted = input.tables ?? deps.catalog.tables;
-  // Once, before the loadTable children run side by side: concurrent CREATEs of it conflict.
-  await withWarehouse(deps.warehouseUrl, (warehouse) => warehouse.ensureLedger(deps.warehouseSchema));
+  // Rejects and unknown events ride every load not limited to some tables, or are named in the list.
+  const wanted = input.tables ?? [...deps.catalog.tables, ...SIDE_TABLES];
+  // Once, before the loadTable children run side by side: concurrent CREATEs of them conflict.
+  await withWarehouse(deps.warehouseUrl, async (warehouse) => {
+    await warehouse.ensureLedger(deps.warehouseSchema);
+    await warehouse.runDdl([createLoadsSql(deps.warehouseSchema)]);
+  });
   const out: string[] = [];
   for (const table of wanted) {
-    if (deps.catalog.table(table) === undefined)
+    if (deps.catalog.table(table) === undefined && !SIDE_TABLES.includes(table))
       throw ApplicationFailure.nonRetryable(`unknown table ${table}`, UNKNOWN_TABLE);
     if ((await first(deps.lake.list(`staged/${table}/`))) || (await unfinishedManifests(deps.lake, table)).length > 0)
       out.push(table);
@@ -179,9 +195,10 @@ export async function listTablesToLoad(deps: LoadDeps, input: { tables?: string[
     ((await first(deps.lake.list(store.stagedPrefix))) ||
       (await unfinishedManifests(deps.lake, PERSONAL_DATA_TABLE)).length > 0)
   ) {
-    await withWarehouse(deps.warehouseUrl, (warehouse) =>
-      warehouse.ensureLedger(personalDataSchemaOf(deps.warehouseSchema)),
-    );
+    await withWarehouse(deps.warehouseUrl, async (warehouse) => {
+      await warehouse.ensureLedger(personalDataSchemaOf(deps.warehouseSchema));
+      await warehouse.runDdl([createLoadsSql(personalDataSchemaOf(deps.warehouseSchema))]);
+    });
     out.push(PERSONAL_DATA_TABLE);
   }
   return out;

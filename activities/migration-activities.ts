@@ -7,6 +7,7 @@ import type { Warehouse } from '../stores/warehouse/warehouse';
 import { UNKNOWN_TABLE } from '../workflows/failure-types';
 import { withWarehouse } from './warehouse-session';
 import { loadTargetOf } from './load-target';
+import { withLineage } from '../schemas/lineage-columns';
 import type { ObjectStore } from '../stores/object/object-store';
 import { tableSchemaOf } from './table-schema';
 import { isInferredType } from '../core/evolution/inferred-type';
@@ -76,10 +77,13 @@ export async function applyMigration(deps: MigrationDeps, input: { table: string
 }
 
 async function planOne(deps: MigrationDeps, warehouse: Warehouse, table: string): Promise<TablePlan> {
-  const { type, schema } = loadTargetOf(deps, table)!;
+  const target = loadTargetOf(deps, table)!;
+  const { type, schema } = target;
   const existing = await warehouse.describeTable(schema, table);
   const { declaration, evolved } = await tableSchemaOf(deps.lake, type);
-  return planTableMigration(declaration, existing, {
+  // The lineage columns are declared with the rest: an existing table gets them as added columns.
+  const declared = target.lineage ? { ...declaration, columns: withLineage(declaration.columns) } : declaration;
+  return planTableMigration(declared, existing, {
     schema,
     dialect: warehouse.dialect,
     types: warehouse.types,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BatchProcessor, type BatchOutput } from '../core/batch-processor';
-import { batchIdOf, objectMarkerKey, replayBatchIdOf } from '../core/batch-id';
+import { batchIdOf, objectMarkerKey, replayBatchIdOf, stagedKey } from '../core/batch-id';
 import { replayCatalogVersion } from './replay-catalog';
 import { quarantineKeyOf, type QuarantineRecord } from '../core/quarantine';
 import { objectTimeSpan } from '../core/object-time';
@@ -103,6 +103,7 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
         tables: input.tables,
         personal: deps.personal,
         erased,
+        lineage: { batchId, source: input.source },
       });
       let tainted = false;
       for (const [index, object] of todo.entries()) {
@@ -126,6 +127,11 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
       const key = await stageTableFile(deps.lake, file, batchId);
       staged.push({ table: file.table, fingerprint: file.fingerprint, key, rows: file.rows, bytes: file.bytes });
       context.heartbeat({ staging: file.table });
+    }
+    // Rejects and unknown events as tables, staged like event tables but not reported as the batch's rows.
+    for (const file of output.sideTables ?? []) {
+      const key = stagedKey(file.table, file.fingerprint, batchId);
+      await whileHeartbeating(() => deps.lake.writeFile(key, file.path));
     }
     // The sealed clear values, staged apart: no table load lists pii/.
     const personalKey = output.personalData ? personalDataKey(batchId) : undefined;

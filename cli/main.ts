@@ -21,6 +21,7 @@ import { terminalSafe } from './terminal-text';
 import { registerPii } from './commands/pii';
 import { isVerbose, takeVerboseFlag } from './verbosity';
 import { registerDashboard } from './commands/dashboard';
+import { registerRejects } from './commands/rejects';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -49,6 +50,7 @@ registerReplay(program);
 registerPii(program);
 registerErase(program);
 registerDashboard(program);
+registerRejects(program);
 
 try {
   await program.parseAsync(takeVerboseFlag(process.argv));

@@ -7,6 +7,7 @@ import type { LoadoutConfig } from '../config/config-schema';
 import { fingerprintOfStagedKey } from '../core/manifest';
 import { planTableMigration } from '../stores/warehouse/plan-migration';
 import { tableSchemaOf } from '../activities/table-schema';
+import { withLineage } from '../schemas/lineage-columns';
 import type { RunStats } from '../core/run-stats';
 import type { Catalog } from '../schemas/catalog';
 import type { ObjectStore } from '../stores/object/object-store';
@@ -77,14 +78,18 @@ export async function collectStatus(
   }
   const tables: TableStatus[] = [];
   for (const table of catalog.tables) {
-    // Evolved columns count as the table's own (activities/table-schema.ts).
+    // Evolved columns count as the table's own (activities/table-schema.ts), the lineage columns too.
     const { declaration, evolved } = await tableSchemaOf(lake, catalog.table(table)!);
-    const plan = planTableMigration(declaration, await warehouse.describeTable(config.warehouseSchema, table), {
-      schema: config.warehouseSchema,
-      dialect: warehouse.dialect,
-      types: warehouse.types,
-      evolved,
-    });
+    const plan = planTableMigration(
+      { ...declaration, columns: withLineage(declaration.columns) },
+      await warehouse.describeTable(config.warehouseSchema, table),
+      {
+        schema: config.warehouseSchema,
+        dialect: warehouse.dialect,
+        types: warehouse.types,
+        evolved,
+      },
+    );
     const status: TableStatus = {
       table,
       stagedFiles: 0,

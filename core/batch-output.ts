@@ -46,4 +46,6 @@ export interface BatchOutput {
   variations: AttributeVariation[];
   /** The sealed clear values of the batch's personal data (core/personal/personal-data-file.ts); absent when none. */
   personalData?: { path: string; rows: number; bytes: number };
+  /** `loadout_rejects` and `loadout_unknown` files (core/side-tables.ts), when the batch was given its lineage. */
+  sideTables?: StagedTableFile[];
 }

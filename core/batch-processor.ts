@@ -28,6 +28,7 @@ import { ErasedRecords } from './erasure/erased-records';
 import type { EvolvedColumns } from './evolution/evolved-columns';
 import { evolvedColumnsFor, hasUndeclaredKey, stagedFilesOf } from './evolution/evolved-batch';
 import { InferredTypes, inferredKeyOf } from './evolution/inferred-type';
+import { SideTablesWriter } from './side-tables';
 
 // The processor's output types live in batch-output.ts; importers of the processor find them here too.
 export type { BatchOutput, StagedTableFile, UnreadableObject } from './batch-output';
@@ -52,6 +53,11 @@ export interface BatchProcessorOptions {
   personal: PersonalDataKeys;
   /** Pseudonyms of erased players (core/erasure/): their records, valid or not, are dropped as `erased`. */
   erased?: ReadonlySet<string>;
+  /**
+   * The batch's id and raw location: when given, staged files carry `_loadout_batch` and the
+   * rejects and unknown records are also written as tables (core/side-tables.ts, docs/lineage.md).
+   */
+  lineage?: { batchId: string; source: string };
 }
 
 /**
@@ -83,6 +89,7 @@ export class BatchProcessor {
   private readonly personal: PersonalData;
   private readonly erasure: ErasedRecords | undefined;
   private readonly inferred: InferredTypes;
+  private readonly sideTables: SideTablesWriter | undefined;
 
   constructor(private readonly options: BatchProcessorOptions) {
     mkdirSync(options.workDir, { recursive: true });
@@ -90,8 +97,14 @@ export class BatchProcessor {
     if (options.erased !== undefined && options.erased.size > 0)
       this.erasure = new ErasedRecords(options.catalog, this.personal, options.erased);
     this.inferred = new InferredTypes(options.catalog);
-    this.rejections = new RejectionQueue(join(options.workDir, 'rejects.jsonl'), this.stats, (type, row) =>
-      this.stage(type, row),
+    const { lineage } = options;
+    const sides = lineage && new SideTablesWriter(options.catalog, lineage.source, options.workDir, lineage.batchId);
+    this.sideTables = sides;
+    this.rejections = new RejectionQueue(
+      join(options.workDir, 'rejects.jsonl'),
+      this.stats,
+      (type, row) => this.stage(type, row),
+      sides && ((r) => sides.reject(r)),
     );
     this.variations = new VariationTracker(
       (tag) => options.catalog.eventType(tag)?.declared,
@@ -142,6 +155,7 @@ export class BatchProcessor {
     this.writer ??= ParquetStageWriter.open(this.options.catalog.eventTypes, {
       workDir: this.options.workDir,
       rowGroupSize: this.options.rowGroupSize,
+      batchId: this.options.lineage?.batchId,
     });
     let lineNumber = 0;
     let records = 0;
@@ -321,6 +335,7 @@ export class BatchProcessor {
       (this.unknown ??= new LineFile(join(this.options.workDir, 'unknown.jsonl'))).appendLine(
         Buffer.from(text).toString(),
       );
+      this.sideTables?.unknown({ source, line, index, text }, verdict.tag);
       return;
     }
     if (verdict.kind === 'rejected') {
@@ -392,6 +407,7 @@ export class BatchProcessor {
     this.unknown?.flush();
     const personal = writePersonalDataFile(this.personal, this.options.workDir);
     const personalData = personal && { ...personal, bytes: statSync(personal.path).size };
+    const sideTables = this.sideTables?.finish(this.options.workDir) ?? [];
     const variations = this.variations.variations();
     this.stats.drift = driftOf(variations);
     return {
@@ -401,6 +417,7 @@ export class BatchProcessor {
       stats: this.stats,
       variations,
       personalData,
+      sideTables,
     };
   }
 }

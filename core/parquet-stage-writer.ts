@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { OutputColumn } from '../schemas/column-types';
 import type { EventType } from '../schemas/define-event';
 import { warehouseColumnOf } from '../schemas/column-types';
+import { STAGED_LINEAGE_COLUMNS } from '../schemas/lineage-columns';
 import { TableFile } from './parquet/table-file';
 
 /** The footer entry holding the exact Loadout columns (json vs string is not visible in Parquet types). */
@@ -22,6 +23,8 @@ export interface StageWriterOptions {
   rowGroupBytes?: number;
   /** Bytes of values per page of a column. */
   pageBytes?: number;
+  /** When given, every file ends with the lineage column `_loadout_batch` holding it (docs/lineage.md). */
+  batchId?: string;
 }
 
 /**
@@ -151,10 +154,12 @@ export class ParquetStageWriter {
     uuidColumns: readonly boolean[],
     part: number,
   ): TableFile {
-    const columns = JSON.stringify(outputColumns.map(warehouseColumnOf));
+    const batchId = this.options.batchId;
+    const fileColumns = batchId === undefined ? outputColumns : withStagedLineage(outputColumns);
+    const columns = JSON.stringify(fileColumns.map(warehouseColumnOf));
     const file = new TableFile(
       join(this.options.workDir, `${table}${part === 0 ? '' : `.${part}`}.parquet.partial`),
-      outputColumns,
+      fileColumns,
       uuidColumns,
       [{ key: COLUMNS_METADATA_KEY, value: columns }],
       {
@@ -162,8 +167,14 @@ export class ParquetStageWriter {
         bytes: this.options.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES,
         pageBytes: this.options.pageBytes ?? DEFAULT_PAGE_BYTES,
       },
+      batchId === undefined ? [] : [batchId],
     );
     this.files.set(table, file);
     return file;
   }
+}
+
+/** A table's staged columns with the lineage columns the core writes (constant per file) after them. */
+export function withStagedLineage(columns: readonly OutputColumn[]): OutputColumn[] {
+  return [...columns, ...STAGED_LINEAGE_COLUMNS.map((c) => ({ ...c, path: [] }))];
 }

@@ -45,6 +45,8 @@ export class RejectionQueue {
     private readonly stats: RunStats,
     /** Where a refused record goes when zod finds it valid after all. */
     private readonly stage: (type: EventType, row: unknown[]) => void,
+    /** Told of every rejection written (the rejects table's writer, core/side-tables.ts). */
+    private readonly onWrite?: (rejection: Rejection) => void,
   ) {}
 
   /** A record of a known type that its fast checks refused: its reason is found by zod later, in a row. */
@@ -70,6 +72,7 @@ export class RejectionQueue {
     increment(this.stats.rejectedByReason, reasonKey);
     this.file ??= new LineFile(this.path);
     this.file.appendLine(JSON.stringify({ source, line, index, reason, event, field, record: text }));
+    this.onWrite?.({ reasonKey, reason, text, source, line, index, event, field });
   }
 
   /**

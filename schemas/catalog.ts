@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EventType } from './define-event';
 import { catalogModuleProblem, registerCatalogImports } from './catalog-imports';
 import type { EvolutionMode } from './evolution-mode';
+import { assertNotReservedTable } from './lineage-columns';
 
 export const SHIPPED_EVENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'events');
 
@@ -69,6 +70,12 @@ export async function loadCatalog(
     const module = (await import(pathToFileURL(join(dir, file)).href)) as { default?: EventType };
     if (module.default === undefined || typeof module.default.tag !== 'string') {
       throw new Error(`${join(dir, file)} must export default defineEvent({...})`);
+    }
+    // Loadout's own tables (loadout_rejects, ...) live beside the catalog's in the warehouse schema.
+    try {
+      assertNotReservedTable(module.default.table, module.default.tag);
+    } catch (error) {
+      throw new Error(`${join(dir, file)}: ${(error as Error).message}`);
     }
     types.push(module.default);
   }

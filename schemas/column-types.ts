@@ -24,7 +24,7 @@ export interface OutputColumn {
 
 /** What a warehouse and a staged file's footer need of a column: no path, no personal treatment. */
 export function warehouseColumnOf(
-  column: Pick<OutputColumn, 'name' | 'type' | 'nullable' | 'maxBytes'>,
+  column: Pick<OutputColumn, 'name' | 'type' | 'nullable'> & { maxBytes?: number },
 ): Pick<OutputColumn, 'name' | 'type' | 'nullable' | 'maxBytes'> {
   const { name, type, nullable, maxBytes } = column;
   return maxBytes === undefined ? { name, type, nullable } : { name, type, nullable, maxBytes };

@@ -5,6 +5,7 @@ import { INVALID, type Field } from './fields';
 import { fingerprintColumns } from './fingerprint';
 import type { PersonalTreatment } from './personal';
 import type { EvolutionMode } from './evolution-mode';
+import { assertNotReservedColumn } from './lineage-columns';
 
 /** A personal-data output column and what the core writes instead of its clear value. */
 export interface PersonalColumn {
@@ -62,7 +63,10 @@ export function defineEvent(declaration: EventDeclaration): EventType {
   const table = assertIdentifier(declaration.table ?? declaration.tag, `table of event ${declaration.tag}`);
   const fields = Object.entries(declaration.fields);
   const columns = fields.flatMap(([name, field]) => field.columns(name, [name]));
-  for (const column of columns) assertIdentifier(column.name, `column of ${table}`);
+  for (const column of columns) {
+    assertIdentifier(column.name, `column of ${table}`);
+    assertNotReservedColumn(column.name, `event ${declaration.tag}: column`);
+  }
   const names = new Set<string>();
   for (const c of columns) {
     if (names.has(c.name)) throw new Error(`event ${declaration.tag}: two output columns are named ${c.name}`);

@@ -115,6 +115,7 @@ async function main(): Promise<void> {
         // Its stageKeptUnknown activity (a no-op under strict) behind the loadout-infer-kept-unknown patch.
         captured.set('load-infer-kept-unknown', `${ENV}-load`);
         captured.set('load-table-migrates', `loadout-load-${ENV}-purchase`);
+        captured.set('load-table-loads-row', `loadout-load-${ENV}-purchase`);
         captured.set('schema-migration-child', `loadout-migrate-${ENV}-purchase`);
         // schemaMigration as `loadout migrate --apply` starts it: nothing left to do.
         await client.workflow.execute(schemaMigration, {

@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { LoadoutActivities } from '../activities';
 import type { LoadTableInput, LoadTableResult, ManifestLoad } from './load-types';
+import type { TableLoadRow } from '../stores/warehouse/sql/loads-sql';
 import { schemaMigration } from './schema-migration';
 import {
   DEFAULT_LOST_WORKER_TIMEOUT,
@@ -27,6 +28,8 @@ import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-att
 
 /** Runs started before the schemaMigration child call prepareTable instead (captured histories replay so). */
 const MIGRATION_CHILD_PATCH = 'loadout-schema-migration-child';
+/** Runs started before `loadout_loads` existed write no row there. */
+const LOADS_ROW_PATCH = 'loadout-loads-row';
 
 export async function loadTable(input: LoadTableInput): Promise<LoadTableResult> {
   // Every activity heartbeats, so a killed worker's work is retried after lostWorkerTimeout.
@@ -38,6 +41,7 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     { key: LOADOUT_TABLES, value: [input.table] },
     { key: LOADOUT_ENVIRONMENT, value: input.environment },
   ]);
+  const loads: ManifestLoad[] = [];
   try {
     const manifests = await quick.planTableLoad({ table: input.table });
     if (manifests.length === 0) {
@@ -47,7 +51,6 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     const prepared = patched(MIGRATION_CHILD_PATCH)
       ? await migrate(input, quick)
       : await quick.prepareTable({ table: input.table });
-    const loads: ManifestLoad[] = [];
     for (const manifest of manifests) {
       const outcome = await long.mergeManifest({ table: input.table, manifestKey: manifest.manifestKey });
       // After the merge committed: a crash here leaves the manifest unfinished, and the next load
@@ -61,12 +64,33 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
         seconds: outcome.seconds,
       });
     }
+    if (patched(LOADS_ROW_PATCH)) await quick.recordTableLoad(tableLoadRow(input.table, 'loaded', loads));
     upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'loaded' }]);
     return { table: input.table, created: prepared.created, addedColumns: prepared.addedColumns, manifests: loads };
   } catch (error) {
     upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'failed' }]);
+    // The manifests merged before the failure are archived: no later load sees them, so this run's row counts them.
+    if (loads.length > 0 && patched(LOADS_ROW_PATCH)) {
+      await quick.recordTableLoad(tableLoadRow(input.table, 'failed', loads)).catch(() => undefined);
+    }
     throw error;
   }
+}
+
+/** This run's `loadout_loads` row (stores/warehouse/sql/loads-sql.ts): keys, counts and times only. */
+function tableLoadRow(table: string, status: 'loaded' | 'failed', loads: readonly ManifestLoad[]): TableLoadRow {
+  const info = workflowInfo();
+  return {
+    loadId: `${info.workflowId}/${info.runId}`,
+    workflowId: info.parent?.workflowId ?? info.workflowId,
+    table,
+    status,
+    manifests: loads.length,
+    manifestsApplied: loads.filter((l) => l.applied).length,
+    rows: loads.reduce((sum, l) => sum + l.mergedRows, 0),
+    startedAt: info.runStartTime.toISOString(),
+    finishedAt: new Date().toISOString(),
+  };
 }
 
 /** A schemaMigration child when this table's plan is not empty; a refusal fails this table's load only. */

@@ -15,7 +15,9 @@ import { ACKNOWLEDGED_QUARANTINE_PREFIX, QUARANTINE_PREFIX } from '../quarantine
 import { DRIFT_PARTS_PREFIX } from '../drift-registry';
 import { doneKeyOf, filesKeyOf, type ManifestFiles } from '../manifest';
 import { PERSONAL_DATA_TABLE } from '../personal/personal-data-file';
+import { REJECTS_TABLE, SIDE_TABLE_RECORD_COLUMN, UNKNOWN_TABLE } from '../side-tables';
 import { pseudonymOf } from '../personal/pseudonym';
+import { personalValuesOfText } from './record-text';
 import { pseudonymisedNames } from './erased-records';
 import { rewriteParquetWithout } from './parquet-rewrite';
 import { recordsWithout, rejectsWithout, type ErasedValue } from './record-lines';
@@ -103,6 +105,12 @@ export async function eraseLakeArea(
         const columns = type.personal.filter((p) => p.treatment === 'pseudonymise').map((p) => p.name);
         if (columns.length > 0) await parquetArea(deps, type.table, ['staged/', 'loaded/'], columns, pseudonym, out);
       }
+      // Rejects and unknown events staged as tables keep the record text: searched for the player's ids.
+      for (const table of [REJECTS_TABLE, UNKNOWN_TABLE]) {
+        const holdsPlayer = (cell: unknown) =>
+          typeof cell === 'string' && personalValuesOfText(cell, names).some(isErased);
+        await parquetArea(deps, table, ['staged/', 'loaded/'], [SIDE_TABLE_RECORD_COLUMN], holdsPlayer, out);
+      }
       break;
     case 'personal-data':
       await parquetArea(deps, PERSONAL_DATA_TABLE, ['pii/staged/', 'pii/loaded/'], ['pseudonym'], pseudonym, out);
@@ -131,7 +139,7 @@ async function parquetArea(
   table: string,
   prefixes: string[],
   columns: string[],
-  pseudonym: string,
+  pseudonym: string | ((cell: unknown) => boolean),
   out: LakeAreaErasure,
 ): Promise<void> {
   const claimed = await claimedKeys(deps.lake, table);

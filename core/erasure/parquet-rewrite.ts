@@ -24,23 +24,29 @@ const RAW_PARSERS = {
 };
 
 /**
- * Rewrites `file` without the rows whose value in one of `columns` is `value`. Only those columns
- * are read first: a file without such a row (most) is left as it is. The new file is written at
- * `workPath`.
+ * Rewrites `file` without the rows whose value in one of `columns` is `value` (or satisfies it, for
+ * record text searched for a player's ids). Only those columns are read first: a file without such
+ * a row (most) is left as it is. The new file is written at `workPath`.
  */
 export async function rewriteParquetWithout(
   file: Uint8Array,
   columns: readonly string[],
-  value: string,
+  value: string | ((cell: unknown) => boolean),
   workPath: string,
 ): Promise<ParquetRewrite> {
+  const matches = typeof value === 'string' ? (cell: unknown) => cell === value : value;
   const buffer = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
   const metadata = parquetMetadata(buffer);
   const present = metadata.schema.slice(1).map((e) => e.name);
   const matched = columns.filter((c) => present.includes(c));
-  const drop = (row: Record<string, unknown>) => matched.some((c) => row[c] === value);
+  const drop = (row: Record<string, unknown>) => matched.some((c) => matches(row[c]));
   if (matched.length === 0) return { rows: Number(metadata.num_rows), removed: 0 };
-  const probe = (await parquetReadObjects({ file: buffer, metadata, columns: matched })) as Record<string, unknown>[];
+  const probe = (await parquetReadObjects({
+    file: buffer,
+    metadata,
+    columns: matched,
+    parsers: RAW_PARSERS,
+  })) as Record<string, unknown>[];
   if (!probe.some(drop)) return { rows: probe.length, removed: 0 };
   const entry = metadata.key_value_metadata?.find((kv) => kv.key === COLUMNS_METADATA_KEY);
   if (!entry?.value) throw new Error(`no ${COLUMNS_METADATA_KEY} footer entry: not a file Loadout wrote`);

@@ -41,17 +41,27 @@ export class TableFile {
   private groupRows = 0;
   rows = 0;
 
-  /** Writes to `partialPath` until `finish` moves the complete file to its name. */
+  /** Pushes `constants` into the last columns, once per row. */
+  private readonly pushConstants: ((row: readonly unknown[]) => void) | undefined;
+
+  /**
+   * Writes to `partialPath` until `finish` moves the complete file to its name. The last
+   * `constants.length` columns hold the same value on every row (a staged file's batch id): rows
+   * are pushed without them.
+   */
   constructor(
     readonly partialPath: string,
     columns: readonly OutputColumn[],
     uuidColumns: readonly boolean[],
     private readonly keyValues: KeyValue[],
     private readonly limits: FileLimits,
+    private readonly constants: readonly unknown[] = [],
   ) {
     this.chunks = columns.map((c, i) => new ColumnChunk(c.type, uuidColumns[i] === true, limits.pageBytes));
-    this.pushValues = valuePusher(this.chunks.map((c) => c.values));
-    this.pushScannedValues = scannedValuePusher(this.chunks.map((c) => c.values));
+    const pushed = this.chunks.slice(0, this.chunks.length - constants.length).map((c) => c.values);
+    if (constants.length > 0) this.pushConstants = valuePusher(this.chunks.slice(pushed.length).map((c) => c.values));
+    this.pushValues = valuePusher(pushed);
+    this.pushScannedValues = scannedValuePusher(pushed);
     this.schema = parquetSchemaOf(columns);
   }
 
@@ -72,6 +82,7 @@ export class TableFile {
 
   /** Counts a row whose values are in; writes the row group once it is full. */
   private rowPushed(): void {
+    this.pushConstants?.(this.constants);
     this.rows++;
     const groupRows = ++this.groupRows;
     if (

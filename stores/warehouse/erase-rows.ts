@@ -10,6 +10,7 @@ import { pseudonymisedNames } from '../../core/erasure/erased-records';
 import { personalValuesOfText } from '../../core/erasure/record-text';
 import { PERSONAL_DATA_TABLE } from '../../core/personal/personal-data-file';
 import type { Catalog } from '../../schemas/catalog';
+import { REJECTS_TABLE, SIDE_TABLE_KEY, SIDE_TABLE_RECORD_COLUMN, UNKNOWN_TABLE } from '../../core/side-tables';
 import { deleteByKeysSql, deleteByPseudonymSql, rawTextCandidatesSql, rawTextPatterns } from './sql/erasure-sql';
 import type { Warehouse } from './warehouse';
 
@@ -21,7 +22,10 @@ export type ErasureTarget =
  * Warehouse tables (in the analytic schema) holding raw record text, with the column holding it
  * and their key. None yet: tables of rejected and unknown records would be listed here.
  */
-export const RAW_TEXT_TABLES: readonly { table: string; textColumn: string; keyColumns: string[] }[] = [];
+export const RAW_TEXT_TABLES: readonly { table: string; textColumn: string; keyColumns: string[] }[] = [
+  { table: REJECTS_TABLE, textColumn: SIDE_TABLE_RECORD_COLUMN, keyColumns: [...SIDE_TABLE_KEY] },
+  { table: UNKNOWN_TABLE, textColumn: SIDE_TABLE_RECORD_COLUMN, keyColumns: [...SIDE_TABLE_KEY] },
+];
 
 export function erasureTargetsOf(catalog: Catalog, warehouseSchema: string): ErasureTarget[] {
   const targets: ErasureTarget[] = [];

@@ -46,6 +46,8 @@ export interface MergePlan {
   manifestKey: string;
   /** The manifest's URL for a COPY ... MANIFEST (Redshift); other dialects read `files`. */
   manifestUrl: string;
+  /** A target column the merge sets to its transaction's timestamp (`_loadout_loaded_at`), if any. */
+  loadedAtColumn?: string;
 }
 
 export interface MergeOutcome {

@@ -93,7 +93,7 @@ test('plan by default, --apply applies, a refused change exits 1 with a one-line
   const human = await loadout(['migrate'], shipped);
   expect(human.code, human.stderr).toBe(0);
   expect(human.stdout).toMatch(/^table\s+change\s+state\n/);
-  expect(human.stdout).toMatch(/purchase\s+create loadout\.purchase with 7 columns\s+planned/);
+  expect(human.stdout).toMatch(/purchase\s+create loadout\.purchase with 9 columns\s+planned/);
   expect(human.stdout).toContain('nothing was changed: run loadout migrate --apply to apply the planned changes');
 
   const apply = await loadout(['migrate', '--apply', '--json'], shipped);
@@ -103,7 +103,10 @@ test('plan by default, --apply applies, a refused change exits 1 with a one-line
     ['createTable'],
   ]);
   const before = await describeTable('purchase');
-  expect(before!.map((c) => c.name)).toEqual(['id', 'date', 'psess', 'player_id', 'sku', 'amount', 'currency']);
+  expect(before!.map((c) => c.name)).toEqual([
+    ...['id', 'date', 'psess', 'player_id', 'sku', 'amount', 'currency'],
+    ...['_loadout_batch', '_loadout_loaded_at'],
+  ]);
 
   const again = await loadout(['migrate'], shipped);
   expect(again.stdout.trim()).toBe('up to date: purchase, session_begin');

@@ -88,7 +88,7 @@ test('status: failed batches with their objects, last load per table, staged fil
     expect(purchase).toMatchObject({ stagedFiles: 1, stagedFingerprints: [catalog.table('purchase')!.fingerprint] });
     expect(purchase.lastLoadedAt).toBeUndefined();
     // Never loaded: its table is still to be created, which blocks nothing.
-    expect(purchase.migration).toEqual({ pending: ['create loadout.purchase with 7 columns'], refused: [] });
+    expect(purchase.migration).toEqual({ pending: ['create loadout.purchase with 9 columns'], refused: [] });
     expect(status.rejected).toBe(1);
     expect(status.unknown).toEqual({ emote_used: 1 });
   } finally {

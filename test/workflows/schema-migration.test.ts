@@ -17,6 +17,7 @@ import { createActivities } from '../../activities';
 import { ingestLocation } from '../../cli/ingest';
 import { collectStatus } from '../../cli/status';
 import { loadConfig } from '../../config/load-config';
+import { withLineage } from '../../schemas/lineage-columns';
 import { type Catalog, loadCatalog } from '../../schemas/catalog';
 import type { EventType } from '../../schemas/define-event';
 import purchase from '../../schemas/events/purchase';
@@ -212,7 +213,7 @@ describe.each(dialects)('schemaMigration on $dialect', ({ dialect, url }) => {
       expect(applied.tables.map((t) => t.applied.map((c) => c.kind))).toEqual([['createTable'], ['createTable']]);
       const described = await p.warehouse((w) => w.describeTable(p.schema, 'purchase'));
       expect(described!.map((c) => [c.name, c.type, c.nullable])).toEqual(
-        shipped.table('purchase')!.columns.map((c) => [c.name, c.type, c.nullable]),
+        withLineage(shipped.table('purchase')!.columns).map((c) => [c.name, c.type, c.nullable]),
       );
       if (dialect === 'postgres') {
         const indexes = await p.warehouse((w) =>
@@ -403,5 +404,5 @@ test('the stock temporal CLI starts schemaMigration with the documented JSON inp
     ]);
   });
   const described = await p.warehouse((w) => w.describeTable(p.schema, 'session_end'));
-  expect(described!.map((c) => c.name)).toEqual(shipped.table('session_end')!.columns.map((c) => c.name));
+  expect(described!.map((c) => c.name)).toEqual(withLineage(shipped.table('session_end')!.columns).map((c) => c.name));
 });

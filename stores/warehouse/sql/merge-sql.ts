@@ -86,6 +86,8 @@ export function mergeStatements(plan: MergePlan, options: MergeSqlOptions = {}):
   const ledger = qualified(plan.schema, LEDGER_TABLE);
   const fileCols = plan.fileColumns.map((c) => ident(c.name));
   const keyCols = plan.uniqueKey.map(ident);
+  // Lineage: the rows' loaded-at is the transaction's timestamp, the ledger row's loaded_at.
+  const loadedAt = plan.loadedAtColumn === undefined ? [] : [ident(plan.loadedAtColumn)];
   const notLoaded = `NOT EXISTS (SELECT 1 FROM ${ledger} WHERE "manifest_key" = ${literal(plan.manifestKey)})`;
   // "table"."col", not "schema"."table"."col": the form every dialect accepts in DELETE ... USING.
   const keyJoin = keyCols.map((k) => `${ident(plan.table)}.${k} = ${unique}.${k}`).join(' AND ');
@@ -99,7 +101,7 @@ export function mergeStatements(plan: MergePlan, options: MergeSqlOptions = {}):
   return [
     `CREATE TEMP TABLE ${unique} AS SELECT ${stagedCols.join(', ')} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${(tieBreak.length > 0 ? tieBreak : keyCols).join(', ')}) AS "loadout_rn" FROM ${staging}) AS "ranked" WHERE "loadout_rn" = 1`,
     `DELETE FROM ${target} USING ${unique} WHERE ${keyJoin} AND ${notLoaded}`,
-    `INSERT INTO ${target} (${fileCols.join(', ')}) SELECT ${fileCols.join(', ')} FROM ${unique} WHERE ${notLoaded}`,
+    `INSERT INTO ${target} (${[...fileCols, ...loadedAt].join(', ')}) SELECT ${[...fileCols, ...loadedAt.map(() => now)].join(', ')} FROM ${unique} WHERE ${notLoaded}`,
     `INSERT INTO ${ledger} ("manifest_key", "table_name", "fingerprint", "files", "rows", "loaded_at") SELECT ${literal(plan.manifestKey)}, ${literal(plan.table)}, ${literal(plan.fingerprint)}, ${plan.files.length}, (SELECT COUNT(*) FROM ${unique}), ${now} WHERE ${notLoaded}`,
   ];
 }
