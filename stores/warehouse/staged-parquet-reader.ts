@@ -50,7 +50,7 @@ async function readRowGroup(
   const chunks = new Map<string, { rowStart: number; data: Values }[]>(names.map((n) => [n, []]));
   await parquetRead({
     file,
-    metadata,
+    metadata: withUnscaledDecimals(metadata),
     columns: names,
     rowStart: groupStart,
     rowEnd: groupStart + groupRows,
@@ -86,6 +86,25 @@ async function readRowGroup(
     }
     return values;
   });
+}
+
+/**
+ * The metadata with DECIMAL columns read as the plain INT64 they are stored as: hyparquet would
+ * scale them by a float factor (19.99 could come back as 19.990000000000002); the encoders take
+ * the exact units (stores/warehouse/postgres-numeric.ts, formatUnits).
+ */
+function withUnscaledDecimals(
+  metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>,
+): Awaited<ReturnType<typeof parquetMetadataAsync>> {
+  if (!metadata.schema.some((e) => e.converted_type === 'DECIMAL')) return metadata;
+  return {
+    ...metadata,
+    schema: metadata.schema.map((e) => {
+      if (e.converted_type !== 'DECIMAL' || e.type !== 'INT64') return e;
+      const { converted_type: _converted, logical_type: _logical, ...plain } = e;
+      return plain;
+    }),
+  };
 }
 
 function checkFileColumns(staged: StagedFile, expected: readonly WarehouseColumn[], actual: string[]): void {

@@ -34,6 +34,7 @@ function described(
     json: 'text',
     int64: 'bigint',
     double: 'double precision',
+    decimal: 'numeric(18,4)',
     boolean: 'boolean',
     timestamp: 'timestamp with time zone',
   };
