@@ -12,7 +12,7 @@ import {
 } from './load-activities';
 import { whileHeartbeating } from './heartbeat';
 import { listNewObjects, type ListNewObjectsInput } from './list-new-objects';
-import { applyMigration, planMigration } from './migration-activities';
+import { applyMigration, planMigration, rebuildTable } from './migration-activities';
 import { observeActivities } from '../observability/observe-activities';
 import { processFileBatch } from './process-file-batch';
 import { listReplayObjects, type ListReplayObjectsInput } from './list-replay-objects';
@@ -55,6 +55,7 @@ export function createActivities(deps: ActivityDeps) {
     refreshKpiViews: () => whileHeartbeating(() => refreshKpiViews(loadDeps)),
     planMigration: (input: { tables?: string[] }) => whileHeartbeating(() => planMigration(loadDeps, input)),
     applyMigration: (input: { table: string }) => whileHeartbeating(() => applyMigration(loadDeps, input)),
+    rebuildTable: (input: { table: string }) => whileHeartbeating(() => rebuildTable(loadDeps, input)),
     processFileBatch: (input: FileBatchInput) => processFileBatch(processDeps, input),
     listNewObjects: (input: ListNewObjectsInput) => listNewObjects(processDeps, input),
     listReplayObjects: (input: ListReplayObjectsInput) => listReplayObjects(processDeps, input),

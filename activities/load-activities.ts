@@ -21,6 +21,7 @@ import { addedColumns, createdTable, refusalMessage } from '../workflows/schema-
 import { fileColumnsOf } from './file-columns';
 import { applyMigration } from './migration-activities';
 import { withWarehouse } from './warehouse-session';
+import { qualified } from '../stores/warehouse/sql/identifiers';
 import { loadTargetOf, personalDataSchemaOf, type LoadTarget } from './load-target';
 import { PERSONAL_DATA_TABLE } from '../core/personal/personal-data-file';
 
@@ -245,7 +246,13 @@ export async function refreshKpiViews(deps: LoadDeps): Promise<string[]> {
     for (const view of KPI_VIEWS) {
       const sql = createKpiViewSql(deps.warehouseSchema, view, existing);
       if (sql === undefined) continue;
-      await warehouse.runDdl([sql]);
+      // PostgreSQL replaces a view only when its columns keep their types (bookings became a
+      // decimal): such a view is dropped and created again, in one transaction.
+      await warehouse
+        .runDdl([sql])
+        .catch(() =>
+          warehouse.runTransaction([`DROP VIEW IF EXISTS ${qualified(deps.warehouseSchema, view.name)}`, sql]),
+        );
       created.push(view.name);
     }
     return created;

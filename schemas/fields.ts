@@ -250,7 +250,11 @@ export function ip(options?: FieldOptions) {
 
 export function pattern(regex: RegExp, message: string, options?: FieldOptions) {
   const fast: FastCheck = (v) => (typeof v === 'string' && regex.test(v) && !v.includes('\u0000') ? v : INVALID);
-  return leaf(z.string().regex(regex, message).refine(noNul, NUL_MESSAGE), fast, 'string', options);
+  // The token's bytes, without escapes, are the string's UTF-8: the same check on the decoded text,
+  // so records with such a field (purchase's currency) can take the byte-level fast lane.
+  const fromBytes: ByteCheck = (bytes, start, end) =>
+    fast(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8'));
+  return leaf(z.string().regex(regex, message).refine(noNul, NUL_MESSAGE), fast, 'string', options, fromBytes);
 }
 
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, options?: FieldOptions) {

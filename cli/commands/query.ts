@@ -6,10 +6,16 @@ import { openWarehouse } from '../../stores/warehouse/open-warehouse';
 import { withConfigFlags, overridesFrom } from '../config-flags';
 import { formatTable, printJson } from '../output';
 
-const REPORTS: Record<string, { view: string; time: string; order: string }> = {
+const REPORTS: Record<string, { view: string; time: string; order: string; columns?: string }> = {
   dau: { view: 'kpi_daily_active_users', time: 'day', order: '"day"' },
   events: { view: 'kpi_events_per_hour', time: 'hour', order: '"hour", "event"' },
-  bookings: { view: 'kpi_bookings_per_hour', time: 'hour', order: '"hour", "currency"' },
+  // Money as its exact decimal text with 4 fraction digits ("1234.5000"), the same on every warehouse.
+  bookings: {
+    view: 'kpi_bookings_per_hour',
+    time: 'hour',
+    order: '"hour", "currency"',
+    columns: '"hour", "currency", CAST("bookings" AS VARCHAR(48)) AS "bookings", "purchases"',
+  },
   sessions: { view: 'kpi_sessions_per_day', time: 'day', order: '"day", "platform"' },
 };
 
@@ -39,7 +45,7 @@ export function registerQuery(program: Command): void {
       if (since !== undefined && Number.isNaN(Date.parse(since))) throw new Error(`--since ${since} is not a date`);
       const rows = await readWarehouse(config.warehouse, (w) =>
         w.query(
-          `SELECT * FROM ${qualified(config.warehouseSchema, report.view)}${since ? ` WHERE "${report.time}" >= CAST($1 AS TIMESTAMP)` : ''} ORDER BY ${report.order}`,
+          `SELECT ${report.columns ?? '*'} FROM ${qualified(config.warehouseSchema, report.view)}${since ? ` WHERE "${report.time}" >= CAST($1 AS TIMESTAMP)` : ''} ORDER BY ${report.order}`,
           since ? [since] : [],
         ),
       ).catch((error: Error) => {
