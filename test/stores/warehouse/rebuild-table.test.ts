@@ -7,7 +7,10 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { planMigration, rebuildTable, type MigrationDeps } from '../../../activities/migration-activities';
-import { DuckDbWarehouse } from '../../../stores/warehouse/duckdb-warehouse';
+import { DUCKDB_TYPES, DuckDbWarehouse } from '../../../stores/warehouse/duckdb-warehouse';
+import { planTableMigration } from '../../../stores/warehouse/plan-migration';
+import { rebuildTableStatements } from '../../../stores/warehouse/rebuild-table';
+import { REDSHIFT_TYPES } from '../../../stores/warehouse/redshift-warehouse';
 import { PostgresWarehouse } from '../../../stores/warehouse/postgres-warehouse';
 import { KPI_VIEWS, createKpiViewSql } from '../../../stores/warehouse/sql/kpi-sql';
 import type { Warehouse } from '../../../stores/warehouse/warehouse';
@@ -105,5 +108,43 @@ describe.each(targets)('rebuild of purchase, amount DOUBLE to DECIMAL(18,4), on 
     } finally {
       await w.close();
     }
+  });
+});
+
+describe('rebuild statements', () => {
+  test('Redshift: one transaction of DROP VIEW, CREATE, INSERT ... SELECT CAST, DROP, RENAME, CREATE VIEW', () => {
+    const type = catalog.table('purchase')!;
+    const target = { schema: 'loadout', dialect: 'redshift' as const, types: REDSHIFT_TYPES };
+    const existing = type.columns.map((c) => ({
+      name: c.name,
+      warehouseType: c.name === 'amount' ? 'double precision' : 'x',
+      type: c.name === 'amount' ? ('double' as const) : c.type,
+      nullable: c.nullable,
+    }));
+    const plan = planTableMigration(type, existing, target);
+    expect(plan.refused[0]!.todo).toContain('loadout migrate --rebuild purchase --apply');
+    const rebuild = rebuildTableStatements(type, existing, plan, target, ['purchase']);
+    if ('refused' in rebuild) throw new Error(rebuild.refused);
+    expect(rebuild.statements[0]).toBe('DROP VIEW IF EXISTS "loadout"."kpi_events_per_hour"');
+    expect(rebuild.statements[1]).toBe('DROP VIEW IF EXISTS "loadout"."kpi_bookings_per_hour"');
+    expect(rebuild.statements).toContain(
+      'INSERT INTO "loadout"."purchase_rebuild" ("id", "date", "psess", "player_id", "sku", "amount", "currency") SELECT "id", "date", "psess", "player_id", "sku", CAST("amount" AS DECIMAL(18,4)), "currency" FROM "loadout"."purchase"',
+    );
+    expect(rebuild.statements).toContain('ALTER TABLE "loadout"."purchase_rebuild" RENAME TO "purchase"');
+    expect(rebuild.statements.filter((s) => s.startsWith('CREATE OR REPLACE VIEW'))).toHaveLength(2);
+    expect(rebuild.description).toMatch(/amount converted \(DECIMAL\(18,4\)\), its rows kept, in one transaction/);
+  });
+
+  test('a plan refusing more than type changes is not rebuilt', () => {
+    const type = catalog.table('purchase')!;
+    const target = { schema: 'loadout', dialect: 'duckdb' as const, types: DUCKDB_TYPES };
+    const existing = [
+      ...type.columns.map((c) => ({ name: c.name, warehouseType: 'x', type: c.type, nullable: c.nullable })),
+      { name: 'legacy', warehouseType: 'varchar', type: 'string' as const, nullable: true },
+    ].map((c) => (c.name === 'amount' ? { ...c, type: 'double' as const } : c));
+    const plan = planTableMigration(type, existing, target);
+    expect(rebuildTableStatements(type, existing, plan, target, ['purchase'])).toEqual({
+      refused: expect.stringMatching(/^purchase is not rebuilt: legacy: .*a rebuild only converts column types$/),
+    });
   });
 });
