@@ -162,6 +162,13 @@ async function main(): Promise<void> {
           .catch(() => undefined);
         captured.set('load-one-table-failed', `${ENV}-failing-load`);
         captured.set('load-table-refused', `loadout-load-${ENV}-failing-purchase`);
+        // `loadout migrate --rebuild purchase --apply` there: its retyped columns rebuilt (the schema-migration-rebuild patch).
+        await client.workflow.execute(schemaMigration, {
+          workflowId: `${ENV}-migrate-rebuild`,
+          taskQueue: failingQueue,
+          args: [{ environment: `${ENV}-failing`, tables: ['purchase'], apply: true, rebuild: ['purchase'] }],
+        });
+        captured.set('schema-migration-rebuild', `${ENV}-migrate-rebuild`);
         if (good.length === 0) throw new Error('no good raw objects written');
       }),
     );
