@@ -27,6 +27,7 @@ describe('REDSHIFT_TYPES', () => {
       json: 'VARCHAR(65535)',
       int64: 'BIGINT',
       double: 'DOUBLE PRECISION',
+      decimal: 'DECIMAL(18,4)',
       boolean: 'BOOLEAN',
       timestamp: 'TIMESTAMPTZ',
     });
