@@ -12,7 +12,7 @@ import {
 } from './load-activities';
 import { whileHeartbeating } from './heartbeat';
 import { listNewObjects, type ListNewObjectsInput } from './list-new-objects';
-import { applyMigration, planMigration } from './migration-activities';
+import { applyMigration, planMigration, rebuildTable } from './migration-activities';
 import { observeActivities } from '../observability/observe-activities';
 import { processFileBatch } from './process-file-batch';
 import { recordTableLoad } from './record-table-load';
@@ -77,6 +77,7 @@ export function createActivities(deps: ActivityDeps) {
       whileHeartbeating(async () => applyMigration(await loadDepsNow(), input)),
     stageKeptUnknown: () => whileHeartbeating(() => stageKeptUnknown(processDeps)),
     recordTableLoad: (input: TableLoadRow) => whileHeartbeating(() => recordTableLoad(loadDeps, input)),
+    rebuildTable: (input: { table: string }) => whileHeartbeating(async () => rebuildTable(await loadDepsNow(), input)),
     processFileBatch: (input: FileBatchInput) => processFileBatch(processDeps, input),
     listNewObjects: (input: ListNewObjectsInput) => listNewObjects(processDeps, input),
     listReplayObjects: (input: ListReplayObjectsInput) => listReplayObjects(processDeps, input),

@@ -27,6 +27,7 @@ import { withWarehouse } from './warehouse-session';
 import { SIDE_TABLES, loadTargetOf, personalDataSchemaOf, type LoadTarget } from './load-target';
 import { LOADED_AT_COLUMN } from '../schemas/lineage-columns';
 import { createLoadsSql } from '../stores/warehouse/sql/loads-sql';
+import { qualified } from '../stores/warehouse/sql/identifiers';
 import { PERSONAL_DATA_TABLE } from '../core/personal/personal-data-file';
 
 export interface LoadDeps {
@@ -265,7 +266,13 @@ export async function refreshKpiViews(deps: LoadDeps): Promise<string[]> {
     for (const view of KPI_VIEWS) {
       const sql = createKpiViewSql(deps.warehouseSchema, view, existing);
       if (sql === undefined) continue;
-      await warehouse.runDdl([sql]);
+      // PostgreSQL replaces a view only when its columns keep their types (bookings became a
+      // decimal): such a view is dropped and created again, in one transaction.
+      await warehouse
+        .runDdl([sql])
+        .catch(() =>
+          warehouse.runTransaction([`DROP VIEW IF EXISTS ${qualified(deps.warehouseSchema, view.name)}`, sql]),
+        );
       created.push(view.name);
     }
     return created;

@@ -1,6 +1,7 @@
 /** The schema migration's activities: plan tables against the warehouse; apply one table's additive changes. */
 import { ApplicationFailure } from '@temporalio/common';
 import { planTableMigration, type AdditiveChange, type TablePlan } from '../stores/warehouse/plan-migration';
+import { rebuildTableStatements } from '../stores/warehouse/rebuild-table';
 import type { Catalog } from '../schemas/catalog';
 import { createKeyIndexSql } from '../stores/warehouse/sql/merge-sql';
 import type { Warehouse } from '../stores/warehouse/warehouse';
@@ -73,6 +74,33 @@ export async function applyMigration(deps: MigrationDeps, input: { table: string
       await warehouse.runDdl([createKeyIndexSql(target.schema, input.table, target.type.uniqueKey)]);
     }
     return { plan, applied };
+  });
+}
+
+/**
+ * `loadout migrate --rebuild`: rebuilds a table whose only refusals are type changes, its rows
+ * converted, in one transaction (stores/warehouse/rebuild-table.ts), then plans it again. A table
+ * that needs no rebuild, or refuses more than type changes, is left as it is and its plan returned.
+ * Safe to repeat: once rebuilt, the table's plan holds no type change and nothing runs.
+ */
+export async function rebuildTable(deps: MigrationDeps, input: { table: string }): Promise<AppliedMigration> {
+  const target = loadTargetOf(deps, input.table);
+  if (target === undefined)
+    throw ApplicationFailure.nonRetryable(`no schema declares table ${input.table}`, UNKNOWN_TABLE);
+  return withWarehouse(deps.warehouseUrl, async (warehouse) => {
+    const existing = await warehouse.describeTable(target.schema, input.table);
+    const migrationTarget = { schema: target.schema, dialect: warehouse.dialect, types: warehouse.types };
+    const plan = planTableMigration(target.type, existing, migrationTarget);
+    if (existing === undefined || !plan.refused.some((r) => r.kind === 'typeChange')) return { plan, applied: [] };
+    const tables: string[] = [];
+    for (const table of deps.catalog.tables) {
+      if (table === input.table || (await warehouse.describeTable(target.schema, table))) tables.push(table);
+    }
+    const rebuild = rebuildTableStatements(target.type, existing, plan, migrationTarget, tables);
+    if ('refused' in rebuild) return { plan, applied: [] };
+    await warehouse.runTransaction(rebuild.statements);
+    const change: AdditiveChange = { kind: 'rebuildTable', description: rebuild.description, sql: rebuild.statements };
+    return { plan: await planOne(deps, warehouse, input.table), applied: [change] };
   });
 }
 

@@ -8,9 +8,15 @@ import type { Warehouse } from '../stores/warehouse/warehouse';
 export const KPI_REPORTS = {
   dau: { view: 'kpi_daily_active_users', time: 'day', order: '"day"' },
   events: { view: 'kpi_events_per_hour', time: 'hour', order: '"hour", "event"' },
-  bookings: { view: 'kpi_bookings_per_hour', time: 'hour', order: '"hour", "currency"' },
+  // Money as its exact decimal text with 4 fraction digits ("1234.5000"), the same on every warehouse.
+  bookings: {
+    view: 'kpi_bookings_per_hour',
+    time: 'hour',
+    order: '"hour", "currency"',
+    columns: '"hour", "currency", CAST("bookings" AS VARCHAR(48)) AS "bookings", "purchases"',
+  },
   sessions: { view: 'kpi_sessions_per_day', time: 'day', order: '"day", "platform"' },
-} as const satisfies Record<string, { view: string; time: string; order: string }>;
+} as const satisfies Record<string, { view: string; time: string; order: string; columns?: string }>;
 
 export type KpiName = keyof typeof KPI_REPORTS;
 
@@ -27,11 +33,11 @@ export async function readKpiReport(
   kpi: KpiName,
   since?: string,
 ): Promise<Record<string, unknown>[]> {
-  const report = KPI_REPORTS[kpi];
+  const report: { view: string; time: string; order: string; columns?: string } = KPI_REPORTS[kpi];
   if (since !== undefined && Number.isNaN(Date.parse(since))) throw new Error(`--since ${since} is not a date`);
   const where = since ? ` WHERE "${report.time}" >= CAST($1 AS TIMESTAMP)` : '';
   return warehouse
-    .query(`SELECT * FROM ${qualified(schema, report.view)}${where} ORDER BY ${report.order}`, since ? [since] : [])
+    .query(`SELECT ${report.columns ?? '*'} FROM ${qualified(schema, report.view)}${where} ORDER BY ${report.order}`, since ? [since] : [])
     .catch((error: Error) => {
       if (/does not exist|not found|Catalog Error/i.test(error.message))
         throw new Error(`no ${report.view} view yet: load some telemetry first (loadout run or loadout load)`);

@@ -1,8 +1,8 @@
 /**
  * Reads a record the byte-level fast lane tokenized (FlatJsonLine) straight into its output
  * column values, with the same rules and normalisation as EventType.toRow on the parsed record:
- * each field's `fromBytes` check for string tokens, its `fast` check for the other tokens and for
- * a missing field. Undeclared keys with scalar values (drift, as producers add attributes) are
+ * each field's `fromBytes` check for string tokens, its `fromNumberBytes` check for number tokens
+ * when it has one (decimals), its `fast` check for the other tokens and for a missing field. Undeclared keys with scalar values (drift, as producers add attributes) are
  * read as names only, for the drift registry. A record it cannot read exactly (unknown or missing
  * tag, a repeated key, an undeclared key spelled as a number, a field whose strings need a JS
  * string, any invalid value) is left to the string path, which parses it and says why it is refused.
@@ -39,6 +39,8 @@ export interface FlatRecordPlan {
   /** Per field, which byte check it has: the uuid and timestamp rules are called directly (no call through a closure). */
   readonly byteRules: Uint8Array;
   readonly fast: readonly FastCheck[];
+  /** Per field, its check of a number token's bytes (decimals, rounded from the token's digits), else undefined. */
+  readonly fromNumberBytes: readonly (ByteCheck | undefined)[];
   /** Column index of each unique key field, in key order. */
   readonly keyColumns: readonly number[];
 }
@@ -159,6 +161,8 @@ export class FlatRecordReader {
           ends[field] = keys[i + 3]!;
           continue;
         }
+      } else if (kind === NUMBER && plan.fromNumberBytes[field] !== undefined) {
+        value = plan.fromNumberBytes[field]!(bytes, keys[i + 2]!, keys[i + 3]!);
       } else {
         value = plan.fast[field]!(
           kind === NUMBER
@@ -223,6 +227,7 @@ function planOf(type: EventType): FlatRecordPlan | undefined {
       ),
     ),
     fast: fields.map(([, f]) => f.fast),
+    fromNumberBytes: fields.map(([, f]) => f.fromNumberBytes),
     keyColumns: type.uniqueKey.map((k) => names.indexOf(k)),
   };
 }

@@ -64,6 +64,7 @@ const round = (value: number, digits: number) => {
 };
 
 export class EventRecords {
+  private purchases = 0;
   constructor(
     private readonly random: Random,
     private readonly newUuid: () => string,
@@ -123,7 +124,11 @@ export class EventRecords {
   purchase(s: Session, t: number): GameEvent {
     const { sku, tier } = this.random.weighted(SKUS);
     const currency = s.player.currency;
-    const amount = tier < 0 ? 0 : PRICE_TIERS[currency]![tier]!;
+    const price = tier < 0 ? 0 : PRICE_TIERS[currency]![tier]!;
+    // Every 4th paid purchase with cents comes from a client that computed its price in floating point: one
+    // ulp above it, as 19.990000000000002 (stored as the exact decimal 19.99). No random draw, so
+    // the rest of the corpus is as before.
+    const amount = !Number.isInteger(price) && this.purchases++ % 4 === 3 ? oneUlpAbove(price) : price;
     return {
       tag: 'purchase',
       micros: t,
@@ -247,4 +252,11 @@ export class EventRecords {
       },
     };
   }
+}
+
+/** The next double above a positive `x`: the float artifact a price gets from arithmetic in doubles. */
+function oneUlpAbove(x: number): number {
+  const bits = new BigInt64Array(new Float64Array([x]).buffer);
+  bits[0]! += 1n;
+  return new Float64Array(bits.buffer)[0]!;
 }

@@ -1,10 +1,21 @@
 /** Output column types: what staged Parquet files and warehouse tables hold. */
 import type { PersonalTreatment } from './personal';
 
-/** `json` is text holding a JSON document; `timestamp` is UTC with microsecond precision. */
-export type ColumnType = 'string' | 'json' | 'int64' | 'double' | 'boolean' | 'timestamp';
+/**
+ * `json` is text holding a JSON document; `timestamp` is UTC with microsecond precision; `decimal`
+ * is exact, DECIMAL(18,4) (schemas/decimal.ts), its values integer counts of 10^-4 units.
+ */
+export type ColumnType = 'string' | 'json' | 'int64' | 'double' | 'decimal' | 'boolean' | 'timestamp';
 
-export const COLUMN_TYPES: readonly ColumnType[] = ['string', 'json', 'int64', 'double', 'boolean', 'timestamp'];
+export const COLUMN_TYPES: readonly ColumnType[] = [
+  'string',
+  'json',
+  'int64',
+  'double',
+  'decimal',
+  'boolean',
+  'timestamp',
+];
 
 export interface OutputColumn {
   /** Name in the staged file and the warehouse table (the output name, after any rename). */

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { regexes } from 'zod/v4/core';
 import type { ColumnType, OutputColumn } from './column-types';
+import { DECIMAL_PRECISION, DECIMAL_SCALE, MAX_DECIMAL, unitsOfBytes, unitsOfNumber } from './decimal';
 import type { PersonalTreatment } from './personal';
 import {
   byteBound,
@@ -45,6 +46,11 @@ export interface Field {
   readonly fast: FastCheck;
   /** `fast` for string values read as bytes; absent when the field needs the JS string (the record then takes the string path). */
   readonly fromBytes?: ByteCheck;
+  /**
+   * `fast` for number values read as the bytes of their token, for fields whose value depends on the
+   * token's text (decimals); absent when the parsed number is all the field needs.
+   */
+  readonly fromNumberBytes?: ByteCheck;
   /** Output columns for a field named `name`; `path` is where its value sits in the record. */
   columns(name: string, path: readonly string[]): OutputColumn[];
   /** JSON-text fields keep any inner shape: their inner attributes are never schema drift. */
@@ -99,11 +105,13 @@ function leaf(
   options: FieldOptions = {},
   fromBytes?: ByteCheck,
   maxBytes?: number,
+  fromNumberBytes?: ByteCheck,
 ): Field & FieldModifiers {
   const field: Field = {
     schema,
     fast,
     fromBytes,
+    ...(fromNumberBytes === undefined ? {} : { fromNumberBytes }),
     opaque: false,
     columns: (name, path) => [leafColumn(name, path, type, false, options, maxBytes)],
     ...(options.personal === undefined ? {} : { personal: options.personal }),
@@ -294,7 +302,11 @@ export function pattern(regex: RegExp, message: string, options?: FieldOptions) 
       : INVALID;
   let schema: z.ZodType = z.string().regex(regex, message).refine(noNul, NUL_MESSAGE);
   if (countBytes) schema = schema.check(byteBound('a string', maxBytes));
-  return leaf(schema, fast, 'string', options, undefined, maxBytes);
+  // The token's bytes, without escapes, are the string's UTF-8: the same check on the decoded text,
+  // so records with such a field (purchase's currency) can take the byte-level fast lane.
+  const fromBytes: ByteCheck = (bytes, start, end) =>
+    fast(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8'));
+  return leaf(schema, fast, 'string', options, fromBytes, maxBytes);
 }
 
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, options?: FieldOptions) {
@@ -335,6 +347,31 @@ export function integer(limits: { min?: number; max?: number } = {}, options?: F
   const fast: FastCheck = (v) =>
     typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? v : INVALID;
   return leaf(schema, fast, 'int64', options);
+}
+
+/**
+ * An exact decimal (money): a JSON number within [min, max], stored as DECIMAL(18,4) and rounded
+ * half-even to 4 fraction digits from its decimal text (schemas/decimal.ts), so a float artifact
+ * such as 19.990000000000002 is 19.99. The normalised value is an integer count of 10^-4 units.
+ * The bounds apply to the number as written, before rounding.
+ */
+export function decimal(limits: { min: number; max: number; scale?: number }, options?: FieldOptions) {
+  const { min, max } = limits;
+  if ((limits.scale ?? DECIMAL_SCALE) !== DECIMAL_SCALE)
+    throw new Error(
+      `decimal fields have ${DECIMAL_SCALE} fraction digits (DECIMAL(${DECIMAL_PRECISION},${DECIMAL_SCALE}))`,
+    );
+  if (!(min <= max) || Math.abs(min) > MAX_DECIMAL || Math.abs(max) > MAX_DECIMAL)
+    throw new Error(`decimal bounds must lie within ±${MAX_DECIMAL}, min <= max`);
+  const schema = z.number().min(min).max(max).transform(unitsOfNumber);
+  const fast: FastCheck = (v) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? unitsOfNumber(v) : INVALID;
+  // The bounds on the parsed number, as `fast` checks them; the units from the token's own digits.
+  const fromNumberBytes: ByteCheck = (bytes, start, end) => {
+    const v = Number(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1'));
+    return v >= min && v <= max ? unitsOfBytes(bytes, start, end) : INVALID;
+  };
+  return leaf(schema, fast, 'decimal', options, undefined, undefined, fromNumberBytes);
 }
 
 /** A boolean that reads as `whenAbsent` when the source omits it. */

@@ -175,6 +175,13 @@ async function main(): Promise<void> {
           args: [{ environment: ENV, pseudonym, rawSource: raw.location }],
         });
         captured.set('erasure', erasureWorkflowId(ENV, pseudonym));
+        // `loadout migrate --rebuild purchase --apply` there: its retyped columns rebuilt (the schema-migration-rebuild patch).
+        await client.workflow.execute(schemaMigration, {
+          workflowId: `${ENV}-migrate-rebuild`,
+          taskQueue: failingQueue,
+          args: [{ environment: `${ENV}-failing`, tables: ['purchase'], apply: true, rebuild: ['purchase'] }],
+        });
+        captured.set('schema-migration-rebuild', `${ENV}-migrate-rebuild`);
         if (good.length === 0) throw new Error('no good raw objects written');
       }),
     );

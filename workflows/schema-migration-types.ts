@@ -7,6 +7,11 @@ export interface SchemaMigrationInput {
   tables?: string[];
   /** Apply the additive changes (default false: plan only). */
   apply?: boolean;
+  /**
+   * With `apply`: rebuild these tables when their only refusals are type changes, rows converted,
+   * in one transaction (`loadout migrate --rebuild`). Default none: type changes are refused.
+   */
+  rebuild?: string[];
   /** How soon a vanished worker's activity is retried elsewhere, e.g. '30s' (default 2m). */
   lostWorkerTimeout?: string;
 }

@@ -1,10 +1,11 @@
 /**
  * schemaMigration: the declared schemas against the warehouse tables. Plans every listed table;
- * with `apply`, runs the additive changes of each table that refuses nothing. Any refused change
+ * with `apply`, runs the additive changes of each table that refuses nothing, and rebuilds the
+ * tables named in `rebuild` whose type changes are their only refusals. Any refused change
  * fails the run (non-retryable, type RefusedMigration) with the plan as its message, after the
  * other tables were migrated: one table's refusal never holds back another's columns.
  */
-import { ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { LoadoutActivities } from '../activities';
 import { DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE, quickActivityOptions } from './activity-options';
 import { REFUSED_MIGRATION } from './failure-types';
@@ -17,7 +18,7 @@ import {
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
 
 export async function schemaMigration(input: SchemaMigrationInput): Promise<SchemaMigrationResult> {
-  const { planMigration, applyMigration } = proxyActivities<LoadoutActivities>(
+  const { planMigration, applyMigration, rebuildTable } = proxyActivities<LoadoutActivities>(
     quickActivityOptions(input.lostWorkerTimeout ?? DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE),
   );
   const apply = input.apply === true;
@@ -34,7 +35,12 @@ export async function schemaMigration(input: SchemaMigrationInput): Promise<Sche
     const tables: TableMigration[] = [];
     // One table at a time: migrations are rare and small, and DDL on one DuckDB file is serial anyway.
     for (const plan of plans) {
-      if (apply && plan.refused.length === 0 && plan.changes.length > 0) {
+      const typeChanged = plan.refused.some((r) => r.kind === 'typeChange');
+      // Asked for by name only; runs that never ask (every history before it) record no marker.
+      if (apply && typeChanged && input.rebuild?.includes(plan.table) && patched('schema-migration-rebuild')) {
+        const outcome = await rebuildTable({ table: plan.table });
+        tables.push({ table: plan.table, plan: outcome.plan, applied: outcome.applied });
+      } else if (apply && plan.refused.length === 0 && plan.changes.length > 0) {
         const outcome = await applyMigration({ table: plan.table });
         tables.push({ table: plan.table, plan: outcome.plan, applied: outcome.applied });
       } else {

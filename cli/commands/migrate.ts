@@ -1,4 +1,7 @@
-/** `loadout migrate [--tables a,b] [--apply] [--json]`: the schemaMigration workflow, plan by default. */
+/**
+ * `loadout migrate [--tables a,b] [--apply] [--rebuild a,b] [--json]`: the schemaMigration
+ * workflow, plan by default; `--rebuild` with `--apply` rebuilds tables whose column types changed.
+ */
 import type { Client } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
@@ -22,9 +25,15 @@ export interface MigrateOutcome {
 }
 
 /** The same request gets the same id: a repeated command joins a run still going, or starts anew after it. */
-export function migrateWorkflowId(environment: string, tables: readonly string[] | undefined, apply: boolean): string {
+export function migrateWorkflowId(
+  environment: string,
+  tables: readonly string[] | undefined,
+  apply: boolean,
+  rebuild?: readonly string[],
+): string {
+  const request = JSON.stringify(tables ? [...tables].sort() : null);
   const which = createHash('sha256')
-    .update(JSON.stringify(tables ? [...tables].sort() : null))
+    .update(rebuild === undefined ? request : `${request}\nrebuild ${JSON.stringify([...rebuild].sort())}`)
     .digest('hex')
     .slice(0, 16);
   return migrateCommandWorkflowId(environment, apply, which);
@@ -35,10 +44,11 @@ export async function runMigration(
   config: LoadoutConfig,
   tables: string[] | undefined,
   apply: boolean,
+  rebuild?: string[],
 ): Promise<MigrateOutcome> {
-  const input: SchemaMigrationInput = { environment: config.env, tables, apply };
+  const input: SchemaMigrationInput = { environment: config.env, tables, apply, ...(rebuild ? { rebuild } : {}) };
   const handle = await client.workflow.start(schemaMigration, {
-    workflowId: migrateWorkflowId(config.env, tables, apply),
+    workflowId: migrateWorkflowId(config.env, tables, apply, rebuild),
     taskQueue: config.temporal.taskQueue,
     args: [input],
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
@@ -74,6 +84,7 @@ export function formatMigration(outcome: MigrateOutcome): string {
             : 'planned';
       rows.push([t.table, c.description, state]);
     }
+    for (const c of t.applied.filter((a) => a.kind === 'rebuildTable')) rows.push([t.table, c.description, 'applied']);
     for (const r of t.plan.refused) {
       rows.push([t.table, r.reason, 'REFUSED']);
       details.push(`${t.table}.${r.column}: ${r.todo}`);
@@ -105,14 +116,25 @@ export function registerMigrate(program: Command): void {
       '--apply',
       'create missing tables and add missing columns (changes that would lose or reinterpret data are never applied)',
     )
+    .option(
+      '--rebuild <list>',
+      'with --apply: rebuild these tables when their column types changed, rows converted, in one transaction',
+    )
     .option('--json', 'print one JSON document on stdout')
     .action(async (options: Record<string, unknown>) => {
       const config = loadConfig(overridesFrom(options));
       const tables = tablesFrom(options);
+      const rebuild = typeof options.rebuild === 'string' ? tablesFrom({ tables: options.rebuild }) : undefined;
+      if (rebuild !== undefined && options.apply !== true)
+        throw new CommandError(
+          `--rebuild ${rebuild.join(',')} changes the warehouse: add --apply (loadout migrate without it shows the plan)`,
+        );
       const runtime = await openRuntime(config);
       let outcome: MigrateOutcome;
       try {
-        outcome = await runtime.withWorker(() => runMigration(runtime.client, config, tables, options.apply === true));
+        outcome = await runtime.withWorker(() =>
+          runMigration(runtime.client, config, tables, options.apply === true, rebuild),
+        );
       } finally {
         await runtime.close();
       }

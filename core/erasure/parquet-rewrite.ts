@@ -9,6 +9,7 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import type { ColumnType, OutputColumn } from '../../schemas/column-types';
 import { COLUMNS_METADATA_KEY } from '../parquet-stage-writer';
 import { TableFile } from '../parquet/table-file';
+import { withUnscaledDecimals } from '../parquet/unscaled-decimals';
 
 export interface ParquetRewrite {
   rows: number;
@@ -53,10 +54,12 @@ export async function rewriteParquetWithout(
   const declared = (JSON.parse(entry.value) as { name: string; type: ColumnType; nullable: boolean }[]).map(
     (c): OutputColumn => ({ ...c, path: [c.name] }),
   );
-  const rows = (await parquetReadObjects({ file: buffer, metadata, parsers: RAW_PARSERS })) as Record<
-    string,
-    unknown
-  >[];
+  // Decimals as their stored units, as the writer takes them (a float would lose the exact cents).
+  const rows = (await parquetReadObjects({
+    file: buffer,
+    metadata: withUnscaledDecimals(metadata),
+    parsers: RAW_PARSERS,
+  })) as Record<string, unknown>[];
   const kept = rows.filter((r) => !drop(r));
   const out = new TableFile(
     `${workPath}.partial`,
@@ -77,6 +80,7 @@ function writable(type: ColumnType, value: unknown): unknown {
   switch (type) {
     case 'int64':
     case 'timestamp':
+    case 'decimal':
       return Number(value);
     case 'string':
     case 'json':

@@ -128,7 +128,7 @@ export class TableFile {
           total_uncompressed_size: BigInt(done.uncompressedBytes),
           total_compressed_size: BigInt(done.bytes),
           data_page_offset: BigInt(at),
-          statistics: statisticsOf(done.statistics),
+          statistics: statisticsOf(done.statistics, element.converted_type === 'DECIMAL'),
         },
       });
       parts.push(...done.parts);
@@ -248,7 +248,10 @@ function writeAll(fd: number, bytes: Uint8Array): number {
   return done;
 }
 
-function statisticsOf(s: ChunkStatistics) {
-  const range = s.min === undefined ? {} : { min: s.min, max: s.max, min_value: s.min, max_value: s.max };
+/** A decimal column's bounds are its units: as bigints, which hyparquet-writer writes unscaled. */
+function statisticsOf(s: ChunkStatistics, decimal: boolean) {
+  const bound = (v: number | undefined) => (decimal && v !== undefined ? BigInt(v) : v);
+  const [min, max] = [bound(s.min), bound(s.max)];
+  const range = min === undefined ? {} : { min, max, min_value: min, max_value: max };
   return { null_count: BigInt(s.nulls), ...range };
 }

@@ -1,6 +1,6 @@
 /** purchase: real-money bookings, the source of the bookings KPI. */
 import { defineEvent } from '../define-event';
-import { number, pattern, string, timestamp, uuid } from '../fields';
+import { decimal, pattern, string, timestamp, uuid } from '../fields';
 
 export default defineEvent({
   tag: 'purchase',
@@ -11,7 +11,7 @@ export default defineEvent({
     psess: uuid(),
     player_id: string({ max: 64 }, { personal: 'pseudonymise' }),
     sku: string({ max: 64 }),
-    amount: number({ min: 0, max: 1_000_000 }),
+    amount: decimal({ min: 0, max: 1_000_000 }),
     currency: pattern(/^[A-Z]{3}$/, 'not three upper-case letters'),
   },
 });

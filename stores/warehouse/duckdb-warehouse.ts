@@ -22,6 +22,7 @@ export const DUCKDB_TYPES: TypeNames = {
   json: 'VARCHAR',
   int64: 'BIGINT',
   double: 'DOUBLE',
+  decimal: 'DECIMAL(18,4)',
   boolean: 'BOOLEAN',
   timestamp: 'TIMESTAMPTZ',
 };
@@ -30,6 +31,7 @@ const FROM_DUCKDB: Record<string, ColumnType> = {
   VARCHAR: 'string',
   BIGINT: 'int64',
   DOUBLE: 'double',
+  'DECIMAL(18,4)': 'decimal',
   BOOLEAN: 'boolean',
   'TIMESTAMP WITH TIME ZONE': 'timestamp',
 };
@@ -76,6 +78,18 @@ export class DuckDbWarehouse implements Warehouse {
   async runDdl(statements: readonly string[]): Promise<void> {
     const db = await this.db();
     for (const sql of statements) await db.run(sql);
+  }
+
+  async runTransaction(statements: readonly string[]): Promise<void> {
+    const db = await this.db();
+    await db.run('BEGIN TRANSACTION');
+    try {
+      for (const sql of statements) await db.run(sql);
+      await db.run('COMMIT');
+    } catch (error) {
+      await db.run('ROLLBACK').catch(() => {});
+      throw error;
+    }
   }
 
   async merge(plan: MergePlan): Promise<MergeOutcome> {

@@ -12,6 +12,7 @@
  */
 import type { ColumnType, OutputColumn } from '../../schemas/column-types';
 import type { EventType } from '../../schemas/define-event';
+import { rebuildCommand } from './rebuild-table';
 import { ident, qualified } from './sql/identifiers';
 import { KPI_VIEWS } from './sql/kpi-sql';
 import { columnTypeSql, sizedTextBytes } from './sql/column-type-sql';
@@ -32,7 +33,8 @@ export interface MigrationTarget {
   evolved?: ReadonlySet<string>;
 }
 
-export type AdditiveKind = 'createTable' | 'addColumn' | 'dropNotNull' | 'widenColumn';
+/** `rebuildTable` is only ever applied on request (`loadout migrate --rebuild`), never planned. */
+export type AdditiveKind = 'createTable' | 'addColumn' | 'dropNotNull' | 'widenColumn' | 'rebuildTable';
 
 /** A change applied automatically: it keeps every stored value as it is. */
 export interface AdditiveChange {
@@ -155,7 +157,7 @@ export function planTableMigration(
         kind: 'typeChange',
         column: column.name,
         reason: `${column.name} is ${found.warehouseType} in ${schema}.${table} but declared ${column.type} (${newType}); converting the stored values could fail or change them`,
-        todo: `to convert the stored values run: ${[...views.map((v) => dropViewSql(schema, v)), ...sql].join('; ')}${views.length > 0 ? ' (the next load recreates the views)' : ''}; or declare ${column.name} as ${found.type ?? found.warehouseType} again in ${schemaNote}, or give the new type a new column name`,
+        todo: `to rebuild the table with its rows converted, in one transaction: ${rebuildCommand([table])}; or to convert the column in place run: ${[...views.map((v) => dropViewSql(schema, v)), ...sql].join('; ')}${views.length > 0 ? ' (the next load recreates the views)' : ''}; or declare ${column.name} as ${found.type ?? found.warehouseType} again in ${schemaNote}, or give the new type a new column name`,
         sql: [...views.map((v) => dropViewSql(schema, v)), ...sql],
       });
     }

@@ -2,6 +2,8 @@
  * The staged files encoded for PostgreSQL's COPY FROM STDIN: binary format (the default) or CSV text,
  * streamed in chunks from the staged Parquet row groups.
  */
+import { formatUnits } from '../../schemas/decimal';
+import { NUMERIC_EXTRA_BYTES, putNumeric } from './postgres-numeric';
 import { stagedRowGroups } from './staged-parquet-reader';
 import type { MergePlan, StagedFile, WarehouseColumn } from './warehouse';
 
@@ -36,8 +38,8 @@ const BINARY_HEADER = Buffer.from([
 /**
  * The staged files in PostgreSQL's binary COPY format (COPY ... (FORMAT binary)), in buffers of
  * about `chunkBytes`: per row a 16-bit field count, per field a 32-bit length (-1 for NULL) and
- * the value in the type's binary send format (int8, float8, bool, text bytes, and timestamptz as
- * int64 microseconds since 2000-01-01 UTC). Strings are copied as the UTF-8 bytes the Parquet
+ * the value in the type's binary send format (int8, float8, bool, text bytes, numeric for decimals,
+ * and timestamptz as int64 microseconds since 2000-01-01 UTC). Strings are copied as the UTF-8 bytes the Parquet
  * file holds, never decoded to JavaScript strings; numbers and timestamps need no text at all.
  * Integers go through doubles when they fit 53 bits (no BigInt allocation per value).
  */
@@ -45,7 +47,8 @@ export async function* binaryChunks(plan: MergePlan, chunkBytes = 1 << 20): Asyn
   const types = plan.fileColumns.map((c) => c.type);
   const width = types.length;
   const textColumns = types.flatMap((t, c) => (t === 'string' || t === 'json' ? [c] : []));
-  const fixedBytes = 2 + width * 12;
+  const decimals = types.filter((t) => t === 'decimal').length;
+  const fixedBytes = 2 + width * 12 + decimals * NUMERIC_EXTRA_BYTES;
   let buf = Buffer.allocUnsafe(chunkBytes);
   BINARY_HEADER.copy(buf, 0);
   let at = BINARY_HEADER.length;
@@ -91,6 +94,9 @@ export async function* binaryChunks(plan: MergePlan, chunkBytes = 1 << 20): Asyn
           case 'double':
             at = putInt32(buf, at, 8);
             at = buf.writeDoubleBE(v as number, at);
+            break;
+          case 'decimal':
+            at = putNumeric(buf, at, v as bigint | number);
             break;
           case 'boolean':
             at = putInt32(buf, at, 1);
@@ -160,6 +166,9 @@ function formatterFor(column: WarehouseColumn): Formatter {
     case 'double':
       // Shortest round-trip text; NaN, Infinity and -Infinity are PostgreSQL's spellings too.
       return (v) => (Object.is(v, -0) ? '-0' : String(v));
+    case 'decimal':
+      // The staged units (the reader leaves them unscaled) as exact decimal text.
+      return (v) => formatUnits(v as bigint | number);
     case 'boolean':
       return (v) => (v ? 'true' : 'false');
     case 'timestamp':

@@ -37,6 +37,7 @@ export const POSTGRES_TYPES: TypeNames = {
   json: 'TEXT',
   int64: 'BIGINT',
   double: 'DOUBLE PRECISION',
+  decimal: 'NUMERIC(18,4)',
   boolean: 'BOOLEAN',
   timestamp: 'TIMESTAMPTZ',
 };
@@ -112,8 +113,14 @@ export class PostgresWarehouse implements Warehouse {
 
   async describeTable(schema: string, table: string): Promise<ExistingColumn[] | undefined> {
     const { rows } = await this.pool
-      .query<{ column_name: string; data_type: string; is_nullable: string }>(
-        `SELECT column_name, data_type, is_nullable FROM information_schema.columns
+      .query<{
+        column_name: string;
+        data_type: string;
+        is_nullable: string;
+        numeric_precision: number | null;
+        numeric_scale: number | null;
+      }>(
+        `SELECT column_name, data_type, is_nullable, numeric_precision, numeric_scale FROM information_schema.columns
        WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
         [schema, table],
       )
@@ -122,8 +129,12 @@ export class PostgresWarehouse implements Warehouse {
       });
     if (rows.length === 0) return undefined;
     return rows.map((r) => {
-      const warehouseType = r.data_type.toLowerCase();
-      const type = FROM_POSTGRES[warehouseType];
+      const numeric = r.data_type.toLowerCase() === 'numeric';
+      // Only NUMERIC(18,4) is a Loadout decimal; another precision or scale is shown as it is.
+      const warehouseType = numeric
+        ? `numeric(${r.numeric_precision ?? ''},${r.numeric_scale ?? ''})`
+        : r.data_type.toLowerCase();
+      const type = numeric ? (warehouseType === 'numeric(18,4)' ? 'decimal' : undefined) : FROM_POSTGRES[warehouseType];
       return { name: r.column_name, warehouseType, ...(type ? { type } : {}), nullable: r.is_nullable === 'YES' };
     });
   }
@@ -149,6 +160,32 @@ export class PostgresWarehouse implements Warehouse {
       }
     } finally {
       // A failed statement may have left the connection broken: close it rather than pool it.
+      client.release(broken);
+    }
+  }
+
+  async runTransaction(statements: readonly string[]): Promise<void> {
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw operationFailed('transaction (connecting)', error);
+    });
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      for (const [i, sql] of statements.entries()) {
+        try {
+          await client.query(sql);
+        } catch (error) {
+          broken = operationFailed(
+            `transaction statement ${i + 1} of ${statements.length} (${statementHead(sql)}), rolled back`,
+            error,
+            client,
+          );
+          await client.query('ROLLBACK').catch(() => {});
+          throw broken;
+        }
+      }
+      await client.query('COMMIT');
+    } finally {
       client.release(broken);
     }
   }

@@ -50,6 +50,7 @@ export const REDSHIFT_TYPES: TypeNames = {
   json: 'VARCHAR(65535)',
   int64: 'BIGINT',
   double: 'DOUBLE PRECISION',
+  decimal: 'DECIMAL(18,4)',
   boolean: 'BOOLEAN',
   timestamp: 'TIMESTAMPTZ',
 };
@@ -173,19 +174,24 @@ export class RedshiftWarehouse implements Warehouse {
 
   async describeTable(schema: string, table: string): Promise<ExistingColumn[] | undefined> {
     const rows = await this.query(
-      'SELECT column_name, data_type, is_nullable, character_maximum_length FROM information_schema.columns ' +
+      'SELECT column_name, data_type, is_nullable, character_maximum_length, numeric_precision, numeric_scale FROM information_schema.columns ' +
         'WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
       [schema, table],
     );
     if (rows.length === 0) return undefined;
     return rows.map((r) => {
-      const warehouseType = String(r.data_type).toLowerCase();
+      const dataType = String(r.data_type).toLowerCase();
+      // Only DECIMAL(18,4) is a Loadout decimal; another precision or scale is shown as it is.
+      const warehouseType =
+        dataType === 'numeric' ? `numeric(${String(r.numeric_precision)},${String(r.numeric_scale)})` : dataType;
       const type =
-        warehouseType === 'character varying'
-          ? Number(r.character_maximum_length) === 65535
-            ? 'json'
-            : 'string'
-          : FROM_REDSHIFT[warehouseType];
+        warehouseType === 'numeric(18,4)'
+          ? 'decimal'
+          : warehouseType === 'character varying'
+            ? Number(r.character_maximum_length) === 65535
+              ? 'json'
+              : 'string'
+            : FROM_REDSHIFT[warehouseType];
       const length = Number(r.character_maximum_length);
       return {
         name: String(r.column_name),
@@ -200,6 +206,25 @@ export class RedshiftWarehouse implements Warehouse {
   /** One ExecuteStatement per statement, each its own transaction: Redshift cannot ALTER a column type inside one. */
   async runDdl(statements: readonly string[], options: { onPoll?: (info: PollInfo) => void } = {}): Promise<void> {
     for (const sql of statements) await this.execute(sql, [], options.onPoll);
+  }
+
+  /**
+   * One BatchExecuteStatement: the Data API runs its SQL statements as a single transaction
+   * (AWS, "BatchExecuteStatement", Redshift Data API reference), so a failure rolls back all of them.
+   */
+  async runTransaction(
+    statements: readonly string[],
+    options: { onPoll?: (info: PollInfo) => void } = {},
+  ): Promise<void> {
+    const submitted = await this.client.send(
+      new BatchExecuteStatementCommand({
+        ...this.target(),
+        Sqls: [...statements],
+        StatementName: 'loadout transaction',
+      }),
+    );
+    if (submitted.Id === undefined) throw new Error('BatchExecuteStatement returned no statement id');
+    await this.wait(submitted.Id, [...statements], options.onPoll);
   }
 
   async merge(plan: MergePlan, options: { onPoll?: (info: PollInfo) => void } = {}): Promise<MergeOutcome> {

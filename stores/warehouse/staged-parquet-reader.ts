@@ -1,4 +1,5 @@
 /** Staged Parquet files read back one row group at a time, column by column (for PostgreSQL's COPY). */
+import { withUnscaledDecimals } from '../../core/parquet/unscaled-decimals';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import { uncompressSync } from 'snappy';
 import type { MergePlan, StagedFile, WarehouseColumn } from './warehouse';
@@ -50,7 +51,7 @@ async function readRowGroup(
   const chunks = new Map<string, { rowStart: number; data: Values }[]>(names.map((n) => [n, []]));
   await parquetRead({
     file,
-    metadata,
+    metadata: withUnscaledDecimals(metadata),
     columns: names,
     rowStart: groupStart,
     rowEnd: groupStart + groupRows,

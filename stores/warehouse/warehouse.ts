@@ -88,6 +88,11 @@ export interface Warehouse {
   /** Runs DDL statements one by one, outside any transaction (Redshift cannot ALTER TYPE inside one). */
   runDdl(statements: readonly string[]): Promise<void>;
   /**
+   * Runs statements in ONE transaction, all or nothing: a table rebuild (create, insert-select,
+   * drop, rename) is seen by readers before or after, never halfway.
+   */
+  runTransaction(statements: readonly string[]): Promise<void>;
+  /**
    * COPY into a staging table shaped like the files, dedup it by key, then in ONE transaction:
    * check the ledger, delete-and-insert into the target on the key, write the ledger row.
    */

@@ -114,8 +114,8 @@ test('plan by default, --apply applies, a refused change exits 1 with a one-line
   // A studio declares amount as a whole number: a type change.
   const retyped = catalogDir('retyped', (s) =>
     s
-      .replace('amount: number({ min: 0, max: 1_000_000 })', 'amount: integer({ min: 0 })')
-      .replace('import { number,', 'import { integer, number,'),
+      .replace('amount: decimal({ min: 0, max: 1_000_000 })', 'amount: integer({ min: 0 })')
+      .replace('import { decimal,', 'import { decimal, integer,'),
   );
   const refused = await loadout(['migrate', '--apply'], retyped);
   expect(refused.code).toBe(1);
@@ -123,10 +123,10 @@ test('plan by default, --apply applies, a refused change exits 1 with a one-line
     'loadout: schema migration refused for purchase (amount): that table was not altered and its staged files wait until the plan is carried out';
   expect(refused.stderr.split('\n').filter((l) => l.startsWith('loadout:'))).toEqual([reason]);
   expect(refused.stdout).toMatch(
-    /purchase\s+amount is double in loadout\.purchase but declared int64 \(BIGINT\); .*REFUSED/,
+    /purchase\s+amount is decimal\(18,4\) in loadout\.purchase but declared int64 \(BIGINT\); .*REFUSED/,
   );
   expect(refused.stdout).toContain(
-    'purchase.amount: to convert the stored values run: ALTER TABLE "loadout"."purchase" ALTER COLUMN "amount" TYPE BIGINT USING CAST("amount" AS BIGINT)',
+    'purchase.amount: to rebuild the table with its rows converted, in one transaction: loadout migrate --rebuild purchase --apply; or to convert the column in place run: ALTER TABLE "loadout"."purchase" ALTER COLUMN "amount" TYPE BIGINT USING CAST("amount" AS BIGINT)',
   );
   expect(refused.stdout).toContain('up to date: session_begin');
   expect(await describeTable('purchase')).toEqual(before);
@@ -156,5 +156,5 @@ test('plan by default, --apply applies, a refused change exits 1 with a one-line
   expect(status.stdout).toContain(
     'BLOCKED purchase: 0 staged files wait for a refused schema change (loadout migrate shows the plan)',
   );
-  expect(status.stdout).toContain('  amount: amount is double in loadout.purchase but declared int64 (BIGINT)');
+  expect(status.stdout).toContain('  amount: amount is decimal(18,4) in loadout.purchase but declared int64 (BIGINT)');
 });

@@ -94,7 +94,7 @@ test('a load that fails on one table: run and load print the loaded tables and t
   try {
     await w.runDdl([
       'CREATE SCHEMA IF NOT EXISTS loadout',
-      'CREATE TABLE loadout.purchase (id VARCHAR, "date" TIMESTAMPTZ, psess VARCHAR, player_id VARCHAR, sku BIGINT, amount DOUBLE, currency VARCHAR)',
+      'CREATE TABLE loadout.purchase (id VARCHAR, "date" TIMESTAMPTZ, psess VARCHAR, player_id VARCHAR, sku BIGINT, amount DECIMAL(18,4), currency VARCHAR)',
     ]);
   } finally {
     await w.close();

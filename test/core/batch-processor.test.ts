@@ -147,7 +147,7 @@ describe('BatchProcessor on the mixed file', () => {
       ['psess', 'VARCHAR'],
       ['player_id', 'VARCHAR'],
       ['sku', 'VARCHAR'],
-      ['amount', 'DOUBLE'],
+      ['amount', 'DECIMAL(18,4)'],
       ['currency', 'VARCHAR'],
     ]);
   });
@@ -174,7 +174,7 @@ describe('BatchProcessor on the mixed file', () => {
         psess: P1,
         player_id: pseudonym('player-1'),
         sku: 'gold_pack',
-        amount: 4.99,
+        amount: expect.objectContaining({ width: 18, scale: 4, value: 49_900n }),
         currency: 'EUR',
       },
       {
@@ -183,7 +183,7 @@ describe('BatchProcessor on the mixed file', () => {
         psess: P2,
         player_id: pseudonym('player-2'),
         sku: 'crate',
-        amount: 1_000_000,
+        amount: expect.objectContaining({ width: 18, scale: 4, value: 10_000_000_000n }),
         currency: 'USD',
       },
     ]);

@@ -45,7 +45,8 @@ describe('classifyRecord', () => {
     expect(verdict).toEqual({
       kind: 'valid',
       type: catalog.eventType('purchase'),
-      row: [U.a, DATE_MICROS, U.b, 'player-1', 'gold_pack', 4.99, 'EUR'],
+      // amount as units of 0.0001: 4.99 is 49900.
+      row: [U.a, DATE_MICROS, U.b, 'player-1', 'gold_pack', 49_900, 'EUR'],
     });
   });
 

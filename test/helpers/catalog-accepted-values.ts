@@ -100,6 +100,22 @@ function acceptedValues(rule: Rule): Accept[] {
       else out.push({ label: 'a large value', value: 123456789.5, stored: 123456789.5 });
       return out;
     }
+    case 'money':
+      // Stored as units of 0.0001: 4 fraction digits, rounded half-even from the number's text.
+      return [
+        { label: 'the minimum', value: rule.min, stored: rule.min * 10_000 },
+        { label: 'the maximum', value: rule.max, stored: rule.max * 10_000 },
+        { label: 'cents', value: 19.99, stored: 199_900 },
+        { label: 'a float artifact 19.990000000000002', value: 19.990000000000002, stored: 199_900 },
+        { label: 'a float artifact 0.30000000000000004', value: 0.1 + 0.2, stored: 3_000 },
+        { label: 'a tie at the 5th digit rounds to even (down)', value: 12.34565, stored: 123_456 },
+        { label: 'a tie at the 5th digit rounds to even (up)', value: 12.34575, stored: 123_458 },
+        { label: 'above the tie rounds up', value: 12.345651, stored: 123_457 },
+        { label: 'half a unit rounds to 0', value: 0.00005, stored: 0 },
+        { label: 'a rounding carry 0.99995', value: 0.99995, stored: 10_000 },
+        { label: 'an exponent form 1e2', value: 1e2, stored: 1_000_000 },
+        { label: 'a tiny exponent form 1e-7', value: 1e-7, stored: 0 },
+      ];
     case 'integer':
       return rule.min === undefined
         ? [

@@ -106,6 +106,15 @@ function rejectedValues(rule: Rule): Reject[] {
         );
       return out;
     }
+    case 'money':
+      return [
+        ...notANumber,
+        { label: 'negative', value: -0.01 },
+        { label: 'a negative tie that rounds to 0', value: -0.00005 },
+        { label: 'above the maximum', value: rule.max + 0.01 },
+        { label: 'above the maximum by less than a unit', value: rule.max + 0.00001 },
+        { label: 'far above the maximum', value: 1e21 },
+      ];
     case 'integer': {
       const out: Reject[] = [
         ...notANumber,

@@ -14,6 +14,8 @@ export type Rule =
   | { kind: 'ip' }
   | { kind: 'enum'; values: string[] }
   | { kind: 'number'; min: number; max?: number }
+  /** An exact decimal: stored as units of 0.0001, rounded half-even from the number's decimal text. */
+  | { kind: 'money'; min: number; max: number }
   | { kind: 'integer'; min?: number }
   | { kind: 'boolean'; whenAbsent: boolean }
   | { kind: 'currency' }
@@ -76,7 +78,7 @@ export const RULES: Record<string, [string, Rule][]> = {
     ['psess', uuid],
     ['player_id', str(1, 64)],
     ['sku', str(1, 64)],
-    ['amount', { kind: 'number', min: 0, max: 1_000_000 }],
+    ['amount', { kind: 'money', min: 0, max: 1_000_000 }],
     ['currency', { kind: 'currency' }],
   ],
   score_adjustment: [
@@ -118,7 +120,7 @@ export const VALID_ROWS: Record<string, unknown[]> = {
   damage_dealt: [U.a, DATE_MICROS, U.c, U.b, 7, 'rifle', 12.5, true],
   damage_taken: [U.c, U.d, DATE_MICROS, U.b, 'grenade', 30],
   kiosk_weapon_offered: [U.a, DATE_MICROS, U.b, U.c, 3, 'shotgun'],
-  purchase: [U.a, DATE_MICROS, U.b, 'player-1', 'gold_pack', 4.99, 'EUR'],
+  purchase: [U.a, DATE_MICROS, U.b, 'player-1', 'gold_pack', 49_900, 'EUR'],
   score_adjustment: [U.a, DATE_MICROS, U.b, 'player-1', -25, 'team kill'],
   loadout_changed: [U.a, DATE_MICROS, U.b, '["rifle","scope"]', '{"speed":2}'],
   match_end: [U.c, U.b, DATE_MICROS, 'win', 10, 2, 0.42, 4],

@@ -116,6 +116,10 @@ export const PALETTE: unknown[] = [
   1e6,
   1e6 + 0.01,
   999_999.99,
+  // decimals: a float artifact, a tie at the 5th fraction digit, half a unit
+  19.990000000000002,
+  12.34565,
+  0.00005,
   1e9,
   1e21,
   1e308,

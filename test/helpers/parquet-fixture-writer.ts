@@ -17,6 +17,13 @@ function elementFor(column: OutputColumn): SchemaElement {
     json: { type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } },
     int64: { type: 'INT64' },
     double: { type: 'DOUBLE' },
+    decimal: {
+      type: 'INT64',
+      converted_type: 'DECIMAL',
+      scale: 4,
+      precision: 18,
+      logical_type: { type: 'DECIMAL', scale: 4, precision: 18 },
+    },
     boolean: { type: 'BOOLEAN' },
     timestamp: {
       type: 'INT64',
@@ -79,7 +86,8 @@ export class ParquetTableWriter {
 
 function toParquetValues(type: ColumnType, values: unknown[], rowCount: number): unknown[] {
   const data = values.length === rowCount ? values : values.slice(0, rowCount);
-  if (type !== 'int64' && type !== 'timestamp') return data;
+  // Decimals are their units, like int64: a bigint is written unscaled.
+  if (type !== 'int64' && type !== 'timestamp' && type !== 'decimal') return data;
   const out = new Array<bigint | null>(rowCount);
   for (let i = 0; i < rowCount; i++) {
     const v = data[i];

@@ -176,7 +176,8 @@ export interface Derived {
   orderOnly: number;
   dates: number[];
   dau: Record<string, Set<string>>;
-  bookingsCents: Record<string, number>;
+  /** currency -> exact sum of purchase.amount as stored: units of 0.0001 (DECIMAL(18,4)). */
+  bookingsUnits: Record<string, bigint>;
   upperCaseFresh: number;
   zones: Set<string>;
   fractions: Set<number>;
@@ -215,7 +216,7 @@ export function derive(corpus: Corpus): Derived {
     orderOnly: 0,
     dates: [],
     dau: {},
-    bookingsCents: {},
+    bookingsUnits: {},
     upperCaseFresh: 0,
     zones: new Set(),
     fractions: new Set(),
@@ -302,9 +303,11 @@ export function derive(corpus: Corpus): Derived {
     if (/[A-F]/.test(String(v.psess))) d.upperCaseFresh++;
     if (v.event === 'session_begin')
       (d.dau[new Date(millis).toISOString().slice(0, 10)] ??= new Set()).add(String(v.player_id));
-    if (v.event === 'purchase')
-      d.bookingsCents[String(v.currency)] =
-        (d.bookingsCents[String(v.currency)] ?? 0) + Math.round(Number(v.amount) * 100);
+    if (v.event === 'purchase') {
+      // From the amount's own text in the raw record, never through a double.
+      const token = /"amount"\s*:\s*(-?[0-9][0-9.eE+-]*)/.exec(seg.text)![1]!;
+      d.bookingsUnits[String(v.currency)] = (d.bookingsUnits[String(v.currency)] ?? 0n) + exactUnits(token);
+    }
   }
   d.drift = [...drift].sort();
   return d;
@@ -326,7 +329,27 @@ export function expectGroundTruth(result: GenerateResult, d: Derived): void {
   // A re-delivery never changes an event: one normalised form per key.
   for (const [key, variants] of d.variants) expect(variants.size, key).toBe(1);
   expect(Object.fromEntries(Object.entries(d.dau).map(([day, s]) => [day, s.size]))).toEqual(e.kpi.dailyActiveUsers);
-  expect(Object.fromEntries(Object.entries(d.bookingsCents).map(([c, cents]) => [c, cents / 100]))).toEqual(
-    e.kpi.bookings,
+  // The generator sums prices in cents; the stored decimals (19.990000000000002 is 19.99) must add up to them.
+  expect(d.bookingsUnits).toEqual(
+    Object.fromEntries(Object.entries(e.kpi.bookings).map(([c, v]) => [c, BigInt(Math.round(v * 100)) * 100n])),
   );
+}
+
+/**
+ * A JSON number token as the decimal the catalog stores: units of 0.0001, rounded half-even, in
+ * BigInt arithmetic on the token's digits (an implementation of the spec independent of schemas/).
+ */
+export function exactUnits(token: string): bigint {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(token);
+  if (m === null) throw new Error(`not a JSON number: ${token}`);
+  const digits = BigInt(m[2]! + (m[3] ?? ''));
+  // value = digits * 10^-(fraction digits - exponent); units = value * 10^4
+  const shift = 4 - ((m[3] ?? '').length - Number(m[4] ?? 0));
+  const sign = m[1] === '-' ? -1n : 1n;
+  if (shift >= 0) return sign * digits * 10n ** BigInt(shift);
+  const divisor = 10n ** BigInt(-shift);
+  const quotient = digits / divisor,
+    twice = 2n * (digits % divisor);
+  const up = twice > divisor || (twice === divisor && quotient % 2n === 1n);
+  return sign * (up ? quotient + 1n : quotient);
 }

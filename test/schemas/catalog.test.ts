@@ -1,5 +1,6 @@
 /** The shipped catalog against event-catalog.md: tags, tables, keys, output columns in order, fingerprints. */
 import { beforeAll, describe, expect, test } from 'vitest';
+import type { ColumnType } from '../../schemas/column-types';
 import { z } from 'zod';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import { defineEvent, type EventType } from '../../schemas/define-event';
@@ -16,7 +17,7 @@ import {
   uuid,
 } from '../../schemas/fields';
 
-type Col = [name: string, type: 'string' | 'json' | 'int64' | 'double' | 'boolean' | 'timestamp', nullable?: boolean];
+type Col = [name: string, type: ColumnType, nullable?: boolean];
 
 /** Straight from the spec's table: tag = table, unique key, output columns in order. */
 const SPEC: Record<string, { key: string[]; columns: Col[] }> = {
@@ -87,7 +88,7 @@ const SPEC: Record<string, { key: string[]; columns: Col[] }> = {
       ['psess', 'string'],
       ['player_id', 'string'],
       ['sku', 'string'],
-      ['amount', 'double'],
+      ['amount', 'decimal'],
       ['currency', 'string'],
     ],
   },

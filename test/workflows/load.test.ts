@@ -176,7 +176,7 @@ describe('load', () => {
     try {
       await w.runDdl([
         'CREATE SCHEMA IF NOT EXISTS loadout',
-        'CREATE TABLE loadout.purchase (id VARCHAR, "date" TIMESTAMPTZ, psess VARCHAR, player_id VARCHAR, sku BIGINT, amount DOUBLE, currency VARCHAR)',
+        'CREATE TABLE loadout.purchase (id VARCHAR, "date" TIMESTAMPTZ, psess VARCHAR, player_id VARCHAR, sku BIGINT, amount DECIMAL(18,4), currency VARCHAR)',
       ]);
     } finally {
       await w.close();

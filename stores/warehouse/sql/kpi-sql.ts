@@ -11,6 +11,9 @@ export interface KpiView {
   sql(schema: string, existingTables: readonly string[]): string;
 }
 
+/** The type of summed money: DECIMAL(38,4) is the widest decimal DuckDB and Redshift hold, NUMERIC(38,4) on PostgreSQL. */
+export const BOOKINGS_TYPE = 'DECIMAL(38,4)';
+
 const hour = `DATE_TRUNC('hour', CAST("date" AS TIMESTAMP))`;
 const day = `CAST(DATE_TRUNC('day', CAST("date" AS TIMESTAMP)) AS DATE)`;
 
@@ -36,7 +39,9 @@ export const KPI_VIEWS: readonly KpiView[] = [
     name: 'kpi_bookings_per_hour',
     needs: ['purchase'],
     sql: (schema) =>
-      `SELECT ${hour} AS "hour", "currency", SUM("amount") AS "bookings", COUNT(*) AS "purchases" FROM ${qualified(schema, 'purchase')} GROUP BY 1, 2`,
+      // An exact decimal sum with one declared type on every dialect (each would widen SUM of a
+      // DECIMAL(18,4) its own way), so bookings agree to the cent across warehouses.
+      `SELECT ${hour} AS "hour", "currency", CAST(SUM("amount") AS ${BOOKINGS_TYPE}) AS "bookings", COUNT(*) AS "purchases" FROM ${qualified(schema, 'purchase')} GROUP BY 1, 2`,
   },
   {
     name: 'kpi_sessions_per_day',

@@ -93,12 +93,13 @@ test('create, describe, merge with duplicates inside and across files, rerun, re
   const rows = await warehouse.query(
     'SELECT player_id, amount, CAST("date" AS VARCHAR) AS d FROM loadout.purchase ORDER BY player_id',
   );
+  // amount is DECIMAL(18,4): rows hold units of 0.0001, DuckDB prints the decimal.
   expect(rows.map((r) => [r.player_id, r.amount])).toEqual([
-    ['player-1', 1],
-    ['player-2', 2],
-    ['player-3', 3],
-    ['player-4', 40],
-    ['player-5', 5],
+    ['player-1', '0.0001'],
+    ['player-2', '0.0002'],
+    ['player-3', '0.0003'],
+    ['player-4', '0.0040'],
+    ['player-5', '0.0005'],
   ]);
   expect(rows[0]!.d).toBe('2026-11-22 10:00:00.123456+00');
   const ledger = await warehouse.ledger('loadout', 'purchase');

@@ -34,6 +34,7 @@ function described(
     json: 'text',
     int64: 'bigint',
     double: 'double precision',
+    decimal: 'numeric(18,4)',
     boolean: 'boolean',
     timestamp: 'timestamp with time zone',
   };
@@ -157,7 +158,7 @@ describe('refused changes', () => {
         column: 'amount',
         reason:
           'amount is double precision in loadout.purchase but declared int64 (BIGINT); converting the stored values could fail or change them',
-        todo: 'to convert the stored values run: ALTER TABLE "loadout"."purchase" ALTER COLUMN "amount" TYPE BIGINT USING CAST("amount" AS BIGINT); or declare amount as double again in the purchase schema (schemas/), or give the new type a new column name',
+        todo: 'to rebuild the table with its rows converted, in one transaction: loadout migrate --rebuild purchase --apply; or to convert the column in place run: ALTER TABLE "loadout"."purchase" ALTER COLUMN "amount" TYPE BIGINT USING CAST("amount" AS BIGINT); or declare amount as double again in the purchase schema (schemas/), or give the new type a new column name',
         sql: ['ALTER TABLE "loadout"."purchase" ALTER COLUMN "amount" TYPE BIGINT USING CAST("amount" AS BIGINT)'],
       },
     ]);

@@ -84,29 +84,31 @@ describe('single statements', () => {
       ],
     });
     mock.on(GetStatementResultCommand, { Id: 'q-2' }).resolves({
-      ColumnMetadata: ['column_name', 'data_type', 'is_nullable', 'character_maximum_length'].map((name) => ({
-        name,
-        label: name,
-      })),
+      ColumnMetadata: [
+        'column_name',
+        'data_type',
+        'is_nullable',
+        'character_maximum_length',
+        'numeric_precision',
+        'numeric_scale',
+      ].map((name) => ({ name, label: name })),
       Records: [
-        [{ stringValue: 'match_id' }, { stringValue: 'character varying' }, { stringValue: 'NO' }, { longValue: 1024 }],
-        [
-          { stringValue: 'payload' },
-          { stringValue: 'character varying' },
-          { stringValue: 'YES' },
-          { longValue: 65535 },
-        ],
-        [
-          { stringValue: 'ended_at' },
-          { stringValue: 'timestamp with time zone' },
-          { stringValue: 'NO' },
-          { isNull: true },
-        ],
-        [{ stringValue: 'score' }, { stringValue: 'bigint' }, { stringValue: 'YES' }, { isNull: true }],
-        [{ stringValue: 'ratio' }, { stringValue: 'double precision' }, { stringValue: 'YES' }, { isNull: true }],
-        [{ stringValue: 'won' }, { stringValue: 'boolean' }, { stringValue: 'YES' }, { isNull: true }],
-        [{ stringValue: 'legacy' }, { stringValue: 'numeric' }, { stringValue: 'YES' }, { isNull: true }],
-      ],
+        ['match_id', 'character varying', 'NO', 1024],
+        ['payload', 'character varying', 'YES', 65535],
+        ['ended_at', 'timestamp with time zone', 'NO', null],
+        ['score', 'bigint', 'YES', null, 64, 0],
+        ['ratio', 'double precision', 'YES', null, 53],
+        ['won', 'boolean', 'YES', null],
+        ['amount', 'numeric', 'NO', null, 18, 4],
+        ['legacy', 'numeric', 'YES', null, 10, 2],
+      ].map(([name, type, nullable, length, precision, scale]) => [
+        { stringValue: name as string },
+        { stringValue: type as string },
+        { stringValue: nullable as string },
+        length === null ? { isNull: true } : { longValue: length as number },
+        precision === undefined ? { isNull: true } : { longValue: precision as number },
+        scale === undefined ? { isNull: true } : { longValue: scale as number },
+      ]),
     });
     mock.on(GetStatementResultCommand, { Id: 'q-3' }).resolves({ ColumnMetadata: [], Records: [] });
 
@@ -127,7 +129,8 @@ describe('single statements', () => {
       { name: 'score', warehouseType: 'bigint', type: 'int64', nullable: true },
       { name: 'ratio', warehouseType: 'double precision', type: 'double', nullable: true },
       { name: 'won', warehouseType: 'boolean', type: 'boolean', nullable: true },
-      { name: 'legacy', warehouseType: 'numeric', nullable: true },
+      { name: 'amount', warehouseType: 'numeric(18,4)', type: 'decimal', nullable: false },
+      { name: 'legacy', warehouseType: 'numeric(10,2)', nullable: true },
     ]);
     expect(await warehouse.describeTable('analytics', 'missing')).toBeUndefined();
 

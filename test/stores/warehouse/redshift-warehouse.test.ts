@@ -32,6 +32,7 @@ describe('REDSHIFT_TYPES', () => {
       json: 'VARCHAR(65535)',
       int64: 'BIGINT',
       double: 'DOUBLE PRECISION',
+      decimal: 'DECIMAL(18,4)',
       boolean: 'BOOLEAN',
       timestamp: 'TIMESTAMPTZ',
     });
@@ -282,5 +283,40 @@ describe('merge', () => {
     expect(input).toMatchObject({ Database: 'dev', WorkgroupName: 'analytics-wg', SecretArn: SECRET, WithEvent: true });
     expect(input).not.toHaveProperty('ClusterIdentifier');
     expect(input).not.toHaveProperty('DbUser');
+  });
+});
+
+describe('runTransaction (a table rebuild)', () => {
+  const statements = [
+    'CREATE TABLE "s"."t_rebuild" ("a" BIGINT)',
+    'DROP TABLE "s"."t"',
+    'ALTER TABLE "s"."t_rebuild" RENAME TO "t"',
+  ];
+
+  it('sends the statements as ONE BatchExecuteStatement (one transaction) and waits for it', async () => {
+    const { warehouse } = harness();
+    mock.on(BatchExecuteStatementCommand).resolves({ Id: 'rebuild-1', CreatedAt: new Date(1_000_000) });
+    mock.on(DescribeStatementCommand).resolves({ Id: 'rebuild-1', Status: 'FINISHED' });
+    await warehouse.runTransaction(statements);
+    const calls = mock.commandCalls(BatchExecuteStatementCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input.Sqls).toEqual(statements);
+    expect(mock.commandCalls(ExecuteStatementCommand)).toHaveLength(0);
+  });
+
+  it('a failed statement fails the whole transaction, naming it', async () => {
+    const { warehouse } = harness();
+    mock.on(BatchExecuteStatementCommand).resolves({ Id: 'rebuild-2', CreatedAt: new Date(1_000_000) });
+    mock.on(DescribeStatementCommand).resolves({
+      Id: 'rebuild-2',
+      Status: 'FAILED',
+      Error: 'ERROR: Numeric data overflow',
+      SubStatements: [
+        { Id: 'rebuild-2:1', Status: 'FINISHED' },
+        { Id: 'rebuild-2:2', Status: 'FAILED', Error: 'ERROR: Numeric data overflow', QueryString: statements[1] },
+        { Id: 'rebuild-2:3', Status: 'ABORTED' },
+      ],
+    });
+    await expect(warehouse.runTransaction(statements)).rejects.toThrow(/FAILED at statement 2 of 3/);
   });
 });
