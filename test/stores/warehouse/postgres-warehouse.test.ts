@@ -281,10 +281,11 @@ describe('PostgresWarehouse', () => {
   test('query takes $n parameters and returns JSON-friendly values', async () => {
     expect(
       await warehouse.query(
-        'SELECT $1::bigint AS a, $2::text AS b, 9007199254740993::bigint AS big, 1.5::numeric AS n, NULL AS z',
+        'SELECT $1::bigint AS a, $2::text AS b, 9007199254740993::bigint AS big, 1.50::numeric AS n, 12::numeric AS i, NULL AS z',
         [42, 'x'],
       ),
-    ).toEqual([{ a: 42, b: 'x', big: '9007199254740993', n: 1.5, z: null }]);
+      // Decimals as their text (result-values.ts), integers as numbers when exact.
+    ).toEqual([{ a: 42, b: 'x', big: '9007199254740993', n: '1.50', i: 12, z: null }]);
   });
 });
 
