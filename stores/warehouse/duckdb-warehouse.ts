@@ -98,9 +98,10 @@ export class DuckDbWarehouse implements Warehouse {
     await db.run('BEGIN TRANSACTION');
     try {
       await db.run(createLedgerSql(plan.schema, plan.table));
-      const seen = await db.runAndReadAll(`SELECT MAX("rows")::BIGINT AS rows FROM (${ledger}) AS "l" HAVING COUNT(*) > 0`, [
-        plan.manifestKey,
-      ]);
+      const seen = await db.runAndReadAll(
+        `SELECT MAX("rows")::BIGINT AS rows FROM (${ledger}) AS "l" HAVING COUNT(*) > 0`,
+        [plan.manifestKey],
+      );
       const recorded = seen.getRowObjects()[0];
       if (recorded !== undefined) {
         await db.run('ROLLBACK');

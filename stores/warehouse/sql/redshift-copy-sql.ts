@@ -47,7 +47,10 @@ export function mergeOutcomeSql(plan: Pick<MergePlan, 'schema' | 'table' | 'fing
   const unique = ident(`${stagingTableName(plan)}_one`.slice(0, 63));
   const key = literal(plan.manifestKey);
   const ledgers = [ledgerTableOf(plan.table), LEDGER_TABLE]
-    .map((t, i) => `SELECT "rows", "loaded_at", ${i === 0 ? 1 : 0} AS "own" FROM ${qualified(plan.schema, t)} WHERE "manifest_key" = ${key}`)
+    .map(
+      (t, i) =>
+        `SELECT "rows", "loaded_at", ${i === 0 ? 1 : 0} AS "own" FROM ${qualified(plan.schema, t)} WHERE "manifest_key" = ${key}`,
+    )
     .join(' UNION ALL ');
   return (
     `SELECT "s"."staged_rows", "l"."applied", "l"."ledger_rows" FROM (SELECT COUNT(*) AS "staged_rows" FROM ${unique}) AS "s" CROSS JOIN ` +

@@ -5,14 +5,7 @@ import {
   GetStatementResultCommand,
 } from '@aws-sdk/client-redshift-data';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  executedInputs,
-  harness,
-  mock,
-  mockUtcSession,
-  plan,
-  SECRET,
-} from '../../helpers/redshift-data-api-mock';
+import { executedInputs, harness, mock, mockUtcSession, plan, SECRET } from '../../helpers/redshift-data-api-mock';
 
 beforeEach(() => {
   mock.reset();
@@ -253,13 +246,7 @@ describe('single statements', () => {
     advance(10 * 60_000);
     await warehouse.query('SELECT 3');
     const sqls = mock.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql);
-    expect(sqls).toEqual([
-      "SET timezone TO 'UTC'",
-      'SELECT 1',
-      'SELECT 2',
-      "SET timezone TO 'UTC'",
-      'SELECT 3',
-    ]);
+    expect(sqls).toEqual(["SET timezone TO 'UTC'", 'SELECT 1', 'SELECT 2', "SET timezone TO 'UTC'", 'SELECT 3']);
     for (const input of executedInputs()) expect(input.SessionId).toBe('session-1');
   });
 });

@@ -7,7 +7,12 @@ import {
   GetStatementResultCommand,
 } from '@aws-sdk/client-redshift-data';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createLedgerSql, createStagingSql, dropStagingStatements, mergeStatements } from '../../../stores/warehouse/sql/merge-sql';
+import {
+  createLedgerSql,
+  createStagingSql,
+  dropStagingStatements,
+  mergeStatements,
+} from '../../../stores/warehouse/sql/merge-sql';
 import {
   RedshiftStatementError,
   RedshiftStatementTimeoutError,
@@ -186,7 +191,8 @@ describe('merge', () => {
 
   it('retries a serialization failure (ERROR 1023) after a backoff under a new ClientToken, and succeeds', async () => {
     const { warehouse, sleeps, now } = harness();
-    const conflict = 'ERROR: 1023 DETAIL: Serializable isolation violation on table - 123456, transactions forming the cycle are: 1, 2';
+    const conflict =
+      'ERROR: 1023 DETAIL: Serializable isolation violation on table - 123456, transactions forming the cycle are: 1, 2';
     mock
       .on(BatchExecuteStatementCommand, { ClientToken: mergeClientToken(plan.manifestKey) })
       .callsFake(async () => ({ Id: 'conflicted', CreatedAt: new Date(now()) }));
