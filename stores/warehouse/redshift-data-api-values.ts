@@ -1,5 +1,11 @@
-/** Values across the Redshift Data API: query parameters in (named, as text), result fields out (JSON values). */
-import type { ColumnMetadata, Field, SqlParameter } from '@aws-sdk/client-redshift-data';
+/** Values across the Redshift Data API: query parameters in (named, as text), result pages and fields out (JSON values). */
+import {
+  GetStatementResultCommand,
+  type ColumnMetadata,
+  type Field,
+  type RedshiftDataClient,
+  type SqlParameter,
+} from '@aws-sdk/client-redshift-data';
 import { decimalValue, timestampFromText } from './result-values';
 
 /**
@@ -91,4 +97,27 @@ export function fieldValue(field: Field, column: ColumnMetadata | undefined): un
   }
   if (field.blobValue !== undefined) return Buffer.from(field.blobValue);
   return null;
+}
+
+/** Every page of a finished statement's result set, as objects keyed by column label. */
+export async function resultRows(client: RedshiftDataClient, id: string): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  let columns: ColumnMetadata[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new GetStatementResultCommand({ Id: id, ...(nextToken ? { NextToken: nextToken } : {}) }),
+    );
+    if (page.ColumnMetadata && page.ColumnMetadata.length > 0) columns = page.ColumnMetadata;
+    for (const record of page.Records ?? []) {
+      const row: Record<string, unknown> = {};
+      record.forEach((field, k) => {
+        const column = columns[k];
+        row[column?.label || column?.name || `column${k + 1}`] = fieldValue(field, column);
+      });
+      rows.push(row);
+    }
+    nextToken = page.NextToken || undefined;
+  } while (nextToken !== undefined);
+  return rows;
 }

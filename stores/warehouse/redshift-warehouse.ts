@@ -20,12 +20,9 @@ import {
   CancelStatementCommand,
   DescribeStatementCommand,
   ExecuteStatementCommand,
-  GetStatementResultCommand,
   RedshiftDataClient,
-  type ColumnMetadata,
   type DescribeStatementResponse,
 } from '@aws-sdk/client-redshift-data';
-import { createHash } from 'node:crypto';
 import type { ColumnType } from '../../schemas/column-types';
 import {
   createLedgerSql,
@@ -36,7 +33,7 @@ import {
   type TypeNames,
 } from './sql/merge-sql';
 import { mergeOutcomeSql, redshiftCopySql, REDSHIFT_NOW } from './sql/redshift-copy-sql';
-import { fieldValue, toDataApiParameters } from './redshift-data-api-values';
+import { resultRows, toDataApiParameters } from './redshift-data-api-values';
 import {
   isSerializationFailure,
   RedshiftStatementError,
@@ -45,6 +42,15 @@ import {
   statementHead,
 } from './redshift-statement-errors';
 import { readLedger } from './ledger-read';
+import {
+  MAX_TOKEN_GENERATIONS,
+  mergeClientToken,
+  serializationBackoffMs,
+  SESSION_KEEP_ALIVE_SECONDS,
+  UTC_SESSION_SQL,
+} from './redshift-statement-retry';
+
+export { mergeClientToken, UTC_SESSION_SQL } from './redshift-statement-retry';
 import { parseRedshiftUrl, RedshiftConfig, type RedshiftConfigInput } from './redshift-url';
 import type { ExistingColumn, LedgerEntry, MergeOutcome, MergePlan, Warehouse } from './warehouse';
 
@@ -70,9 +76,6 @@ export interface RedshiftMergeBatch {
   outcomeIndex: number;
 }
 
-/** First in every batch and session: KPI views and the ledger's SYSDATE assume UTC. */
-export const UTC_SESSION_SQL = "SET timezone TO 'UTC'";
-
 export function redshiftMergeBatch(plan: MergePlan, iamRole: string): RedshiftMergeBatch {
   // CURRENT_TIMESTAMP is leader-node-only on Redshift and fails beside user tables; SYSDATE is the transaction start.
   const merge = mergeStatements(plan, { now: REDSHIFT_NOW });
@@ -86,18 +89,6 @@ export function redshiftMergeBatch(plan: MergePlan, iamRole: string): RedshiftMe
     ...dropStagingStatements(plan),
   ];
   return { sqls, copyIndex: 3, outcomeIndex: 4 + merge.length };
-}
-
-/**
- * The merge's idempotency token: the same manifest gives the same token, so a BatchExecuteStatement
- * re-sent after a lost response (or by the next activity attempt while the first still runs) is
- * answered with the statement already submitted. `generation` moves past a token whose statement
- * failed in an earlier attempt (see merge).
- */
-export function mergeClientToken(manifestKey: string, generation = 0): string {
-  return createHash('sha256')
-    .update(`${manifestKey}\nmerge${generation === 0 ? '' : `\n${generation}`}`)
-    .digest('hex');
 }
 
 const FROM_REDSHIFT: Record<string, ColumnType> = {
@@ -132,13 +123,6 @@ export interface RedshiftWarehouseOptions {
 
 /** A statement answered by an earlier attempt is older than this at submission; younger ones are ours. */
 const LEFTOVER_AGE_MS = 60_000;
-/** Fresh tokens tried in one merge() after earlier attempts' statements failed or were serialization failures. */
-const MAX_TOKEN_GENERATIONS = 8;
-/** Backoff before re-running a statement aborted by a serialization failure: doubling from this, capped. */
-const SERIALIZATION_BACKOFF_MS = 2_000;
-const MAX_SERIALIZATION_BACKOFF_MS = 60_000;
-/** How long the Data API keeps the UTC query session after a statement; reopened when older. */
-export const SESSION_KEEP_ALIVE_SECONDS = 300;
 
 export class RedshiftWarehouse implements Warehouse {
   readonly dialect = 'redshift' as const;
@@ -179,6 +163,12 @@ export class RedshiftWarehouse implements Warehouse {
       ...(c.target === 'cluster' && c.dbUser !== undefined ? { DbUser: c.dbUser } : {}),
       WithEvent: c.withEvent,
     };
+  }
+
+  /** The region the Data API is called in: the URL's region, else the SDK's region chain. */
+  async region(): Promise<string | undefined> {
+    if (this.config.region !== undefined) return this.config.region;
+    return this.client.config.region().catch(() => undefined);
   }
 
   async ensureLedger(schema: string): Promise<void> {
@@ -253,15 +243,13 @@ export class RedshiftWarehouse implements Warehouse {
     }
   }
 
-  /** Doubling from SERIALIZATION_BACKOFF_MS with up to half again of jitter, so two conflicting merges part ways. */
   private backoff(attempt: number): number {
-    const base = Math.min(SERIALIZATION_BACKOFF_MS * 2 ** attempt, MAX_SERIALIZATION_BACKOFF_MS);
-    return Math.round(base * (1 + this.random() / 2));
+    return serializationBackoffMs(attempt, this.random());
   }
 
   private async outcome(done: DescribeStatementResponse, batch: RedshiftMergeBatch): Promise<MergeOutcome> {
     const subId = done.SubStatements?.[batch.outcomeIndex]?.Id ?? `${done.Id}:${batch.outcomeIndex + 1}`;
-    const [row] = await this.rows(subId);
+    const [row] = await resultRows(this.client, subId);
     if (row === undefined) throw new Error(`merge ${done.Id}: the outcome statement ${subId} returned no row`);
     const stagedRows = Number(row.staged_rows);
     const applied = Number(row.applied) > 0;
@@ -280,7 +268,7 @@ export class RedshiftWarehouse implements Warehouse {
       const done = await this.execute(sql, params, undefined, await this.utcSession());
       this.session = { id: this.session!.id, lastUsed: this.now() };
       if (done.HasResultSet === false) return [];
-      return this.rows(done.Id!);
+      return resultRows(this.client, done.Id!);
     });
     this.sessionQueue = run.catch(() => {});
     return run;
@@ -389,28 +377,5 @@ export class RedshiftWarehouse implements Warehouse {
       'TIMEOUT',
       undefined,
     );
-  }
-
-  /** Every page of a finished statement's result set, as objects keyed by column label. */
-  private async rows(id: string): Promise<Record<string, unknown>[]> {
-    const rows: Record<string, unknown>[] = [];
-    let columns: ColumnMetadata[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.client.send(
-        new GetStatementResultCommand({ Id: id, ...(nextToken ? { NextToken: nextToken } : {}) }),
-      );
-      if (page.ColumnMetadata && page.ColumnMetadata.length > 0) columns = page.ColumnMetadata;
-      for (const record of page.Records ?? []) {
-        const row: Record<string, unknown> = {};
-        record.forEach((field, k) => {
-          const column = columns[k];
-          row[column?.label || column?.name || `column${k + 1}`] = fieldValue(field, column);
-        });
-        rows.push(row);
-      }
-      nextToken = page.NextToken || undefined;
-    } while (nextToken !== undefined);
-    return rows;
   }
 }
