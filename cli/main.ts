@@ -18,6 +18,7 @@ import { registerReplay } from './commands/replay';
 import { redactSecrets } from '../workers/redact-secrets';
 import { terminalSafe } from './terminal-text';
 import { registerPii } from './commands/pii';
+import { registerDoctor } from './commands/doctor';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -43,6 +44,7 @@ registerStatus(program);
 registerMigrate(program);
 registerReplay(program);
 registerPii(program);
+registerDoctor(program);
 
 try {
   await program.parseAsync(process.argv);
