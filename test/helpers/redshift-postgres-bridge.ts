@@ -74,6 +74,8 @@ export function bridge(db: pg.Client) {
   const statements = new Map<string, DescribeStatementResponse>();
   const results = new Map<string, Result>();
   const batches: string[][] = [];
+  /** Every statement sent, single or in a batch, in order, as the adapter wrote it. */
+  const sent: string[] = [];
   let next = 0;
 
   const run = async (sql: string, parameters: readonly SqlParameter[] = []): Promise<Result> => {
@@ -108,6 +110,7 @@ export function bridge(db: pg.Client) {
 
   mock.on(ExecuteStatementCommand).callsFake(async (input: ExecuteInput) => {
     const id = `stmt-${++next}`;
+    sent.push(input.Sql);
     try {
       results.set(id, await run(input.Sql, input.Parameters));
       statements.set(id, { Id: id, Status: 'FINISHED', HasResultSet: results.get(id)!.columns.length > 0 });
@@ -121,6 +124,7 @@ export function bridge(db: pg.Client) {
   mock.on(BatchExecuteStatementCommand).callsFake(async (input: { Sqls: string[] }) => {
     const id = `batch-${++next}`;
     batches.push(input.Sqls);
+    sent.push(...input.Sqls);
     const subs: NonNullable<DescribeStatementResponse['SubStatements']> = [];
     await db.query('BEGIN');
     try {
@@ -165,5 +169,5 @@ export function bridge(db: pg.Client) {
     return { ColumnMetadata: r.columns, Records: r.records, TotalNumRows: r.records.length };
   });
 
-  return { client, batches };
+  return { client, batches, sent };
 }
