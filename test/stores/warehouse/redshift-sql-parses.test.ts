@@ -2,7 +2,8 @@
  * Every statement the Redshift adapter sends, parsed by a Redshift-dialect parser (sqlglot): the
  * adapter is driven against the mocked Data API through everything it does (ledger, the DDL of every
  * catalog table and of each kind of migration, a merge of every table, KPI views, reports, ledger and
- * table reads, the doctor's statements) and the Sql/Sqls it sent are collected. A syntax error fails.
+ * table reads) and the Sql/Sqls it sent are collected. A syntax error fails. (The doctor's
+ * statements are parsed in test/cli/doctor/run-doctor.test.ts.)
  */
 import {
   BatchExecuteStatementCommand,
