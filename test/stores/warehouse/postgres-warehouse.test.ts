@@ -119,6 +119,25 @@ describe('PostgresWarehouse', () => {
     expect((await warehouse.ledger(SCHEMA)).filter((e) => e.table === 'dd')).toHaveLength(2);
   });
 
+  test("a manifest in an earlier version's shared ledger is not loaded again", async () => {
+    const type = catalog.table('damage_dealt')!;
+    await createTable('dd_legacy', type.columns);
+    await warehouse.runDdl([
+      `INSERT INTO ${SCHEMA}.loadout_ledger VALUES ('manifests/dd_legacy/old.json', 'dd_legacy', '${type.fingerprint}', 1, 6, now())`,
+    ]);
+    const row = [uuid(1), micros('2026-11-22T10:00:00Z'), uuid(1, '1111'), uuid(1, '2222'), 1, 'rifle', 0.5, true];
+    const file = stage(type.columns, [row]);
+    expect(await warehouse.merge(planFor('dd_legacy', type, [file], 'old'))).toEqual({
+      applied: false,
+      stagedRows: 0,
+      mergedRows: 6,
+    });
+    expect(await dump('dd_legacy', 'id')).toEqual([]);
+    expect((await warehouse.ledger(SCHEMA, 'dd_legacy')).map((e) => [e.manifestKey, e.rows])).toEqual([
+      ['manifests/dd_legacy/old.json', 6],
+    ]);
+  });
+
   test('compound key (match_end: gsess, psess): one row per pair', async () => {
     const type = catalog.table('match_end')!;
     expect(type.uniqueKey).toEqual(['gsess', 'psess']);
