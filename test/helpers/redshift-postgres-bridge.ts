@@ -1,8 +1,9 @@
 /**
  * A RedshiftDataClient whose statements run on a real PostgreSQL, exactly as the adapter wrote them,
- * with two translations only: the Parquet COPY (Redshift reads S3; here the same rows go in with plain
- * INSERTs, by position as COPY maps Parquet columns) and SYSDATE -> CURRENT_TIMESTAMP (both the
- * transaction's start; PostgreSQL has no SYSDATE). A BatchExecuteStatement runs inside BEGIN/COMMIT,
+ * with three translations only: the Parquet COPY (Redshift reads S3; here the same rows go in with
+ * plain INSERTs, by position as COPY maps Parquet columns), SYSDATE -> CURRENT_TIMESTAMP (both the
+ * transaction's start; PostgreSQL has no SYSDATE), and a CREATE TABLE's Redshift-only attributes
+ * (DISTSTYLE, SORTKEY: no PostgreSQL equivalent) left out. A BatchExecuteStatement runs inside BEGIN/COMMIT,
  * as the Data API runs a batch in one transaction; a failing statement rolls it back and reports
  * FAILED. Sessions: one PostgreSQL connection stands for every Data API session.
  */
@@ -78,7 +79,11 @@ export function bridge(db: pg.Client) {
   const sent: string[] = [];
   let next = 0;
 
-  const run = async (sql: string, parameters: readonly SqlParameter[] = []): Promise<Result> => {
+  const run = async (redshiftSql: string, parameters: readonly SqlParameter[] = []): Promise<Result> => {
+    const sql = redshiftSql.replace(
+      /\) DISTSTYLE [A-Z]+( (COMPOUND )?SORTKEY \("[a-z0-9_]+"(, "[a-z0-9_]+")*\))?$/,
+      ')',
+    );
     // Named :pN back to positional $N; the raw text of every value, as the Data API returns text.
     const values: string[] = [];
     const text = sql.replace(/:p(\d+)\b/g, (_m, n: string) => {

@@ -141,7 +141,6 @@ describe('every statement the Redshift adapter sends', () => {
       /^SELECT "s"."staged_rows"/,
       /^DROP TABLE IF EXISTS "stg_session_begin_/,
       /^ALTER TABLE "loadout"."session_begin" ADD COLUMN /,
-      /^ALTER TABLE "loadout"."loadout_changed" ALTER COLUMN "items" TYPE VARCHAR\(65535\)$/,
       /^ALTER TABLE "loadout"."session_begin" RENAME COLUMN "date_next" TO "date"$/,
       /^CREATE OR REPLACE VIEW "loadout"."kpi_sessions_per_day" AS/,
       /^SELECT \* FROM "loadout"."kpi_daily_active_users" WHERE "day" >= CAST\(:p1 AS TIMESTAMP\)/,
