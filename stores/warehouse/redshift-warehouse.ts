@@ -265,8 +265,13 @@ export class RedshiftWarehouse implements Warehouse {
   /** In the UTC session, one query at a time on it (a Data API session runs one statement at a time). */
   async query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
     const run = this.sessionQueue.then(async () => {
-      const done = await this.execute(sql, params, undefined, await this.utcSession());
-      this.session = { id: this.session!.id, lastUsed: this.now() };
+      const session = await this.utcSession();
+      // A request the Data API refused (a session it closed, a dropped connection): the next query opens a new session.
+      const done = await this.execute(sql, params, undefined, session).catch((error: unknown) => {
+        if (!(error instanceof RedshiftStatementError)) this.session = undefined;
+        throw error;
+      });
+      this.session = { id: session, lastUsed: this.now() };
       if (done.HasResultSet === false) return [];
       return resultRows(this.client, done.Id!);
     });

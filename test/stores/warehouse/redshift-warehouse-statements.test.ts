@@ -249,4 +249,24 @@ describe('single statements', () => {
     expect(sqls).toEqual(["SET timezone TO 'UTC'", 'SELECT 1', 'SELECT 2', "SET timezone TO 'UTC'", 'SELECT 3']);
     for (const input of executedInputs()) expect(input.SessionId).toBe('session-1');
   });
+
+  it('opens a new session after the Data API refused a statement in the old one', async () => {
+    const { warehouse } = harness();
+    let n = 0;
+    mock
+      .on(ExecuteStatementCommand)
+      .callsFake(async () => ({ Id: `q-${++n}` }))
+      .on(ExecuteStatementCommand, { SessionId: 'session-1', Sql: 'SELECT 2' })
+      .rejects(Object.assign(new Error('Session session-1 is closed'), { name: 'ValidationException' }));
+    mock
+      .on(DescribeStatementCommand)
+      .callsFake(async (input: { Id: string }) => ({ Id: input.Id, Status: 'FINISHED', HasResultSet: false }));
+    mockUtcSession();
+    await warehouse.query('SELECT 1');
+    await expect(warehouse.query('SELECT 2')).rejects.toThrow(/is closed/);
+    await warehouse.query('SELECT 3');
+    const sqls = mock.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql);
+    expect(sqls.filter((s) => s === "SET timezone TO 'UTC'")).toHaveLength(2);
+    expect(sqls.at(-1)).toBe('SELECT 3');
+  });
 });
