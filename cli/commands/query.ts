@@ -1,10 +1,17 @@
 /** `loadout query "SQL"` and `loadout report dau|events|bookings|sessions`: read the warehouse. */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config';
-import { REPORTS, reportSql } from '../../stores/warehouse/sql/report-sql';
+import { qualified } from '../../stores/warehouse/sql/identifiers';
 import { openWarehouse } from '../../stores/warehouse/open-warehouse';
 import { withConfigFlags, overridesFrom } from '../config-flags';
 import { formatTable, printJson } from '../output';
+
+const REPORTS: Record<string, { view: string; time: string; order: string }> = {
+  dau: { view: 'kpi_daily_active_users', time: 'day', order: '"day"' },
+  events: { view: 'kpi_events_per_hour', time: 'hour', order: '"hour", "event"' },
+  bookings: { view: 'kpi_bookings_per_hour', time: 'hour', order: '"hour", "currency"' },
+  sessions: { view: 'kpi_sessions_per_day', time: 'day', order: '"day", "platform"' },
+};
 
 export function registerQuery(program: Command): void {
   withConfigFlags(program.command('query').description('run a SQL query on the configured warehouse').argument('<sql>'))
@@ -31,7 +38,10 @@ export function registerQuery(program: Command): void {
       const since = typeof options.since === 'string' ? options.since : undefined;
       if (since !== undefined && Number.isNaN(Date.parse(since))) throw new Error(`--since ${since} is not a date`);
       const rows = await readWarehouse(config.warehouse, (w) =>
-        w.query(reportSql(config.warehouseSchema, kpi, since !== undefined), since ? [since] : []),
+        w.query(
+          `SELECT * FROM ${qualified(config.warehouseSchema, report.view)}${since ? ` WHERE "${report.time}" >= CAST($1 AS TIMESTAMP)` : ''} ORDER BY ${report.order}`,
+          since ? [since] : [],
+        ),
       ).catch((error: Error) => {
         if (/does not exist|not found|Catalog Error/i.test(error.message))
           throw new Error(`no ${report.view} view yet: load some telemetry first (loadout run or loadout load)`);
