@@ -22,6 +22,7 @@ import { registerPii } from './commands/pii';
 import { isVerbose, takeVerboseFlag } from './verbosity';
 import { registerDashboard } from './commands/dashboard';
 import { registerRejects } from './commands/rejects';
+import { registerDoctor } from './commands/doctor';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -51,6 +52,7 @@ registerPii(program);
 registerErase(program);
 registerDashboard(program);
 registerRejects(program);
+registerDoctor(program);
 
 try {
   await program.parseAsync(takeVerboseFlag(process.argv));

@@ -157,7 +157,7 @@ try {
     `DROP TABLE IF EXISTS ${SCHEMA}.damage_dealt`,
     createTableSql(SCHEMA, 'damage_dealt', columns, POSTGRES_TYPES),
   ]);
-  await warehouse.runDdl([`DELETE FROM ${SCHEMA}.loadout_ledger WHERE table_name = 'damage_dealt'`]);
+  await warehouse.runDdl([`DROP TABLE IF EXISTS ${SCHEMA}.loadout_ledger_damage_dealt`]);
   const o1 = await timed('merge manifest 1 into an empty table (COPY + merge)', ROWS, () =>
     warehouse.merge(plan(first, 'm1')),
   );

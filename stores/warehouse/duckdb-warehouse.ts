@@ -1,5 +1,15 @@
 /** The embedded warehouse: one DuckDB file, nothing to install; reads staged Parquet natively. */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBDecimalValue,
+  DuckDBInstance,
+  DuckDBTimestampMillisecondsValue,
+  DuckDBTimestampNanosecondsValue,
+  DuckDBTimestampSecondsValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ColumnType } from '../../schemas/column-types';
@@ -9,12 +19,13 @@ import {
   createSchemaSql,
   createStagingSql,
   dropStagingStatements,
-  ledgerQuerySql,
+  ledgerRowsSql,
   mergeStatements,
   stagingTableName,
-  LEDGER_TABLE,
   type TypeNames,
 } from './sql/merge-sql';
+import { readLedger } from './ledger-read';
+import { decimalValue, integerValue, timestampFromMicros } from './result-values';
 import type { ExistingColumn, LedgerEntry, MergeOutcome, MergePlan, Warehouse } from './warehouse';
 
 export const DUCKDB_TYPES: TypeNames = {
@@ -94,15 +105,17 @@ export class DuckDbWarehouse implements Warehouse {
 
   async merge(plan: MergePlan): Promise<MergeOutcome> {
     const db = await this.db();
-    const ledger = `${ident(plan.schema)}.${ident(LEDGER_TABLE)}`;
+    const ledger = ledgerRowsSql(plan.schema, plan.table);
     const staging = ident(stagingTableName(plan));
     const columns = plan.fileColumns.map((c) => ident(c.name)).join(', ');
     const files = `[${plan.files.map((f) => literal(f.url)).join(', ')}]`;
     await db.run('BEGIN TRANSACTION');
     try {
-      const seen = await db.runAndReadAll(`SELECT rows::BIGINT AS rows FROM ${ledger} WHERE manifest_key = $1`, [
-        plan.manifestKey,
-      ]);
+      await db.run(createLedgerSql(plan.schema, plan.table));
+      const seen = await db.runAndReadAll(
+        `SELECT MAX("rows")::BIGINT AS rows FROM (${ledger}) AS "l" HAVING COUNT(*) > 0`,
+        [plan.manifestKey],
+      );
       const recorded = seen.getRowObjects()[0];
       if (recorded !== undefined) {
         await db.run('ROLLBACK');
@@ -117,7 +130,7 @@ export class DuckDbWarehouse implements Warehouse {
       for (const sql of rest) await db.run(sql);
       const counts = await db.runAndReadAll(
         // The ledger row holds the deduplicated count: rows staged after dedup, all merged.
-        `SELECT (SELECT rows FROM ${ledger} WHERE manifest_key = $1)::BIGINT AS staged, (SELECT rows FROM ${ledger} WHERE manifest_key = $1)::BIGINT AS merged`,
+        `SELECT MAX("rows")::BIGINT AS staged, MAX("rows")::BIGINT AS merged FROM (${ledger}) AS "l"`,
         [plan.manifestKey],
       );
       for (const sql of dropStagingStatements(plan)) await db.run(sql);
@@ -132,15 +145,7 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   async ledger(schema: string, table?: string): Promise<LedgerEntry[]> {
-    const rows = await this.query(ledgerQuerySql(schema, table !== undefined), table !== undefined ? [table] : []);
-    return rows.map((r) => ({
-      manifestKey: String(r.manifest_key),
-      table: String(r.table_name),
-      fingerprint: String(r.fingerprint),
-      files: Number(r.files),
-      rows: Number(r.rows),
-      loadedAt: parseDuckTimestamp(String(r.loaded_at)),
-    }));
+    return readLedger(this, schema, table);
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
@@ -208,14 +213,16 @@ async function openWithRetry(path: string): Promise<DuckDBInstance> {
   }
 }
 
-/** DuckDB prints TIMESTAMPTZ as `2026-11-23 09:20:00.123+00`; Date wants ISO-8601. */
-function parseDuckTimestamp(text: string): Date {
-  return new Date(text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
-}
-
-/** Numbers as numbers (BIGINT counts included, when exact), temporal and other DuckDB values as text. */
+/** DuckDB's values in the format every warehouse returns (result-values.ts); other values as their text. */
 function plainValue(value: DuckDBValue): unknown {
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (typeof value === 'bigint') return integerValue(value);
   if (value === null || typeof value !== 'object') return value;
+  if (value instanceof DuckDBTimestampTZValue || value instanceof DuckDBTimestampValue) {
+    return value.isFinite ? timestampFromMicros(value.micros) : value.toString();
+  }
+  if (value instanceof DuckDBTimestampMillisecondsValue) return timestampFromMicros(value.millis * 1000n);
+  if (value instanceof DuckDBTimestampSecondsValue) return timestampFromMicros(value.seconds * 1_000_000n);
+  if (value instanceof DuckDBTimestampNanosecondsValue) return timestampFromMicros(value.nanos / 1000n);
+  if (value instanceof DuckDBDecimalValue) return decimalValue(value.toString());
   return value.toString();
 }

@@ -14,18 +14,18 @@ import copyStreams from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ColumnType } from '../../schemas/column-types';
-import { ident, qualified } from './sql/identifiers';
+import { ident } from './sql/identifiers';
 import {
   createLedgerSql,
   createSchemaSql,
   createStagingSql,
   dropStagingStatements,
-  ledgerQuerySql,
+  ledgerRowsSql,
   mergeStatements,
   stagingTableName,
-  LEDGER_TABLE,
   type TypeNames,
 } from './sql/merge-sql';
+import { readLedger } from './ledger-read';
 import { createPool, operationFailed } from './pg-pool';
 import { binaryChunks, csvChunks } from './postgres-copy-encoders';
 import { POSTGRES_RESULT_TYPES } from './postgres-result-types';
@@ -191,7 +191,7 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async merge(plan: MergePlan): Promise<MergeOutcome> {
-    const ledger = qualified(plan.schema, LEDGER_TABLE);
+    const ledger = ledgerRowsSql(plan.schema, plan.table);
     const operation = (stage: string) => `merge of ${plan.manifestKey} into ${plan.schema}.${plan.table} (${stage})`;
     const client = await this.pool.connect().catch((error: unknown) => {
       throw operationFailed(operation('connecting'), error);
@@ -209,7 +209,9 @@ export class PostgresWarehouse implements Warehouse {
         await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
           `loadout:${plan.schema}.${plan.table}`,
         ]);
+        // The table's own ledger, created by its first merge (after the lock: one creator at a time).
         stage = 'ledger check';
+        await client.query(createLedgerSql(plan.schema, plan.table));
         const recorded = await ledgerRows(client, ledger, plan.manifestKey);
         if (recorded !== undefined) {
           await client.query('ROLLBACK');
@@ -286,19 +288,7 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async ledger(schema: string, table?: string): Promise<LedgerEntry[]> {
-    const rows = await this.select(
-      'reading the ledger',
-      ledgerQuerySql(schema, table !== undefined),
-      table !== undefined ? [table] : [],
-    );
-    return rows.map((r) => ({
-      manifestKey: String(r.manifest_key),
-      table: String(r.table_name),
-      fingerprint: String(r.fingerprint),
-      files: Number(r.files),
-      rows: Number(r.rows),
-      loadedAt: new Date(String(r.loaded_at)),
-    }));
+    return readLedger({ query: (sql, params) => this.select('reading the ledger', sql, params ?? []) }, schema, table);
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
@@ -326,13 +316,10 @@ export class PostgresWarehouse implements Warehouse {
 }
 /**
  * The rows the ledger recorded for a manifest (the deduplicated rows its merge inserted, which is
- * every row it merged), or undefined when the manifest is not in the ledger.
+ * every row it merged), or undefined when the manifest is not in the ledger (`ledgerSql`: ledgerRowsSql).
  */
-async function ledgerRows(client: pg.PoolClient, ledger: string, manifestKey: string): Promise<number | undefined> {
-  const { rows } = await client.query<{ rows: number | string }>(
-    `SELECT "rows" FROM ${ledger} WHERE "manifest_key" = $1`,
-    [manifestKey],
-  );
+async function ledgerRows(client: pg.PoolClient, ledgerSql: string, manifestKey: string): Promise<number | undefined> {
+  const { rows } = await client.query<{ rows: number | string }>(ledgerSql, [manifestKey]);
   return rows.length === 0 ? undefined : Number(rows[0]!.rows);
 }
 

@@ -1,5 +1,12 @@
-/** Values across the Redshift Data API: query parameters in (named, as text), result fields out (JSON values). */
-import type { ColumnMetadata, Field, SqlParameter } from '@aws-sdk/client-redshift-data';
+/** Values across the Redshift Data API: query parameters in (named, as text), result pages and fields out (JSON values). */
+import {
+  GetStatementResultCommand,
+  type ColumnMetadata,
+  type Field,
+  type RedshiftDataClient,
+  type SqlParameter,
+} from '@aws-sdk/client-redshift-data';
+import { decimalValue, timestampFromText } from './result-values';
 
 /**
  * The port's positional `$1..$n` placeholders become the Data API's named `:p1..:pn` (outside quoted
@@ -73,18 +80,10 @@ function parameterText(value: unknown, n: number): string {
   throw new Error(`parameter $${n}: cannot pass a ${typeof value} to Redshift`);
 }
 
-/** `2026-11-23 09:20:00.123456+00` (timestamptz) or without an offset (timestamp, UTC) -> Date. */
-export function parseRedshiftTimestamp(text: string): Date | string {
-  const m = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d(?::?\d\d)?)?$/.exec(text);
-  if (!m) return text;
-  const fraction = (m[3] ?? '').slice(0, 4);
-  let zone = m[4] ?? 'Z';
-  if (zone !== 'Z')
-    zone = zone.length === 3 ? `${zone}:00` : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
-  return new Date(`${m[1]}T${m[2]}${fraction}${zone}`);
-}
-
-/** One result field as a JSON value; timestamps as Dates. */
+/**
+ * One result field in the format every warehouse returns (result-values.ts): timestamps as ISO-8601
+ * UTC text, NUMERIC as decimal text (an integer when its scale is 0), the rest as JSON values.
+ */
 export function fieldValue(field: Field, column: ColumnMetadata | undefined): unknown {
   if (field.isNull === true) return null;
   if (field.booleanValue !== undefined) return field.booleanValue;
@@ -92,10 +91,33 @@ export function fieldValue(field: Field, column: ColumnMetadata | undefined): un
   if (field.doubleValue !== undefined) return field.doubleValue;
   if (field.stringValue !== undefined) {
     const type = column?.typeName?.toLowerCase();
-    return type === 'timestamptz' || type === 'timestamp'
-      ? parseRedshiftTimestamp(field.stringValue)
-      : field.stringValue;
+    if (type === 'timestamptz' || type === 'timestamp') return timestampFromText(field.stringValue);
+    if (type === 'numeric' || type === 'decimal') return decimalValue(field.stringValue);
+    return field.stringValue;
   }
   if (field.blobValue !== undefined) return Buffer.from(field.blobValue);
   return null;
+}
+
+/** Every page of a finished statement's result set, as objects keyed by column label. */
+export async function resultRows(client: RedshiftDataClient, id: string): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  let columns: ColumnMetadata[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new GetStatementResultCommand({ Id: id, ...(nextToken ? { NextToken: nextToken } : {}) }),
+    );
+    if (page.ColumnMetadata && page.ColumnMetadata.length > 0) columns = page.ColumnMetadata;
+    for (const record of page.Records ?? []) {
+      const row: Record<string, unknown> = {};
+      record.forEach((field, k) => {
+        const column = columns[k];
+        row[column?.label || column?.name || `column${k + 1}`] = fieldValue(field, column);
+      });
+      rows.push(row);
+    }
+    nextToken = page.NextToken || undefined;
+  } while (nextToken !== undefined);
+  return rows;
 }

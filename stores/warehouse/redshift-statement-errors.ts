@@ -58,3 +58,13 @@ export function statementError(d: DescribeStatementResponse, sqls: readonly stri
     failed,
   );
 }
+
+/**
+ * A statement Redshift aborted to keep transactions serializable (ERROR 1023, "Serializable isolation
+ * violation on table ..."): nothing was committed, and running it again later may succeed. AWS,
+ * "Serializable isolation" and its troubleshooting page.
+ */
+export function isSerializationFailure(error: unknown): boolean {
+  if (!(error instanceof RedshiftStatementError) || error instanceof RedshiftStatementTimeoutError) return false;
+  return /\b1023\b|serializable isolation violation/i.test(error.serverError ?? error.message);
+}

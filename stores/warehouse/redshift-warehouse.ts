@@ -5,39 +5,52 @@
  * Warehouse URLs and their parameters: see redshift-url.ts.
  *
  * A merge is ONE BatchExecuteStatement (the Data API runs a batch as one transaction in one session,
- * so the TEMP staging tables live across its statements): create staging, COPY, the shared merge
- * statements, a SELECT reporting the outcome, drop staging. Its ClientToken derives from the manifest
- * key, so re-sending it after a lost response returns the same statement instead of running twice.
+ * so the TEMP staging tables live across its statements): the session's time zone, the table's
+ * ledger if missing, create staging, COPY, the shared merge statements, a SELECT reporting the
+ * outcome, drop staging. Its ClientToken derives from the manifest key, so re-sending it after a lost
+ * response returns the same statement instead of running twice; a serialization failure (ERROR 1023)
+ * is retried with the next token, since the same token would return the same failed statement.
+ *
+ * Queries run in one Data API session of this adapter whose time zone was set to UTC first (session
+ * reuse: SessionKeepAliveSeconds, then SessionId), so KPI views and timestamps read as UTC whatever
+ * the user's or database's default. DDL needs no session: a view keeps its text, not the zone.
  */
 import {
   BatchExecuteStatementCommand,
   CancelStatementCommand,
   DescribeStatementCommand,
   ExecuteStatementCommand,
-  GetStatementResultCommand,
   RedshiftDataClient,
-  type ColumnMetadata,
   type DescribeStatementResponse,
 } from '@aws-sdk/client-redshift-data';
-import { createHash } from 'node:crypto';
 import type { ColumnType } from '../../schemas/column-types';
 import {
   createLedgerSql,
   createSchemaSql,
   createStagingSql,
   dropStagingStatements,
-  ledgerQuerySql,
   mergeStatements,
   type TypeNames,
 } from './sql/merge-sql';
 import { mergeOutcomeSql, redshiftCopySql, REDSHIFT_NOW } from './sql/redshift-copy-sql';
-import { fieldValue, toDataApiParameters } from './redshift-data-api-values';
+import { resultRows, toDataApiParameters } from './redshift-data-api-values';
 import {
+  isSerializationFailure,
   RedshiftStatementError,
   RedshiftStatementTimeoutError,
   statementError,
   statementHead,
 } from './redshift-statement-errors';
+import { readLedger } from './ledger-read';
+import {
+  MAX_TOKEN_GENERATIONS,
+  mergeClientToken,
+  serializationBackoffMs,
+  SESSION_KEEP_ALIVE_SECONDS,
+  UTC_SESSION_SQL,
+} from './redshift-statement-retry';
+
+export { mergeClientToken, UTC_SESSION_SQL } from './redshift-statement-retry';
 import { parseRedshiftUrl, RedshiftConfig, type RedshiftConfigInput } from './redshift-url';
 import type { ExistingColumn, LedgerEntry, MergeOutcome, MergePlan, Warehouse } from './warehouse';
 
@@ -78,25 +91,15 @@ export function redshiftMergeBatch(plan: MergePlan, iamRole: string): RedshiftMe
   // CURRENT_TIMESTAMP is leader-node-only on Redshift and fails beside user tables; SYSDATE is the transaction start.
   const merge = mergeStatements(plan, { now: REDSHIFT_NOW, staged: { timestampsWithoutZone: true } });
   const sqls = [
+    UTC_SESSION_SQL,
+    createLedgerSql(plan.schema, plan.table),
     createStagingSql(plan, REDSHIFT_STAGING_TYPES),
     redshiftCopySql(plan, iamRole),
     ...merge,
     mergeOutcomeSql(plan),
     ...dropStagingStatements(plan),
   ];
-  return { sqls, copyIndex: 1, outcomeIndex: 2 + merge.length };
-}
-
-/**
- * The merge's idempotency token: the same manifest gives the same token, so a BatchExecuteStatement
- * re-sent after a lost response (or by the next activity attempt while the first still runs) is
- * answered with the statement already submitted. `generation` moves past a token whose statement
- * failed in an earlier attempt (see merge).
- */
-export function mergeClientToken(manifestKey: string, generation = 0): string {
-  return createHash('sha256')
-    .update(`${manifestKey}\nmerge${generation === 0 ? '' : `\n${generation}`}`)
-    .digest('hex');
+  return { sqls, copyIndex: 3, outcomeIndex: 4 + merge.length };
 }
 
 const FROM_REDSHIFT: Record<string, ColumnType> = {
@@ -125,12 +128,12 @@ export interface RedshiftWarehouseOptions {
   /** For tests: how to wait and what time it is. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** For tests: the backoff's jitter, in [0, 1). */
+  random?: () => number;
 }
 
 /** A statement answered by an earlier attempt is older than this at submission; younger ones are ours. */
 const LEFTOVER_AGE_MS = 60_000;
-/** Fresh tokens tried in one merge() after earlier attempts' statements failed. */
-const MAX_TOKEN_GENERATIONS = 8;
 
 export class RedshiftWarehouse implements Warehouse {
   readonly dialect = 'redshift' as const;
@@ -142,6 +145,10 @@ export class RedshiftWarehouse implements Warehouse {
   private readonly onPoll: ((info: PollInfo) => void) | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  private readonly random: () => number;
+  /** The UTC query session and when its last statement finished; one statement at a time on it. */
+  private session: { id: string; lastUsed: number } | undefined;
+  private sessionQueue: Promise<unknown> = Promise.resolve();
 
   constructor(config: RedshiftConfigInput, options: RedshiftWarehouseOptions = {}) {
     this.config = RedshiftConfig.parse(config);
@@ -150,6 +157,7 @@ export class RedshiftWarehouse implements Warehouse {
     this.onPoll = options.onPoll;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
   }
 
   static fromUrl(url: string, options: RedshiftWarehouseOptions = {}): RedshiftWarehouse {
@@ -166,6 +174,12 @@ export class RedshiftWarehouse implements Warehouse {
       ...(c.target === 'cluster' && c.dbUser !== undefined ? { DbUser: c.dbUser } : {}),
       WithEvent: c.withEvent,
     };
+  }
+
+  /** The region the Data API is called in: the URL's region, else the SDK's region chain. */
+  async region(): Promise<string | undefined> {
+    if (this.config.region !== undefined) return this.config.region;
+    return this.client.config.region().catch(() => undefined);
   }
 
   async ensureLedger(schema: string): Promise<void> {
@@ -251,20 +265,28 @@ export class RedshiftWarehouse implements Warehouse {
         return await this.outcome(done, batch);
       } catch (error) {
         // The token named a statement an earlier attempt submitted and that failed: the transaction
-        // rolled back, so a fresh token may run the batch again. A statement of ours that fails is final.
+        // rolled back, so a fresh token may run the batch again. A statement of ours that fails is
+        // final, unless Redshift aborted it for serializable isolation: then it runs again after a
+        // backoff, under the next token (the same token would answer with the same failed statement).
         const leftover =
           error instanceof RedshiftStatementError &&
           !(error instanceof RedshiftStatementTimeoutError) &&
           submitted.CreatedAt !== undefined &&
           submitted.CreatedAt.getTime() < sentAt - LEFTOVER_AGE_MS;
-        if (!leftover || generation + 1 >= MAX_TOKEN_GENERATIONS) throw error;
+        const conflict = !leftover && isSerializationFailure(error);
+        if ((!leftover && !conflict) || generation + 1 >= MAX_TOKEN_GENERATIONS) throw error;
+        if (conflict) await this.sleep(this.backoff(generation));
       }
     }
   }
 
+  private backoff(attempt: number): number {
+    return serializationBackoffMs(attempt, this.random());
+  }
+
   private async outcome(done: DescribeStatementResponse, batch: RedshiftMergeBatch): Promise<MergeOutcome> {
     const subId = done.SubStatements?.[batch.outcomeIndex]?.Id ?? `${done.Id}:${batch.outcomeIndex + 1}`;
-    const [row] = await this.rows(subId);
+    const [row] = await resultRows(this.client, subId);
     if (row === undefined) throw new Error(`merge ${done.Id}: the outcome statement ${subId} returned no row`);
     const stagedRows = Number(row.staged_rows);
     const applied = Number(row.applied) > 0;
@@ -274,21 +296,46 @@ export class RedshiftWarehouse implements Warehouse {
   }
 
   async ledger(schema: string, table?: string): Promise<LedgerEntry[]> {
-    const rows = await this.query(ledgerQuerySql(schema, table !== undefined), table !== undefined ? [table] : []);
-    return rows.map((r) => ({
-      manifestKey: String(r.manifest_key),
-      table: String(r.table_name),
-      fingerprint: String(r.fingerprint),
-      files: Number(r.files),
-      rows: Number(r.rows),
-      loadedAt: r.loaded_at instanceof Date ? r.loaded_at : new Date(String(r.loaded_at)),
-    }));
+    return readLedger(this, schema, table);
   }
 
+  /** In the UTC session, one query at a time on it (a Data API session runs one statement at a time). */
   async query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
-    const done = await this.execute(sql, params);
-    if (done.HasResultSet === false) return [];
-    return this.rows(done.Id!);
+    const run = this.sessionQueue.then(async () => {
+      const session = await this.utcSession();
+      // A request the Data API refused (a session it closed, a dropped connection): the next query opens a new session.
+      const done = await this.execute(sql, params, undefined, session).catch((error: unknown) => {
+        if (!(error instanceof RedshiftStatementError)) this.session = undefined;
+        throw error;
+      });
+      this.session = { id: session, lastUsed: this.now() };
+      if (done.HasResultSet === false) return [];
+      return resultRows(this.client, done.Id!);
+    });
+    this.sessionQueue = run.catch(() => {});
+    return run;
+  }
+
+  /** The open UTC session, or a new one when none is open or it may have expired. */
+  private async utcSession(): Promise<string> {
+    const margin = 30_000;
+    if (this.session !== undefined && this.now() - this.session.lastUsed < SESSION_KEEP_ALIVE_SECONDS * 1000 - margin) {
+      return this.session.id;
+    }
+    this.session = undefined;
+    const submitted = await this.client.send(
+      new ExecuteStatementCommand({
+        ...this.target(),
+        Sql: UTC_SESSION_SQL,
+        SessionKeepAliveSeconds: SESSION_KEEP_ALIVE_SECONDS,
+      }),
+    );
+    if (submitted.Id === undefined || submitted.SessionId === undefined) {
+      throw new Error('ExecuteStatement with SessionKeepAliveSeconds returned no statement or session id');
+    }
+    await this.wait(submitted.Id, [UTC_SESSION_SQL]);
+    this.session = { id: submitted.SessionId, lastUsed: this.now() };
+    return submitted.SessionId;
   }
 
   /** One ExecuteStatement is one transaction; ResultRows is the rows a DML statement changed. */
@@ -300,22 +347,33 @@ export class RedshiftWarehouse implements Warehouse {
     if (this.ownsClient) this.client.destroy();
   }
 
-  /** One statement, values only through Parameters; resolves when it FINISHED. */
+  /**
+   * One statement, values only through Parameters, in `sessionId` when given (then the session names
+   * the target); resolves when it FINISHED. A serialization failure runs it again after a backoff.
+   */
   private async execute(
     sql: string,
     params: readonly unknown[],
     onPoll?: (info: PollInfo) => void,
+    sessionId?: string,
   ): Promise<DescribeStatementResponse> {
     const bound = params.length > 0 ? toDataApiParameters(sql, params) : { sql, parameters: [] };
-    const submitted = await this.client.send(
-      new ExecuteStatementCommand({
-        ...this.target(),
-        Sql: bound.sql,
-        ...(bound.parameters.length > 0 ? { Parameters: bound.parameters } : {}),
-      }),
-    );
-    if (submitted.Id === undefined) throw new Error('ExecuteStatement returned no statement id');
-    return this.wait(submitted.Id, [bound.sql], onPoll);
+    for (let attempt = 0; ; attempt++) {
+      const submitted = await this.client.send(
+        new ExecuteStatementCommand({
+          ...(sessionId !== undefined ? { SessionId: sessionId } : this.target()),
+          Sql: bound.sql,
+          ...(bound.parameters.length > 0 ? { Parameters: bound.parameters } : {}),
+        }),
+      );
+      if (submitted.Id === undefined) throw new Error('ExecuteStatement returned no statement id');
+      try {
+        return await this.wait(submitted.Id, [bound.sql], onPoll);
+      } catch (error) {
+        if (!isSerializationFailure(error) || attempt + 1 >= MAX_TOKEN_GENERATIONS) throw error;
+        await this.sleep(this.backoff(attempt));
+      }
+    }
   }
 
   /**
@@ -366,28 +424,5 @@ export class RedshiftWarehouse implements Warehouse {
       'TIMEOUT',
       undefined,
     );
-  }
-
-  /** Every page of a finished statement's result set, as objects keyed by column label. */
-  private async rows(id: string): Promise<Record<string, unknown>[]> {
-    const rows: Record<string, unknown>[] = [];
-    let columns: ColumnMetadata[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.client.send(
-        new GetStatementResultCommand({ Id: id, ...(nextToken ? { NextToken: nextToken } : {}) }),
-      );
-      if (page.ColumnMetadata && page.ColumnMetadata.length > 0) columns = page.ColumnMetadata;
-      for (const record of page.Records ?? []) {
-        const row: Record<string, unknown> = {};
-        record.forEach((field, k) => {
-          const column = columns[k];
-          row[column?.label || column?.name || `column${k + 1}`] = fieldValue(field, column);
-        });
-        rows.push(row);
-      }
-      nextToken = page.NextToken || undefined;
-    } while (nextToken !== undefined);
-    return rows;
   }
 }

@@ -1,8 +1,8 @@
 /** A mocked Redshift Data API client, a merge plan and a warehouse on a fake clock, for the Redshift adapter's tests. */
-import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { DescribeStatementCommand, ExecuteStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { RedshiftConfigInput } from '../../stores/warehouse/redshift-url';
-import { RedshiftWarehouse, type PollInfo } from '../../stores/warehouse/redshift-warehouse';
+import { RedshiftWarehouse, UTC_SESSION_SQL, type PollInfo } from '../../stores/warehouse/redshift-warehouse';
 import type { MergePlan } from '../../stores/warehouse/warehouse';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/RedshiftCopy';
@@ -92,3 +92,24 @@ export const outcomeRows = (staged: number, applied: number, ledgerRows: number 
   ],
   TotalNumRows: 1,
 });
+
+/**
+ * The adapter's UTC query session: the `SET timezone` that opens it answers with a session id (and
+ * finishes when polled). Call it after a test's generic stubs: the last matching stub answers.
+ */
+export function mockUtcSession(sessionId = 'session-1'): void {
+  mock
+    .on(ExecuteStatementCommand, { Sql: UTC_SESSION_SQL })
+    .callsFake(async () => ({ Id: `open-${sessionId}`, SessionId: sessionId }));
+  mock
+    .on(DescribeStatementCommand, { Id: `open-${sessionId}` })
+    .resolves({ Id: `open-${sessionId}`, Status: 'FINISHED', HasResultSet: false });
+}
+
+/** The ExecuteStatement inputs a test sent, without the session-opening SET. */
+export function executedInputs() {
+  return mock
+    .commandCalls(ExecuteStatementCommand)
+    .map((c) => c.args[0].input)
+    .filter((input) => input.Sql !== UTC_SESSION_SQL);
+}

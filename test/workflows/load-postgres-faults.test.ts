@@ -4,6 +4,7 @@
  * fail with the operation named and retry, and every table ends exact, each manifest once. And a
  * worker killed while its merge commits: the retry reports the rows that merge recorded.
  */
+import { createLedgerSql, ledgerTableOf } from '../../stores/warehouse/sql/merge-sql';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -232,11 +233,13 @@ test('a worker killed while its merge commits: the retried attempt reports the r
   const url = server.url.replace(/\/[^/]*$/, '/loadout_killed');
   const warehouse = new PostgresWarehouse(url);
   await warehouse.ensureLedger(SCHEMA);
+  // The table's own ledger, which its merge writes (created here so the trigger can be put on it).
+  await warehouse.runDdl([createLedgerSql(SCHEMA, table)]);
   const db = await adminClient(url);
   await db.query(
     `CREATE FUNCTION ${SCHEMA}.slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(3); RETURN NULL; END $$`,
   );
-  await db.query(`CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON ${SCHEMA}.loadout_ledger DEFERRABLE INITIALLY DEFERRED
+  await db.query(`CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON ${SCHEMA}.${ledgerTableOf(table)} DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW EXECUTE FUNCTION ${SCHEMA}.slow_commit()`);
 
   const workerUrl = `${url}?application_name=${APP}`;

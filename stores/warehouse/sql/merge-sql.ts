@@ -3,6 +3,7 @@
  * merge of a deduplicated staging table into the target in one transaction guarded by the ledger.
  * The statements are plain enough to run unchanged on PostgreSQL, Redshift and DuckDB.
  */
+import { createHash } from 'node:crypto';
 import type { ColumnType } from '../../../schemas/column-types';
 import type { MergePlan, WarehouseColumn } from '../warehouse';
 import { columnTypeSql, stagedValueSql, type StagedValues } from './column-type-sql';
@@ -11,7 +12,27 @@ import type { TableDesign } from './redshift-table-sql';
 
 export type TypeNames = Record<ColumnType, string>;
 
+/**
+ * The shared ledger of earlier versions: still created and read by every merge's guards (a manifest
+ * it holds is never loaded again), never written any more. Each table's merge writes its own ledger
+ * (ledgerTableOf), so two tables' merges touch no common table: under Redshift's serializable
+ * isolation, and PostgreSQL's SERIALIZABLE, they cannot conflict (docs/operations.md, "Merges").
+ */
 export const LEDGER_TABLE = 'loadout_ledger';
+const LEDGER_PREFIX = `${LEDGER_TABLE}_`;
+
+/** The ledger of one table: `loadout_ledger_{table}`, its end replaced by a hash when over 63 characters. */
+export function ledgerTableOf(table: string): string {
+  const name = `${LEDGER_PREFIX}${table}`;
+  if (name.length <= 63) return name;
+  const hash = createHash('sha256').update(table).digest('hex').slice(0, 8);
+  return `${name.slice(0, 63 - 9)}_${hash}`;
+}
+
+/** Whether a table name is a per-table ledger (listed from the catalog by ledger reads). */
+export function isTableLedger(name: string): boolean {
+  return name.startsWith(LEDGER_PREFIX);
+}
 
 export function createSchemaSql(schema: string): string {
   return `CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`;
@@ -22,8 +43,8 @@ export function createSchemaSql(schema: string): string {
  * deduplicated staging table, which the merge inserts whole: the rows it merged, reported again by
  * a retried attempt that finds the manifest applied.
  */
-export function createLedgerSql(schema: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${qualified(schema, LEDGER_TABLE)} (
+export function createLedgerSql(schema: string, table?: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${qualified(schema, table === undefined ? LEDGER_TABLE : ledgerTableOf(table))} (
   "manifest_key" VARCHAR(1024) NOT NULL PRIMARY KEY,
   "table_name" VARCHAR(128) NOT NULL,
   "fingerprint" VARCHAR(16) NOT NULL,
@@ -83,12 +104,12 @@ export function mergeStatements(plan: MergePlan, options: MergeSqlOptions = {}):
   const staging = ident(stagingTableName(plan));
   const unique = ident(`${stagingTableName(plan)}_one`.slice(0, 63));
   const target = qualified(plan.schema, plan.table);
-  const ledger = qualified(plan.schema, LEDGER_TABLE);
+  const ledger = qualified(plan.schema, ledgerTableOf(plan.table));
   const fileCols = plan.fileColumns.map((c) => ident(c.name));
   const keyCols = plan.uniqueKey.map(ident);
   // Lineage: the rows' loaded-at is the transaction's timestamp, the ledger row's loaded_at.
   const loadedAt = plan.loadedAtColumn === undefined ? [] : [ident(plan.loadedAtColumn)];
-  const notLoaded = `NOT EXISTS (SELECT 1 FROM ${ledger} WHERE "manifest_key" = ${literal(plan.manifestKey)})`;
+  const notLoaded = notInLedgersSql(plan);
   // "table"."col", not "schema"."table"."col": the form every dialect accepts in DELETE ... USING.
   const keyJoin = keyCols.map((k) => `${ident(plan.table)}.${k} = ${unique}.${k}`).join(' AND ');
   // Copies of a key in one load are normally identical redeliveries; when they are not, the one
@@ -113,6 +134,35 @@ export function dropStagingStatements(plan: MergePlan): string[] {
   ];
 }
 
-export function ledgerQuerySql(schema: string, byTable: boolean): string {
-  return `SELECT "manifest_key", "table_name", "fingerprint", "files", "rows", "loaded_at" FROM ${qualified(schema, LEDGER_TABLE)}${byTable ? ' WHERE "table_name" = $1' : ''} ORDER BY "loaded_at", "manifest_key"`;
+/** "Neither the table's ledger nor the shared one of earlier versions holds this manifest." */
+export function notInLedgersSql(plan: Pick<MergePlan, 'schema' | 'table' | 'manifestKey'>): string {
+  const key = literal(plan.manifestKey);
+  return [ledgerTableOf(plan.table), LEDGER_TABLE]
+    .map((t) => `NOT EXISTS (SELECT 1 FROM ${qualified(plan.schema, t)} WHERE "manifest_key" = ${key})`)
+    .join(' AND ');
+}
+
+/** The rows recorded for a manifest ($1) in the table's ledger or the shared one: no row when not loaded. */
+export function ledgerRowsSql(schema: string, table: string): string {
+  return [ledgerTableOf(table), LEDGER_TABLE]
+    .map((t) => `SELECT "rows" FROM ${qualified(schema, t)} WHERE "manifest_key" = $1`)
+    .join(' UNION ALL ');
+}
+
+/** The per-table ledgers in a schema ($1), from the catalog: ledger reads union them. */
+export function ledgerTablesSql(): string {
+  return `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND LEFT(table_name, ${LEDGER_PREFIX.length}) = '${LEDGER_PREFIX}' ORDER BY table_name`;
+}
+
+/**
+ * The ledger rows of a schema (or of one table, $1): the shared ledger and the per-table ledgers
+ * given (those that exist, from ledgerTablesSql), as one union.
+ */
+export function ledgerQuerySql(schema: string, byTable: boolean, tableLedgers: readonly string[] = []): string {
+  const columns = `"manifest_key", "table_name", "fingerprint", "files", "rows", "loaded_at"`;
+  const where = byTable ? ' WHERE "table_name" = $1' : '';
+  const parts = [LEDGER_TABLE, ...tableLedgers.filter(isTableLedger)].map(
+    (t) => `SELECT ${columns} FROM ${qualified(schema, t)}${where}`,
+  );
+  return `SELECT ${columns} FROM (${parts.join(' UNION ALL ')}) AS "ledger" ORDER BY "loaded_at", "manifest_key"`;
 }

@@ -12,7 +12,7 @@
  */
 import type { MergePlan } from '../warehouse';
 import { ident, literal, qualified } from './identifiers';
-import { LEDGER_TABLE, stagingTableName } from './merge-sql';
+import { LEDGER_TABLE, ledgerTableOf, stagingTableName } from './merge-sql';
 
 /** An IAM role ARN Redshift assumes to read S3, or `default` for the cluster's default role. */
 export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
@@ -39,15 +39,22 @@ export const REDSHIFT_NOW = 'SYSDATE';
 
 /**
  * Run after mergeStatements, inside the same transaction: the deduplicated staging rows; 1 when
- * the ledger row for the manifest carries this transaction's start time (the ledger INSERT wrote it
- * here), 0 when an earlier load had written it; and the rows that ledger row recorded.
+ * the table's ledger row for the manifest carries this transaction's start time (the ledger INSERT
+ * wrote it here), 0 when an earlier load had written it (there or in the shared ledger of earlier
+ * versions); and the rows that ledger row recorded.
  */
 export function mergeOutcomeSql(plan: Pick<MergePlan, 'schema' | 'table' | 'fingerprint' | 'manifestKey'>): string {
   const unique = ident(`${stagingTableName(plan)}_one`.slice(0, 63));
-  const ledger = qualified(plan.schema, LEDGER_TABLE);
+  const key = literal(plan.manifestKey);
+  const ledgers = [ledgerTableOf(plan.table), LEDGER_TABLE]
+    .map(
+      (t, i) =>
+        `SELECT "rows", "loaded_at", ${i === 0 ? 1 : 0} AS "own" FROM ${qualified(plan.schema, t)} WHERE "manifest_key" = ${key}`,
+    )
+    .join(' UNION ALL ');
   return (
     `SELECT "s"."staged_rows", "l"."applied", "l"."ledger_rows" FROM (SELECT COUNT(*) AS "staged_rows" FROM ${unique}) AS "s" CROSS JOIN ` +
-    `(SELECT SUM(CASE WHEN "loaded_at" = ${REDSHIFT_NOW} THEN 1 ELSE 0 END) AS "applied", MAX("rows") AS "ledger_rows" ` +
-    `FROM ${ledger} WHERE "manifest_key" = ${literal(plan.manifestKey)}) AS "l"`
+    `(SELECT SUM(CASE WHEN "own" = 1 AND "loaded_at" = ${REDSHIFT_NOW} THEN 1 ELSE 0 END) AS "applied", MAX("rows") AS "ledger_rows" ` +
+    `FROM (${ledgers}) AS "both") AS "l"`
   );
 }

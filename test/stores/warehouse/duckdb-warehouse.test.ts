@@ -181,3 +181,22 @@ test('a file of an older fingerprint (a column fewer) loads into the wider table
     { duration_s: 30.5, reason: null },
   ]);
 });
+
+test("a manifest in an earlier version's shared ledger is not loaded again; ledgers read as one", async () => {
+  const type = catalog.table('purchase')!;
+  await warehouse.runDdl([
+    `INSERT INTO loadout.loadout_ledger VALUES ('manifests/purchase/old.json', 'purchase', '${type.fingerprint}', 1, 9, TIMESTAMPTZ '2026-01-01 00:00:00+00')`,
+  ]);
+  const before = await warehouse.query('SELECT count(*) AS n FROM loadout.purchase');
+  const old = stage(type, [[uuidFrom('old'), micros('2026-11-23T00:00:00Z'), uuidFrom('s'), 'p', 'gold', 1, 'EUR']]);
+  expect(await warehouse.merge(plan(type, 'old', [old]))).toEqual({ applied: false, stagedRows: 0, mergedRows: 9 });
+  expect(await warehouse.query('SELECT count(*) AS n FROM loadout.purchase')).toEqual(before);
+  const ledger = await warehouse.ledger('loadout', 'purchase');
+  expect(ledger.map((l) => l.manifestKey)).toEqual([
+    'manifests/purchase/old.json',
+    'manifests/purchase/m1.json',
+    'manifests/purchase/m2.json',
+  ]);
+  expect(ledger[0]!.loadedAt).toEqual(new Date('2026-01-01T00:00:00Z'));
+  expect(await warehouse.query('SELECT count(*) AS n FROM loadout.loadout_ledger_purchase')).toEqual([{ n: 2 }]);
+});

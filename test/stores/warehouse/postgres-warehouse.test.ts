@@ -119,6 +119,25 @@ describe('PostgresWarehouse', () => {
     expect((await warehouse.ledger(SCHEMA)).filter((e) => e.table === 'dd')).toHaveLength(2);
   });
 
+  test("a manifest in an earlier version's shared ledger is not loaded again", async () => {
+    const type = catalog.table('damage_dealt')!;
+    await createTable('dd_legacy', type.columns);
+    await warehouse.runDdl([
+      `INSERT INTO ${SCHEMA}.loadout_ledger VALUES ('manifests/dd_legacy/old.json', 'dd_legacy', '${type.fingerprint}', 1, 6, now())`,
+    ]);
+    const row = [uuid(1), micros('2026-11-22T10:00:00Z'), uuid(1, '1111'), uuid(1, '2222'), 1, 'rifle', 0.5, true];
+    const file = stage(type.columns, [row]);
+    expect(await warehouse.merge(planFor('dd_legacy', type, [file], 'old'))).toEqual({
+      applied: false,
+      stagedRows: 0,
+      mergedRows: 6,
+    });
+    expect(await dump('dd_legacy', 'id')).toEqual([]);
+    expect((await warehouse.ledger(SCHEMA, 'dd_legacy')).map((e) => [e.manifestKey, e.rows])).toEqual([
+      ['manifests/dd_legacy/old.json', 6],
+    ]);
+  });
+
   test('compound key (match_end: gsess, psess): one row per pair', async () => {
     const type = catalog.table('match_end')!;
     expect(type.uniqueKey).toEqual(['gsess', 'psess']);
@@ -281,10 +300,11 @@ describe('PostgresWarehouse', () => {
   test('query takes $n parameters and returns JSON-friendly values', async () => {
     expect(
       await warehouse.query(
-        'SELECT $1::bigint AS a, $2::text AS b, 9007199254740993::bigint AS big, 1.5::numeric AS n, NULL AS z',
+        'SELECT $1::bigint AS a, $2::text AS b, 9007199254740993::bigint AS big, 1.50::numeric AS n, 12::numeric AS i, NULL AS z',
         [42, 'x'],
       ),
-    ).toEqual([{ a: 42, b: 'x', big: '9007199254740993', n: 1.5, z: null }]);
+      // Decimals as their text (result-values.ts), integers as numbers when exact.
+    ).toEqual([{ a: 42, b: 'x', big: '9007199254740993', n: '1.50', i: 12, z: null }]);
   });
 });
 

@@ -1,6 +1,6 @@
-/** Values across the Redshift Data API: parameters renamed and bound as text, timestamps parsed back. */
+/** Values across the Redshift Data API: parameters renamed and bound as text, results read back. */
 import { describe, expect, it } from 'vitest';
-import { parseRedshiftTimestamp, toDataApiParameters } from '../../../stores/warehouse/redshift-data-api-values';
+import { fieldValue, toDataApiParameters } from '../../../stores/warehouse/redshift-data-api-values';
 
 describe('toDataApiParameters', () => {
   it('renames $n outside strings, quoted identifiers and comments', () => {
@@ -20,10 +20,16 @@ describe('toDataApiParameters', () => {
     expect(() => toDataApiParameters('SELECT $1', [{}])).toThrow(/cannot pass a object/);
   });
 
-  it('parses the Data API timestamp forms', () => {
-    expect(parseRedshiftTimestamp('2026-11-23 09:20:00+00')).toEqual(new Date('2026-11-23T09:20:00Z'));
-    expect(parseRedshiftTimestamp('2026-11-23 09:20:00.123456+05:30')).toEqual(new Date('2026-11-23T03:50:00.123Z'));
-    expect(parseRedshiftTimestamp('2026-11-23 09:20:00')).toEqual(new Date('2026-11-23T09:20:00Z'));
-    expect(parseRedshiftTimestamp('not a time')).toBe('not a time');
+  it('reads the Data API timestamp forms and numerics in the shared result format', () => {
+    const ts = (stringValue: string, typeName = 'timestamptz') => fieldValue({ stringValue }, { typeName });
+    expect(ts('2026-11-23 09:20:00+00')).toBe('2026-11-23T09:20:00.000000Z');
+    expect(ts('2026-11-23 09:20:00.123456+05:30')).toBe('2026-11-23T03:50:00.123456Z');
+    expect(ts('2026-11-23 09:20:00', 'timestamp')).toBe('2026-11-23T09:20:00.000000Z');
+    expect(ts('not a time')).toBe('not a time');
+    expect(ts('12.50', 'numeric')).toBe('12.50');
+    expect(ts('1234', 'numeric')).toBe(1234);
+    expect(ts('2026-11-23', 'date')).toBe('2026-11-23');
+    expect(fieldValue({ longValue: 7 }, { typeName: 'int8' })).toBe(7);
+    expect(fieldValue({ isNull: true }, { typeName: 'numeric' })).toBeNull();
   });
 });

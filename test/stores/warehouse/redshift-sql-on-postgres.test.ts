@@ -1,23 +1,8 @@
 /**
- * The SQL the Redshift adapter sends, executed on a real PostgreSQL. The Data API client is replaced
- * by a bridge that runs each statement on PostgreSQL exactly as the adapter wrote it, with two
- * translations only: the Parquet COPY (Redshift reads S3; here the same rows go in with plain INSERTs,
- * by position as COPY maps Parquet columns) and SYSDATE -> CURRENT_TIMESTAMP (both the transaction's
- * start; PostgreSQL has no SYSDATE). A BatchExecuteStatement runs inside BEGIN/COMMIT, as the Data
- * API runs a batch in one transaction; a failing statement rolls it back and reports FAILED.
+ * The SQL the Redshift adapter sends, executed on a real PostgreSQL through the bridge of
+ * test/helpers/redshift-postgres-bridge.ts (COPY as INSERTs, SYSDATE as CURRENT_TIMESTAMP, a batch in
+ * one transaction).
  */
-import {
-  BatchExecuteStatementCommand,
-  DescribeStatementCommand,
-  ExecuteStatementCommand,
-  GetStatementResultCommand,
-  RedshiftDataClient,
-  type ColumnMetadata,
-  type DescribeStatementResponse,
-  type Field,
-  type SqlParameter,
-} from '@aws-sdk/client-redshift-data';
-import { mockClient } from 'aws-sdk-client-mock';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableSql } from '../../../stores/warehouse/sql/merge-sql';
@@ -25,150 +10,10 @@ import { RedshiftStatementError } from '../../../stores/warehouse/redshift-state
 import { redshiftMergeBatch, RedshiftWarehouse, REDSHIFT_TYPES } from '../../../stores/warehouse/redshift-warehouse';
 import type { MergePlan, WarehouseColumn } from '../../../stores/warehouse/warehouse';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres-server';
+import { bridge, staged } from '../../helpers/redshift-postgres-bridge';
 
 const ROLE = 'arn:aws:iam::123456789012:role/RedshiftCopy';
 const SCHEMA = 'analytics';
-
-/** What each manifest's Parquet files hold, row by row in file column order: the COPY's input. */
-const staged = new Map<string, unknown[][]>();
-
-/** PostgreSQL result -> Data API fields, as the Data API types them. */
-const PG_TYPE_NAMES: Record<number, string> = {
-  16: 'bool',
-  20: 'int8',
-  21: 'int2',
-  23: 'int4',
-  25: 'text',
-  701: 'float8',
-  1043: 'varchar',
-  1184: 'timestamptz',
-  1114: 'timestamp',
-};
-
-function toField(value: unknown, oid: number): Field {
-  if (value === null) return { isNull: true };
-  const text = String(value);
-  switch (PG_TYPE_NAMES[oid]) {
-    case 'bool':
-      return { booleanValue: text === 't' };
-    case 'int2':
-    case 'int4':
-    case 'int8':
-      return { longValue: Number(text) };
-    case 'float8':
-      return { doubleValue: Number(text) };
-    default:
-      return { stringValue: text };
-  }
-}
-
-interface Result {
-  columns: ColumnMetadata[];
-  records: Field[][];
-}
-
-/** A RedshiftDataClient whose statements run on PostgreSQL. */
-function bridge(db: pg.Client) {
-  const client = new RedshiftDataClient({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-  });
-  const mock = mockClient(client);
-  const statements = new Map<string, DescribeStatementResponse>();
-  const results = new Map<string, Result>();
-  const batches: string[][] = [];
-  let next = 0;
-
-  const run = async (sql: string, parameters: readonly SqlParameter[] = []): Promise<Result> => {
-    // Named :pN back to positional $N; the raw text of every value, as the Data API returns text.
-    const values: string[] = [];
-    const text = sql.replace(/:p(\d+)\b/g, (_m, n: string) => {
-      const p = parameters.find((x) => x.name === `p${n}`);
-      if (!p) throw new Error(`no parameter p${n}`);
-      values.push(p.value!);
-      return `$${values.length}`;
-    });
-    const r = await db.query({ text, values, types: { getTypeParser: () => (v: string) => v } });
-    const fields = r.fields ?? [];
-    return {
-      columns: fields.map((f) => ({ name: f.name, label: f.name, typeName: PG_TYPE_NAMES[f.dataTypeID] ?? 'unknown' })),
-      records: (r.rows ?? []).map((row: Record<string, unknown>) =>
-        fields.map((f) => toField(row[f.name], f.dataTypeID)),
-      ),
-    };
-  };
-
-  /** COPY "stg" FROM 's3://...manifest' ... -> INSERT INTO "stg" VALUES (...), by position. */
-  const copyAsInserts = async (sql: string) => {
-    const m = /^COPY ("[a-z0-9_]+") FROM '(s3:\/\/[^']+)' IAM_ROLE '[^']+' FORMAT AS PARQUET MANIFEST$/.exec(sql);
-    if (!m) throw new Error(`unexpected COPY: ${sql}`);
-    const rows = staged.get(m[2]!);
-    if (!rows) throw new Error(`no staged rows for ${m[2]}`);
-    for (const row of rows) {
-      await db.query(`INSERT INTO ${m[1]} VALUES (${row.map((_, i) => `$${i + 1}`).join(', ')})`, row);
-    }
-  };
-
-  mock.on(ExecuteStatementCommand).callsFake(async (input: { Sql: string; Parameters?: SqlParameter[] }) => {
-    const id = `stmt-${++next}`;
-    try {
-      results.set(id, await run(input.Sql, input.Parameters));
-      statements.set(id, { Id: id, Status: 'FINISHED', HasResultSet: results.get(id)!.columns.length > 0 });
-    } catch (error) {
-      statements.set(id, { Id: id, Status: 'FAILED', Error: `ERROR: ${(error as Error).message}` });
-    }
-    return { Id: id, CreatedAt: new Date() };
-  });
-
-  mock.on(BatchExecuteStatementCommand).callsFake(async (input: { Sqls: string[] }) => {
-    const id = `batch-${++next}`;
-    batches.push(input.Sqls);
-    const subs: NonNullable<DescribeStatementResponse['SubStatements']> = [];
-    await db.query('BEGIN');
-    try {
-      for (const [i, sql] of input.Sqls.entries()) {
-        const subId = `${id}:${i + 1}`;
-        try {
-          if (sql.startsWith('COPY ')) {
-            await copyAsInserts(sql);
-          } else {
-            results.set(subId, await run(sql.replace(/\bSYSDATE\b/g, 'CURRENT_TIMESTAMP')));
-          }
-          subs.push({ Id: subId, Status: 'FINISHED', QueryString: sql });
-        } catch (error) {
-          subs.push({ Id: subId, Status: 'FAILED', Error: `ERROR: ${(error as Error).message}`, QueryString: sql });
-          for (let j = i + 1; j < input.Sqls.length; j++) subs.push({ Id: `${id}:${j + 1}`, Status: 'ABORTED' });
-          throw error;
-        }
-      }
-      await db.query('COMMIT');
-      statements.set(id, { Id: id, Status: 'FINISHED', SubStatements: subs, HasResultSet: true });
-    } catch (error) {
-      await db.query('ROLLBACK');
-      statements.set(id, {
-        Id: id,
-        Status: 'FAILED',
-        Error: `ERROR: ${(error as Error).message}`,
-        SubStatements: subs,
-      });
-    }
-    return { Id: id, CreatedAt: new Date() };
-  });
-
-  mock.on(DescribeStatementCommand).callsFake(async (input: { Id: string }) => {
-    const d = statements.get(input.Id);
-    if (!d) throw new Error(`no statement ${input.Id}`);
-    return d;
-  });
-
-  mock.on(GetStatementResultCommand).callsFake(async (input: { Id: string }) => {
-    const r = results.get(input.Id);
-    if (!r) throw new Error(`no result for ${input.Id}`);
-    return { ColumnMetadata: r.columns, Records: r.records, TotalNumRows: r.records.length };
-  });
-
-  return { client, batches };
-}
 
 let server: PostgresServer;
 let db: pg.Client;
@@ -250,8 +95,11 @@ async function tableRows(table: string, orderBy: string): Promise<Record<string,
   return (await db.query(`SELECT * FROM "${SCHEMA}"."${table}" ORDER BY ${orderBy}`)).rows;
 }
 
+/** The manifest's rows in its table's ledger (the shared one of earlier versions is no longer written). */
 async function ledgerRows(manifestKey: string): Promise<Record<string, unknown>[]> {
-  return (await db.query(`SELECT * FROM "${SCHEMA}"."loadout_ledger" WHERE manifest_key = $1`, [manifestKey])).rows;
+  const table = manifestKey.split('/')[1]!;
+  return (await db.query(`SELECT * FROM "${SCHEMA}"."loadout_ledger_${table}" WHERE manifest_key = $1`, [manifestKey]))
+    .rows;
 }
 
 describe('the Redshift SQL on PostgreSQL', () => {
@@ -366,7 +214,7 @@ describe('the Redshift SQL on PostgreSQL', () => {
     );
     expect(error).toBeInstanceOf(RedshiftStatementError);
     expect((error as Error).message).toMatch(
-      /FAILED at statement 5 of 9 \(INSERT INTO "analytics"."match_end".*\): ERROR: .*null value in column "ended_at"/,
+      /FAILED at statement 7 of 11 \(INSERT INTO "analytics"."match_end".*\): ERROR: .*null value in column "ended_at"/,
     );
     expect(await tableRows('match_end', 'match_id')).toEqual(before);
     expect(await ledgerRows(plan.manifestKey)).toEqual([]);
@@ -378,8 +226,26 @@ describe('the Redshift SQL on PostgreSQL', () => {
       [10, 'm-2'],
     );
     expect(rows).toEqual([
-      { match_id: 'm-0', score: 10, accuracy: 0.5, won: true, ended_at: new Date('2026-01-02T10:00:00.123Z') },
-      { match_id: 'm-1', score: 20, accuracy: null, won: null, ended_at: new Date('2026-01-02T11:00:00Z') },
+      { match_id: 'm-0', score: 10, accuracy: 0.5, won: true, ended_at: '2026-01-02T10:00:00.123456Z' },
+      { match_id: 'm-1', score: 20, accuracy: null, won: null, ended_at: '2026-01-02T11:00:00.000000Z' },
     ]);
+  });
+
+  it('never loads twice a manifest the shared ledger of an earlier version holds', async () => {
+    const plan = planOf('match_end', matchColumns, ['match_id'], 'old', [
+      ['m-old', '2026-01-03T00:00:00Z', 1, null, null, null],
+    ]);
+    await db.query(
+      `INSERT INTO "${SCHEMA}"."loadout_ledger" VALUES ($1, 'match_end', $2, 1, 7, '2026-01-03T01:00:00Z')`,
+      [plan.manifestKey, plan.fingerprint],
+    );
+    const before = await tableRows('match_end', 'match_id');
+    expect(await warehouse.merge(plan)).toEqual({ applied: false, stagedRows: 1, mergedRows: 7 });
+    expect(await tableRows('match_end', 'match_id')).toEqual(before);
+    expect(await ledgerRows(plan.manifestKey)).toEqual([]);
+    // Both ledgers read as one.
+    const entries = await warehouse.ledger(SCHEMA);
+    expect(entries.filter((e) => e.manifestKey === plan.manifestKey)).toHaveLength(1);
+    expect(new Set(entries.map((e) => e.table))).toEqual(new Set(['match_end', 'kill']));
   });
 });

@@ -5,7 +5,7 @@ import {
   GetStatementResultCommand,
 } from '@aws-sdk/client-redshift-data';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { harness, mock, plan, SECRET } from '../../helpers/redshift-data-api-mock';
+import { executedInputs, harness, mock, mockUtcSession, plan, SECRET } from '../../helpers/redshift-data-api-mock';
 
 beforeEach(() => {
   mock.reset();
@@ -41,21 +41,32 @@ describe('single statements', () => {
     mock
       .on(GetStatementResultCommand)
       .resolves({ ColumnMetadata: [{ label: 'n', typeName: 'int8' }], Records: [[{ longValue: 7 }]] });
+    mockUtcSession();
     const rows = await warehouse.query(
       'SELECT count(*) AS n FROM "analytics"."match_end" WHERE match_id = $1 AND score > $2 AND note <> \'$1\' AND ended_at < $3',
       ["m-1'; DROP TABLE x; --", 10, new Date('2026-01-02T03:04:05.678Z')],
     );
     expect(rows).toEqual([{ n: 7 }]);
-    const input = mock.commandCalls(ExecuteStatementCommand)[0]!.args[0].input;
-    expect(input.Sql).toBe(
+    const [input] = executedInputs();
+    // In the adapter's UTC session, opened first with the target and a keep-alive.
+    const open = mock.commandCalls(ExecuteStatementCommand)[0]!.args[0].input;
+    expect(open).toMatchObject({
+      Sql: "SET timezone TO 'UTC'",
+      SessionKeepAliveSeconds: 300,
+      ClusterIdentifier: 'loadout-prod',
+      Database: 'dev',
+    });
+    expect(input).toMatchObject({ SessionId: 'session-1' });
+    expect(input).not.toHaveProperty('ClusterIdentifier');
+    expect(input!.Sql).toBe(
       'SELECT count(*) AS n FROM "analytics"."match_end" WHERE match_id = :p1 AND score > :p2 AND note <> \'$1\' AND ended_at < :p3',
     );
-    expect(input.Parameters).toEqual([
+    expect(input!.Parameters).toEqual([
       { name: 'p1', value: "m-1'; DROP TABLE x; --" },
       { name: 'p2', value: '10' },
       { name: 'p3', value: '2026-01-02T03:04:05.678Z' },
     ]);
-    expect(input.Sql).not.toContain('DROP');
+    expect(input!.Sql).not.toContain('DROP');
   });
 
   it('asks the ledger and information_schema with parameters', async () => {
@@ -66,6 +77,10 @@ describe('single statements', () => {
       .on(DescribeStatementCommand)
       .callsFake(async (input: { Id: string }) => ({ Id: input.Id, Status: 'FINISHED', HasResultSet: true }));
     mock.on(GetStatementResultCommand, { Id: 'q-1' }).resolves({
+      ColumnMetadata: [{ name: 'table_name', label: 'table_name', typeName: 'varchar' }],
+      Records: [[{ stringValue: 'loadout_ledger_kill' }], [{ stringValue: 'loadout_ledger_match_end' }]],
+    });
+    mock.on(GetStatementResultCommand, { Id: 'q-2' }).resolves({
       ColumnMetadata: ['manifest_key', 'table_name', 'fingerprint', 'files', 'rows', 'loaded_at'].map((name) => ({
         name,
         label: name,
@@ -83,7 +98,7 @@ describe('single statements', () => {
         ],
       ],
     });
-    mock.on(GetStatementResultCommand, { Id: 'q-2' }).resolves({
+    mock.on(GetStatementResultCommand, { Id: 'q-3' }).resolves({
       ColumnMetadata: [
         'column_name',
         'data_type',
@@ -110,8 +125,9 @@ describe('single statements', () => {
         scale === undefined ? { isNull: true } : { longValue: scale as number },
       ]),
     });
-    mock.on(GetStatementResultCommand, { Id: 'q-3' }).resolves({ ColumnMetadata: [], Records: [] });
+    mock.on(GetStatementResultCommand, { Id: 'q-4' }).resolves({ ColumnMetadata: [], Records: [] });
 
+    mockUtcSession();
     expect(await warehouse.ledger('analytics', 'match_end')).toEqual([
       {
         manifestKey: plan.manifestKey,
@@ -134,8 +150,13 @@ describe('single statements', () => {
     ]);
     expect(await warehouse.describeTable('analytics', 'missing')).toBeUndefined();
 
-    const inputs = mock.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input);
-    expect(inputs[0]!.Sql).toMatch(/WHERE "table_name" = :p1 ORDER BY/);
+    const [tables, ...inputs] = executedInputs();
+    // The per-table ledgers that exist, then the union of the shared ledger and this table's.
+    expect(tables!.Sql).toMatch(/FROM information_schema.tables WHERE table_schema = :p1 AND LEFT\(table_name, 15\)/);
+    expect(tables!.Parameters).toEqual([{ name: 'p1', value: 'analytics' }]);
+    expect(inputs[0]!.Sql).toMatch(/FROM "analytics"."loadout_ledger" WHERE "table_name" = :p1 UNION ALL /);
+    expect(inputs[0]!.Sql).toContain('FROM "analytics"."loadout_ledger_match_end" WHERE "table_name" = :p1)');
+    expect(inputs[0]!.Sql).not.toContain('loadout_ledger_kill');
     expect(inputs[0]!.Parameters).toEqual([{ name: 'p1', value: 'match_end' }]);
     expect(inputs[1]!.Sql).toMatch(
       /FROM information_schema.columns WHERE table_schema = :p1 AND table_name = :p2 ORDER BY ordinal_position$/,
@@ -181,6 +202,7 @@ describe('single statements', () => {
       .on(GetStatementResultCommand, { Id: 'q-4', NextToken: 'page-3' })
       .resolves({ ColumnMetadata: columns, Records: [row(5)] });
 
+    mockUtcSession();
     const rows = await warehouse.query('SELECT * FROM t');
     expect(rows.map((r) => r.id)).toEqual([1, 2, 3, 4, 5]);
     expect(rows[0]).toEqual({
@@ -188,7 +210,7 @@ describe('single statements', () => {
       name: 'p1',
       ratio: 0.5,
       won: false,
-      at: new Date('2026-01-01T10:00:00Z'),
+      at: '2026-01-01T10:00:00.000000Z',
       naive: null,
     });
     expect(rows[1]).toEqual({
@@ -196,8 +218,8 @@ describe('single statements', () => {
       name: 'p2',
       ratio: 1,
       won: true,
-      at: new Date('2026-01-02T10:00:00Z'),
-      naive: new Date('2026-01-02T10:00:00.500Z'),
+      at: '2026-01-02T10:00:00.000000Z',
+      naive: '2026-01-02T10:00:00.500000Z',
     });
     expect(mock.commandCalls(GetStatementResultCommand).map((c) => c.args[0].input)).toEqual([
       { Id: 'q-4' },
@@ -210,7 +232,44 @@ describe('single statements', () => {
     const { warehouse } = harness();
     mock.on(ExecuteStatementCommand).resolves({ Id: 'q-5' });
     mock.on(DescribeStatementCommand).resolves({ Id: 'q-5', Status: 'FINISHED', HasResultSet: false });
+    mockUtcSession();
     await expect(warehouse.query('ANALYZE "analytics"."match_end"')).resolves.toEqual([]);
     expect(mock.commandCalls(GetStatementResultCommand)).toHaveLength(0);
+  });
+
+  it('runs queries in one UTC session, opened once and again after it may have expired', async () => {
+    const { warehouse, advance } = harness();
+    let n = 0;
+    mock.on(ExecuteStatementCommand).callsFake(async () => ({ Id: `q-${++n}` }));
+    mock
+      .on(DescribeStatementCommand)
+      .callsFake(async (input: { Id: string }) => ({ Id: input.Id, Status: 'FINISHED', HasResultSet: false }));
+    mockUtcSession();
+    await Promise.all([warehouse.query('SELECT 1'), warehouse.query('SELECT 2')]);
+    advance(10 * 60_000);
+    await warehouse.query('SELECT 3');
+    const sqls = mock.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql);
+    expect(sqls).toEqual(["SET timezone TO 'UTC'", 'SELECT 1', 'SELECT 2', "SET timezone TO 'UTC'", 'SELECT 3']);
+    for (const input of executedInputs()) expect(input.SessionId).toBe('session-1');
+  });
+
+  it('opens a new session after the Data API refused a statement in the old one', async () => {
+    const { warehouse } = harness();
+    let n = 0;
+    mock
+      .on(ExecuteStatementCommand)
+      .callsFake(async () => ({ Id: `q-${++n}` }))
+      .on(ExecuteStatementCommand, { SessionId: 'session-1', Sql: 'SELECT 2' })
+      .rejects(Object.assign(new Error('Session session-1 is closed'), { name: 'ValidationException' }));
+    mock
+      .on(DescribeStatementCommand)
+      .callsFake(async (input: { Id: string }) => ({ Id: input.Id, Status: 'FINISHED', HasResultSet: false }));
+    mockUtcSession();
+    await warehouse.query('SELECT 1');
+    await expect(warehouse.query('SELECT 2')).rejects.toThrow(/is closed/);
+    await warehouse.query('SELECT 3');
+    const sqls = mock.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql);
+    expect(sqls.filter((s) => s === "SET timezone TO 'UTC'")).toHaveLength(2);
+    expect(sqls.at(-1)).toBe('SELECT 3');
   });
 });
