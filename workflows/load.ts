@@ -1,7 +1,11 @@
-/** load: one loadTable child per table with staged files, a few at a time (a sliding window), then the KPI views. */
+/**
+ * load: one loadTable child per table with staged files, a few at a time (a sliding window), then the
+ * KPI views. Past `tablesPerRun` tables it continues as new, so its history stays bounded.
+ */
 import {
   ApplicationFailure,
   ParentClosePolicy,
+  continueAsNew,
   executeChild,
   patched,
   proxyActivities,
@@ -19,6 +23,9 @@ import { DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE, quickActivityOptions 
 import { LOAD_FAILED } from './failure-types';
 import { forEachBounded } from './for-each-bounded';
 
+/** Tables one run loads before continuing as new: about 6 history events each, so under 1,000 a run. */
+export const TABLES_PER_RUN = 100;
+
 export async function load(input: LoadInput): Promise<LoadResult> {
   const { listTablesToLoad, refreshKpiViews } = proxyActivities<LoadoutActivities>(
     quickActivityOptions(input.lostWorkerTimeout ?? DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE),
@@ -27,10 +34,16 @@ export async function load(input: LoadInput): Promise<LoadResult> {
     { key: LOADOUT_STAGE, value: 'loading' },
     { key: LOADOUT_ENVIRONMENT, value: input.environment },
   ]);
-  const tables = await listTablesToLoad({ tables: input.tables });
-  const results: LoadTableResult[] = [];
-  const alreadyLoading: string[] = [];
-  const failures: FailedTableLoad[] = [];
+  // Runs started before it loaded every table in one run (captured histories replay so).
+  const bounded = patched('load-continue-as-new');
+  const carried = bounded ? input.continued : undefined;
+  let tables = carried?.remaining ?? (await listTablesToLoad({ tables: input.tables }));
+  const results: LoadTableResult[] = [...(carried?.results ?? [])];
+  const alreadyLoading: string[] = [...(carried?.alreadyLoading ?? [])];
+  const failures: FailedTableLoad[] = [...(carried?.failures ?? [])];
+  const perRun = Math.max(1, input.tablesPerRun ?? TABLES_PER_RUN);
+  const later = bounded ? tables.slice(perRun) : [];
+  if (bounded) tables = tables.slice(0, perRun);
   const limit = Math.max(1, input.maxParallel ?? 4);
   const loadOne = async (table: string): Promise<void> => {
     try {
@@ -51,6 +64,9 @@ export async function load(input: LoadInput): Promise<LoadResult> {
   // A sliding window: a slow table holds one slot, not a whole wave. Runs started before it went in waves.
   if (patched('load-sliding-window')) await forEachBounded(tables, limit, loadOne);
   else for (let i = 0; i < tables.length; i += limit) await Promise.all(tables.slice(i, i + limit).map(loadOne));
+  // Keys and counts only are carried: the next run's history starts from its input.
+  if (later.length > 0)
+    await continueAsNew<typeof load>({ ...input, continued: { remaining: later, results, alreadyLoading, failures } });
   const views = await refreshKpiViews();
   results.sort((a, b) => (a.table < b.table ? -1 : 1));
   if (failures.length > 0) {
