@@ -12,7 +12,7 @@
  */
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -48,6 +48,8 @@ const rate = Number(values.rate);
 const minutes = Number(values.minutes);
 
 const moto = await startMoto();
+// This process writes the objects too (the generator runs here): the SDK's chain finds moto.
+Object.assign(process.env, motoEnv(moto.endpoint));
 const s3 = motoS3Client(moto.endpoint);
 const sqs = motoSqsClient(moto.endpoint);
 await s3.send(new CreateBucketCommand({ Bucket: 'telemetry' }));
@@ -94,29 +96,40 @@ const ready = new Promise<void>((resolveReady, reject) => {
     if (entry.message === 'file batch staged') batches++;
   });
 });
-await ready;
-const temporalPid = (JSON.parse(readFileSync(join(work, 'home/temporal/server.json'), 'utf8')) as { pid: number }).pid;
-const before = { dev: cpuSeconds(dev.pid!), temporal: cpuSeconds(temporalPid), machine: machineCpuSeconds() };
-const started = Date.now();
-const corpus = await streamSyntheticCorpus({
-  to: 's3://telemetry/raw',
-  types,
-  seed: Number(values.seed),
-  duplicateShare: 0.05,
-  gzip: true,
-  rate,
-  durationMs: minutes * 60_000,
-  everyMs: durationMs(values['object-every']!),
-});
-const generated = Date.now();
-// The last objects need a load interval or two to be merged.
-await new Promise((r) => setTimeout(r, Number(values['drain-minutes']) * 60_000));
-const wall = (Date.now() - started) / 1000;
-const after = { dev: cpuSeconds(dev.pid!), temporal: cpuSeconds(temporalPid), machine: machineCpuSeconds() };
-dev.kill('SIGTERM');
-await new Promise((r) => dev.once('exit', r));
-spawn(process.execPath, [join(root, 'bin/loadout.js'), 'server', 'stop'], { env, stdio: 'ignore' });
-await moto.stop();
+let wall = 0;
+let generated = 0;
+let started = 0;
+let before = { dev: 0, temporal: 0, machine: 0 };
+let after = before;
+let corpus: Awaited<ReturnType<typeof streamSyntheticCorpus>>;
+try {
+  await ready;
+  const temporalPid = (JSON.parse(readFileSync(join(work, 'home/temporal/server.json'), 'utf8')) as { pid: number }).pid;
+  before = { dev: cpuSeconds(dev.pid!), temporal: cpuSeconds(temporalPid), machine: machineCpuSeconds() };
+  started = Date.now();
+  corpus = await streamSyntheticCorpus({
+    to: 's3://telemetry/raw',
+    types,
+    seed: Number(values.seed),
+    duplicateShare: 0.05,
+    gzip: true,
+    rate,
+    durationMs: minutes * 60_000,
+    everyMs: durationMs(values['object-every']!),
+  });
+  generated = Date.now();
+  // The last objects need a load interval or two to be merged.
+  await new Promise((r) => setTimeout(r, Number(values['drain-minutes']) * 60_000));
+  wall = (Date.now() - started) / 1000;
+  after = { dev: cpuSeconds(dev.pid!), temporal: cpuSeconds(temporalPid), machine: machineCpuSeconds() };
+} finally {
+  if (dev.exitCode === null) {
+    dev.kill('SIGTERM');
+    await new Promise((r) => dev.once('exit', r));
+  }
+  execFileSync(process.execPath, [join(root, 'bin/loadout.js'), 'server', 'stop'], { env, stdio: 'ignore' });
+  await moto.stop();
+}
 
 const cores = cpus().length;
 const share = (a: number, b: number) => Math.round(((b - a) / wall / cores) * 1000) / 10;
