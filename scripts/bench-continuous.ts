@@ -23,7 +23,14 @@ import { durationMs } from '../config/config-schema';
 import { writeSyntheticCatalog } from '../generator/synthetic/synthetic-catalog';
 import { streamSyntheticCorpus } from '../generator/synthetic/synthetic-corpus';
 import { syntheticTypes } from '../generator/synthetic/synthetic-types';
-import { motoEnv, motoS3Client, motoSqsClient, notifyObjectCreated, queueArn, startMoto } from '../test/helpers/moto-server';
+import {
+  motoEnv,
+  motoS3Client,
+  motoSqsClient,
+  notifyObjectCreated,
+  queueArn,
+  startMoto,
+} from '../test/helpers/moto-server';
 import { cpuSeconds, machineCpuSeconds, percentile } from './bench-process-stats';
 
 const { values } = parseArgs({
@@ -79,7 +86,10 @@ interface Merge {
 }
 const merges: Merge[] = [];
 let batches = 0;
-const dev = spawn(process.execPath, [join(root, 'bin/loadout.js'), 'dev'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+const dev = spawn(process.execPath, [join(root, 'bin/loadout.js'), 'dev'], {
+  env,
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
 const log = createInterface({ input: dev.stderr! });
 const ready = new Promise<void>((resolveReady, reject) => {
   dev.once('exit', (code) => reject(new Error(`loadout dev exited with ${code}`)));
@@ -104,7 +114,8 @@ let after = before;
 let corpus: Awaited<ReturnType<typeof streamSyntheticCorpus>>;
 try {
   await ready;
-  const temporalPid = (JSON.parse(readFileSync(join(work, 'home/temporal/server.json'), 'utf8')) as { pid: number }).pid;
+  const temporalPid = (JSON.parse(readFileSync(join(work, 'home/temporal/server.json'), 'utf8')) as { pid: number })
+    .pid;
   before = { dev: cpuSeconds(dev.pid!), temporal: cpuSeconds(temporalPid), machine: machineCpuSeconds() };
   started = Date.now();
   corpus = await streamSyntheticCorpus({

@@ -2,17 +2,17 @@
 /**
  * `loadout run` against the hand-written DuckDB script (scripts/duckdb-reference.sql) on the same
  * corpus, side by side in one run: in each round the reference, `loadout run` with one worker
- * process, and with more worker processes (`loadout worker` beside the run on the same dev server),
+ * process, and with more (`loadout run --workers N`: `loadout worker` processes beside it for the batches),
  * in turns whose order alternates. One JSON line per measurement, then a summary with medians and ratios.
  *
- *   node scripts/bench-end-to-end.mjs --input DIR [--rounds 3] [--workers 1,2] [--batch-objects 8] [--bundle]
+ *   node scripts/bench-end-to-end.mjs --input DIR [--rounds 3] [--workers 1,2] [--bundle]
  *
  * Each `loadout run` gets a fresh lake and DuckDB warehouse; the dev server under the bench's
  * LOADOUT_HOME is started once before the first round (as after `loadout demo`, it keeps running).
  * --bundle builds the workflow bundle once and runs with LOADOUT_WORKFLOW_BUNDLE (no bundling at start).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,7 +22,6 @@ const { values } = parseArgs({
     input: { type: 'string' },
     rounds: { type: 'string', default: '3' },
     workers: { type: 'string', default: '1,2' },
-    'batch-objects': { type: 'string', default: '8' },
     bundle: { type: 'boolean', default: false },
   },
 });
@@ -34,13 +33,9 @@ const root = resolve(import.meta.dirname, '..');
 const input = resolve(values.input);
 const work = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
 const home = join(work, 'home');
-// The config file of the runs' working directory: batches of this many objects, so two processes share them.
+// A working directory of its own: no loadout.config.json of the caller's applies.
 const cwd = join(work, 'cwd');
 mkdirSync(cwd, { recursive: true });
-writeFileSync(
-  join(cwd, 'loadout.config.json'),
-  JSON.stringify({ discovery: { batchObjects: Number(values['batch-objects']) } }),
-);
 const baseEnv = { ...process.env, LOADOUT_HOME: home, LOADOUT_LOG_FORMAT: 'json' };
 if (values.bundle) {
   const bundle = join(work, 'workflow-bundle.js');
@@ -67,28 +62,32 @@ function run(command, args, env) {
 }
 
 async function reference(round) {
-  const { seconds, out } = await run(process.execPath, [join(root, 'scripts/duckdb-reference.mjs'), '--input', input], baseEnv);
+  const { seconds, out } = await run(
+    process.execPath,
+    [join(root, 'scripts/duckdb-reference.mjs'), '--input', input],
+    baseEnv,
+  );
   const result = JSON.parse(out.trim().split('\n').pop());
   return { round, what: 'duckdb-script', seconds, inner_s: result.seconds, rows: sum(Object.values(result.tables)) };
 }
 
 async function loadoutRun(round, processes) {
   const dir = join(work, `run-${round}-${processes}`);
-  const env = { ...baseEnv, LOADOUT_LAKE: join(dir, 'lake'), LOADOUT_WAREHOUSE: `duckdb:${join(dir, 'warehouse.duckdb')}` };
+  const env = {
+    ...baseEnv,
+    // An environment of its own: batch and load ids derive from it, so no run reuses another's results.
+    LOADOUT_ENV: `bench-${round}-${processes}-${process.pid}`,
+    LOADOUT_LOAD_EVERY: '1h',
+    LOADOUT_LAKE: join(dir, 'lake'),
+    LOADOUT_WAREHOUSE: `duckdb:${join(dir, 'warehouse.duckdb')}`,
+  };
   mkdirSync(dir, { recursive: true });
-  // Extra worker processes on the same task queue, ready before the run starts its batches.
-  const extra = [];
-  for (let i = 1; i < processes; i++) {
-    const child = spawn(process.execPath, [loadout, 'worker'], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    await new Promise((ready, fail) => {
-      child.stderr.on('data', (d) => /RUNNING/.test(String(d)) && ready());
-      child.once('exit', (code) => fail(new Error(`loadout worker exited with ${code}`)));
-      setTimeout(ready, 15_000);
-    });
-    extra.push(child);
-  }
   try {
-    const { seconds, out } = await run(process.execPath, [loadout, 'run', input, '--json'], env);
+    const { seconds, out } = await run(
+      process.execPath,
+      [loadout, 'run', input, '--json', '--workers', String(processes)],
+      env,
+    );
     const summary = JSON.parse(out);
     return {
       round,
@@ -101,10 +100,6 @@ async function loadoutRun(round, processes) {
       rows: sum(Object.values(summary.tables)),
     };
   } finally {
-    for (const child of extra) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -137,7 +132,12 @@ const ref = median(byWhat.get('duckdb-script'));
 const summary = Object.fromEntries(
   [...byWhat].map(([what, s]) => [
     what,
-    { median_s: median(s), min_s: Math.min(...s), max_s: Math.max(...s), ratio_to_script: Math.round((median(s) / ref) * 100) / 100 },
+    {
+      median_s: median(s),
+      min_s: Math.min(...s),
+      max_s: Math.max(...s),
+      ratio_to_script: Math.round((median(s) / ref) * 100) / 100,
+    },
   ]),
 );
 console.log(JSON.stringify({ date: new Date().toISOString(), input, summary }));

@@ -25,7 +25,10 @@ export function registerGenerate(program: Command): void {
     .option('--types <n>', 'catalog-less: N synthetic event types instead of the demo game (docs/benchmarks.md)')
     .option('--to <location>', 'with --types: a directory or s3://bucket/prefix (instead of --out)')
     .option('--zipf <exponent>', 'with --types: the i-th type weighs 1/i^exponent', '1.1')
-    .option('--rate <events/s>', 'with --types: write at this steady rate in real time, one object every --object-every')
+    .option(
+      '--rate <events/s>',
+      'with --types: write at this steady rate in real time, one object every --object-every',
+    )
     .option('--duration <d>', 'with --rate: how long, e.g. 10m')
     .option('--object-every <d>', 'with --rate: one object per interval', '10s')
     .option('--catalog-out <dir>', 'with --types: also write the types as a declared catalog (for LOADOUT_SCHEMAS)')

@@ -42,7 +42,8 @@ export async function writeSyntheticCorpus(
   const sink = objectSink(options);
   const spanMs = (options.hours * 3_600_000) / options.files;
   for (let f = 0; f < options.files; f++) {
-    const count = Math.floor((options.events * (f + 1)) / options.files) - Math.floor((options.events * f) / options.files);
+    const count =
+      Math.floor((options.events * (f + 1)) / options.files) - Math.floor((options.events * f) / options.files);
     const from = new Date(options.start.getTime() + f * spanMs);
     await sink.write(from, sink.records.lines(count, from, spanMs, (f + 0.5) / options.files), count);
   }
@@ -68,7 +69,9 @@ export async function streamSyntheticCorpus(
     const due = started + (k + 1) * options.everyMs;
     const wait = due - Date.now();
     if (wait > 0) await sleep(wait);
-    const count = Math.round((options.rate * (k + 1) * options.everyMs) / 1000) - Math.round((options.rate * k * options.everyMs) / 1000);
+    const count =
+      Math.round((options.rate * (k + 1) * options.everyMs) / 1000) -
+      Math.round((options.rate * k * options.everyMs) / 1000);
     const from = new Date(Date.now() - options.everyMs);
     const object = await sink.write(from, sink.records.lines(count, from, options.everyMs, (k + 0.5) / ticks), count);
     options.onObject?.(object);

@@ -40,7 +40,8 @@ export function syntheticTag(index: number): string {
  * each type appear only after 30-80 % of the run: what a studio's new game version sends.
  */
 export function syntheticTypes(count: number, seed: number, exponent = 1.1): SyntheticType[] {
-  if (!Number.isSafeInteger(count) || count < 1) throw new Error(`generate: types must be a whole number >= 1, got ${count}`);
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new Error(`generate: types must be a whole number >= 1, got ${count}`);
   const random = new Random(seed, 901);
   const weights = Array.from({ length: count }, (_, i) => 1 / Math.pow(i + 1, exponent));
   const total = weights.reduce((a, b) => a + b, 0);

@@ -49,7 +49,10 @@ test('300 distinct types; the same seed gives the same bytes, another seed other
 
 test('a Zipf-like mix, exact distinct counts, and late attributes only after they appear', async () => {
   const result = await write('d');
-  const all = records(join(root, 'd'), result.objects.map((o) => o.key));
+  const all = records(
+    join(root, 'd'),
+    result.objects.map((o) => o.key),
+  );
   expect(all).toHaveLength(30_000);
   const distinct = new Map<string, Set<string>>();
   for (const r of all) distinct.set(String(r.event), (distinct.get(String(r.event)) ?? new Set()).add(String(r.id)));
@@ -71,7 +74,10 @@ test('the written catalog loads and accepts every record', async () => {
   writeSyntheticCatalog(join(root, 'catalog'), types);
   expect(readdirSync(join(root, 'catalog'))).toHaveLength(300);
   const catalog = await loadCatalog(join(root, 'catalog'));
-  for (const r of records(join(root, 'e'), result.objects.map((o) => o.key)))
+  for (const r of records(
+    join(root, 'e'),
+    result.objects.map((o) => o.key),
+  ))
     expect(catalog.eventType(String(r.event))!.toRow(r), JSON.stringify(r)).toBeDefined();
 });
 
