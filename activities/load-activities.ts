@@ -173,22 +173,25 @@ export async function archiveManifest(deps: LoadDeps, input: { manifestKey: stri
   return files.keys.length;
 }
 
-/** Tables with staged files or unfinished manifests, optionally limited to a list. */
+/**
+ * Tables with staged files or unfinished manifests, optionally limited to a list. Two listings
+ * (staged files, manifests), not two per declared table: with hundreds of event types a load
+ * costs what the tables holding files cost.
+ */
 export async function listTablesToLoad(deps: LoadDeps, input: { tables?: string[] }): Promise<string[]> {
   // Rejects and unknown events ride every load not limited to some tables, or are named in the list.
   const wanted = input.tables ?? [...deps.catalog.tables, ...SIDE_TABLES];
+  for (const table of wanted)
+    if (deps.catalog.table(table) === undefined && !SIDE_TABLES.includes(table))
+      throw ApplicationFailure.nonRetryable(`unknown table ${table}`, UNKNOWN_TABLE);
   // Once, before the loadTable children run side by side: concurrent CREATEs of them conflict.
   await withWarehouse(deps.warehouseUrl, async (warehouse) => {
     await warehouse.ensureLedger(deps.warehouseSchema);
     await warehouse.runDdl([createLoadsSql(deps.warehouseSchema)]);
   });
-  const out: string[] = [];
-  for (const table of wanted) {
-    if (deps.catalog.table(table) === undefined && !SIDE_TABLES.includes(table))
-      throw ApplicationFailure.nonRetryable(`unknown table ${table}`, UNKNOWN_TABLE);
-    if ((await first(deps.lake.list(`staged/${table}/`))) || (await unfinishedManifests(deps.lake, table)).length > 0)
-      out.push(table);
-  }
+  const waiting = await tablesWithStagedFiles(deps.lake, 'staged/');
+  for (const table of await tablesWithUnfinishedManifests(deps.lake)) waiting.add(table);
+  const out = wanted.filter((table) => waiting.has(table));
   // The personal-data store rides every load that is not limited to some tables.
   const store = targetOf(deps, PERSONAL_DATA_TABLE);
   if (
@@ -203,6 +206,27 @@ export async function listTablesToLoad(deps: LoadDeps, input: { tables?: string[
     out.push(PERSONAL_DATA_TABLE);
   }
   return out;
+}
+
+/** `{prefix}{table}/...` -> the tables holding at least one object, from one listing. */
+async function tablesWithStagedFiles(lake: ObjectStore, prefix: string): Promise<Set<string>> {
+  const tables = new Set<string>();
+  for await (const o of lake.list(prefix)) {
+    const table = o.key.slice(prefix.length).split('/')[0];
+    if (table) tables.add(table);
+  }
+  return tables;
+}
+
+/** Tables with a manifest not yet marked done, from one listing of manifests/. */
+async function tablesWithUnfinishedManifests(lake: ObjectStore): Promise<Set<string>> {
+  const done = new Set<string>();
+  const manifests: string[] = [];
+  for await (const o of lake.list('manifests/')) {
+    if (o.key.endsWith('.done')) done.add(o.key);
+    else if (o.key.endsWith('.json') && !o.key.endsWith('.files.json')) manifests.push(o.key);
+  }
+  return new Set(manifests.filter((m) => !done.has(doneKeyOf(m))).map((m) => m.split('/')[1]!));
 }
 
 /** Manifests written by a load that has not archived their files yet. */

@@ -21,6 +21,8 @@ export interface IngestOptions {
   /** Where objects the listing cannot address are quarantined (kind 'invalid-key'); without it they are only counted. */
   lake?: ObjectStore;
   onProgress?: (done: number, total: number) => void;
+  /** Split the objects into at least this many batches (when there are as many objects), so several workers share them. */
+  minBatches?: number;
 }
 
 export interface IngestOutcome {
@@ -54,7 +56,8 @@ export async function ingestLocation(options: IngestOptions): Promise<IngestOutc
   const unprocessable: UnprocessableObject[] = [];
   const objects = await listRawObjects(options.source, options.prefix, (o) => unprocessable.push(o));
   if (options.lake) await quarantineListed(options.lake, options.source.location, unprocessable, undefined);
-  const batches = planBatches(objects, options.limits);
+  const spread = Math.max(1, Math.ceil(objects.length / Math.max(1, options.minBatches ?? 1)));
+  const batches = planBatches(objects, { ...options.limits, maxObjects: Math.min(options.limits.maxObjects, spread) });
   let done = 0;
   options.onProgress?.(0, batches.length);
   const settled = await Promise.all(

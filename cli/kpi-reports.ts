@@ -37,7 +37,10 @@ export async function readKpiReport(
   if (since !== undefined && Number.isNaN(Date.parse(since))) throw new Error(`--since ${since} is not a date`);
   const where = since ? ` WHERE "${report.time}" >= CAST($1 AS TIMESTAMP)` : '';
   return warehouse
-    .query(`SELECT ${report.columns ?? '*'} FROM ${qualified(schema, report.view)}${where} ORDER BY ${report.order}`, since ? [since] : [])
+    .query(
+      `SELECT ${report.columns ?? '*'} FROM ${qualified(schema, report.view)}${where} ORDER BY ${report.order}`,
+      since ? [since] : [],
+    )
     .catch((error: Error) => {
       if (/does not exist|not found|Catalog Error/i.test(error.message))
         throw new Error(`no ${report.view} view yet: load some telemetry first (loadout run or loadout load)`);

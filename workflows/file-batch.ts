@@ -15,7 +15,7 @@ import {
   LOADOUT_STAGE,
   LOADOUT_TABLES,
 } from './search-attributes';
-import { searchAttributeKeys } from './search-attribute-values';
+import { searchAttributeKeys, searchAttributeTables } from './search-attribute-values';
 import { fileBatchActivityOptions } from './activity-options';
 
 export async function fileBatch(input: FileBatchInput): Promise<FileBatchResult> {
@@ -25,7 +25,7 @@ export async function fileBatch(input: FileBatchInput): Promise<FileBatchResult>
     // Shortened recognisably and bounded in total, within Temporal's limits; the full list is the input.
     { key: LOADOUT_OBJECTS, value: searchAttributeKeys(input.objects.map((o) => o.key)) },
     ...(input.environment ? [{ key: LOADOUT_ENVIRONMENT, value: input.environment }] : []),
-    ...(input.tables ? [{ key: LOADOUT_TABLES, value: input.tables }] : []),
+    ...(input.tables ? [{ key: LOADOUT_TABLES, value: searchAttributeTables(input.tables) }] : []),
   ]);
   let result: FileBatchResult;
   try {
@@ -38,7 +38,7 @@ export async function fileBatch(input: FileBatchInput): Promise<FileBatchResult>
   }
   upsertSearchAttributes([
     { key: LOADOUT_STAGE, value: 'staged' },
-    { key: LOADOUT_TABLES, value: result.staged.map((s) => s.table) },
+    { key: LOADOUT_TABLES, value: searchAttributeTables(result.staged.map((s) => s.table)) },
     // Results of older workers have no list. Zero is set too, so `LoadoutQuarantined = 0` finds clean batches.
     ...(patched('quarantined-search-attribute')
       ? [{ key: LOADOUT_QUARANTINED, value: result.quarantined?.length ?? 0 }]

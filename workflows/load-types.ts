@@ -8,6 +8,15 @@ export interface LoadInput {
   maxParallel?: number;
   /** How soon a vanished worker's activity is retried elsewhere, e.g. '30s' (default 2m; tests shorten it). */
   lostWorkerTimeout?: string;
+  /** Tables one run loads before it continues as new (default TABLES_PER_RUN); tests lower it. */
+  tablesPerRun?: number;
+  /** Set by continue-as-new: the tables still to load, and what the earlier runs loaded or failed. */
+  continued?: {
+    remaining: string[];
+    results: LoadTableResult[];
+    alreadyLoading: string[];
+    failures: FailedTableLoad[];
+  };
 }
 
 export interface LoadTableInput {

@@ -1,7 +1,11 @@
-/** load: one loadTable child per table with staged files, a few at a time (a sliding window), then the KPI views. */
+/**
+ * load: one loadTable child per table with staged files, a few at a time (a sliding window), then the
+ * KPI views. Past `tablesPerRun` tables it continues as new, so its history stays bounded.
+ */
 import {
   ApplicationFailure,
   ParentClosePolicy,
+  continueAsNew,
   executeChild,
   patched,
   proxyActivities,
@@ -24,6 +28,9 @@ import { loadProgressQuery, type LoadProgress } from './load-progress';
 /** Runs started before it did not stage the kept unknown records (captured histories replay so). */
 const KEPT_UNKNOWN_PATCH = 'loadout-infer-kept-unknown';
 
+/** Tables one run loads before continuing as new: about 6 history events each, so under 1,000 a run. */
+export const TABLES_PER_RUN = 100;
+
 export async function load(input: LoadInput): Promise<LoadResult> {
   const { listTablesToLoad, refreshKpiViews, stageKeptUnknown } = proxyActivities<LoadoutActivities>(
     quickActivityOptions(input.lostWorkerTimeout ?? DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE),
@@ -34,13 +41,20 @@ export async function load(input: LoadInput): Promise<LoadResult> {
   ]);
   const progress: LoadProgress = { tables: [], running: [], loaded: [], failed: [] };
   setHandler(loadProgressQuery, () => progress);
-  // Under `infer`, unknown records kept before the switch are staged into their tables first (a no-op otherwise).
-  if (input.tables === undefined && patched(KEPT_UNKNOWN_PATCH)) await stageKeptUnknown();
-  const tables = await listTablesToLoad({ tables: input.tables });
+  // Runs started before it loaded every table in one run (captured histories replay so).
+  const bounded = patched('load-continue-as-new');
+  const carried = bounded ? input.continued : undefined;
+  // Under `infer`, unknown records kept before the switch are staged into their tables first (a
+  // no-op otherwise), once: a continued run carries the tables listed after it.
+  if (carried === undefined && input.tables === undefined && patched(KEPT_UNKNOWN_PATCH)) await stageKeptUnknown();
+  let tables = carried?.remaining ?? (await listTablesToLoad({ tables: input.tables }));
+  const results: LoadTableResult[] = [...(carried?.results ?? [])];
+  const alreadyLoading: string[] = [...(carried?.alreadyLoading ?? [])];
+  const failures: FailedTableLoad[] = [...(carried?.failures ?? [])];
+  const perRun = Math.max(1, input.tablesPerRun ?? TABLES_PER_RUN);
+  const later = bounded ? tables.slice(perRun) : [];
+  if (bounded) tables = tables.slice(0, perRun);
   progress.tables = tables;
-  const results: LoadTableResult[] = [];
-  const alreadyLoading: string[] = [];
-  const failures: FailedTableLoad[] = [];
   const limit = Math.max(1, input.maxParallel ?? 4);
   const loadOne = async (table: string): Promise<void> => {
     progress.running.push(table);
@@ -66,6 +80,9 @@ export async function load(input: LoadInput): Promise<LoadResult> {
   // A sliding window: a slow table holds one slot, not a whole wave. Runs started before it went in waves.
   if (patched('load-sliding-window')) await forEachBounded(tables, limit, loadOne);
   else for (let i = 0; i < tables.length; i += limit) await Promise.all(tables.slice(i, i + limit).map(loadOne));
+  // Keys and counts only are carried: the next run's history starts from its input.
+  if (later.length > 0)
+    await continueAsNew<typeof load>({ ...input, continued: { remaining: later, results, alreadyLoading, failures } });
   const views = await refreshKpiViews();
   results.sort((a, b) => (a.table < b.table ? -1 : 1));
   if (failures.length > 0) {

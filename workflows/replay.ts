@@ -22,6 +22,7 @@ import { fileBatch } from './file-batch';
 import { load } from './load';
 import type { ReplayCarried, ReplayInput, ReplayProgress, ReplayResult } from './replay-types';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
+import { searchAttributeTables } from './search-attribute-values';
 import { replayLoadWorkflowId } from './workflow-ids';
 import { DEFAULT_LOST_WORKER_TIMEOUT, quickActivityOptions, REPLAY_NON_RETRYABLE } from './activity-options';
 import { REPLAY_BATCHES_FAILED } from './failure-types';
@@ -55,7 +56,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
   upsertSearchAttributes([
     { key: LOADOUT_STAGE, value: 'replaying' },
     { key: LOADOUT_ENVIRONMENT, value: input.environment },
-    ...(input.tables ? [{ key: LOADOUT_TABLES, value: input.tables }] : []),
+    ...(input.tables ? [{ key: LOADOUT_TABLES, value: searchAttributeTables(input.tables) }] : []),
   ]);
   try {
     for (let page = 0; ; page++) {

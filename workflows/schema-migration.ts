@@ -16,6 +16,7 @@ import {
   type TableMigration,
 } from './schema-migration-types';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
+import { searchAttributeTables } from './search-attribute-values';
 
 export async function schemaMigration(input: SchemaMigrationInput): Promise<SchemaMigrationResult> {
   const { planMigration, applyMigration, rebuildTable } = proxyActivities<LoadoutActivities>(
@@ -25,13 +26,13 @@ export async function schemaMigration(input: SchemaMigrationInput): Promise<Sche
   upsertSearchAttributes([
     { key: LOADOUT_STAGE, value: 'migrating' },
     { key: LOADOUT_ENVIRONMENT, value: input.environment },
-    ...(input.tables ? [{ key: LOADOUT_TABLES, value: input.tables }] : []),
+    ...(input.tables ? [{ key: LOADOUT_TABLES, value: searchAttributeTables(input.tables) }] : []),
   ]);
   try {
     const plans = await planMigration({ tables: input.tables });
     const touched = plans.filter((p) => p.changes.length > 0 || p.refused.length > 0).map((p) => p.table);
     if (input.tables === undefined && touched.length > 0)
-      upsertSearchAttributes([{ key: LOADOUT_TABLES, value: touched }]);
+      upsertSearchAttributes([{ key: LOADOUT_TABLES, value: searchAttributeTables(touched) }]);
     const tables: TableMigration[] = [];
     // One table at a time: migrations are rare and small, and DDL on one DuckDB file is serial anyway.
     for (const plan of plans) {

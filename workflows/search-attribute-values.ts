@@ -42,15 +42,15 @@ export function searchAttributeKey(key: string): string {
 }
 
 /**
- * The keys for a KeywordList search attribute (LoadoutObjects): at most MAX_OBJECTS_IN_SEARCH_ATTRIBUTE,
- * each through searchAttributeKey, in order, stopping before the encoded list would pass
- * MAX_KEY_LIST_BYTES. Always at least the first key when there is one.
+ * The keys for a KeywordList search attribute (LoadoutObjects): at most `maxCount`
+ * (MAX_OBJECTS_IN_SEARCH_ATTRIBUTE), each through searchAttributeKey, in order, stopping before the
+ * encoded list would pass MAX_KEY_LIST_BYTES. Always at least the first key when there is one.
  */
-export function searchAttributeKeys(keys: readonly string[]): string[] {
+export function searchAttributeKeys(keys: readonly string[], maxCount = MAX_OBJECTS_IN_SEARCH_ATTRIBUTE): string[] {
   const out: string[] = [];
   let bytes = 2; // "[" and "]"
   for (const key of keys) {
-    if (out.length >= MAX_OBJECTS_IN_SEARCH_ATTRIBUTE) break;
+    if (out.length >= maxCount) break;
     const value = searchAttributeKey(key);
     const cost = utf8Length(JSON.stringify(value)) + (out.length > 0 ? 1 : 0); // the comma
     if (bytes + cost > MAX_KEY_LIST_BYTES) break;
@@ -58,6 +58,14 @@ export function searchAttributeKeys(keys: readonly string[]): string[] {
     bytes += cost;
   }
   return out;
+}
+
+/**
+ * Table names for LoadoutTables: as many as fit the byte budget (about 100 names of 16 characters).
+ * A batch of 300 event types would otherwise exceed the 2 KB limit and fail its workflow task.
+ */
+export function searchAttributeTables(tables: readonly string[]): string[] {
+  return searchAttributeKeys(tables, Number.MAX_SAFE_INTEGER);
 }
 
 /** UTF-8 length of a string; lone surrogates count as the 3 bytes of U+FFFD, as an encoder writes them. */

@@ -11,6 +11,7 @@ import { summariseIngest, type RunSummary } from '../run-summary';
 import { runLoad, warehouseRowCounts, type LoadOutcome } from '../load-runner';
 import { failedTableLines } from '../load-failures';
 import { StatusLine } from '../status-line';
+import { startExtraWorkers } from '../extra-workers';
 
 export interface RunTimings {
   total_s: number;
@@ -43,9 +44,13 @@ export function registerRun(program: Command): void {
       .argument('[location]', 'raw objects to ingest (default: the configured raw zone)'),
   )
     .option('--json', 'print one JSON document on stdout')
+    .option('--workers <n>', 'worker processes for the batches: this one and n-1 `loadout worker` beside it', '1')
     .action(async (location: string | undefined, options: Record<string, unknown>) => {
       const config = loadConfig({ ...overridesFrom(options), ...(location ? { raw: location } : {}) });
-      const summary = await runPipeline(config.raw, config, { progress: !options.json });
+      const workers = Number(options.workers);
+      if (!Number.isSafeInteger(workers) || workers < 1 || workers > 64)
+        throw new CommandError(`--workers must be a whole number within 1-64, got ${String(options.workers)}`);
+      const summary = await runPipeline(config.raw, config, { progress: !options.json, workers });
       if (options.json) printJson(summary);
       else printRunSummary(summary);
       if (summary.failures.length > 0)
@@ -65,7 +70,7 @@ export function registerRun(program: Command): void {
 export async function runPipeline(
   location: string,
   config: ReturnType<typeof loadConfig>,
-  view: { progress: boolean },
+  view: { progress: boolean; workers?: number },
 ): Promise<PipelineSummary> {
   // A typo in a local path would otherwise list nothing and report an empty success.
   if (!location.startsWith('s3://') && !existsSync(location))
@@ -81,6 +86,9 @@ export async function runPipeline(
     let loadMs = 0;
     const { outcome, load } = await runtime.withWorker(async () => {
       const t1 = performance.now();
+      const workers = view.workers ?? 1;
+      // Only for the batches: the load stays in this process (a DuckDB file has one writer process).
+      const extra = workers > 1 ? startExtraWorkers(workers - 1, config, runtime) : undefined;
       const outcome = await ingestLocation({
         client: runtime.client,
         taskQueue: config.temporal.taskQueue,
@@ -89,7 +97,9 @@ export async function runPipeline(
         environment: config.env,
         lake,
         onProgress: view.progress ? progressReporter('file batches') : undefined,
-      });
+        // Two batches a process: one computing while the other reads or writes.
+        minBatches: workers > 1 ? workers * 2 : 1,
+      }).finally(() => extra?.stop());
       ingestMs = performance.now() - t1;
       const t2 = performance.now();
       const load = await runLoad(

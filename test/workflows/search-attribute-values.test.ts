@@ -8,8 +8,10 @@ import {
   MAX_KEY_LIST_BYTES,
   searchAttributeKey,
   searchAttributeKeys,
+  searchAttributeTables,
   utf8Length,
 } from '../../workflows/search-attribute-values';
+import { syntheticTag } from '../../generator/synthetic/synthetic-types';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import * as workflows from '../../workflows';
 
@@ -25,6 +27,18 @@ const firehoseKey = (i: number) =>
   `raw/2026/12/04/10/loadout-telemetry-stream-1-2026-12-04-10-15-${String(i).padStart(2, '0')}-4f0a8c2e-1b7d-4e55-9c3a-0d2e6f1a7b9c.gz`;
 
 const encoded = (list: string[]) => Buffer.byteLength(JSON.stringify(list));
+
+describe('searchAttributeTables', () => {
+  test('300 table names (a batch of 300 event types): the first ones, within the 2 KB value; a few stay whole', () => {
+    const tables = Array.from({ length: 300 }, (_, i) => syntheticTag(i));
+    const value = searchAttributeTables(tables);
+    expect(encoded(tables)).toBeGreaterThan(2048);
+    expect(encoded(value)).toBeLessThanOrEqual(MAX_KEY_LIST_BYTES);
+    expect(value).toEqual(tables.slice(0, value.length));
+    expect(value.length).toBeGreaterThan(MAX_OBJECTS_IN_SEARCH_ATTRIBUTE);
+    expect(searchAttributeTables(['purchase', 'session_begin'])).toEqual(['purchase', 'session_begin']);
+  });
+});
 
 describe('searchAttributeKey', () => {
   test('a short key stays itself', () => {
