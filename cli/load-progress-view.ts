@@ -17,7 +17,7 @@ export function watchLoadProgress(handle: WorkflowHandle, line: StatusLine, ever
       if (reported.has(t.table)) continue;
       reported.add(t.table);
       line.say(
-        `  ${t.table}: ${t.mergedRows} rows merged (${t.manifests} ${t.manifests === 1 ? 'manifest' : 'manifests'})`,
+        `  ${t.table}: ${t.mergedRows} rows added or changed (${t.manifests} ${t.manifests === 1 ? 'manifest' : 'manifests'})`,
       );
     }
     for (const table of p.failed) {

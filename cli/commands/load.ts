@@ -52,7 +52,7 @@ function printLoad(result: LoadOutcome): void {
         t.manifests.reduce((n, m) => n + m.mergedRows, 0),
       ] as [string, number, number, number],
   );
-  const out = [formatTable([['table', 'manifests', 'files', 'rows merged'], ...rows])];
+  const out = [formatTable([['table', 'manifests', 'files', 'rows added or changed'], ...rows])];
   if (result.alreadyLoading.length > 0)
     out.push(`already being loaded by another load: ${result.alreadyLoading.map(oneLine).join(', ')}`);
   out.push(...failedTableLines(result.failed));

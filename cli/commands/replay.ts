@@ -133,7 +133,7 @@ function printReplay(workflowId: string, outcome: ReplayOutcome): void {
       out.push(
         '',
         formatTable([
-          ['table', 'rows staged', 'rows merged'],
+          ['table', 'rows staged', 'rows added or changed'],
           ...tables.map((t) => [t, p.rowsStaged[t] ?? 0, merged.get(t) ?? 0] as [string, number, number]),
         ]),
       );

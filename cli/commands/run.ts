@@ -146,7 +146,7 @@ export function printRunSummary(summary: PipelineSummary): void {
   out.push(
     '',
     formatTable([
-      ['table', 'staged now', 'staged earlier', 'merged by this load', 'rows in warehouse'],
+      ['table', 'staged now', 'staged earlier', 'changed by this load', 'rows in warehouse'],
       ...Object.keys({ ...summary.staged, ...summary.tables })
         .sort()
         .map(

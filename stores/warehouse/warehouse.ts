@@ -53,10 +53,11 @@ export interface MergePlan {
 export interface MergeOutcome {
   /** False when the ledger already held the manifest: this call changed nothing. */
   applied: boolean;
-  /** Rows in the staging table after in-load dedup (0 when the adapter stopped at the ledger check). */
+  /** Rows left after in-load dedup and after dropping rows the table already holds exactly (0 when the adapter stopped at the ledger check). */
   stagedRows: number;
   /**
-   * Rows of the target table replaced or added by the manifest's merge. When the ledger already
+   * Rows of the target table added or changed by the manifest's merge (a row the table already held
+   * exactly is left as it is and not counted). When the ledger already
    * held the manifest, the rows its ledger row recorded: an attempt that committed and was killed
    * before reporting is then reported by its retry.
    */

@@ -59,7 +59,7 @@ test('a re-run reuses its batches: nothing staged now, no processing time, nothi
   const text = await runLoadout(['run', join(dir, 'raw')], e);
   expect(text.stdout).toContain(`(0 processed now, ${two.batches} done by an earlier run`);
   expect(text.stdout).toMatch(/^duplicates: \d+ dropped within batches/m);
-  expect(text.stdout).toMatch(/^table +staged now +staged earlier +merged by this load +rows in warehouse$/m);
+  expect(text.stdout).toMatch(/^table +staged now +staged earlier +changed by this load +rows in warehouse$/m);
 });
 
 test('a quarantined object is one line on stderr; its log line only with --verbose', async () => {

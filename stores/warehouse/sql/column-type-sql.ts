@@ -35,9 +35,15 @@ export interface StagedValues {
   timestampsWithoutZone?: boolean;
 }
 
-export function stagedValueSql(column: Pick<WarehouseColumn, 'name' | 'type'>, staged: StagedValues = {}): string {
+export function stagedValueSql(
+  column: Pick<WarehouseColumn, 'name' | 'type'>,
+  staged: StagedValues = {},
+  /** The staging table's alias, when other tables of the query have columns of the same names. */
+  from?: string,
+): string {
   const name = ident(column.name);
-  return column.type === 'timestamp' && staged.timestampsWithoutZone === true
-    ? `${name} AT TIME ZONE 'UTC' AS ${name}`
-    : name;
+  const value = from === undefined ? name : `${from}.${name}`;
+  if (column.type === 'timestamp' && staged.timestampsWithoutZone === true)
+    return `${value} AT TIME ZONE 'UTC' AS ${name}`;
+  return from === undefined ? name : `${value} AS ${name}`;
 }

@@ -8,6 +8,7 @@ import type { ColumnType } from '../../../schemas/column-types';
 import type { MergePlan, WarehouseColumn } from '../warehouse';
 import { columnTypeSql, stagedValueSql, type StagedValues } from './column-type-sql';
 import { ident, literal, qualified } from './identifiers';
+import { unchangedRowsJoinSql } from './unchanged-rows-sql';
 import type { TableDesign } from './redshift-table-sql';
 
 export type TypeNames = Record<ColumnType, string>;
@@ -40,8 +41,9 @@ export function createSchemaSql(schema: string): string {
 
 /**
  * One row per applied manifest, written in its merge's transaction. "rows" is the count of the
- * deduplicated staging table, which the merge inserts whole: the rows it merged, reported again by
- * a retried attempt that finds the manifest applied.
+ * deduplicated staging table without the rows the target already held exactly, which the merge
+ * inserts whole: the rows it added or changed, reported again by a retried attempt that finds the
+ * manifest applied.
  */
 export function createLedgerSql(schema: string, table?: string): string {
   return `CREATE TABLE IF NOT EXISTS ${qualified(schema, table === undefined ? LEDGER_TABLE : ledgerTableOf(table))} (
@@ -119,8 +121,13 @@ export function mergeStatements(plan: MergePlan, options: MergeSqlOptions = {}):
     .filter((c) => !plan.uniqueKey.includes(c.name))
     .map((c) => `${ident(c.name)} NULLS LAST`);
   const stagedCols = plan.fileColumns.map((c) => stagedValueSql(c, options.staged));
+  // Only rows that add or change something go on: the ledger's "rows" counts them.
+  const unchanged = unchangedRowsJoinSql(plan, 'ranked', options.staged);
+  // Beside the target's columns of the same names, the staged ones are named by their table.
+  const selected =
+    unchanged === undefined ? stagedCols : plan.fileColumns.map((c) => stagedValueSql(c, options.staged, '"ranked"'));
   return [
-    `CREATE TEMP TABLE ${unique} AS SELECT ${stagedCols.join(', ')} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${(tieBreak.length > 0 ? tieBreak : keyCols).join(', ')}) AS "loadout_rn" FROM ${staging}) AS "ranked" WHERE "loadout_rn" = 1`,
+    `CREATE TEMP TABLE ${unique} AS SELECT ${selected.join(', ')} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${(tieBreak.length > 0 ? tieBreak : keyCols).join(', ')}) AS "loadout_rn" FROM ${staging}) AS "ranked"${unchanged === undefined ? '' : ` ${unchanged.join}`} WHERE "loadout_rn" = 1${unchanged === undefined ? '' : ` AND ${unchanged.unmatched}`}`,
     `DELETE FROM ${target} USING ${unique} WHERE ${keyJoin} AND ${notLoaded}`,
     `INSERT INTO ${target} (${[...fileCols, ...loadedAt].join(', ')}) SELECT ${[...fileCols, ...loadedAt.map(() => now)].join(', ')} FROM ${unique} WHERE ${notLoaded}`,
     `INSERT INTO ${ledger} ("manifest_key", "table_name", "fingerprint", "files", "rows", "loaded_at") SELECT ${literal(plan.manifestKey)}, ${literal(plan.table)}, ${literal(plan.fingerprint)}, ${plan.files.length}, (SELECT COUNT(*) FROM ${unique}), ${now} WHERE ${notLoaded}`,
