@@ -31,6 +31,14 @@ test('the targets: every table with a pseudonymised column, then the store', () 
     { schema: 'loadout', table: 'purchase', kind: 'pseudonym', columns: ['player_id'] },
     { schema: 'loadout', table: 'score_adjustment', kind: 'pseudonym', columns: ['player_id'] },
     { schema: 'loadout', table: 'session_begin', kind: 'pseudonym', columns: ['player_id', 'device_id'] },
+    // Rejected records and unknown events keep the raw record text (docs/lineage.md).
+    ...['loadout_rejects', 'loadout_unknown'].map((table) => ({
+      schema: 'loadout',
+      table,
+      kind: 'raw-text',
+      textColumn: 'record',
+      keyColumns: ['source', 'key', 'line', 'record_index'],
+    })),
     { schema: 'loadout_pii', table: 'personal_data', kind: 'pseudonym', columns: ['pseudonym'] },
   ]);
 });

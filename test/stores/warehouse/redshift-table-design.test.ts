@@ -59,7 +59,7 @@ describe('CREATE TABLE per dialect', () => {
         '  "psess" VARCHAR(36) NOT NULL,',
         '  "player_id" VARCHAR(32) NOT NULL,',
         '  "sku" VARCHAR(256) NOT NULL,',
-        `  "amount" ${REDSHIFT_TYPES.double} NOT NULL,`,
+        `  "amount" ${REDSHIFT_TYPES.decimal} NOT NULL,`,
         '  "currency" VARCHAR(3) NOT NULL,',
         '  PRIMARY KEY ("id")',
         ') DISTSTYLE AUTO COMPOUND SORTKEY ("date")',

@@ -91,7 +91,9 @@ describe('merge', () => {
     expect(sqls[2]).toBe(
       'CREATE TEMP TABLE "stg_match_end_0123456789abcdef" ("match_id" VARCHAR(65535), "ended_at" TIMESTAMP, "score" BIGINT)',
     );
-    expect(sqls[4]).toContain(`SELECT "match_id", "ended_at" AT TIME ZONE 'UTC' AS "ended_at", "score" FROM`);
+    expect(sqls[4]).toContain(
+      `SELECT "ranked"."match_id" AS "match_id", "ranked"."ended_at" AT TIME ZONE 'UTC' AS "ended_at", "ranked"."score" AS "score" FROM`,
+    );
     expect(sqls[3]).toBe(
       `COPY "stg_match_end_0123456789abcdef" FROM '${plan.manifestUrl}' IAM_ROLE '${ROLE}' FORMAT AS PARQUET MANIFEST`,
     );
