@@ -90,13 +90,15 @@ export async function rebuildTable(deps: MigrationDeps, input: { table: string }
   return withWarehouse(deps.warehouseUrl, async (warehouse) => {
     const existing = await warehouse.describeTable(target.schema, input.table);
     const migrationTarget = { schema: target.schema, dialect: warehouse.dialect, types: warehouse.types };
-    const plan = planTableMigration(target.type, existing, migrationTarget);
+    // Rebuilt with the lineage columns too, so the new table needs no additive step after it.
+    const declared = target.lineage ? { ...target.type, columns: withLineage(target.type.columns) } : target.type;
+    const plan = planTableMigration(declared, existing, migrationTarget);
     if (existing === undefined || !plan.refused.some((r) => r.kind === 'typeChange')) return { plan, applied: [] };
     const tables: string[] = [];
     for (const table of deps.catalog.tables) {
       if (table === input.table || (await warehouse.describeTable(target.schema, table))) tables.push(table);
     }
-    const rebuild = rebuildTableStatements(target.type, existing, plan, migrationTarget, tables);
+    const rebuild = rebuildTableStatements(declared, existing, plan, migrationTarget, tables);
     if ('refused' in rebuild) return { plan, applied: [] };
     await warehouse.runTransaction(rebuild.statements);
     const change: AdditiveChange = { kind: 'rebuildTable', description: rebuild.description, sql: rebuild.statements };

@@ -64,11 +64,18 @@ export async function stageKeptUnknown(deps: KeptUnknownDeps): Promise<KeptUnkno
 async function stageLines(deps: KeptUnknownDeps, key: string, lines: string[], result: KeptUnknownResult) {
   const workDir = await mkdtemp(join(tmpdir(), 'loadout-kept-'));
   try {
-    const processor = new BatchProcessor({ catalog: deps.catalog, workDir, personal: deps.personal });
+    const batchId = keptUnknownBatchId(key);
+    // Staged like any batch's files, their lineage column included (their rejects and unknown
+    // side tables, already loaded from the original batch, are not staged again).
+    const processor = new BatchProcessor({
+      catalog: deps.catalog,
+      workDir,
+      personal: deps.personal,
+      lineage: { batchId, source: deps.lake.location },
+    });
     const unreadable = await processor.processObject(key, Readable.from([Buffer.from(`${lines.join('\n')}\n`)]));
     if (unreadable !== undefined) throw new Error(`${key}: ${unreadable.reason}`);
     const output = await processor.finish();
-    const batchId = keptUnknownBatchId(key);
     for (const file of output.tables) {
       await stageTableFile(deps.lake, file, batchId);
       result.tables[file.table] = (result.tables[file.table] ?? 0) + file.rows;

@@ -59,13 +59,21 @@ export interface EventType {
   readonly firstRefused: (record: Record<string, unknown>) => { field: string; schema: z.ZodType } | undefined;
 }
 
-export function defineEvent(declaration: EventDeclaration): EventType {
+/**
+ * `loadoutColumns`: reserved names Loadout's own types may use (an inferred table's `_loadout_key`);
+ * a catalog never passes it, so a studio's `_loadout_*` column is still refused.
+ */
+export function defineEvent(
+  declaration: EventDeclaration,
+  internal: { loadoutColumns?: readonly string[] } = {},
+): EventType {
   const table = assertIdentifier(declaration.table ?? declaration.tag, `table of event ${declaration.tag}`);
   const fields = Object.entries(declaration.fields);
   const columns = fields.flatMap(([name, field]) => field.columns(name, [name]));
   for (const column of columns) {
     assertIdentifier(column.name, `column of ${table}`);
-    assertNotReservedColumn(column.name, `event ${declaration.tag}: column`);
+    if (!internal.loadoutColumns?.includes(column.name))
+      assertNotReservedColumn(column.name, `event ${declaration.tag}: column`);
   }
   const names = new Set<string>();
   for (const c of columns) {

@@ -24,12 +24,10 @@ export function isInferredType(type: EventType): boolean {
 }
 
 export function inferredEventType(tag: string, table: string): EventType {
-  const type = defineEvent({
-    tag,
-    table,
-    uniqueKey: [INFERRED_KEY],
-    fields: { [INFERRED_KEY]: string({ max: 64 }) },
-  });
+  const type = defineEvent(
+    { tag, table, uniqueKey: [INFERRED_KEY], fields: { [INFERRED_KEY]: string({ max: 64 }) } },
+    { loadoutColumns: [INFERRED_KEY] },
+  );
   // Every attribute of the record is undeclared, a `_loadout_key` of its own too (renamed as reserved).
   const inferred: EventType = { ...type, declared: ONLY_EVENT };
   INFERRED.add(inferred);

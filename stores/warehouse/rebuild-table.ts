@@ -11,6 +11,7 @@
  * dropped column or a new key column needs a person's decision, which a rebuild would take for them.
  */
 import type { EventType } from '../../schemas/define-event';
+import type { OutputColumn } from '../../schemas/column-types';
 import type { MigrationTarget, TablePlan } from './plan-migration';
 import { ident, qualified } from './sql/identifiers';
 import { KPI_VIEWS, createKpiViewSql } from './sql/kpi-sql';
@@ -19,7 +20,9 @@ import type { ExistingColumn } from './warehouse';
 
 export type Rebuild = { statements: string[]; description: string } | { refused: string };
 
-type Declared = Pick<EventType, 'table' | 'uniqueKey' | 'columns'>;
+type Declared = Pick<EventType, 'table' | 'uniqueKey'> & {
+  columns: readonly (Pick<OutputColumn, 'name' | 'type' | 'nullable'> & { maxBytes?: number })[];
+};
 
 /** The command that rebuilds `tables`, as plan and refusal messages name it. */
 export function rebuildCommand(tables: readonly string[]): string {

@@ -48,10 +48,14 @@ test('loadout erase --json, again in text, then with --rewrite-raw', async () =>
     purchase: 1,
     score_adjustment: 1,
     session_begin: 1,
+    // Their rejected and unknown records, kept as text in the tables of rejects and unknown events.
+    loadout_rejects: 2,
+    loadout_unknown: 1,
     personal_data: 1,
   });
   expect(result.files.length).toBeGreaterThanOrEqual(7);
-  expect(result.lake.tables).toEqual({ files: 3, records: 3 });
+  // A file per table holding the player, the files of the rejects and unknown tables included.
+  expect(result.lake.tables).toEqual({ files: 5, records: 6 });
   expect(result.lake['personal-data']).toEqual({ files: 1, records: 1 });
   expect(`${erased.stdout}${erased.stderr}`).not.toContain(ERASED);
 

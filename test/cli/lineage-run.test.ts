@@ -66,9 +66,12 @@ async function counts(url: string) {
         `SELECT COUNT(*) FROM loadout.${table} WHERE _loadout_batch IS NULL OR _loadout_loaded_at IS NULL`,
       );
     }
-    const ledger = await w.query(
-      'SELECT table_name, COUNT(*) AS manifests, SUM("rows") AS n FROM loadout.loadout_ledger GROUP BY 1 ORDER BY 1',
-    );
+    // Every table's ledger (one per table: docs/operations.md), as manifests and rows per table.
+    const ledger = new Map<string, { manifests: number; n: number }>();
+    for (const entry of await w.ledger('loadout')) {
+      const t = ledger.get(entry.table) ?? { manifests: 0, n: 0 };
+      ledger.set(entry.table, { manifests: t.manifests + 1, n: t.n + entry.rows });
+    }
     const loads = await w.query(
       'SELECT table_name, SUM(manifests) AS manifests, SUM("rows") AS n FROM loadout.loadout_loads GROUP BY 1 ORDER BY 1',
     );
@@ -82,10 +85,10 @@ async function counts(url: string) {
       sideLineageGaps: await one(
         'SELECT COUNT(*) FROM loadout.loadout_rejects WHERE _loadout_batch IS NULL OR _loadout_loaded_at IS NULL',
       ),
-      ledger: ledger.map((r) => [String(r.table_name), Number(r.manifests), Number(r.n)]),
+      ledger: [...ledger.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([t, v]) => [t, v.manifests, v.n]),
       loads: loads.map((r) => [String(r.table_name), Number(r.manifests), Number(r.n)]),
       loadedAtMatchesLedger: await one(
-        "SELECT COUNT(*) FROM loadout.session_end s WHERE NOT EXISTS (SELECT 1 FROM loadout.loadout_ledger l WHERE l.table_name = 'session_end' AND l.loaded_at = s._loadout_loaded_at)",
+        'SELECT COUNT(*) FROM loadout.session_end s WHERE NOT EXISTS (SELECT 1 FROM loadout.loadout_ledger_session_end l WHERE l.loaded_at = s._loadout_loaded_at)',
       ),
     };
   } finally {

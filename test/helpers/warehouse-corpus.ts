@@ -37,6 +37,9 @@ function valueOf(column: OutputColumn, i: number): unknown {
       return i * 3;
     case 'double':
       return (i % 9) * 1.25;
+    case 'decimal':
+      // Units of 0.0001: 12.3456, 24.6912, ... with cents and sub-cent digits, summed exactly.
+      return (i + 1) * 123_456;
     case 'boolean':
       return i % 2 === 0;
     case 'timestamp':

@@ -18,6 +18,7 @@ const defineUrl = new URL('../../schemas/define-event.ts', import.meta.url).href
 function catalogWith(declaration: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'loadout-reserved-'));
   dirs.push(dir);
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   writeFileSync(
     join(dir, 'probe.ts'),
     `import { defineEvent } from '${defineUrl}';\nimport { string, uuid } from '${fieldsUrl}';\nexport default defineEvent(${declaration});\n`,

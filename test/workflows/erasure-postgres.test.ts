@@ -84,6 +84,9 @@ test('erasure on PostgreSQL deletes the player in every table and the store, and
     { schema: 'loadout', table: 'purchase', rows: 2 },
     { schema: 'loadout', table: 'score_adjustment', rows: 2 },
     { schema: 'loadout', table: 'session_begin', rows: 2 },
+    // Their rejected and unknown records, kept as text in the tables of rejects and unknown events.
+    { schema: 'loadout', table: 'loadout_rejects', rows: 4 },
+    { schema: 'loadout', table: 'loadout_unknown', rows: 2 },
     { schema: 'loadout_pii', table: 'personal_data', rows: 1 },
   ]);
   const expected = Object.fromEntries([[ERASED, none], ...KEPT.map((p) => [p, full])]);
@@ -91,7 +94,7 @@ test('erasure on PostgreSQL deletes the player in every table and the store, and
   expect(await objectsHolding(lake, ERASED)).toEqual([]);
 
   const again = await run(() => steps.erase('again'));
-  expect(again.tables.map((t) => t.rows)).toEqual([0, 0, 0, 0]);
+  expect(again.tables.map((t) => t.rows)).toEqual([0, 0, 0, 0, 0, 0]);
   expect(again.files).toEqual([]);
 
   writeRawObject(raw, 'c', [ERASED], 7);
