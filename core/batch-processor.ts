@@ -29,6 +29,7 @@ import type { EvolvedColumns } from './evolution/evolved-columns';
 import { evolvedColumnsFor, hasUndeclaredKey, stagedFilesOf } from './evolution/evolved-batch';
 import { InferredTypes, inferredKeyOf } from './evolution/inferred-type';
 import { SideTablesWriter } from './side-tables';
+import { recordTextScrubber } from './personal/scrub-record-text';
 
 // The processor's output types live in batch-output.ts; importers of the processor find them here too.
 export type { BatchOutput, StagedTableFile, UnreadableObject } from './batch-output';
@@ -98,7 +99,15 @@ export class BatchProcessor {
       this.erasure = new ErasedRecords(options.catalog, this.personal, options.erased);
     this.inferred = new InferredTypes(options.catalog);
     const { lineage } = options;
-    const sides = lineage && new SideTablesWriter(options.catalog, lineage.source, options.workDir, lineage.batchId);
+    const sides =
+      lineage &&
+      new SideTablesWriter(
+        options.catalog,
+        lineage.source,
+        options.workDir,
+        lineage.batchId,
+        recordTextScrubber(options.catalog, options.personal.pseudonymKey),
+      );
     this.sideTables = sides;
     this.rejections = new RejectionQueue(
       join(options.workDir, 'rejects.jsonl'),

@@ -93,13 +93,15 @@ export class SideTablesWriter {
     private readonly source: string,
     workDir: string,
     batchId: string,
+    /** Personal values out of the record text (core/personal/scrub-record-text.ts). */
+    private readonly scrub: (text: string) => string = (text) => text,
   ) {
     this.writer = ParquetStageWriter.open(SIDE_TABLE_TYPES, { workDir: join(workDir, 'side-tables'), batchId });
   }
 
   reject(place: RejectedRecord): void {
     const { reason, event, field } = place;
-    const [record, truncated] = cutUtf8(place.text, MAX_RECORD_BYTES);
+    const [record, truncated] = cutUtf8(this.scrub(place.text), MAX_RECORD_BYTES);
     const table = event === undefined ? undefined : this.catalog.eventType(event)?.table;
     this.writer.push(REJECTS_TABLE, [
       ...this.placeValues(place),
@@ -113,7 +115,7 @@ export class SideTablesWriter {
   }
 
   unknown(place: RecordPlace, tag: string | undefined): void {
-    const [record, truncated] = cutUtf8(place.text, MAX_RECORD_BYTES);
+    const [record, truncated] = cutUtf8(this.scrub(place.text), MAX_RECORD_BYTES);
     this.writer.push(UNKNOWN_TABLE, [
       ...this.placeValues(place),
       tag === undefined ? null : cutUtf8(tag, MAX_TEXT_BYTES)[0],

@@ -108,7 +108,7 @@ export async function eraseLakeArea(
       // Rejects and unknown events staged as tables keep the record text: searched for the player's ids.
       for (const table of [REJECTS_TABLE, UNKNOWN_TABLE]) {
         const holdsPlayer = (cell: unknown) =>
-          typeof cell === 'string' && personalValuesOfText(cell, names).some(isErased);
+          typeof cell === 'string' && personalValuesOfText(cell, names).some((v) => v === pseudonym || isErased(v));
         await parquetArea(deps, table, ['staged/', 'loaded/'], [SIDE_TABLE_RECORD_COLUMN], holdsPlayer, out);
       }
       break;

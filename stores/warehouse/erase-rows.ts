@@ -67,7 +67,10 @@ export async function eraseTableRows(
   );
   const names = new Set(fields);
   const keys = candidates
-    .filter((row) => personalValuesOfText(String(row[target.textColumn]), names).some(isErased))
+    // The text holds the player's pseudonym where Loadout scrubbed it (core/personal/scrub-record-text.ts).
+    .filter((row) =>
+      personalValuesOfText(String(row[target.textColumn]), names).some((v) => v === pseudonym || isErased(v)),
+    )
     .map((row) => target.keyColumns.map((c) => row[c]));
   let deleted = 0;
   for (let i = 0; i < keys.length; i += KEYS_PER_DELETE) {

@@ -77,6 +77,10 @@ async function counts(url: string) {
     );
     return {
       rejects: await one('SELECT COUNT(*) FROM loadout.loadout_rejects'),
+      // player_id values in the record text: pseudonyms (32 hex digits) or blanked, never in clear.
+      playerIds: (
+        await w.query('SELECT record FROM loadout.loadout_rejects UNION ALL SELECT record FROM loadout.loadout_unknown')
+      ).flatMap((r) => [...String(r.record).matchAll(/"player_id"\s*:\s*"([^"]*)"/g)].map((m) => m[1]!)),
       unknown: await one('SELECT COUNT(*) FROM loadout.loadout_unknown'),
       truncated: await w.query(
         'SELECT key, LENGTH(record) AS chars, record_truncated FROM loadout.loadout_rejects WHERE record_truncated',
@@ -111,6 +115,8 @@ test.each(['duckdb', 'postgres'])(
 
     const after = await counts(url);
     expect(after.rejects).toBe(summary.rejected);
+    expect(after.playerIds.length).toBeGreaterThan(0);
+    expect(after.playerIds.filter((id) => !/^([0-9a-f]{32}|\[personal\])$/.test(id))).toEqual([]);
     expect(after.unknown).toBe(unknown);
     // Its ASCII head, then as many whole two-byte characters as fit in 65,535 bytes.
     const head = long.indexOf('é');
