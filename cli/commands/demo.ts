@@ -62,9 +62,11 @@ export function registerDemo(program: Command): void {
       say(
         `  warehouse          ${redactSecrets(config.warehouse)}   (npx loadout query "SELECT * FROM ${config.warehouseSchema}.purchase LIMIT 5")`,
       );
-      say(`  KPIs               npx loadout report dau|events|bookings|sessions`);
+      say(`  KPIs               npx loadout report dau|events|bookings|sessions   charts: npx loadout dashboard`);
       say(`  loaded Parquet     ${config.lake}/loaded/   manifests ${config.lake}/manifests/`);
-      say(`  rejected records   ${config.lake}/rejects/   unknown events ${config.lake}/unknown/`);
+      say(
+        `  rejected records   npx loadout rejects   (tables ${config.warehouseSchema}.loadout_rejects, loadout_unknown; files ${config.lake}/rejects/, unknown/)`,
+      );
       say(`  batch reports      ${config.lake}/batches/`);
       say(`  run it again       npx loadout run ${config.raw}   (completed batches are not reprocessed)`);
     });
