@@ -97,10 +97,20 @@ export class SideTablesWriter {
     private readonly scrub: (text: string) => string = (text) => text,
   ) {
     this.writer = ParquetStageWriter.open(SIDE_TABLE_TYPES, { workDir: join(workDir, 'side-tables'), batchId });
+    this.personalFields = new Set(
+      catalog.eventTypes.flatMap((t) => t.personal.map((p) => t.columns[p.column]!.path[0]!)),
+    );
   }
 
+  private readonly personalFields: ReadonlySet<string>;
+
   reject(place: RejectedRecord): void {
-    const { reason, event, field } = place;
+    const { event, field } = place;
+    // A personal field's reason quotes its rejected value: kept out of the analysts' table too.
+    const reason =
+      field !== undefined && this.personalFields.has(field.split('.')[0]!)
+        ? place.reason.replace(/ \(got [\s\S]*\)$/, ' (got [personal])')
+        : place.reason;
     const [record, truncated] = cutUtf8(this.scrub(place.text), MAX_RECORD_BYTES);
     const table = event === undefined ? undefined : this.catalog.eventType(event)?.table;
     this.writer.push(REJECTS_TABLE, [

@@ -132,3 +132,21 @@ test('without a lineage (the bench, older callers) the staged files are the decl
     catalog.table('session_end')!.columns.map((c) => c.name),
   );
 });
+
+test('a personal field rejected: its value is neither in the record text nor in the reason of the rejects table', async () => {
+  const processor = new BatchProcessor({
+    catalog,
+    workDir: join(scratch.root, 'personal'),
+    personal: TEST_PERSONAL_KEYS,
+    lineage: { batchId: BATCH, source: 's3://bucket/raw' },
+  });
+  const tooLong = `alice-${'x'.repeat(70)}`;
+  const body = `{"event":"score_adjustment","id":"${uuid(5)}","date":"2026-11-22T10:00:00Z","psess":"${uuid(6)}","player_id":"${tooLong}","delta":1,"reason":"r"}`;
+  await processor.processObject('day/p.json', Readable.from([Buffer.from(body)]));
+  const out = await processor.finish();
+  const rejects = out.sideTables!.find((t) => t.table === 'loadout_rejects')!;
+  const [row] = (await rows(rejects.path, 'field, reason, record', 'field')) as Record<string, string>[];
+  expect(row!.field).toBe('player_id');
+  expect(row!.reason).toMatch(/^score_adjustment\.player_id: .* \(got \[personal\]\)$/);
+  expect(`${row!.reason}${row!.record}`).not.toContain('alice');
+});
