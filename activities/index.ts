@@ -11,6 +11,8 @@ import {
   refreshKpiViews,
 } from './load-activities';
 import { whileHeartbeating } from './heartbeat';
+import { mergeTableLoads, planTableLoads } from './load-group-activities';
+import type { GroupMergeInput } from '../workflows/load-table-group-types';
 import { listNewObjects, type ListNewObjectsInput } from './list-new-objects';
 import { applyMigration, planMigration, rebuildTable } from './migration-activities';
 import { observeActivities } from '../observability/observe-activities';
@@ -68,6 +70,10 @@ export function createActivities(deps: ActivityDeps) {
     mergeManifest: (input: { table: string; manifestKey: string }) =>
       whileHeartbeating(async () => mergeManifest(await loadDepsNow(), input)),
     archiveManifest: (input: { manifestKey: string }) => whileHeartbeating(() => archiveManifest(loadDeps, input)),
+    planTableLoads: (input: { tables: string[] }) =>
+      whileHeartbeating(async () => planTableLoads(await loadDepsNow(), input)),
+    mergeTableLoads: (input: GroupMergeInput) =>
+      whileHeartbeating(async () => mergeTableLoads(await loadDepsNow(), input)),
     listTablesToLoad: (input: { tables?: string[] }) =>
       whileHeartbeating(async () => listTablesToLoad(await loadDepsNow(), input)),
     refreshKpiViews: () => whileHeartbeating(() => refreshKpiViews(loadDeps)),

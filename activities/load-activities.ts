@@ -117,12 +117,25 @@ export async function mergeManifest(
   deps: LoadDeps,
   input: { table: string; manifestKey: string },
 ): Promise<MergeOutcome & { seconds: number }> {
+  return withWarehouse(deps.warehouseUrl, (warehouse) => mergeManifestIn(deps, warehouse, input));
+}
+
+/** One manifest's merge in an open warehouse session: loadTableGroup merges a group's manifests in one. */
+export async function mergeManifestIn(
+  deps: LoadDeps,
+  warehouse: Warehouse,
+  input: { table: string; manifestKey: string },
+): Promise<MergeOutcome & { seconds: number }> {
   const started = performance.now();
-  const outcome = await mergeManifestOnce(deps, input);
+  const outcome = await mergeManifestOnce(deps, warehouse, input);
   return { ...outcome, seconds: Math.round(performance.now() - started) / 1000 };
 }
 
-async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifestKey: string }): Promise<MergeOutcome> {
+async function mergeManifestOnce(
+  deps: LoadDeps,
+  warehouse: Warehouse,
+  input: { table: string; manifestKey: string },
+): Promise<MergeOutcome> {
   const into = targetOf(deps, input.table);
   const type = into.type;
   const files = await readJson<ManifestFiles>(deps.lake, filesKeyOf(input.manifestKey));
@@ -144,25 +157,23 @@ async function mergeManifestOnce(deps: LoadDeps, input: { table: string; manifes
       REFUSED_MIGRATION,
     );
   }
-  return withWarehouse(deps.warehouseUrl, async (warehouse) => {
-    const local = await localCopies(deps.lake, warehouse, files);
-    try {
-      return await warehouse.merge({
-        schema: into.schema,
-        table: input.table,
-        targetColumns: target,
-        fileColumns,
-        fingerprint: files.fingerprint,
-        uniqueKey: type.uniqueKey,
-        files: local.files,
-        manifestKey: input.manifestKey,
-        manifestUrl: deps.lake.urlOf(input.manifestKey),
-        ...(into.lineage ? { loadedAtColumn: LOADED_AT_COLUMN } : {}),
-      });
-    } finally {
-      await local.cleanup();
-    }
-  });
+  const local = await localCopies(deps.lake, warehouse, files);
+  try {
+    return await warehouse.merge({
+      schema: into.schema,
+      table: input.table,
+      targetColumns: target,
+      fileColumns,
+      fingerprint: files.fingerprint,
+      uniqueKey: type.uniqueKey,
+      files: local.files,
+      manifestKey: input.manifestKey,
+      manifestUrl: deps.lake.urlOf(input.manifestKey),
+      ...(into.lineage ? { loadedAtColumn: LOADED_AT_COLUMN } : {}),
+    });
+  } finally {
+    await local.cleanup();
+  }
 }
 
 /** Moves a loaded manifest's files to loaded/ and marks it done; safe to repeat. */

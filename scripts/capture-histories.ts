@@ -21,7 +21,8 @@ import { gzipSync } from 'node:zlib';
 import { createActivities } from '../activities';
 import { listRawObjects } from '../cli/ingest';
 import { batchIdOf } from '../core/batch-id';
-import { erasureWorkflowId, fileBatchWorkflowId } from '../workflows/workflow-ids';
+import { erasureWorkflowId, fileBatchWorkflowId, loadTableGroupWorkflowId } from '../workflows/workflow-ids';
+import { tableGroupOf } from '../workflows/table-groups';
 import { loadCatalog } from '../schemas/catalog';
 import { openObjectStore } from '../stores/object/open-object-store';
 import { openWarehouse } from '../stores/warehouse/open-warehouse';
@@ -117,6 +118,10 @@ async function main(): Promise<void> {
         captured.set('load-sliding-window', `${ENV}-load`);
         // Its stageKeptUnknown activity (a no-op under strict) behind the loadout-infer-kept-unknown patch.
         captured.set('load-infer-kept-unknown', `${ENV}-load`);
+        // Its groups of tables (load-table-groups), and purchase's group with its schemaMigration child.
+        captured.set('load-table-groups', `${ENV}-load`);
+        captured.set('load-table-group', loadTableGroupWorkflowId(ENV, tableGroupOf('purchase')));
+        // loadTable and its child, from loads started before load-table-groups: kept files, not recaptured.
         captured.set('load-table-migrates', `loadout-load-${ENV}-purchase`);
         captured.set('load-table-loads-row', `loadout-load-${ENV}-purchase`);
         captured.set('schema-migration-child', `loadout-migrate-${ENV}-purchase`);
@@ -170,6 +175,7 @@ async function main(): Promise<void> {
           .catch(() => undefined);
         captured.set('load-one-table-failed', `${ENV}-failing-load`);
         captured.set('load-table-refused', `loadout-load-${ENV}-failing-purchase`);
+        captured.set('load-table-group-refused', loadTableGroupWorkflowId(`${ENV}-failing`, tableGroupOf('purchase')));
         // Last, as it rewrites the raw zone: one player's erasure, raw objects included.
         const pseudonym = pseudonymOf(personalKeys.pseudonymKey, 'p10');
         await client.workflow.execute(erasure, {

@@ -19,6 +19,9 @@ export const REFUSED_MIGRATION = 'RefusedMigration';
 /** A load whose loadTable children failed (the others were loaded). */
 export const LOAD_FAILED = 'LoadFailed';
 
+/** A loadTableGroup some of whose tables failed; details hold its LoadTableGroupResult (the others were loaded). */
+export const TABLE_GROUP_FAILED = 'LoadTableGroupFailed';
+
 /** An erasure that waited in vain for a load claiming staged files of the player. */
 export const ERASURE_WAITING = 'ErasureWaiting';
 

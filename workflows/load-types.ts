@@ -4,7 +4,7 @@ export interface LoadInput {
   environment: string;
   /** Only these tables (default: every table with staged files). */
   tables?: string[];
-  /** loadTable children running at once. */
+  /** loadTableGroup children running at once (default 4). */
   maxParallel?: number;
   /** How soon a vanished worker's activity is retried elsewhere, e.g. '30s' (default 2m; tests shorten it). */
   lostWorkerTimeout?: string;

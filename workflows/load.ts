@@ -1,9 +1,11 @@
 /**
- * load: one loadTable child per table with staged files, a few at a time (a sliding window), then the
- * KPI views. Past `tablesPerRun` tables it continues as new, so its history stays bounded.
+ * load: the tables with staged files in groups (workflows/table-groups.ts), one loadTableGroup child
+ * per group, a few at a time (a sliding window), then the KPI views. Past `tablesPerRun` tables it
+ * continues as new, so its history stays bounded.
  */
 import {
   ApplicationFailure,
+  ChildWorkflowFailure,
   ParentClosePolicy,
   continueAsNew,
   executeChild,
@@ -18,15 +20,21 @@ import type { LoadoutActivities } from '../activities';
 import { innermostMessage } from '../core/errors';
 import { loadTable } from './load-table';
 import type { FailedTableLoad, LoadFailureDetails, LoadInput, LoadResult, LoadTableResult } from './load-types';
-import { loadTableWorkflowId } from './workflow-ids';
+import { loadTableGroup } from './load-table-group';
+import { tableGroups } from './table-groups';
+import { loadTableGroupWorkflowId, loadTableWorkflowId } from './workflow-ids';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE } from './search-attributes';
 import { DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE, quickActivityOptions } from './activity-options';
-import { LOAD_FAILED } from './failure-types';
+import { LOAD_FAILED, TABLE_GROUP_FAILED } from './failure-types';
+import type { LoadTableGroupResult } from './load-table-group-types';
 import { forEachBounded } from './for-each-bounded';
 import { loadProgressQuery, type LoadProgress } from './load-progress';
 
 /** Runs started before it did not stage the kept unknown records (captured histories replay so). */
 const KEPT_UNKNOWN_PATCH = 'loadout-infer-kept-unknown';
+
+/** Runs started before it ran one loadTable child per table. */
+const TABLE_GROUPS_PATCH = 'load-table-groups';
 
 /** Tables one run loads before continuing as new: about 6 history events each, so under 1,000 a run. */
 export const TABLES_PER_RUN = 100;
@@ -77,8 +85,42 @@ export async function load(input: LoadInput): Promise<LoadResult> {
       progress.running.splice(progress.running.indexOf(table), 1);
     }
   };
+  const loadGroup = async ({ group, tables: members }: { group: number; tables: string[] }): Promise<void> => {
+    progress.running.push(...members);
+    try {
+      const outcome = await executeChild(loadTableGroup, {
+        workflowId: loadTableGroupWorkflowId(input.environment, group),
+        args: [{ environment: input.environment, group, tables: members, lostWorkerTimeout: input.lostWorkerTimeout }],
+        taskQueue: workflowInfo().taskQueue,
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      });
+      results.push(...outcome.results);
+      failures.push(...outcome.failures);
+      for (const result of outcome.results) {
+        const mergedRows = result.manifests.reduce((n, m) => n + m.mergedRows, 0);
+        progress.loaded.push({ table: result.table, mergedRows, manifests: result.manifests.length });
+      }
+      progress.failed.push(...outcome.failures.map((f) => f.table));
+    } catch (error) {
+      const partial = groupResultOf(error);
+      if (partial !== undefined) {
+        results.push(...partial.results);
+        failures.push(...partial.failures);
+        progress.failed.push(...partial.failures.map((f) => f.table));
+      } else {
+        progress.failed.push(...members);
+        if (error instanceof WorkflowExecutionAlreadyStartedError) alreadyLoading.push(...members);
+        else failures.push(...members.map((table) => ({ table, reason: innermostMessage(error) })));
+      }
+    } finally {
+      progress.running = progress.running.filter((t) => !members.includes(t));
+    }
+  };
+  // Groups of tables, each merged in one warehouse session: hundreds of tables cost a few children,
+  // not a child, a migration and five activities each. Runs started before it loaded table by table.
+  if (patched(TABLE_GROUPS_PATCH)) await forEachBounded(tableGroups(tables), limit, loadGroup);
   // A sliding window: a slow table holds one slot, not a whole wave. Runs started before it went in waves.
-  if (patched('load-sliding-window')) await forEachBounded(tables, limit, loadOne);
+  else if (patched('load-sliding-window')) await forEachBounded(tables, limit, loadOne);
   else for (let i = 0; i < tables.length; i += limit) await Promise.all(tables.slice(i, i + limit).map(loadOne));
   // Keys and counts only are carried: the next run's history starts from its input.
   if (later.length > 0)
@@ -98,4 +140,11 @@ export async function load(input: LoadInput): Promise<LoadResult> {
   }
   upsertSearchAttributes([{ key: LOADOUT_STAGE, value: 'loaded' }]);
   return { tables: results, alreadyLoading, views };
+}
+
+/** A failed group's result (its details): the tables that loaded beside those that failed. */
+function groupResultOf(error: unknown): LoadTableGroupResult | undefined {
+  const cause = error instanceof ChildWorkflowFailure ? error.cause : undefined;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== TABLE_GROUP_FAILED) return undefined;
+  return cause.details?.[0] as LoadTableGroupResult | undefined;
 }

@@ -84,7 +84,7 @@ export function utf8Length(text: string): number {
 }
 
 /** 32-bit FNV-1a over the UTF-8 bytes, as 8 hex digits: short, stable across runtimes, no crypto needed. */
-function fnv1a32(text: string): string {
+export function fnv1a32(text: string): string {
   let hash = 0x811c9dc5;
   const byte = (b: number) => {
     hash ^= b;

@@ -69,3 +69,13 @@ export function discoveryWorkflowId(environment: string): string {
 export function erasureWorkflowId(environment: string, pseudonym: string): string {
   return `loadout-erase-${environment}-${pseudonym}`;
 }
+
+/** One per environment and table group (workflows/table-groups.ts): two loads of a table never run at once. */
+export function loadTableGroupWorkflowId(environment: string, group: number): string {
+  return `loadout-loadgroup-${environment}-${group}`;
+}
+
+/** The schemaMigration child of a loadTableGroup: one per environment and group. */
+export function groupMigrationWorkflowId(environment: string, group: number): string {
+  return `loadout-migrate-${environment}-group-${group}`;
+}

@@ -119,7 +119,7 @@ async function expectPipelineThrough(
     );
     histories++;
   }
-  // fileBatch per batch, load, loadTable per table: the run went through this door.
+  // fileBatch per batch, load, loadTableGroup per group of tables: the run went through this door.
   expect(histories).toBeGreaterThanOrEqual(3);
 }
 

@@ -16,7 +16,8 @@ import { freePort } from '../../workers/ports';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import type { FileBatchResult } from '../../workflows/file-batch-types';
 import type { LoadResult } from '../../workflows/load-types';
-import { loadTableWorkflowId } from '../../workflows/workflow-ids';
+import { loadTableGroupWorkflowId } from '../../workflows/workflow-ids';
+import { tableGroupOf } from '../../workflows/table-groups';
 import { parsePrometheusText, sumOf, type Sample } from '../helpers/prometheus-text';
 import { uuidFrom, writeObject, writeSessionsObject } from '../helpers/raw-files';
 import { connectTemporal, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
@@ -150,7 +151,7 @@ test('counters equal the batch and load results; load duration and freshness obs
   const samples = await scrape(`http://127.0.0.1:${metricsPort}/metrics`);
   // The tags the SDK puts on an activity's metrics, and the environment (a global tag).
   const ours = { taskQueue, activityType: 'processFileBatch', environment };
-  const merges = { taskQueue, activityType: 'mergeManifest', environment };
+  const merges = { taskQueue, activityType: 'mergeTableLoads', environment };
   const total = (f: (b: FileBatchResult) => number) => batches.reduce((a, b) => a + f(b), 0);
   expect(sumOf(samples, 'loadout_batches_total', ours)).toBe(4);
   expect(sumOf(samples, 'loadout_objects_quarantined_total', { ...ours, kind: 'corrupt-compression' })).toBe(1);
@@ -225,7 +226,7 @@ test('counters equal the batch and load results; load duration and freshness obs
       expect(
         lines.find((l) => l.message === 'manifest merged' && l.manifestKey === manifest.manifestKey),
       ).toMatchObject({
-        workflowId: loadTableWorkflowId(environment, table.table),
+        workflowId: loadTableGroupWorkflowId(environment, tableGroupOf(table.table)),
         table: table.table,
         mergedRows: manifest.mergedRows,
       });

@@ -68,11 +68,11 @@ test('SIGKILL mid-load and a restarted worker: one row per distinct event, every
   for (;;) {
     let loaded = 0;
     for await (const _ of temporal.client.workflow.list({
-      query: `WorkflowType = 'loadTable' AND LoadoutEnvironment = '${environment}' AND ExecutionStatus = 'Completed'`,
+      query: `WorkflowType = 'loadTableGroup' AND LoadoutEnvironment = '${environment}' AND ExecutionStatus = 'Completed'`,
     }))
       loaded++;
     if (loaded >= 2) break;
-    if (Date.now() > deadline) throw new Error('no loadTable completed in time');
+    if (Date.now() > deadline) throw new Error('no loadTableGroup completed in time');
     await new Promise((r) => setTimeout(r, 100));
   }
   await killWorkerProcess(child);

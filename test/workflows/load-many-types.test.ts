@@ -17,6 +17,8 @@ import { openObjectStore } from '../../stores/object/open-object-store';
 import { DuckDbWarehouse } from '../../stores/warehouse/duckdb-warehouse';
 import * as workflows from '../../workflows';
 import { TABLES_PER_RUN } from '../../workflows/load';
+import { TABLE_GROUPS } from '../../workflows/table-groups';
+import { loadTableGroupWorkflowId } from '../../workflows/workflow-ids';
 import type { LoadResult } from '../../workflows/load-types';
 import { TEST_PERSONAL_KEYS } from '../helpers/personal-keys';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
@@ -47,7 +49,7 @@ async function historySizes(workflowId: string, firstRunId: string): Promise<num
   return sizes;
 }
 
-// Minutes on the shared two-core host: 300 tables are 300 loadTable and schemaMigration children.
+// Minutes on the shared two-core host: 300 tables created and merged, in eight groups a run.
 test(
   'a 300-type corpus loads exactly, one manifest a table, in runs of bounded history',
   { timeout: 20 * 60_000 },
@@ -98,6 +100,13 @@ test(
     // Three runs of at most TABLES_PER_RUN tables: the bound is per run, whatever the number of tables.
     expect(sizes).toHaveLength(Math.ceil(300 / TABLES_PER_RUN));
     for (const size of sizes) expect(size).toBeLessThan(TABLES_PER_RUN * 8 + 50);
+    // A group's history does not grow with its tables: one planning, one migration child, one merge.
+    for (let group = 0; group < TABLE_GROUPS; group++) {
+      const history = await temporal.client.workflow
+        .getHandle(loadTableGroupWorkflowId(taskQueue, group))
+        .fetchHistory();
+      expect(history.events?.length ?? 0).toBeLessThan(60);
+    }
     const w = new DuckDbWarehouse(warehouseUrl.slice('duckdb:'.length));
     try {
       for (const [table, rows] of Object.entries(corpus.expected)) {

@@ -18,7 +18,8 @@ import { loadCatalog } from '../../schemas/catalog';
 import { openObjectStore } from '../../stores/object/open-object-store';
 import { PostgresWarehouse } from '../../stores/warehouse/postgres-warehouse';
 import type { LoadResult } from '../../workflows/load-types';
-import { loadTableWorkflowId, tableMigrationWorkflowId } from '../../workflows/workflow-ids';
+import { groupMigrationWorkflowId, loadTableGroupWorkflowId } from '../../workflows/workflow-ids';
+import { tableGroupOf } from '../../workflows/table-groups';
 import { startPostgres, type PostgresServer } from '../helpers/postgres-server';
 import { connectTemporal, testWorker, uniqueTaskQueue, type TemporalTestContext } from '../helpers/temporal';
 import { killWorkerProcess, startWorkerProcess } from '../helpers/worker-child';
@@ -134,7 +135,7 @@ test('pg_terminate_backend during DDL and merges: the worker lives, the activiti
     args: [{ environment, maxParallel: 4 }],
   });
 
-  // One CREATE TABLE and the three other loadTable runs' merges waiting: terminate them all.
+  // One CREATE TABLE and the three other table groups' merges waiting: terminate them all.
   const admin = await adminClient();
   const waiting = await waitingBackends(
     admin,
@@ -154,7 +155,7 @@ test('pg_terminate_backend during DDL and merges: the worker lives, the activiti
   child = undefined;
 
   // The attempts that lost their connection failed naming what they did, and were retried.
-  expect(await retriedFailures(tableMigrationWorkflowId(environment, ddlTable))).toEqual(
+  expect(await retriedFailures(groupMigrationWorkflowId(environment, tableGroupOf(ddlTable)))).toEqual(
     expect.arrayContaining([
       expect.stringMatching(
         /^PostgreSQL DDL statement \d+ of \d+ \(CREATE TABLE IF NOT EXISTS .*\) failed: terminating connection due to administrator command \[57P01\]/,
@@ -162,7 +163,11 @@ test('pg_terminate_backend during DDL and merges: the worker lives, the activiti
     ]),
   );
   const mergeRetries = (
-    await Promise.all(mergeTables.map((t) => retriedFailures(loadTableWorkflowId(environment, t))))
+    await Promise.all(
+      [...new Set(mergeTables.map((t) => tableGroupOf(t)))].map((g) =>
+        retriedFailures(loadTableGroupWorkflowId(environment, g)),
+      ),
+    )
   ).flat();
   expect(
     mergeRetries.filter((m) =>

@@ -29,7 +29,8 @@ import { openWarehouse } from '../../stores/warehouse/open-warehouse';
 import type { ExistingColumn, Warehouse } from '../../stores/warehouse/warehouse';
 import { temporalBinary } from '../../workers/temporal-binary';
 import type { LoadResult } from '../../workflows/load-types';
-import { loadTableWorkflowId } from '../../workflows/workflow-ids';
+import { loadTableGroupWorkflowId } from '../../workflows/workflow-ids';
+import { tableGroupOf } from '../../workflows/table-groups';
 import type { SchemaMigrationInput, SchemaMigrationResult } from '../../workflows/schema-migration-types';
 import { LOADOUT_STAGE } from '../../workflows/search-attributes';
 import { startPostgres, type PostgresServer } from '../helpers/postgres-server';
@@ -239,7 +240,7 @@ describe.each(dialects)('schemaMigration on $dialect', ({ dialect, url }) => {
       writeSessionsObject(p.raw.location, '2026/11/22/10/a.gz', 10, 'grow-a');
       await p.ingest('2026/11/22/10/');
       const first = await p.load('first');
-      // The tables did not exist: loadTable's schemaMigration child created them.
+      // The tables did not exist: their group's schemaMigration child created them.
       // The personal-data store's table too, in its own schema.
       expect(first.tables.map((t) => [t.table, t.created])).toEqual([
         ['personal_data', true],
@@ -324,10 +325,10 @@ describe.each(dialects)('schemaMigration on $dialect', ({ dialect, url }) => {
       expect(await count('session_begin')).toBe(10);
       expect(await count('purchase')).toBe(6);
       expect(await stagedKeys(p.lake, 'purchase')).toEqual(waiting);
-      const loadTable = await temporal.client.workflow
-        .getHandle(loadTableWorkflowId(p.environment, 'purchase'))
+      const group = await temporal.client.workflow
+        .getHandle(loadTableGroupWorkflowId(p.environment, tableGroupOf('purchase')))
         .describe();
-      expect(loadTable.status.name).toBe('FAILED');
+      expect(group.status.name).toBe('FAILED');
       expect(await p.warehouse((w) => w.describeTable(p.schema, 'purchase'))).toEqual(before);
 
       // loadout status names the block and its reason beside the waiting files.
