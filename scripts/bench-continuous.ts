@@ -8,12 +8,13 @@
  *     [--evolution infer] [--declared] [--object-every 10s] [--out DIR]
  *
  * --declared writes the types as a catalog and runs with LOADOUT_SCHEMAS (for branches without
- * `evolution`); LOADOUT_EVOLUTION is passed through either way. Writes DIR/bench-continuous.json and .md.
+ * `evolution`); LOADOUT_EVOLUTION is passed through either way. Writes DIR/bench-continuous.json and .md,
+ * and the worker's log to DIR/dev.log.
  */
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
@@ -93,6 +94,9 @@ const dev = spawn(process.execPath, [join(root, 'bin/loadout.js'), 'dev'], {
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 const log = createInterface({ input: dev.stderr! });
+// The worker's whole log beside the results: where a slow table's time went.
+const devLog = createWriteStream(join(work, 'dev.log'));
+log.on('line', (line) => devLog.write(`${line}\n`));
 const ready = new Promise<void>((resolveReady, reject) => {
   dev.once('exit', (code) => reject(new Error(`loadout dev exited with ${code}`)));
   log.on('line', (line) => {
