@@ -14,7 +14,7 @@ import { whileHeartbeating } from './heartbeat';
 import { mergeTableLoads, planTableLoads } from './load-group-activities';
 import type { GroupMergeInput } from '../workflows/load-table-group-types';
 import { listNewObjects, type ListNewObjectsInput } from './list-new-objects';
-import { applyMigration, planMigration, rebuildTable } from './migration-activities';
+import { applyMigration, applyMigrations, planMigration, rebuildTable } from './migration-activities';
 import { observeActivities } from '../observability/observe-activities';
 import { processFileBatch } from './process-file-batch';
 import { recordTableLoad } from './record-table-load';
@@ -81,6 +81,8 @@ export function createActivities(deps: ActivityDeps) {
       whileHeartbeating(async () => planMigration(await loadDepsNow(), input)),
     applyMigration: (input: { table: string }) =>
       whileHeartbeating(async () => applyMigration(await loadDepsNow(), input)),
+    applyMigrations: (input: { tables: string[] }) =>
+      whileHeartbeating(async () => applyMigrations(await loadDepsNow(), input)),
     stageKeptUnknown: () => whileHeartbeating(() => stageKeptUnknown(processDeps)),
     recordTableLoad: (input: TableLoadRow) => whileHeartbeating(() => recordTableLoad(loadDeps, input)),
     rebuildTable: (input: { table: string }) => whileHeartbeating(async () => rebuildTable(await loadDepsNow(), input)),

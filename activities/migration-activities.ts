@@ -1,4 +1,4 @@
-/** The schema migration's activities: plan tables against the warehouse; apply one table's additive changes. */
+/** The schema migration's activities: plan tables against the warehouse; apply tables' additive changes. */
 import { ApplicationFailure } from '@temporalio/common';
 import { planTableMigration, type AdditiveChange, type TablePlan } from '../stores/warehouse/plan-migration';
 import { rebuildTableStatements } from '../stores/warehouse/rebuild-table';
@@ -48,33 +48,46 @@ export async function planMigration(deps: MigrationDeps, input: { tables?: strin
  * after a crash midway the new plan holds only what is still missing.
  */
 export async function applyMigration(deps: MigrationDeps, input: { table: string }): Promise<AppliedMigration> {
-  const target = loadTargetOf(deps, input.table);
-  if (target === undefined)
-    throw ApplicationFailure.nonRetryable(`no schema declares table ${input.table}`, UNKNOWN_TABLE);
+  return withWarehouse(deps.warehouseUrl, (warehouse) => applyMigrationIn(deps, warehouse, input.table));
+}
+
+/**
+ * applyMigration for several tables in one warehouse session, in order: a first load of hundreds
+ * of inferred types creates hundreds of tables, and a session (a DuckDB open) each cost seconds.
+ */
+export async function applyMigrations(deps: MigrationDeps, input: { tables: string[] }): Promise<AppliedMigration[]> {
   return withWarehouse(deps.warehouseUrl, async (warehouse) => {
-    const plan = await planOne(deps, warehouse, input.table);
-    if (plan.refused.length > 0) return { plan, applied: [] };
-    // The schema, for a table created in a fresh warehouse.
-    await warehouse.ensureLedger(target.schema);
-    const applied: AdditiveChange[] = [];
-    for (const change of plan.changes) {
-      await warehouse.runDdl(change.sql);
-      applied.push(change);
-    }
-    // An inferred table's schema as created or changed: versioned in the lake (activities/inferred-catalog.ts).
-    if (deps.lake !== undefined && isInferredType(target.type) && applied.length > 0)
-      await recordInferredVersion(
-        deps.lake,
-        target.type,
-        (await tableSchemaOf(deps.lake, target.type)).declaration.columns,
-      );
-    if (warehouse.dialect === 'postgres') {
-      // Asserted on every apply: a crash between CREATE TABLE and CREATE INDEX leaves a table that
-      // the next plan finds complete (describeTable does not show indexes).
-      await warehouse.runDdl([createKeyIndexSql(target.schema, input.table, target.type.uniqueKey)]);
-    }
-    return { plan, applied };
+    const out: AppliedMigration[] = [];
+    for (const table of input.tables) out.push(await applyMigrationIn(deps, warehouse, table));
+    return out;
   });
+}
+
+async function applyMigrationIn(deps: MigrationDeps, warehouse: Warehouse, table: string): Promise<AppliedMigration> {
+  const target = loadTargetOf(deps, table);
+  if (target === undefined) throw ApplicationFailure.nonRetryable(`no schema declares table ${table}`, UNKNOWN_TABLE);
+  const plan = await planOne(deps, warehouse, table);
+  if (plan.refused.length > 0) return { plan, applied: [] };
+  // The schema, for a table created in a fresh warehouse.
+  await warehouse.ensureLedger(target.schema);
+  const applied: AdditiveChange[] = [];
+  for (const change of plan.changes) {
+    await warehouse.runDdl(change.sql);
+    applied.push(change);
+  }
+  // An inferred table's schema as created or changed: versioned in the lake (activities/inferred-catalog.ts).
+  if (deps.lake !== undefined && isInferredType(target.type) && applied.length > 0)
+    await recordInferredVersion(
+      deps.lake,
+      target.type,
+      (await tableSchemaOf(deps.lake, target.type)).declaration.columns,
+    );
+  if (warehouse.dialect === 'postgres') {
+    // Asserted on every apply: a crash between CREATE TABLE and CREATE INDEX leaves a table that
+    // the next plan finds complete (describeTable does not show indexes).
+    await warehouse.runDdl([createKeyIndexSql(target.schema, table, target.type.uniqueKey)]);
+  }
+  return { plan, applied };
 }
 
 /**

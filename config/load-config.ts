@@ -64,6 +64,12 @@ const ENV_NAMES: Record<string, string> = {
   evolution: 'LOADOUT_EVOLUTION',
 };
 
+/**
+ * Activity slots of a worker: a load's groups (mostly waiting on the warehouse) must not queue behind
+ * file batches, which are bounded by the cores that process them, not by these slots.
+ */
+export const DEFAULT_WORKER_CONCURRENCY = 8;
+
 export function loadConfig(
   overrides: ConfigOverrides = {},
   environment: NodeJS.ProcessEnv = process.env,
@@ -115,7 +121,7 @@ export function loadConfig(
       maxConcurrentActivities:
         numberSetting(environment.LOADOUT_WORKER_CONCURRENCY) ??
         (file.worker as Json | undefined)?.maxConcurrentActivities ??
-        2,
+        DEFAULT_WORKER_CONCURRENCY,
       metricsPort: numberSetting(flat.metricsPort),
       workflowBundle: flat.workflowBundle ? resolve(cwd, flat.workflowBundle) : undefined,
     },

@@ -21,7 +21,12 @@ import { gzipSync } from 'node:zlib';
 import { createActivities } from '../activities';
 import { listRawObjects } from '../cli/ingest';
 import { batchIdOf } from '../core/batch-id';
-import { erasureWorkflowId, fileBatchWorkflowId, loadTableGroupWorkflowId } from '../workflows/workflow-ids';
+import {
+  erasureWorkflowId,
+  fileBatchWorkflowId,
+  groupMigrationWorkflowId,
+  loadTableGroupWorkflowId,
+} from '../workflows/workflow-ids';
 import { tableGroupOf } from '../workflows/table-groups';
 import { loadCatalog } from '../schemas/catalog';
 import { openObjectStore } from '../stores/object/open-object-store';
@@ -121,6 +126,8 @@ async function main(): Promise<void> {
         // Its groups of tables (load-table-groups), and purchase's group with its schemaMigration child.
         captured.set('load-table-groups', `${ENV}-load`);
         captured.set('load-table-group', loadTableGroupWorkflowId(ENV, tableGroupOf('purchase')));
+        // The group's schemaMigration child, its tables' changes applied in one activity.
+        captured.set('schema-migration-one-session', groupMigrationWorkflowId(ENV, tableGroupOf('purchase')));
         // loadTable and its child, from loads started before load-table-groups: kept files, not recaptured.
         captured.set('load-table-migrates', `loadout-load-${ENV}-purchase`);
         captured.set('load-table-loads-row', `loadout-load-${ENV}-purchase`);

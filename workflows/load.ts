@@ -21,7 +21,7 @@ import { innermostMessage } from '../core/errors';
 import { loadTable } from './load-table';
 import type { FailedTableLoad, LoadFailureDetails, LoadInput, LoadResult, LoadTableResult } from './load-types';
 import { loadTableGroup } from './load-table-group';
-import { tableGroups } from './table-groups';
+import { TABLE_GROUPS, tableGroups } from './table-groups';
 import { loadTableGroupWorkflowId, loadTableWorkflowId } from './workflow-ids';
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE } from './search-attributes';
 import { DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE, quickActivityOptions } from './activity-options';
@@ -36,8 +36,13 @@ const KEPT_UNKNOWN_PATCH = 'loadout-infer-kept-unknown';
 /** Runs started before it ran one loadTable child per table. */
 const TABLE_GROUPS_PATCH = 'load-table-groups';
 
-/** Tables one run loads before continuing as new: about 6 history events each, so under 1,000 a run. */
+/** Tables one run loaded before continuing as new, table by table: about 6 history events each. */
 export const TABLES_PER_RUN = 100;
+/**
+ * With groups, a run's history holds a few events per group whatever its tables; what grows is the
+ * result it carries (about 300 bytes a table, far under the 2 MB payload limit at this bound).
+ */
+export const GROUPED_TABLES_PER_RUN = 1000;
 
 export async function load(input: LoadInput): Promise<LoadResult> {
   const { listTablesToLoad, refreshKpiViews, stageKeptUnknown } = proxyActivities<LoadoutActivities>(
@@ -59,11 +64,14 @@ export async function load(input: LoadInput): Promise<LoadResult> {
   const results: LoadTableResult[] = [...(carried?.results ?? [])];
   const alreadyLoading: string[] = [...(carried?.alreadyLoading ?? [])];
   const failures: FailedTableLoad[] = [...(carried?.failures ?? [])];
-  const perRun = Math.max(1, input.tablesPerRun ?? TABLES_PER_RUN);
+  // Groups of tables, each merged in one warehouse session: hundreds of tables cost a few children,
+  // not a child, a migration and five activities each. Runs started before it loaded table by table.
+  const grouped = patched(TABLE_GROUPS_PATCH);
+  const perRun = Math.max(1, input.tablesPerRun ?? (grouped ? GROUPED_TABLES_PER_RUN : TABLES_PER_RUN));
   const later = bounded ? tables.slice(perRun) : [];
   if (bounded) tables = tables.slice(0, perRun);
   progress.tables = tables;
-  const limit = Math.max(1, input.maxParallel ?? 4);
+  const limit = Math.max(1, input.maxParallel ?? (grouped ? TABLE_GROUPS : 4));
   const loadOne = async (table: string): Promise<void> => {
     progress.running.push(table);
     try {
@@ -116,9 +124,7 @@ export async function load(input: LoadInput): Promise<LoadResult> {
       progress.running = progress.running.filter((t) => !members.includes(t));
     }
   };
-  // Groups of tables, each merged in one warehouse session: hundreds of tables cost a few children,
-  // not a child, a migration and five activities each. Runs started before it loaded table by table.
-  if (patched(TABLE_GROUPS_PATCH)) await forEachBounded(tableGroups(tables), limit, loadGroup);
+  if (grouped) await forEachBounded(tableGroups(tables), limit, loadGroup);
   // A sliding window: a slow table holds one slot, not a whole wave. Runs started before it went in waves.
   else if (patched('load-sliding-window')) await forEachBounded(tables, limit, loadOne);
   else for (let i = 0; i < tables.length; i += limit) await Promise.all(tables.slice(i, i + limit).map(loadOne));

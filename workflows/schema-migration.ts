@@ -18,8 +18,11 @@ import {
 import { LOADOUT_ENVIRONMENT, LOADOUT_STAGE, LOADOUT_TABLES } from './search-attributes';
 import { searchAttributeTables } from './search-attribute-values';
 
+/** Runs started before it applied each table's changes in an activity of its own. */
+const ONE_SESSION_PATCH = 'schema-migration-one-session';
+
 export async function schemaMigration(input: SchemaMigrationInput): Promise<SchemaMigrationResult> {
-  const { planMigration, applyMigration, rebuildTable } = proxyActivities<LoadoutActivities>(
+  const { planMigration, applyMigration, applyMigrations, rebuildTable } = proxyActivities<LoadoutActivities>(
     quickActivityOptions(input.lostWorkerTimeout ?? DEFAULT_LOST_WORKER_TIMEOUT, TABLE_NON_RETRYABLE),
   );
   const apply = input.apply === true;
@@ -34,6 +37,12 @@ export async function schemaMigration(input: SchemaMigrationInput): Promise<Sche
     if (input.tables === undefined && touched.length > 0)
       upsertSearchAttributes([{ key: LOADOUT_TABLES, value: searchAttributeTables(touched) }]);
     const tables: TableMigration[] = [];
+    // The additive changes of every table that refuses nothing, in one activity and one warehouse
+    // session: a first load of hundreds of types creates hundreds of tables. Runs before it took one
+    // activity a table (below).
+    const additive = plans.filter((p) => apply && p.refused.length === 0 && p.changes.length > 0);
+    const batched = additive.length > 0 && patched(ONE_SESSION_PATCH);
+    const outcomes = batched ? await applyMigrations({ tables: additive.map((p) => p.table) }) : [];
     // One table at a time: migrations are rare and small, and DDL on one DuckDB file is serial anyway.
     for (const plan of plans) {
       const typeChanged = plan.refused.some((r) => r.kind === 'typeChange');
@@ -42,7 +51,7 @@ export async function schemaMigration(input: SchemaMigrationInput): Promise<Sche
         const outcome = await rebuildTable({ table: plan.table });
         tables.push({ table: plan.table, plan: outcome.plan, applied: outcome.applied });
       } else if (apply && plan.refused.length === 0 && plan.changes.length > 0) {
-        const outcome = await applyMigration({ table: plan.table });
+        const outcome = batched ? outcomes[additive.indexOf(plan)]! : await applyMigration({ table: plan.table });
         tables.push({ table: plan.table, plan: outcome.plan, applied: outcome.applied });
       } else {
         tables.push({ table: plan.table, plan, applied: [] });
