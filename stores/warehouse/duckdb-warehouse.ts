@@ -125,7 +125,7 @@ export class DuckDbWarehouse implements Warehouse {
       await db.run(createStagingSql(plan, DUCKDB_TYPES));
       // DuckDB reads the staged Parquet itself: this INSERT is its COPY.
       await db.run(`INSERT INTO ${staging} (${columns}) SELECT ${columns} FROM read_parquet(${files})`);
-      const [dedup, ...rest] = mergeStatements(plan);
+      const [dedup, ...rest] = mergeStatements(plan, { notDistinct: true });
       await db.run(dedup!);
       for (const sql of rest) await db.run(sql);
       const counts = await db.runAndReadAll(

@@ -99,6 +99,8 @@ export interface MergeSqlOptions {
   now?: string;
   /** How staged values differ from the target's (Redshift's TIMESTAMP staging), converted in the dedup step. */
   staged?: StagedValues;
+  /** The dialect joins on IS NOT DISTINCT FROM by hash (DuckDB): sql/unchanged-rows-sql.ts. */
+  notDistinct?: boolean;
 }
 
 export function mergeStatements(plan: MergePlan, options: MergeSqlOptions = {}): string[] {
@@ -122,7 +124,7 @@ export function mergeStatements(plan: MergePlan, options: MergeSqlOptions = {}):
     .map((c) => `${ident(c.name)} NULLS LAST`);
   const stagedCols = plan.fileColumns.map((c) => stagedValueSql(c, options.staged));
   // Only rows that add or change something go on: the ledger's "rows" counts them.
-  const unchanged = unchangedRowsJoinSql(plan, 'ranked', options.staged);
+  const unchanged = unchangedRowsJoinSql(plan, 'ranked', options.staged, options.notDistinct);
   // Beside the target's columns of the same names, the staged ones are named by their table.
   const selected =
     unchanged === undefined ? stagedCols : plan.fileColumns.map((c) => stagedValueSql(c, options.staged, '"ranked"'));
