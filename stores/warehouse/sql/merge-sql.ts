@@ -103,7 +103,7 @@ export interface MergeSqlOptions {
   notDistinct?: boolean;
   /**
    * What the dedup reads instead of the staging table, aliased: DuckDB's read of the staged Parquet
-   * itself, so the rows are not first copied into a staging table (docs/warehouses.md, "DuckDB merge").
+   * itself, so the rows are not first copied into a staging table (docs/benchmarks.md, "The DuckDB merge").
    */
   stagedFrom?: string;
 }

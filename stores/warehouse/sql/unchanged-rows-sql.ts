@@ -16,7 +16,7 @@ import { ident, qualified } from './identifiers';
  * since) would need a cast, so every row then counts as changed, as before this check existed.
  * `notDistinct`: compare nullable columns with IS NOT DISTINCT FROM (DuckDB), which DuckDB hashes
  * on; its rewrite of the portable `= OR both NULL` form ends as one nested condition, which it
- * joins by a nested loop: minutes for a replay of 300k rows (docs/warehouses.md, "DuckDB merge").
+ * joins by a nested loop: minutes for a replay of 300k rows (docs/benchmarks.md, "The DuckDB merge").
  */
 export function unchangedRowsJoinSql(
   plan: Pick<MergePlan, 'schema' | 'table' | 'fileColumns' | 'targetColumns' | 'uniqueKey'>,
