@@ -3,6 +3,8 @@
  * (COPY into staging, dedup, delete-and-insert, ledger) into DuckDB and into PostgreSQL.
  * Usage: npx tsx scripts/bench-load.ts [--rows 1000000] [--files 10] [--postgres postgres://...]
  * Without --postgres it starts a throwaway PostgreSQL cluster with the test harness.
+ * `--statements [--rounds N]`: DuckDB only, each statement of a first load and of a second one
+ * overlapping it (half its keys loaded before, a quarter of those changed), with open, CHECKPOINT, close.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -13,12 +15,15 @@ import { loadCatalog } from '../schemas/catalog';
 import { createTableSql } from '../stores/warehouse/sql/merge-sql';
 import { DUCKDB_TYPES, DuckDbWarehouse } from '../stores/warehouse/duckdb-warehouse';
 import type { MergePlan, StagedFile, Warehouse } from '../stores/warehouse/warehouse';
+import { benchStatements } from './bench-load-statements';
 
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
     files: { type: 'string', default: '10' },
     postgres: { type: 'string' },
+    statements: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const rows = Number(values.rows);
@@ -33,31 +38,39 @@ function uuid(n: number, salt: number): string {
 }
 
 // Stage: `fileCount` files, like that many file batches; 5% of the keys repeat across files.
-const files: StagedFile[] = [];
-const base = Date.UTC(2026, 10, 22) * 1000;
-for (let f = 0; f < fileCount; f++) {
-  const work = join(dir, `batch-${f}`);
-  const writer = ParquetStageWriter.open([type], { workDir: work });
+// `from` shifts the rows (a later load overlapping an earlier one), `changed` alters every 4th row's weapon.
+function stageFiles(name: string, from = 0, changed = false): StagedFile[] {
+  const staged: StagedFile[] = [];
+  const base = Date.UTC(2026, 10, 22) * 1000;
   const per = Math.ceil(rows / fileCount);
-  for (let i = f * per; i < Math.min(rows, (f + 1) * per); i++) {
-    const k = i % 20 === 0 && i > per ? i - per : i;
-    writer.push('damage_dealt', [
-      uuid(k, 1),
-      base + i * 1000,
-      uuid(k % 5000, 2),
-      uuid(k % 20000, 3),
-      i % 500,
-      `weapon_${i % 30}`,
-      (i % 1000) / 10,
-      i % 7 === 0,
-    ]);
+  for (let f = 0; f < fileCount; f++) {
+    const work = join(dir, `${name}-${f}`);
+    const writer = ParquetStageWriter.open([type], { workDir: work });
+    for (let i = from + f * per; i < from + Math.min(rows, (f + 1) * per); i++) {
+      const k = i % 20 === 0 && i - from > per ? i - per : i;
+      writer.push('damage_dealt', [
+        uuid(k, 1),
+        base + i * 1000,
+        uuid(k % 5000, 2),
+        uuid(k % 20000, 3),
+        i % 500,
+        changed && i % 4 === 0 ? `weapon_${i % 30}_changed` : `weapon_${i % 30}`,
+        (i % 1000) / 10,
+        i % 7 === 0,
+      ]);
+    }
+    const path = writer.finish(work).get('damage_dealt')!.path;
+    staged.push({
+      url: path,
+      key: `staged/damage_dealt/${type.fingerprint}-${name}-${f}.parquet`,
+      bytes: statSync(path).size,
+    });
   }
-  const written = writer.finish(work);
-  const path = written.get('damage_dealt')!.path;
-  files.push({ url: path, key: `staged/damage_dealt/${type.fingerprint}-${f}.parquet`, bytes: statSync(path).size });
+  return staged;
 }
+const files = stageFiles('batch');
 
-function plan(manifest: string): MergePlan {
+function plan(manifest: string, staged: StagedFile[] = files): MergePlan {
   const columns = type.columns.map(({ name, type: t, nullable }) => ({ name, type: t, nullable }));
   return {
     schema: 'loadout',
@@ -66,7 +79,7 @@ function plan(manifest: string): MergePlan {
     fileColumns: columns,
     fingerprint: type.fingerprint,
     uniqueKey: type.uniqueKey,
-    files,
+    files: staged,
     manifestKey: `manifests/damage_dealt/${manifest}.json`,
     manifestUrl: 'unused',
   };
@@ -90,6 +103,17 @@ async function measure(name: string, warehouse: Warehouse, types: Parameters<typ
   };
 }
 
+const machine = { cpus: cpus().length, model: cpus()[0]?.model, node: process.version };
+if (values.statements) {
+  const overlapping = stageFiles('overlap', Math.floor(rows / 2), true);
+  const rounds = [];
+  for (let r = 0; r < Number(values.rounds); r++)
+    rounds.push(await benchStatements(dir, (m, f) => plan(m, f as StagedFile[]), files, overlapping, r));
+  rmSync(dir, { recursive: true, force: true });
+  console.log(JSON.stringify({ machine, rows, files: fileCount, rounds }, null, 2));
+  process.exit(0);
+}
+
 const results = [await measure('duckdb', new DuckDbWarehouse(join(dir, 'bench.duckdb')), DUCKDB_TYPES)];
 let stopPostgres: (() => Promise<void>) | undefined;
 try {
@@ -106,10 +130,4 @@ try {
   await stopPostgres?.();
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(
-  JSON.stringify(
-    { machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, files: fileCount, results },
-    null,
-    2,
-  ),
-);
+console.log(JSON.stringify({ machine, files: fileCount, results }, null, 2));

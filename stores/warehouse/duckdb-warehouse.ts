@@ -13,15 +13,14 @@ import {
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ColumnType } from '../../schemas/column-types';
+import { columnTypeSql } from './sql/column-type-sql';
 import { ident, literal } from './sql/identifiers';
 import {
   createLedgerSql,
   createSchemaSql,
-  createStagingSql,
   dropStagingStatements,
   ledgerRowsSql,
   mergeStatements,
-  stagingTableName,
   type TypeNames,
 } from './sql/merge-sql';
 import { readLedger } from './ledger-read';
@@ -106,8 +105,10 @@ export class DuckDbWarehouse implements Warehouse {
   async merge(plan: MergePlan): Promise<MergeOutcome> {
     const db = await this.db();
     const ledger = ledgerRowsSql(plan.schema, plan.table);
-    const staging = ident(stagingTableName(plan));
-    const columns = plan.fileColumns.map((c) => ident(c.name)).join(', ');
+    // As the staging table's INSERT cast them: each file column to its warehouse type, by name.
+    const casts = plan.fileColumns
+      .map((c) => `CAST(${ident(c.name)} AS ${columnTypeSql(c, DUCKDB_TYPES)}) AS ${ident(c.name)}`)
+      .join(', ');
     const files = `[${plan.files.map((f) => literal(f.url)).join(', ')}]`;
     await db.run('BEGIN TRANSACTION');
     try {
@@ -122,12 +123,9 @@ export class DuckDbWarehouse implements Warehouse {
         // Committed by an earlier attempt (perhaps one killed before it could report): its rows.
         return { applied: false, stagedRows: 0, mergedRows: Number(recorded.rows) };
       }
-      await db.run(createStagingSql(plan, DUCKDB_TYPES));
-      // DuckDB reads the staged Parquet itself: this INSERT is its COPY.
-      await db.run(`INSERT INTO ${staging} (${columns}) SELECT ${columns} FROM read_parquet(${files})`);
-      const [dedup, ...rest] = mergeStatements(plan);
-      await db.run(dedup!);
-      for (const sql of rest) await db.run(sql);
+      // DuckDB reads the staged Parquet itself, straight into the dedup: no staging table to fill.
+      const staged = `(SELECT ${casts} FROM read_parquet(${files})) AS ${ident('staged')}`;
+      for (const sql of mergeStatements(plan, { notDistinct: true, stagedFrom: staged })) await db.run(sql);
       const counts = await db.runAndReadAll(
         // The ledger row holds the deduplicated count: rows staged after dedup, all merged.
         `SELECT MAX("rows")::BIGINT AS staged, MAX("rows")::BIGINT AS merged FROM (${ledger}) AS "l"`,

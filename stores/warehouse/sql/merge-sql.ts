@@ -99,6 +99,13 @@ export interface MergeSqlOptions {
   now?: string;
   /** How staged values differ from the target's (Redshift's TIMESTAMP staging), converted in the dedup step. */
   staged?: StagedValues;
+  /** The dialect joins on IS NOT DISTINCT FROM by hash (DuckDB): sql/unchanged-rows-sql.ts. */
+  notDistinct?: boolean;
+  /**
+   * What the dedup reads instead of the staging table, aliased: DuckDB's read of the staged Parquet
+   * itself, so the rows are not first copied into a staging table (docs/benchmarks.md, "The DuckDB merge").
+   */
+  stagedFrom?: string;
 }
 
 export function mergeStatements(plan: MergePlan, options: MergeSqlOptions = {}): string[] {
@@ -122,12 +129,12 @@ export function mergeStatements(plan: MergePlan, options: MergeSqlOptions = {}):
     .map((c) => `${ident(c.name)} NULLS LAST`);
   const stagedCols = plan.fileColumns.map((c) => stagedValueSql(c, options.staged));
   // Only rows that add or change something go on: the ledger's "rows" counts them.
-  const unchanged = unchangedRowsJoinSql(plan, 'ranked', options.staged);
+  const unchanged = unchangedRowsJoinSql(plan, 'ranked', options.staged, options.notDistinct);
   // Beside the target's columns of the same names, the staged ones are named by their table.
   const selected =
     unchanged === undefined ? stagedCols : plan.fileColumns.map((c) => stagedValueSql(c, options.staged, '"ranked"'));
   return [
-    `CREATE TEMP TABLE ${unique} AS SELECT ${selected.join(', ')} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${(tieBreak.length > 0 ? tieBreak : keyCols).join(', ')}) AS "loadout_rn" FROM ${staging}) AS "ranked"${unchanged === undefined ? '' : ` ${unchanged.join}`} WHERE "loadout_rn" = 1${unchanged === undefined ? '' : ` AND ${unchanged.unmatched}`}`,
+    `CREATE TEMP TABLE ${unique} AS SELECT ${selected.join(', ')} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ${keyCols.join(', ')} ORDER BY ${(tieBreak.length > 0 ? tieBreak : keyCols).join(', ')}) AS "loadout_rn" FROM ${options.stagedFrom ?? staging}) AS "ranked"${unchanged === undefined ? '' : ` ${unchanged.join}`} WHERE "loadout_rn" = 1${unchanged === undefined ? '' : ` AND ${unchanged.unmatched}`}`,
     `DELETE FROM ${target} USING ${unique} WHERE ${keyJoin} AND ${notLoaded}`,
     `INSERT INTO ${target} (${[...fileCols, ...loadedAt].join(', ')}) SELECT ${[...fileCols, ...loadedAt.map(() => now)].join(', ')} FROM ${unique} WHERE ${notLoaded}`,
     `INSERT INTO ${ledger} ("manifest_key", "table_name", "fingerprint", "files", "rows", "loaded_at") SELECT ${literal(plan.manifestKey)}, ${literal(plan.table)}, ${literal(plan.fingerprint)}, ${plan.files.length}, (SELECT COUNT(*) FROM ${unique}), ${now} WHERE ${notLoaded}`,

@@ -14,11 +14,15 @@ import { ident, qualified } from './identifiers';
  * subquery (Redshift decorrelates only some: "Correlated subqueries"). Undefined when the rows
  * cannot be compared: a file column whose type is not the target's (an evolved column widened
  * since) would need a cast, so every row then counts as changed, as before this check existed.
+ * `notDistinct`: compare nullable columns with IS NOT DISTINCT FROM (DuckDB), which DuckDB hashes
+ * on; its rewrite of the portable `= OR both NULL` form ends as one nested condition, which it
+ * joins by a nested loop: minutes for a replay of 300k rows (docs/benchmarks.md, "The DuckDB merge").
  */
 export function unchangedRowsJoinSql(
   plan: Pick<MergePlan, 'schema' | 'table' | 'fileColumns' | 'targetColumns' | 'uniqueKey'>,
   alias: string,
   staged: StagedValues = {},
+  notDistinct = false,
 ): { join: string; unmatched: string } | undefined {
   const targetType = new Map(plan.targetColumns.map((c) => [c.name, c.type]));
   // Lineage columns differ from batch to batch by design: they never make a row "changed".
@@ -30,8 +34,9 @@ export function unchangedRowsJoinSql(
   };
   const same = columns.map((c) => {
     const t = `"t".${ident(c.name)}`;
-    return plan.uniqueKey.includes(c.name)
-      ? `${t} = ${value(c)}`
+    if (plan.uniqueKey.includes(c.name)) return `${t} = ${value(c)}`;
+    return notDistinct
+      ? `${t} IS NOT DISTINCT FROM ${value(c)}`
       : `(${t} = ${value(c)} OR (${t} IS NULL AND ${value(c)} IS NULL))`;
   });
   return {
