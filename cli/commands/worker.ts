@@ -24,7 +24,7 @@ export function registerWorker(program: Command): void {
       auth: runtime.auth,
       taskQueue: config.temporal.taskQueue,
       environment: config.env,
-      workflows: config.worker.workflowBundle ?? 'bundled at start',
+      workflows: config.worker.workflowBundle ?? 'bundled at start, cached under LOADOUT_HOME',
       ...(runtime.uiUrl ? { ui: runtime.uiUrl } : {}),
       ...(runtime.metricsUrl ? { metrics: runtime.metricsUrl } : {}),
     });
