@@ -49,11 +49,18 @@ export async function cachedWorkflowBundle(options: CachedBundleOptions): Promis
   if (cached !== undefined) return { path: cached, built: false };
   options.onBuild?.();
   const { code, inputs } = await (options.build ?? bundleWorkflows)(workflowsPath);
-  await mkdir(options.dir, { recursive: true });
   const bundle = `${sha256(code)}.js`;
-  await writeAtomically(join(options.dir, bundle), code);
   const manifest: Manifest = { format: FORMAT, workflowsPath, sdk, inputs: await hashInputs(inputs), bundle };
-  await writeAtomically(join(options.dir, MANIFEST), JSON.stringify(manifest));
+  try {
+    await mkdir(options.dir, { recursive: true });
+    await writeAtomically(join(options.dir, bundle), code);
+    await writeAtomically(join(options.dir, MANIFEST), JSON.stringify(manifest));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `cannot cache the workflow bundle under ${options.dir}: ${reason} (make LOADOUT_HOME writable, or set LOADOUT_WORKFLOW_BUNDLE to a bundle built by npm run build:workflows)`,
+    );
+  }
   await pruneStaleBundles(options.dir, bundle);
   return { path: join(options.dir, bundle), built: true };
 }

@@ -89,3 +89,12 @@ test('two starts bundling at once both get a whole bundle, and leave no temporar
   expect(readdirSync(s.cacheDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   expect((await cachedWorkflowBundle(s.options)).built).toBe(false);
 });
+
+test('a cache directory that cannot be written is refused with what to do', async () => {
+  const s = scenario('unwritable');
+  const file = join(root, 'unwritable', 'not-a-directory');
+  writeFileSync(file, '');
+  await expect(cachedWorkflowBundle({ ...s.options, dir: join(file, 'cache') })).rejects.toThrow(
+    /cannot cache the workflow bundle under .*not-a-directory.*LOADOUT_WORKFLOW_BUNDLE/,
+  );
+});
