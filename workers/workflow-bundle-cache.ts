@@ -3,7 +3,7 @@
  * while every file it was built from, and the SDK's version, is unchanged; rebuilt otherwise.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { bundleWorkflows, WORKFLOWS_PATH, type WorkflowBundle } from './workflow-bundle';
@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 /** Bumped when the manifest's meaning changes: older caches are then rebuilt, never misread. */
 const FORMAT = 1;
 const MANIFEST = 'manifest.json';
-/** A superseded bundle file is removed once this old: a process that has just chosen it may still be reading it. */
+/** A superseded bundle file is removed once unused this long: a process that chose it may still be reading it. */
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
 interface Manifest {
@@ -46,7 +46,12 @@ export async function cachedWorkflowBundle(options: CachedBundleOptions): Promis
   const workflowsPath = options.workflowsPath ?? WORKFLOWS_PATH;
   const sdk = sdkVersions();
   const cached = await currentBundle(options.dir, workflowsPath, sdk);
-  if (cached !== undefined) return { path: cached, built: false };
+  if (cached !== undefined) {
+    // Its modification time is its last use: pruning spares bundles in use (a test run's workers read it again and again).
+    const now = new Date();
+    await utimes(cached, now, now).catch(() => undefined);
+    return { path: cached, built: false };
+  }
   options.onBuild?.();
   const { code, inputs } = await (options.build ?? bundleWorkflows)(workflowsPath);
   const bundle = `${sha256(code)}.js`;

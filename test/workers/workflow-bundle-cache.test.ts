@@ -1,5 +1,15 @@
 /** The cached workflow bundle on a real directory, bundled by the real SDK: reused, invalidated, repaired. */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
@@ -97,4 +107,23 @@ test('a cache directory that cannot be written is refused with what to do', asyn
   await expect(cachedWorkflowBundle({ ...s.options, dir: join(file, 'cache') })).rejects.toThrow(
     /cannot cache the workflow bundle under .*not-a-directory.*LOADOUT_WORKFLOW_BUNDLE/,
   );
+});
+
+test('a rebuild removes bundles unused for an hour, and a reused bundle counts as used', async () => {
+  const s = scenario('prune');
+  const first = await cachedWorkflowBundle(s.options);
+  const hoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+  utimesSync(first.path, hoursAgo, hoursAgo);
+  expect((await cachedWorkflowBundle(s.options)).built).toBe(false);
+  expect(Date.now() - statSync(first.path).mtimeMs).toBeLessThan(60_000);
+  const stale = join(s.cacheDir, `${'0'.repeat(64)}.js`);
+  const recent = join(s.cacheDir, `${'1'.repeat(64)}.js`);
+  writeFileSync(stale, 'old');
+  utimesSync(stale, hoursAgo, hoursAgo);
+  writeFileSync(recent, 'in use elsewhere');
+  s.write('second');
+  expect((await cachedWorkflowBundle(s.options)).built).toBe(true);
+  expect(existsSync(stale)).toBe(false);
+  expect(existsSync(recent)).toBe(true);
+  expect(existsSync(first.path)).toBe(true);
 });
