@@ -2,6 +2,7 @@
 import { Client } from '@temporalio/client';
 import type { Logger } from '@temporalio/common';
 import { type NativeConnection, Runtime as TemporalRuntime, type Worker } from '@temporalio/worker';
+import { join } from 'node:path';
 import { HISTOGRAM_BUCKETS } from '../observability/metrics';
 import type { LoadoutConfig } from '../config/config-schema';
 import { loadCatalog, type Catalog } from '../schemas/catalog';
@@ -11,6 +12,7 @@ import { ensureDevServer } from '../workers/dev-server';
 import { createLogger, defaultLogFormat } from '../observability/logging';
 import { connectClient, connectWorker } from '../workers/temporal-connection';
 import { resolveTemporalTarget, type TemporalAuth } from '../workers/temporal-target';
+import { cachedWorkflowBundle } from '../workers/workflow-bundle-cache';
 import { notice } from './status-line';
 import { isVerbose } from './verbosity';
 
@@ -102,7 +104,15 @@ export async function openRuntime(config: LoadoutConfig, options: RuntimeOptions
     log: TemporalRuntime.instance().logger,
     async withWorker<T>(work: () => Promise<T>): Promise<T> {
       nativeConnection ??= await connectWorker(target, address!);
-      if (config.worker.workflowBundle === undefined && !options.serving) notice('bundling the workflows');
+      // A prebuilt bundle when configured, else the one cached under LOADOUT_HOME (bundled when sources changed).
+      const workflowBundlePath =
+        config.worker.workflowBundle ??
+        (
+          await cachedWorkflowBundle({
+            dir: join(config.home, 'cache', 'workflow-bundle'),
+            onBuild: options.serving ? undefined : () => notice('bundling the workflows'),
+          })
+        ).path;
       const worker: Worker = await createLoadoutWorker({
         connection: nativeConnection,
         namespace,
@@ -111,7 +121,7 @@ export async function openRuntime(config: LoadoutConfig, options: RuntimeOptions
         lakeLocation: config.lake,
         warehouseUrl: config.warehouse,
         warehouseSchema: config.warehouseSchema,
-        workflowBundlePath: config.worker.workflowBundle,
+        workflowBundlePath,
         personalKeys: (await openPersonalKeys(config)).personal,
         observe: { metrics: metricsUrl !== undefined },
         options: {

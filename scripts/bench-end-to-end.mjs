@@ -9,7 +9,8 @@
  *
  * Each `loadout run` gets a fresh lake and DuckDB warehouse; the dev server under the bench's
  * LOADOUT_HOME is started once before the first round (as after `loadout demo`, it keeps running).
- * --bundle builds the workflow bundle once and runs with LOADOUT_WORKFLOW_BUNDLE (no bundling at start).
+ * --bundle builds the workflow bundle once and runs with LOADOUT_WORKFLOW_BUNDLE (no bundling at start);
+ * without it the first run bundles into the cache under the bench's LOADOUT_HOME and later runs reuse it.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';

@@ -1,12 +1,6 @@
 /** `loadout bench --input DIR`: events/s, MB/s and peak RSS of the processing core on one core. */
 import type { Command } from 'commander';
-import { spawnSync } from 'node:child_process';
-import { loadCatalog } from '../../schemas/catalog';
-import { benchCore } from '../bench-core';
-import { benchDuckdbReference } from '../bench-duckdb-reference';
-import { formatTable, printJson } from '../output';
-
-const PINNED = 'LOADOUT_BENCH_PINNED';
+import { lazyAction } from '../lazy-action';
 
 export function registerBench(program: Command): void {
   program
@@ -17,78 +11,12 @@ export function registerBench(program: Command): void {
     .option('--reference', 'also time DuckDB read_json -> COPY TO parquet (one thread) on the same files')
     .option('--all-cores', 'do not pin the process to one CPU')
     .option('--json', 'print one JSON document')
-    .action(async (o: Record<string, string | boolean | undefined>) => {
-      if (!o.allCores && !process.env[PINNED] && repinnedOnOneCore()) return;
-      const catalog = await loadCatalog();
-      const core = await benchCore(catalog, String(o.input), Number(o.batchObjects));
-      const reference = o.reference ? await runReferenceInChild(String(o.input)) : undefined;
-      const result = {
-        ...core,
-        one_core: Boolean(process.env[PINNED]),
-        node: process.version,
-        ...(reference
-          ? { reference, ratio_vs_reference: Math.round((core.seconds / reference.seconds) * 100) / 100 }
-          : {}),
-      };
-      if (o.json) {
-        printJson(result);
-        return;
-      }
-      process.stdout.write(
-        `${formatTable([
-          ['measure', 'value'],
-          ['files / batches', `${core.files} / ${core.batches}`],
-          ['events read', core.events],
-          ['rows staged', core.rows_staged],
-          ['seconds', core.seconds],
-          ['events/s', core.events_per_sec],
-          ['MB/s (gzip in)', core.mb_per_sec],
-          ['MB/s (JSON decoded)', core.decoded_mb_per_sec],
-          ['peak RSS MB', core.peak_rss_mb],
-          ['pinned to one core', String(result.one_core)],
-          ...(reference
-            ? [
-                ['reference', `${reference.engine}: ${reference.seconds} s, ${reference.rows_per_sec} rows/s`],
-                ['loadout / reference time', String(result.ratio_vs_reference)],
-              ]
-            : []),
-        ] as (string | number)[][])}\n`,
-      );
-    });
-}
-
-/** Runs this same command again under `taskset -c 0` with one libuv thread: "one core" means one. */
-function repinnedOnOneCore(): boolean {
-  const probe = spawnSync('taskset', ['--version'], { stdio: 'ignore' });
-  if (probe.status !== 0) {
-    process.stderr.write('taskset not found: measuring without pinning to one core\n');
-    return false;
-  }
-  const child = spawnSync('taskset', ['-c', '0', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    env: { ...process.env, [PINNED]: '1', UV_THREADPOOL_SIZE: '1' },
-  });
-  process.exitCode = child.status ?? 1;
-  return true;
-}
-
-/** In a child process, so its memory and threads do not mix with the core's figures. */
-async function runReferenceInChild(input: string) {
-  const child = spawnSync(
-    process.execPath,
-    [...process.execArgv, process.argv[1]!, 'bench-reference', '--input', input],
-    {
-      encoding: 'utf8',
-      env: process.env,
-    },
-  );
-  if (child.status !== 0) throw new Error(`the DuckDB reference failed: ${child.stderr.trim().split('\n').pop()}`);
-  return JSON.parse(child.stdout) as Awaited<ReturnType<typeof benchDuckdbReference>>;
+    .action(lazyAction(() => import('../actions/bench'), 'benchCommand'));
 }
 
 export function registerBenchReference(program: Command): void {
   program
     .command('bench-reference', { hidden: true })
     .requiredOption('--input <dir>')
-    .action(async (o: { input: string }) => printJson(await benchDuckdbReference(o.input)));
+    .action(lazyAction(() => import('../actions/bench'), 'benchReferenceCommand'));
 }

@@ -1,18 +1,13 @@
 /** `loadout query "SQL"` and `loadout report dau|events|bookings|sessions`: read the warehouse. */
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load-config';
-import { openWarehouse } from '../../stores/warehouse/open-warehouse';
-import { withConfigFlags, overridesFrom } from '../config-flags';
-import { isKpiName, KPI_NAMES, readKpiReport } from '../kpi-reports';
-import { formatTable, printJson } from '../output';
+import { withConfigFlags } from '../config-flags';
+import { KPI_NAMES } from '../kpi-reports';
+import { lazyAction } from '../lazy-action';
 
 export function registerQuery(program: Command): void {
   withConfigFlags(program.command('query').description('run a SQL query on the configured warehouse').argument('<sql>'))
     .option('--json', 'print the rows as one JSON document')
-    .action(async (sql: string, options: Record<string, unknown>) => {
-      const config = loadConfig(overridesFrom(options));
-      printRows(await readWarehouse(config.warehouse, (w) => w.query(sql)), Boolean(options.json));
-    });
+    .action(lazyAction(() => import('../actions/query'), 'queryCommand'));
 
   withConfigFlags(
     program
@@ -24,35 +19,5 @@ export function registerQuery(program: Command): void {
   )
     .option('--since <date>', 'only from this UTC date or date-time on')
     .option('--json', 'print the rows as one JSON document')
-    .action(async (kpi: string, options: Record<string, unknown>) => {
-      if (!isKpiName(kpi)) throw new Error(`unknown report ${kpi}: use ${KPI_NAMES.join(', ')}`);
-      const config = loadConfig(overridesFrom(options));
-      const since = typeof options.since === 'string' ? options.since : undefined;
-      const rows = await readWarehouse(config.warehouse, (w) => readKpiReport(w, config.warehouseSchema, kpi, since));
-      printRows(rows, Boolean(options.json));
-    });
-}
-
-async function readWarehouse<T>(
-  url: string,
-  work: (w: Awaited<ReturnType<typeof openWarehouse>>) => Promise<T>,
-): Promise<T> {
-  const warehouse = await openWarehouse(url);
-  try {
-    return await work(warehouse);
-  } finally {
-    await warehouse.close();
-  }
-}
-
-export function printRows(rows: Record<string, unknown>[], json: boolean): void {
-  if (json) return printJson(rows);
-  if (rows.length === 0) {
-    process.stdout.write('(no rows)\n');
-    return;
-  }
-  const columns = Object.keys(rows[0]!);
-  const cell = (v: unknown): string | number =>
-    typeof v === 'number' ? Math.round(v * 100) / 100 : v === null || v === undefined ? '' : String(v);
-  process.stdout.write(`${formatTable([columns, ...rows.map((r) => columns.map((c) => cell(r[c])))])}\n`);
+    .action(lazyAction(() => import('../actions/query'), 'reportCommand'));
 }

@@ -3,47 +3,8 @@
  * attributes and event types the source carries that the catalog does not declare.
  */
 import type { Command } from 'commander';
-import { loadCatalog, type Catalog } from '../../schemas/catalog';
-import { loadConfig } from '../../config/load-config';
-import type { DriftReport } from '../../core/drift-registry';
-import { openObjectStore } from '../../stores/object/open-object-store';
-import { withConfigFlags, overridesFrom } from '../config-flags';
-import { readDriftReport } from '../drift';
-import { formatTable, printJson, printText } from '../output';
-import { initCatalog } from '../schema-init';
-import { oneLine } from '../terminal-text';
-import { readEvolvedSchemas, type EvolvedSchemas } from '../evolved-schemas';
-
-/** The catalog, then what evolution recorded: evolved columns (`evolved: true`) and inferred tables (`inferred: true`). */
-export function describeCatalog(catalog: Catalog, evolved?: EvolvedSchemas) {
-  const declared = catalog.eventTypes.map((t) => ({
-    event: t.tag,
-    table: t.table,
-    uniqueKey: t.uniqueKey,
-    fingerprint: t.fingerprint,
-    evolution: catalog.evolutionOf(t),
-    columns: [
-      ...t.columns.map((c) => ({
-        name: c.name,
-        type: c.type,
-        nullable: c.nullable,
-        ...(c.personal ? { personal: c.personal } : {}),
-      })),
-      ...(evolved?.evolvedColumns ?? [])
-        .filter((c) => c.table === t.table)
-        .map(({ table: _table, ...c }) => ({ ...c, evolved: true })),
-    ],
-  }));
-  const inferred = (evolved?.inferredTables ?? []).map((t) => ({
-    event: t.event,
-    table: t.table,
-    uniqueKey: t.uniqueKey,
-    inferred: true,
-    version: t.version,
-    columns: t.columns.map((c) => ({ ...c, evolved: true })),
-  }));
-  return [...declared, ...inferred];
-}
+import { withConfigFlags } from '../config-flags';
+import { lazyAction } from '../lazy-action';
 
 export function registerSchema(program: Command): void {
   const schema = program.command('schema').description('the event catalog (schemas/)');
@@ -52,39 +13,13 @@ export function registerSchema(program: Command): void {
     .description('every event type with its table, unique key, output columns and fingerprint')
     .option('--json', 'print one JSON document')
     .option('--schemas <dir>', 'the event catalog directory (LOADOUT_SCHEMAS, default: the shipped schemas/events)')
-    .action(async (options: { json?: boolean; schemas?: string }) => {
-      const config = loadConfig({ schemas: options.schemas });
-      const catalog = await loadCatalog(config.schemas, { evolution: config.evolution });
-      const described = describeCatalog(catalog, await readEvolvedSchemas(openObjectStore(config.lake), catalog));
-      if (options.json) return printJson(described);
-      printText(
-        formatTable([
-          ['event / table', 'unique key', 'fingerprint', 'columns (+ evolved)', 'personal data'],
-          ...described.map((d) => [
-            d.table,
-            d.uniqueKey.join(', '),
-            'fingerprint' in d ? d.fingerprint : `inferred v${d.version}`,
-            d.columns.map((c) => `${'evolved' in c ? '+' : ''}${c.name} ${c.type}${c.nullable ? '?' : ''}`).join(', '),
-            d.columns.flatMap((c) => ('personal' in c && c.personal ? [`${c.name}: ${c.personal}`] : [])).join(', '),
-          ]),
-        ]),
-      );
-    });
+    .action(lazyAction(() => import('../actions/schema'), 'listCommand'));
 
   schema
     .command('init <dir>')
     .description("write a catalog package (the shipped event files, importing 'loadout/schemas') for LOADOUT_SCHEMAS")
     .option('--json', 'print one JSON document')
-    .action(async (dir: string, options: { json?: boolean }) => {
-      const result = await initCatalog(dir);
-      if (options.json) return printJson(result);
-      printText(
-        [
-          `wrote ${result.files.length} files to ${oneLine(result.dir)}`,
-          `edit or add one file per event type, then: LOADOUT_SCHEMAS=${oneLine(result.dir)} npx loadout schema list`,
-        ].join('\n'),
-      );
-    });
+    .action(lazyAction(() => import('../actions/schema'), 'initCommand'));
 
   withConfigFlags(
     schema
@@ -94,97 +29,5 @@ export function registerSchema(program: Command): void {
       ),
   )
     .option('--json', 'print one JSON document (with every attribute variation)')
-    .action(async (options: Record<string, unknown>) => {
-      const config = loadConfig(overridesFrom(options));
-      const lake = openObjectStore(config.lake);
-      const catalog = await loadCatalog(config.schemas, { evolution: config.evolution });
-      const report = await readDriftReport(lake, catalog);
-      const evolved = await readEvolvedSchemas(lake, catalog);
-      if (options.json) return printJson({ ...report, ...evolved });
-      printText(formatDrift(report, evolved.evolution) + formatEvolved(evolved));
-    });
-}
-
-function formatDrift(report: DriftReport, evolution: EvolvedSchemas['evolution']): string {
-  const out: string[] = [
-    `${report.variations.length} attribute variations in ${report.batches} ${report.batches === 1 ? 'batch' : 'batches'}`,
-  ];
-  const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
-  if (report.newAttributes.length > 0) {
-    out.push(
-      '',
-      formatTable([
-        ['event', 'new attribute', 'records', 'first seen', 'last seen', 'example from'],
-        ...report.newAttributes.map(
-          (a) =>
-            [a.event, a.attribute, a.records, day(a.firstSeen), day(a.lastSeen), `${a.source}:${a.line}`] as (
-              string | number
-            )[],
-        ),
-      ]),
-    );
-  }
-  if (report.unknownEvents.length > 0) {
-    out.push(
-      '',
-      formatTable([
-        ['unknown event', 'records', 'first seen', 'last seen', 'attributes'],
-        ...report.unknownEvents.map(
-          (u) =>
-            [u.event, u.records, day(u.firstSeen), day(u.lastSeen), u.attributes.join(', ')] as (string | number)[],
-        ),
-      ]),
-    );
-  }
-  if (report.newAttributes.length === 0 && report.unknownEvents.length === 0)
-    out.push('no drift: the catalog declares everything the source carries');
-  else {
-    const from = [...report.newAttributes, ...report.unknownEvents].map((d) => d.firstSeen).sort()[0]!;
-    // The replay window ends before `to`: one second past the last object seen.
-    const to = new Date(
-      Date.parse(
-        [...report.newAttributes, ...report.unknownEvents]
-          .map((d) => d.lastSeen)
-          .sort()
-          .at(-1)!,
-      ) + 1000,
-    ).toISOString();
-    if (evolution !== 'strict')
-      out.push(
-        '',
-        `Under evolution=${evolution}, ${evolution === 'infer' ? 'both load' : 'new attributes load'} from the batches that carry them (docs/schemas.md); attributes of records seen before the switch need a replay.`,
-      );
-    out.push(
-      '',
-      'To recover them: declare them in the schemas directory, then',
-      '  loadout migrate --apply',
-      `  loadout replay --from ${from} --to ${to} --tables <their tables>`,
-    );
-  }
-  return `${out.join('\n')}\n`;
-}
-
-/** The evolution mode, and what it did: evolved columns and inferred tables, each with its schema version. */
-function formatEvolved(evolved: EvolvedSchemas): string {
-  const out = ['', `evolution: ${evolved.evolution}`];
-  if (evolved.evolvedColumns.length > 0)
-    out.push(
-      formatTable([
-        ['table', 'evolved column', 'type', 'attribute'],
-        ...evolved.evolvedColumns.map((c) => [c.table, c.name, c.type, c.attribute ?? '']),
-      ]),
-    );
-  if (evolved.inferredTables.length > 0)
-    out.push(
-      formatTable([
-        ['unknown event', 'inferred table', 'version', 'columns'],
-        ...evolved.inferredTables.map((t) => [
-          t.event,
-          t.table,
-          t.version,
-          t.columns.map((c) => `${c.name} ${c.type}`).join(', '),
-        ]),
-      ]),
-    );
-  return `${out.join('\n')}\n`;
+    .action(lazyAction(() => import('../actions/schema'), 'driftCommand'));
 }

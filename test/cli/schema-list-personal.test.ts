@@ -1,6 +1,6 @@
 /** loadout schema list shows each personal-data column with its treatment. */
 import { expect, test } from 'vitest';
-import { describeCatalog } from '../../cli/commands/schema';
+import { describeCatalog } from '../../cli/actions/schema';
 import { loadCatalog } from '../../schemas/catalog';
 
 test('schema list names the treatment of every personal column, and only of those', async () => {

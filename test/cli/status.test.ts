@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { describeCatalog } from '../../cli/commands/schema';
+import { describeCatalog } from '../../cli/actions/schema';
 import { ingestLocation, listRawObjects } from '../../cli/ingest';
 import { collectStatus, type PipelineStatus } from '../../cli/status';
 import { replayCatalogVersion } from '../../activities/replay-catalog';

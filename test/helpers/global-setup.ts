@@ -1,12 +1,13 @@
-/** Starts the real Temporal dev server (the `temporal` CLI) once and bundles the workflows once. */
+/** Starts the real Temporal dev server (the `temporal` CLI) once, and bundles the workflows once (cached in node_modules/.cache). */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { temporalBinary } from '../../workers/temporal-binary';
-import { buildWorkflowBundle } from '../../workers/workflow-bundle';
+import { PROJECT_ROOT } from '../../workers/project-root';
+import { cachedWorkflowBundle } from '../../workers/workflow-bundle-cache';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,9 +27,12 @@ export default async function setup(project: TestProject) {
     },
   });
   const dir = mkdtempSync(join(tmpdir(), 'loadout-test-'));
-  const bundleCode = await buildWorkflowBundle();
+  // Bundled once per change of the workflows, not per run; copied so no other checkout's pruning removes it mid-run.
+  const cached = await cachedWorkflowBundle({
+    dir: join(PROJECT_ROOT, 'node_modules', '.cache', 'loadout', 'workflow-bundle'),
+  });
   const bundlePath = join(dir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundleCode);
+  copyFileSync(cached.path, bundlePath);
   project.provide('temporalAddress', env.address);
   project.provide('temporalNamespace', env.namespace ?? 'default');
   project.provide('workflowBundlePath', bundlePath);
