@@ -4,3 +4,4 @@ export * from './fields';
 export type { PersonalTreatment } from './personal';
 export { z } from 'zod';
 export { flattenOptional } from './flatten-optional';
+export { anyText } from './any-text';
