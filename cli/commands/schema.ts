@@ -1,6 +1,7 @@
 /**
  * `loadout schema list`: the catalog with keys, columns and fingerprints; `loadout schema drift`:
- * attributes and event types the source carries that the catalog does not declare.
+ * attributes and event types the source carries that the catalog does not declare; `schema export`:
+ * an inferred or evolved schema as a catalog file.
  */
 import type { Command } from 'commander';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
@@ -13,6 +14,7 @@ import { formatTable, printJson, printText } from '../output';
 import { initCatalog } from '../schema-init';
 import { oneLine } from '../terminal-text';
 import { readEvolvedSchemas, type EvolvedSchemas } from '../evolved-schemas';
+import { exportSchema } from '../schema-export/export-schema';
 
 /** The catalog, then what evolution recorded: evolved columns (`evolved: true`) and inferred tables (`inferred: true`). */
 export function describeCatalog(catalog: Catalog, evolved?: EvolvedSchemas) {
@@ -84,6 +86,28 @@ export function registerSchema(program: Command): void {
           `edit or add one file per event type, then: LOADOUT_SCHEMAS=${oneLine(result.dir)} npx loadout schema list`,
         ].join('\n'),
       );
+    });
+
+  withConfigFlags(
+    schema
+      .command('export <event>')
+      .description(
+        'write an inferred table, or a declared type with its evolved columns, as a catalog file (in the catalog folder it takes precedence)',
+      ),
+  )
+    .option('--out <dir|file>', 'where to write: a directory or a .ts file (default: the catalog folder, else here)')
+    .option('--force', 'overwrite the file if it exists')
+    .option('--json', 'print one JSON document')
+    .action(async (event: string, options: Record<string, unknown>) => {
+      const config = loadConfig(overridesFrom(options));
+      const out = typeof options.out === 'string' ? options.out : undefined;
+      const result = await exportSchema(config, event, { out, force: options.force === true });
+      if (options.json) return printJson(result);
+      const what = result.from === 'inferred' ? `inferred table ${result.table} v${result.version}` : result.table;
+      printText([
+        `wrote ${oneLine(result.path)}: ${oneLine(result.event)} (${what}), ${result.columns.length} ${result.from === 'inferred' ? 'columns' : 'evolved columns added'}`,
+        `in the catalog folder (LOADOUT_SCHEMAS) the type is declared from the next batch on: check with loadout migrate`,
+      ]);
     });
 
   withConfigFlags(

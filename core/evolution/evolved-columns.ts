@@ -78,7 +78,8 @@ export class EvolvedColumns {
       } else {
         const was = this.extras[at]!;
         const widened = widenKind(was.kind, kind);
-        const mixed = widened === 'string' && (was.mixed === true || !TEXT_KINDS.has(was.kind) || !TEXT_KINDS.has(kind));
+        const mixed =
+          widened === 'string' && (was.mixed === true || !TEXT_KINDS.has(was.kind) || !TEXT_KINDS.has(kind));
         if (widened !== was.kind || mixed !== (was.mixed === true)) {
           this.extras[at] = { ...was, kind: widened, mixed };
           if (columnTypeOfKind(widened) !== columnTypeOfKind(was.kind)) changed = true;
