@@ -114,7 +114,7 @@ describe.each([
     // A redelivery of loaded records among new ones, under the exported schema.
     writeLines(raw, 11, [achievement(10, 0), ping(10, 1), achievement(11, 3), ping(11, 3), ping(11, 4)]);
     const second = await runLoadout(['run', '--json'], env);
-    expect(second.code, second.stderr).toBe(0);
+    expect(second.code, second.stderr + second.stdout).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ unknown: {} });
     const after = { achievements: await table('achievement_unlocked'), pings: await table(pingTable) };
     expect(after.achievements.columns).toEqual(before.achievements.columns);
