@@ -40,7 +40,7 @@ const ping = (hour: number, i: number) =>
   JSON.stringify({
     event: 'Server Ping!',
     ms: 10.25 + i + hour,
-    at: `2026-11-22T${hour}:0${i}:00Z`,
+    date: `2026-11-22T${hour}:0${i}:00Z`,
     code: i % 2 ? `E${i}` : i,
   });
 
