@@ -22,7 +22,7 @@ const purchase = (hour: number, i: number) =>
   JSON.stringify({
     event: 'purchase',
     id: uuidFrom(`h${hour}-${i}`),
-    date: `2026-11-22T${hour}:0${i}:00Z`,
+    date: `2026-11-22T${String(hour).padStart(2, '0')}:0${i}:00Z`,
     psess: uuidFrom(`s${i}`),
     player_id: `p${i}`,
     sku: 'gold',
