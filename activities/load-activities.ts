@@ -295,7 +295,9 @@ export async function refreshKpiViews(deps: LoadDeps): Promise<string[]> {
   return withWarehouse(deps.warehouseUrl, async (warehouse) => {
     const existing: string[] = [];
     for (const table of deps.catalog.tables) {
-      if (await warehouse.describeTable(deps.warehouseSchema, table)) existing.push(table);
+      // The views count events by their `date`: a type without one (a studio's exported schema) stays out.
+      const dated = deps.catalog.table(table)?.columns.some((c) => c.name === 'date' && c.type === 'timestamp');
+      if (dated && (await warehouse.describeTable(deps.warehouseSchema, table))) existing.push(table);
     }
     const created: string[] = [];
     for (const view of KPI_VIEWS) {

@@ -22,6 +22,10 @@ export interface StagedColumn {
   type: ColumnType;
   nullable: boolean;
   attribute?: string;
+  /** An evolved string column whose every value was a uuid (lower-cased as staged): `schema export` declares it uuid(). */
+  uuid?: true;
+  /** An evolved string column some of whose values were not strings (staged as their JSON text). */
+  mixed?: true;
 }
 
 /**

@@ -6,6 +6,8 @@ import { fingerprintColumns } from './fingerprint';
 import type { PersonalTreatment } from './personal';
 import type { EvolutionMode } from './evolution-mode';
 import { assertNotReservedColumn } from './lineage-columns';
+import { RECORD_KEY, recordKeyOf } from './record-key';
+import { string } from './fields';
 
 /** A personal-data output column and what the core writes instead of its clear value. */
 export interface PersonalColumn {
@@ -18,8 +20,13 @@ export interface EventDeclaration {
   /** The `event` tag in the source; also the table name unless `table` is given. */
   tag: string;
   table?: string;
-  /** Field names whose values identify one event; duplicates by this key are dropped. */
-  uniqueKey: readonly string[];
+  /** Field names whose values identify one event; duplicates by this key are dropped. Or `recordKey`. */
+  uniqueKey?: readonly string[];
+  /**
+   * Keyed by the record itself, as inferred tables are: a leading `_loadout_key` column, the
+   * record's uuid `id` lower-cased or else a hash of the whole record (schemas/record-key.ts).
+   */
+  recordKey?: true;
   fields: Readonly<Record<string, Field>>;
   /** Overrides the `evolution` setting for this event type, e.g. `strict` for a table a studio controls. */
   evolution?: EvolutionMode;
@@ -59,22 +66,22 @@ export interface EventType {
   readonly firstRefused: (record: Record<string, unknown>) => { field: string; schema: z.ZodType } | undefined;
 }
 
-/**
- * `loadoutColumns`: reserved names Loadout's own types may use (an inferred table's `_loadout_key`);
- * a catalog never passes it, so a studio's `_loadout_*` column is still refused.
- */
-export function defineEvent(
-  declaration: EventDeclaration,
-  internal: { loadoutColumns?: readonly string[] } = {},
-): EventType {
+/** The record key's column: what inferred tables have always had (text of at most 64 characters). */
+const RECORD_KEY_COLUMNS = string({ max: 64 }).columns(RECORD_KEY, [RECORD_KEY]);
+
+export function defineEvent(declaration: EventDeclaration): EventType {
   const table = assertIdentifier(declaration.table ?? declaration.tag, `table of event ${declaration.tag}`);
   const fields = Object.entries(declaration.fields);
-  const columns = fields.flatMap(([name, field]) => field.columns(name, [name]));
-  for (const column of columns) {
+  const fieldColumns = fields.flatMap(([name, field]) => field.columns(name, [name]));
+  for (const column of fieldColumns) {
     assertIdentifier(column.name, `column of ${table}`);
-    if (!internal.loadoutColumns?.includes(column.name))
-      assertNotReservedColumn(column.name, `event ${declaration.tag}: column`);
+    assertNotReservedColumn(column.name, `event ${declaration.tag}: column`);
   }
+  if ((declaration.recordKey === true) === (declaration.uniqueKey !== undefined))
+    throw new Error(`event ${declaration.tag}: give either uniqueKey or recordKey: true`);
+  const recordKey = declaration.recordKey === true;
+  const uniqueKey = recordKey ? [RECORD_KEY] : declaration.uniqueKey!;
+  const columns = recordKey ? [...RECORD_KEY_COLUMNS, ...fieldColumns] : fieldColumns;
   const names = new Set<string>();
   for (const c of columns) {
     if (names.has(c.name)) throw new Error(`event ${declaration.tag}: two output columns are named ${c.name}`);
@@ -87,31 +94,42 @@ export function defineEvent(
     // A pseudonym or a network is text; a key is never personal (it names the event, and dedup reads it).
     if (p.treatment !== 'drop' && columns[p.column]!.type !== 'string')
       throw new Error(`event ${declaration.tag}: personal column ${p.name} (${p.treatment}) must be a string`);
-    if (declaration.uniqueKey.includes(p.name))
+    if (uniqueKey.includes(p.name))
       throw new Error(`event ${declaration.tag}: unique key field ${p.name} cannot be personal data`);
   }
-  if (declaration.uniqueKey.length === 0) throw new Error(`event ${declaration.tag}: uniqueKey is empty`);
-  for (const key of declaration.uniqueKey) {
+  if (uniqueKey.length === 0) throw new Error(`event ${declaration.tag}: uniqueKey is empty`);
+  for (const key of uniqueKey) {
     const column = columns.find((c) => c.path.length === 1 && c.path[0] === key);
     if (column === undefined || column.nullable) {
       throw new Error(`event ${declaration.tag}: unique key field ${key} must be a declared, required top-level field`);
     }
   }
   const shape = Object.fromEntries(fields.map(([name, field]) => [name, field.schema]));
+  const object = z.object({ event: z.literal(declaration.tag), ...shape });
+  const fieldsToRow = compileToRow(fields, fieldColumns);
   return {
     tag: declaration.tag,
     table,
     declaration,
-    uniqueKey: [...declaration.uniqueKey],
-    schema: z.object({ event: z.literal(declaration.tag), ...shape }) as unknown as z.ZodType<Record<string, unknown>>,
+    uniqueKey,
+    // A record-keyed type's parsed record carries its key, so a row read from zod's output has it too.
+    schema: (recordKey
+      ? z.preprocess(withRecordKey, object.extend({ [RECORD_KEY]: z.string() }))
+      : object) as unknown as z.ZodType<Record<string, unknown>>,
     columns,
     fingerprint: fingerprintColumns(columns),
     declared: declaredAttributes(declaration.fields, true),
     ...(declaration.evolution === undefined ? {} : { evolution: declaration.evolution }),
     personal,
-    keyIsUuid: declaration.uniqueKey.every((k) => declaration.fields[k]?.uuid === true),
-    uuidColumns: fields.flatMap(([name, field]) => uuidFlags(field, name)),
-    toRow: compileToRow(fields, columns),
+    keyIsUuid: !recordKey && uniqueKey.every((k) => declaration.fields[k]?.uuid === true),
+    uuidColumns: [...(recordKey ? [false] : []), ...fields.flatMap(([name, field]) => uuidFlags(field, name))],
+    toRow: recordKey
+      ? (record) => {
+          const row = fieldsToRow(record);
+          if (row !== undefined) row.unshift(recordKeyOf(record));
+          return row;
+        }
+      : fieldsToRow,
     firstRefused: (record) => {
       for (const [field, { fast, schema }] of fields) {
         if (fast(record[field]) === INVALID) return { field, schema };
@@ -119,6 +137,11 @@ export function defineEvent(
       return undefined;
     },
   };
+}
+
+function withRecordKey(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return { ...value, [RECORD_KEY]: recordKeyOf(value as Record<string, unknown>) };
 }
 
 /**

@@ -3,3 +3,5 @@ export { defineEvent, type EventDeclaration, type EventType } from './define-eve
 export * from './fields';
 export type { PersonalTreatment } from './personal';
 export { z } from 'zod';
+export { flattenOptional } from './flatten-optional';
+export { anyText } from './any-text';

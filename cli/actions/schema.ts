@@ -9,6 +9,7 @@ import { formatTable, printJson, printText } from '../output';
 import { initCatalog } from '../schema-init';
 import { oneLine } from '../terminal-text';
 import { readEvolvedSchemas, type EvolvedSchemas } from '../evolved-schemas';
+import { exportSchema } from '../schema-export/export-schema';
 
 /** The catalog, then what evolution recorded: evolved columns (`evolved: true`) and inferred tables (`inferred: true`). */
 export function describeCatalog(catalog: Catalog, evolved?: EvolvedSchemas) {
@@ -163,4 +164,16 @@ export async function driftCommand(options: Record<string, unknown>): Promise<vo
   const evolved = await readEvolvedSchemas(lake, catalog);
   if (options.json) return printJson({ ...report, ...evolved });
   printText(formatDrift(report, evolved.evolution) + formatEvolved(evolved));
+}
+
+export async function exportCommand(event: string, options: Record<string, unknown>): Promise<void> {
+  const config = loadConfig(overridesFrom(options));
+  const out = typeof options.out === 'string' ? options.out : undefined;
+  const result = await exportSchema(config, event, { out, force: options.force === true });
+  if (options.json) return printJson(result);
+  const what = result.from === 'inferred' ? `inferred table ${result.table} v${result.version}` : result.table;
+  printText([
+    `wrote ${oneLine(result.path)}: ${oneLine(result.event)} (${what}), ${result.columns.length} ${result.from === 'inferred' ? 'columns' : 'evolved columns added'}`,
+    `in the catalog folder (LOADOUT_SCHEMAS) the type is declared from the next batch on: check with loadout migrate`,
+  ]);
 }

@@ -1,7 +1,7 @@
 /** What the batch processor asks of evolution: which records need the string path, and the staged files of a table. */
 import type { Catalog } from '../../schemas/catalog';
 import type { EventType } from '../../schemas/define-event';
-import { EvolvedColumns } from './evolved-columns';
+import { EvolvedColumns, TEXT_VALUES } from './evolved-columns';
 import { isInferredType } from './inferred-type';
 import { fingerprintColumns } from '../../schemas/fingerprint';
 import { pathOf } from '../attribute-path';
@@ -42,8 +42,15 @@ export function stagedFilesOf(type: EventType, parts: readonly StagedPart[]): Om
           type: c.type,
           nullable: c.nullable,
           ...(declared.has(c) ? {} : { attribute: pathOf(c.path) }),
+          ...textValuesOf(c),
         })),
         ...inferred,
       };
     });
+}
+
+/** The lake's record of an extra text column's values (evolved-columns.ts, TEXT_VALUES). */
+export function textValuesOf(column: StagedPart['columns'][number]): { uuid?: true; mixed?: true } {
+  const values = TEXT_VALUES.get(column);
+  return values === undefined ? {} : { [values]: true };
 }

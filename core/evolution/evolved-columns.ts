@@ -16,6 +16,24 @@ export interface ExtraColumn {
   readonly name: string;
   readonly segments: readonly string[];
   readonly kind: InferredKind;
+  /** A string column some of whose values were not strings (staged as their JSON text). */
+  readonly mixed?: boolean;
+}
+
+/**
+ * What the lake records of an extra text column's values beyond its type, for `schema export`:
+ * `uuid` (all uuids so far, stored lower-cased) or `mixed` (not all strings). Keyed by the column
+ * object the stage writer gets, which keeps its type and fingerprint when only this changes.
+ */
+export const TEXT_VALUES = new WeakMap<OutputColumn, 'uuid' | 'mixed'>();
+
+const TEXT_KINDS: ReadonlySet<InferredKind> = new Set(['string', 'uuid', 'timestamp']);
+
+function markText(column: OutputColumn | undefined, extra: ExtraColumn): void {
+  if (column === undefined) return;
+  if (extra.kind === 'uuid') TEXT_VALUES.set(column, 'uuid');
+  else if (extra.mixed === true) TEXT_VALUES.set(column, 'mixed');
+  else TEXT_VALUES.delete(column);
 }
 
 export class EvolvedColumns {
@@ -60,9 +78,13 @@ export class EvolvedColumns {
       } else {
         const was = this.extras[at]!;
         const widened = widenKind(was.kind, kind);
-        if (widened !== was.kind) {
+        const mixed =
+          widened === 'string' && (was.mixed === true || !TEXT_KINDS.has(was.kind) || !TEXT_KINDS.has(kind));
+        if (widened !== was.kind || mixed !== (was.mixed === true)) {
+          this.extras[at] = { ...was, kind: widened, mixed };
           if (columnTypeOfKind(widened) !== columnTypeOfKind(was.kind)) changed = true;
-          this.extras[at] = { ...was, kind: widened };
+          // Still text: the same column (and fingerprint), its values marked anew.
+          else markText(this.columns[this.type.columns.length + at], this.extras[at]!);
         }
       }
       kinds[at] = kind;
@@ -76,12 +98,11 @@ export class EvolvedColumns {
   }
 
   private reshape(): void {
-    const extra: OutputColumn[] = this.extras.map((e) => ({
-      name: e.name,
-      type: columnTypeOfKind(e.kind),
-      nullable: true,
-      path: e.segments,
-    }));
+    const extra: OutputColumn[] = this.extras.map((e) => {
+      const column = { name: e.name, type: columnTypeOfKind(e.kind), nullable: true, path: e.segments };
+      markText(column, e);
+      return column;
+    });
     this.columns = [...this.type.columns, ...extra];
     this.uuidColumns = [...this.type.uuidColumns, ...extra.map(() => false)];
   }

@@ -1,19 +1,17 @@
 /**
  * The event type of a tag the catalog does not declare, under `infer`: a table named after the tag
  * (column-names.ts), one declared column, the key `_loadout_key`, and every attribute an evolved
- * column (evolved-columns.ts). The key is the record's `id`, lower-cased, when that is a uuid, and
- * otherwise `h` and 32 hex digits of the SHA-256 of the record's canonical JSON (keys sorted at
- * every level, no spaces), so exact redeliveries collapse (docs/schemas.md, "Inferred tables").
+ * column (evolved-columns.ts). The key is the record key (schemas/record-key.ts): the record's `id`,
+ * lower-cased, when that is a uuid, else a hash of the record, so exact redeliveries collapse.
  */
-import { createHash } from 'node:crypto';
 import type { Catalog } from '../../schemas/catalog';
 import { defineEvent, type EventType } from '../../schemas/define-event';
-import { string } from '../../schemas/fields';
 import { tableNameOf } from './column-names';
+import { RECORD_KEY, recordKeyOf } from '../../schemas/record-key';
 
-export const INFERRED_KEY = '_loadout_key';
+export { canonicalJson } from '../../schemas/record-key';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const INFERRED_KEY = RECORD_KEY;
 const ONLY_EVENT: EventType['declared'] = new Map([['event', null]]);
 
 const INFERRED = new WeakSet<EventType>();
@@ -24,11 +22,8 @@ export function isInferredType(type: EventType): boolean {
 }
 
 export function inferredEventType(tag: string, table: string): EventType {
-  const type = defineEvent(
-    { tag, table, uniqueKey: [INFERRED_KEY], fields: { [INFERRED_KEY]: string({ max: 64 }) } },
-    { loadoutColumns: [INFERRED_KEY] },
-  );
   // Every attribute of the record is undeclared, a `_loadout_key` of its own too (renamed as reserved).
+  const type = defineEvent({ tag, table, recordKey: true, fields: {} });
   const inferred: EventType = { ...type, declared: ONLY_EVENT };
   INFERRED.add(inferred);
   return inferred;
@@ -39,21 +34,8 @@ export function inferredTableOf(tag: string, declaredTables: ReadonlySet<string>
   return tableNameOf(tag, declaredTables);
 }
 
-export function inferredKeyOf(record: Record<string, unknown>): string {
-  const id = record.id;
-  if (typeof id === 'string' && UUID.test(id)) return id.toLowerCase();
-  return `h${createHash('sha256').update(canonicalJson(record)).digest('hex').slice(0, 32)}`;
-}
-
-/** JSON with object keys sorted at every level: one text per value, whatever the producer's key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+/** The record key (schemas/record-key.ts): the uuid `id`, else a hash of the record. */
+export const inferredKeyOf = recordKeyOf;
 
 /** One batch's inferred types, one per undeclared tag, made when the tag is first seen. */
 export class InferredTypes {

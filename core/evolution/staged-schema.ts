@@ -56,14 +56,24 @@ export function supersetColumns(
     for (const c of columns) {
       if (declaredNames.has(c.name)) continue;
       const seen = extra.get(c.name);
+      const type = seen === undefined ? c.type : widenColumnType(seen.type, c.type);
+      // A uuid column stays one while every record says so; text is mixed once any value was not text.
+      const uuid = type === 'string' && c.uuid === true && (seen === undefined || seen.uuid === true);
+      const mixed = type === 'string' && (c.mixed === true || seen?.mixed === true || !isText(c) || !isText(seen));
       extra.set(c.name, {
         name: c.name,
-        type: seen === undefined ? c.type : widenColumnType(seen.type, c.type),
+        type,
         nullable: true,
         ...((seen?.attribute ?? c.attribute) === undefined ? {} : { attribute: seen?.attribute ?? c.attribute }),
+        ...(uuid ? { uuid: true as const } : {}),
+        ...(mixed ? { mixed: true as const } : {}),
       });
     }
   }
   const sorted = [...extra.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return [...declared.map(({ name, type, nullable }) => ({ name, type, nullable })), ...sorted];
+}
+
+function isText(column: StagedColumn | undefined): boolean {
+  return column === undefined || column.type === 'string' || column.type === 'timestamp';
 }

@@ -8,16 +8,14 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { openWarehouse } from '../../stores/warehouse/open-warehouse';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runLoadout } from '../helpers/loadout-cli';
+import { pipeline } from '../helpers/loadout-pipeline';
 import { startPostgres, type PostgresServer } from '../helpers/postgres-server';
 import { uuidFrom, writeObject } from '../helpers/raw-files';
-import { uniqueTaskQueue } from '../helpers/temporal';
 
 let dir: string;
 let postgres: PostgresServer;
-const suffix = Math.random().toString(36).slice(2, 8);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'loadout-infer-'));
@@ -49,30 +47,10 @@ describe.each([
   test('unknown event types get tables with the right rows and keys, records kept before the switch included', async () => {
     const home = join(dir, name);
     const raw = join(dir, `raw-${name}`);
-    const warehouse = warehouseOf(home);
-    const env = {
-      LOADOUT_HOME: home,
-      LOADOUT_RAW: raw,
-      LOADOUT_WAREHOUSE: warehouse,
-      LOADOUT_ENV: `infer-${name}-${suffix}`,
-      LOADOUT_LOAD_EVERY: '1h',
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      LOADOUT_TASK_QUEUE: uniqueTaskQueue(`infer-${name}`),
-    };
-    const run = async (evolution: string) => {
-      const outcome = await runLoadout(['run', '--json', '--evolution', evolution], env);
-      expect(outcome.stderr.split('\n').filter((l) => /error/i.test(l))).toEqual([]);
-      expect(outcome.code).toBe(0);
-      return JSON.parse(outcome.stdout) as { unknown: Record<string, number> };
-    };
-    const rows = async (sql: string) => {
-      const w = await openWarehouse(warehouse);
-      try {
-        return await w.query(sql);
-      } finally {
-        await w.close();
-      }
-    };
+    const p = pipeline(`infer-${name}`, { home, raw, warehouse: warehouseOf(home) });
+    const env = p.env;
+    const run = (evolution: string) => p.run('--evolution', evolution);
+    const rows = p.rows;
 
     // Before the switch: kept in unknown/, never loaded.
     writeHour(raw, 9, 3);
