@@ -60,6 +60,7 @@ const ENV_NAMES: Record<string, string> = {
   logFormat: 'LOADOUT_LOG_FORMAT',
   'worker.workflowBundle': 'LOADOUT_WORKFLOW_BUNDLE',
   'worker.maxConcurrentActivities': 'LOADOUT_WORKER_CONCURRENCY',
+  'worker.batchThreads': 'LOADOUT_BATCH_THREADS',
   'dashboard.port': 'LOADOUT_DASHBOARD_PORT',
   evolution: 'LOADOUT_EVOLUTION',
 };
@@ -116,6 +117,8 @@ export function loadConfig(
         numberSetting(environment.LOADOUT_WORKER_CONCURRENCY) ??
         (file.worker as Json | undefined)?.maxConcurrentActivities ??
         2,
+      batchThreads:
+        numberSetting(environment.LOADOUT_BATCH_THREADS) ?? (file.worker as Json | undefined)?.batchThreads,
       metricsPort: numberSetting(flat.metricsPort),
       workflowBundle: flat.workflowBundle ? resolve(cwd, flat.workflowBundle) : undefined,
     },

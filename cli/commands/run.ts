@@ -12,6 +12,7 @@ import { runLoad, warehouseRowCounts, type LoadOutcome } from '../load-runner';
 import { failedTableLines } from '../load-failures';
 import { StatusLine } from '../status-line';
 import { startExtraWorkers } from '../extra-workers';
+import { defaultBatchThreads } from '../../workers/batch-threads/batch-thread-pool';
 
 export interface RunTimings {
   total_s: number;
@@ -97,8 +98,7 @@ export async function runPipeline(
         environment: config.env,
         lake,
         onProgress: view.progress ? progressReporter('file batches') : undefined,
-        // Two batches a process: one computing while the other reads or writes.
-        minBatches: workers > 1 ? workers * 2 : 1,
+        minBatches: workers * batchesAtOnce(config, workers),
       }).finally(() => extra?.stop());
       ingestMs = performance.now() - t1;
       const t2 = performance.now();
@@ -137,6 +137,17 @@ export async function runPipeline(
   } finally {
     await runtime.close();
   }
+}
+
+/**
+ * Batches one worker process runs at once: one per batch thread (up to its activity concurrency),
+ * so a run of enough objects gives every thread a batch. Without threads, two a process beside
+ * other processes (one computing while the other reads or writes), else one.
+ */
+function batchesAtOnce(config: ReturnType<typeof loadConfig>, processes: number): number {
+  const threads = config.worker.batchThreads ?? defaultBatchThreads();
+  if (threads === 0) return processes > 1 ? 2 : 1;
+  return Math.max(1, Math.min(threads, config.worker.maxConcurrentActivities));
 }
 
 export function printRunSummary(summary: PipelineSummary): void {
