@@ -117,8 +117,7 @@ export function loadConfig(
         numberSetting(environment.LOADOUT_WORKER_CONCURRENCY) ??
         (file.worker as Json | undefined)?.maxConcurrentActivities ??
         2,
-      batchThreads:
-        numberSetting(environment.LOADOUT_BATCH_THREADS) ?? (file.worker as Json | undefined)?.batchThreads,
+      batchThreads: numberSetting(environment.LOADOUT_BATCH_THREADS) ?? (file.worker as Json | undefined)?.batchThreads,
       metricsPort: numberSetting(flat.metricsPort),
       workflowBundle: flat.workflowBundle ? resolve(cwd, flat.workflowBundle) : undefined,
     },

@@ -65,7 +65,8 @@ export class BatchThreadPool {
   private nextId = 0;
 
   constructor(readonly size: number) {
-    if (!Number.isSafeInteger(size) || size < 1) throw new Error(`a batch thread pool needs 1 or more threads, got ${size}`);
+    if (!Number.isSafeInteger(size) || size < 1)
+      throw new Error(`a batch thread pool needs 1 or more threads, got ${size}`);
   }
 
   /** The batches run lately (the last 64), oldest first. */

@@ -16,7 +16,8 @@ const PROGRESS_EVERY_MS = 250;
 const SCOPES_KEPT = 8;
 
 const port = parentPort;
-if (port === null) throw new Error('batch-thread.ts runs on a worker thread (workers/batch-threads/batch-thread-pool.ts)');
+if (port === null)
+  throw new Error('batch-thread.ts runs on a worker thread (workers/batch-threads/batch-thread-pool.ts)');
 
 const catalogs = new Map<string, Promise<Catalog>>();
 const scopes = new Map<string, StoreCache>();

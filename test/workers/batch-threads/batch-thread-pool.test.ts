@@ -101,7 +101,11 @@ afterAll(async () => {
 /** One raw object of one probe record acting `action` in `actDir`. */
 async function probeObject(key: string, action: string, actDir: string): Promise<RawObjectRef> {
   mkdirSync(actDir, { recursive: true });
-  writeObject(raw.location, key, `${JSON.stringify({ event: 'probe', id: uuidFrom(key), act: { action, dir: actDir } })}\n`);
+  writeObject(
+    raw.location,
+    key,
+    `${JSON.stringify({ event: 'probe', id: uuidFrom(key), act: { action, dir: actDir } })}\n`,
+  );
   const head = (await raw.head(key))!;
   return { key, size: head.size, etag: head.etag };
 }
