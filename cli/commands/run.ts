@@ -98,7 +98,9 @@ export async function runPipeline(
         environment: config.env,
         lake,
         onProgress: view.progress ? progressReporter('file batches') : undefined,
-        minBatches: workers * batchesAtOnce(config, workers),
+        // Other processes need batches whatever the size; a second thread only when its share is worth a batch.
+        minBatches: workers > 1 ? workers * Math.max(2, batchesAtOnce(config)) : batchesAtOnce(config),
+        minBatchBytes: workers > 1 ? undefined : THREAD_BATCH_MIN_BYTES,
       }).finally(() => extra?.stop());
       ingestMs = performance.now() - t1;
       const t2 = performance.now();
@@ -140,13 +142,18 @@ export async function runPipeline(
 }
 
 /**
- * Batches one worker process runs at once: one per batch thread (up to its activity concurrency),
- * so a run of enough objects gives every thread a batch. Without threads, two a process beside
- * other processes (one computing while the other reads or writes), else one.
+ * Raw bytes (as listed, compressed) a batch split off for a thread must hold: below that, a second
+ * batch's fixed costs (its workflow, its staged files and merges per table) outweigh a second core.
  */
-function batchesAtOnce(config: ReturnType<typeof loadConfig>, processes: number): number {
+const THREAD_BATCH_MIN_BYTES = 8 << 20;
+
+/**
+ * Batches one worker process runs at once: one per batch thread, up to its activity concurrency,
+ * so a run of enough objects gives every thread a batch; one without threads. Beside other
+ * processes, at least two (one computing while the other reads or writes).
+ */
+function batchesAtOnce(config: ReturnType<typeof loadConfig>): number {
   const threads = config.worker.batchThreads ?? defaultBatchThreads();
-  if (threads === 0) return processes > 1 ? 2 : 1;
   return Math.max(1, Math.min(threads, config.worker.maxConcurrentActivities));
 }
 
