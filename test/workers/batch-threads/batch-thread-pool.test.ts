@@ -5,7 +5,7 @@
  * thread, or end its own thread), since the probe's toRow runs for every record of its type.
  */
 import { Worker } from '@temporalio/worker';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -15,7 +15,7 @@ import { batchIdOf, type RawObjectRef } from '../../../core/batch-id';
 import { loadCatalog } from '../../../schemas/catalog';
 import { openObjectStore } from '../../../stores/object/open-object-store';
 import type { ObjectStore } from '../../../stores/object/object-store';
-import { batchThreadPool } from '../../../workers/batch-threads/batch-thread-pool';
+import { BatchThreadPool, batchThreadPool } from '../../../workers/batch-threads/batch-thread-pool';
 import { fileBatchWorkflowId } from '../../../workflows/workflow-ids';
 import { TEST_PERSONAL_KEYS } from '../../helpers/personal-keys';
 import { uuidFrom, writeObject } from '../../helpers/raw-files';
@@ -61,6 +61,7 @@ export default {
 
 let temporal: TemporalTestContext;
 let dir: string;
+let catalogDir: string;
 let raw: ObjectStore;
 let taskQueue: string;
 let worker: Worker;
@@ -69,7 +70,7 @@ let running: Promise<void>;
 beforeAll(async () => {
   temporal = await connectTemporal();
   dir = mkdtempSync(join(tmpdir(), 'loadout-batch-threads-'));
-  const catalogDir = join(dir, 'catalog');
+  catalogDir = join(dir, 'catalog');
   mkdirSync(catalogDir);
   writeFileSync(join(catalogDir, 'package.json'), JSON.stringify({ type: 'module' }));
   writeFileSync(join(catalogDir, 'probe.ts'), PROBE_EVENT);
@@ -145,5 +146,37 @@ describe('batch threads', () => {
     );
     expect(started.map((s) => s.attempt)).toEqual([2]);
     expect(started[0]!.lastFailure?.message).toMatch(/^the thread processing batch \S+ stopped \(exit code 70\)/);
+  });
+
+  test('cancelling a running batch terminates its thread, and the next batch gets a new one', async () => {
+    const pool = new BatchThreadPool(1);
+    try {
+      const hold = join(dir, 'hold');
+      const object = await probeObject('2026/12/04/12/h.jsonl', 'meet', hold);
+      const job = (batchId: string, objects: RawObjectRef[]) => ({
+        batchId,
+        source: raw.location,
+        todo: objects,
+        personal: TEST_PERSONAL_KEYS,
+        erased: new Set<string>(),
+        workDir: mkdtempSync(join(dir, 'work-')),
+        catalog: { dir: catalogDir, evolution: 'strict' as const },
+        storeScope: 'cancel-test',
+      });
+      const cancel = new AbortController();
+      // Alone, the probe waits in its thread for a second arrival that never comes: the batch is mid-record.
+      const held = pool.run(job('held', [object]), { signal: cancel.signal, progress: () => {} });
+      while (!readdirSync(hold).some((f) => f.startsWith('arrived-'))) await new Promise((r) => setTimeout(r, 20));
+      cancel.abort(new Error('cancelled by the test'));
+      await expect(held).rejects.toThrow('cancelled by the test');
+      const next = await probeObject('2026/12/04/12/n.jsonl', 'none', join(dir, 'next'));
+      const done = await pool.run(job('next', [next]), { signal: new AbortController().signal, progress: () => {} });
+      expect(done.output.stats.valid).toBe(1);
+      const [cancelled, after] = pool.spans();
+      expect([cancelled!.batchId, after!.batchId]).toEqual(['held', 'next']);
+      expect(after!.threadId).not.toBe(cancelled!.threadId);
+    } finally {
+      await pool.close();
+    }
   });
 });
