@@ -9,6 +9,7 @@ import { catalogSourceOf } from '../schemas/catalog-source';
 import type { BatchThreadPool } from '../workers/batch-threads/batch-thread-pool';
 import { runBatchPasses, type BatchPassesJob, type BatchPassesResult } from './batch-passes';
 import { whileHeartbeating } from './heartbeat';
+import { replayCatalogVersion } from './replay-catalog';
 import type { StoreCache } from './store-cache';
 
 export interface BatchPassesDeps {
@@ -40,7 +41,12 @@ export async function processPasses(deps: BatchPassesDeps, job: BatchPassesJob):
   beatOnTimer();
   try {
     return await deps.threads.run(
-      { ...job, catalog: source, storeScope: deps.stores.scope },
+      {
+        ...job,
+        catalog: source,
+        catalogVersion: replayCatalogVersion(deps.catalog, undefined),
+        storeScope: deps.stores.scope,
+      },
       {
         signal: context.cancellationSignal,
         progress(progress) {

@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBatchPasses, type BatchPassesJob } from '../activities/batch-passes';
+import { replayCatalogVersion } from '../activities/replay-catalog';
 import { listRawObjects } from '../cli/ingest';
 import type { RawObjectRef } from '../core/batch-id';
 import { randomPersonalKeys } from '../core/personal/random-keys';
@@ -25,6 +26,7 @@ if (!values.input)
   throw new Error('usage: npx tsx scripts/bench-batch-threads.ts --input DIR [--rounds 3] [--threads N]');
 const threads = Number(values.threads ?? defaultBatchThreads());
 const catalog = await loadCatalog();
+const catalogVersion = replayCatalogVersion(catalog, undefined);
 const raw = openObjectStore(values.input);
 const objects = await listRawObjects(raw);
 const personal = randomPersonalKeys();
@@ -53,7 +55,10 @@ async function onThreads(): Promise<number> {
   const source = catalogSourceOf(catalog)!;
   await Promise.all(
     shares.map((share, i) =>
-      pool.run({ ...job(`thread-${i}`, share), catalog: source, storeScope: 'bench' }, { signal, progress: () => {} }),
+      pool.run(
+        { ...job(`thread-${i}`, share), catalog: source, catalogVersion, storeScope: 'bench' },
+        { signal, progress: () => {} },
+      ),
     ),
   );
   return (performance.now() - t) / 1000;

@@ -6,6 +6,8 @@ import type { SerializedError } from './thread-errors';
 /** A batch's passes, with what the thread needs to open its own catalog and raw store. */
 export interface BatchThreadJob extends BatchPassesJob {
   catalog: CatalogSource;
+  /** The worker's catalog version (core/batch-id.ts): the thread's must be the same. */
+  catalogVersion: string;
   /** Names the activity side's store cache: a thread reuses stores within one, as the activity would. */
   storeScope: string;
 }

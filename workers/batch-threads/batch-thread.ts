@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { runBatchPasses } from '../../activities/batch-passes';
 import { StoreCache } from '../../activities/store-cache';
+import { replayCatalogVersion } from '../../activities/replay-catalog';
 import { loadCatalog, type Catalog } from '../../schemas/catalog';
 import type { CatalogSource } from '../../schemas/catalog-source';
 import type { JobMessage, ThreadMessage, ThreadProgress } from './batch-thread-messages';
@@ -26,7 +27,11 @@ function catalogOf(source: CatalogSource): Promise<Catalog> {
   const key = `${source.evolution}:${source.dir}`;
   let catalog = catalogs.get(key);
   if (catalog === undefined) {
-    catalog = loadCatalog(source.dir, { evolution: source.evolution });
+    // A catalog that failed to load is read again by the next batch.
+    catalog = loadCatalog(source.dir, { evolution: source.evolution }).catch((error: unknown) => {
+      catalogs.delete(key);
+      throw error;
+    });
     catalogs.set(key, catalog);
   }
   return catalog;
@@ -51,6 +56,11 @@ port.on('message', (message: JobMessage) => {
 async function run({ id, job }: JobMessage): Promise<void> {
   try {
     const catalog = await catalogOf(job.catalog);
+    // The files changed after the worker read them: its fingerprints and loads would not match the staged files.
+    if (replayCatalogVersion(catalog, undefined) !== job.catalogVersion)
+      throw new Error(
+        `the schemas in ${job.catalog.dir} changed after this worker started: restart the worker so that it and its batch threads read the same ones`,
+      );
     const raw = storesOf(job.storeScope).open(job.source);
     const send = (progress: ThreadProgress) => post({ type: 'progress', id, progress });
     send({ started: true });

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createActivities } from '../../../activities';
 import { runFileBatch } from '../../../cli/ingest';
 import { batchIdOf, type RawObjectRef } from '../../../core/batch-id';
-import { loadCatalog } from '../../../schemas/catalog';
+import { loadCatalog, type Catalog } from '../../../schemas/catalog';
+import { replayCatalogVersion } from '../../../activities/replay-catalog';
 import { openObjectStore } from '../../../stores/object/open-object-store';
 import type { ObjectStore } from '../../../stores/object/object-store';
 import { BatchThreadPool, batchThreadPool } from '../../../workers/batch-threads/batch-thread-pool';
@@ -62,6 +63,7 @@ export default {
 let temporal: TemporalTestContext;
 let dir: string;
 let catalogDir: string;
+let catalog: Catalog;
 let raw: ObjectStore;
 let taskQueue: string;
 let worker: Worker;
@@ -74,6 +76,7 @@ beforeAll(async () => {
   mkdirSync(catalogDir);
   writeFileSync(join(catalogDir, 'package.json'), JSON.stringify({ type: 'module' }));
   writeFileSync(join(catalogDir, 'probe.ts'), PROBE_EVENT);
+  catalog = await loadCatalog(catalogDir);
   raw = openObjectStore(join(dir, 'raw'));
   taskQueue = uniqueTaskQueue('batch-threads');
   worker = await Worker.create({
@@ -83,7 +86,7 @@ beforeAll(async () => {
     workflowBundle: { codePath: temporal.workflowBundlePath },
     activities: createActivities({
       personalKeys: TEST_PERSONAL_KEYS,
-      catalog: await loadCatalog(catalogDir),
+      catalog,
       lake: openObjectStore(join(dir, 'lake')),
       batchThreads: 2,
     }),
@@ -161,6 +164,7 @@ describe('batch threads', () => {
         erased: new Set<string>(),
         workDir: mkdtempSync(join(dir, 'work-')),
         catalog: { dir: catalogDir, evolution: 'strict' as const },
+        catalogVersion: replayCatalogVersion(catalog, undefined),
         storeScope: 'cancel-test',
       });
       const cancel = new AbortController();
