@@ -21,6 +21,7 @@ import { recordTableLoad } from './record-table-load';
 import type { TableLoadRow } from '../stores/warehouse/sql/loads-sql';
 import { listReplayObjects, type ListReplayObjectsInput } from './list-replay-objects';
 import { StoreCache } from './store-cache';
+import { batchThreadPool, defaultBatchThreads } from '../workers/batch-threads/batch-thread-pool';
 import { catalogWithInferred } from './inferred-catalog';
 import { stageKeptUnknown } from './stage-kept-unknown';
 import type { PersonalDataKeys } from '../core/personal/personal-data';
@@ -48,12 +49,16 @@ export interface ActivityDeps {
    * process would give pseudonyms that match no other worker's, and KPIs that count players wrong.
    */
   personalKeys: PersonalDataKeys;
+  /** Threads running batches' processing core (workers/batch-threads/); default one per core; 0: the activity's own thread. */
+  batchThreads?: number;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const stores = deps.stores ?? new StoreCache();
   const personal = deps.personalKeys;
-  const processDeps = { catalog: deps.catalog, lake: deps.lake, stores, personal };
+  const threadCount = deps.batchThreads ?? defaultBatchThreads();
+  const threads = threadCount > 0 ? batchThreadPool(threadCount) : undefined;
+  const processDeps = { catalog: deps.catalog, lake: deps.lake, stores, personal, threads };
   const loadDeps = {
     catalog: deps.catalog,
     lake: deps.lake,

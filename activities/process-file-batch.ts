@@ -4,12 +4,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { BatchProcessor, type BatchOutput } from '../core/batch-processor';
 import { batchIdOf, objectMarkerKey, replayBatchIdOf, stagedKey } from '../core/batch-id';
 import { replayCatalogVersion } from './replay-catalog';
 import { quarantineKeyOf, type QuarantineRecord } from '../core/quarantine';
-import { objectTimeSpan } from '../core/object-time';
 import type { RunStats } from '../core/run-stats';
 import { driftPartKeyOf, type DriftRegistryPart } from '../core/drift-registry';
 import type { Catalog } from '../schemas/catalog';
@@ -22,7 +19,6 @@ import type {
   StagedObject,
 } from '../workflows/file-batch-types';
 import { INVALID_BATCH } from '../workflows/failure-types';
-import { contentFaultOf, readFaultOf, type ObjectFault } from './object-faults';
 import { whileHeartbeating } from './heartbeat';
 import { readJson } from '../stores/object/read-json';
 import type { StoreCache } from './store-cache';
@@ -30,6 +26,9 @@ import type { PersonalDataKeys } from '../core/personal/personal-data';
 import { personalDataKey } from '../core/personal/personal-data-file';
 import { erasedPseudonyms } from './erased-players';
 import { stageTableFile } from './stage-table-file';
+import type { BatchPassesJob } from './batch-passes';
+import { processPasses } from './batch-passes-activity';
+import type { BatchThreadPool } from '../workers/batch-threads/batch-thread-pool';
 
 export interface ProcessDeps {
   catalog: Catalog;
@@ -37,6 +36,8 @@ export interface ProcessDeps {
   stores: StoreCache;
   /** Key bytes for the core: this activity does no key I/O either, the worker read them at start. */
   personal: PersonalDataKeys;
+  /** The process's batch threads (workers/batch-threads/); absent: the activity's own thread runs the core. */
+  threads?: BatchThreadPool;
 }
 
 /** `batches/{batchId}.json`: the result plus what status, drift and freshness read later. */
@@ -66,7 +67,6 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
   const batchId = input.replay
     ? replayBatchIdFor(deps.catalog, input, input.replay.catalogVersion)
     : batchIdOf(input.source, input.objects);
-  const raw = deps.stores.open(input.source);
   // A replay reprocesses on purpose: the markers answer "was it ever processed", which it was.
   const { todo, skipped } = input.replay
     ? { todo: [...input.objects], skipped: [] }
@@ -86,36 +86,18 @@ export async function processFileBatch(deps: ProcessDeps, input: FileBatchInput)
   const erased = await erasedPseudonyms(deps.lake);
   const workDir = await mkdtemp(join(tmpdir(), `loadout-${batchId}-`));
   try {
-    const heartbeat = (index: number, object: RawObjectRef) => (bytes: number) => {
-      context.heartbeat({ object: index, key: object.key, bytes });
-      if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+    const job: BatchPassesJob = {
+      batchId,
+      source: input.source,
+      todo,
+      tables: input.tables,
+      personal: deps.personal,
+      erased,
+      workDir,
     };
-    // An object found unreadable after some of its lines were taken leaves them in the batch's
-    // state: the batch is processed again without it. Each pass quarantines at least one more
-    // object, and a bad object that fails on its first bytes (most do) costs no second pass.
-    const faults = new Map<string, ObjectFault>();
-    let output: BatchOutput | undefined;
-    for (let pass = 0; output === undefined; pass++) {
-      const passDir = join(workDir, `pass-${pass}`);
-      const processor = new BatchProcessor({
-        catalog: deps.catalog,
-        workDir: passDir,
-        tables: input.tables,
-        personal: deps.personal,
-        erased,
-        lineage: { batchId, source: input.source },
-      });
-      let tainted = false;
-      for (const [index, object] of todo.entries()) {
-        if (faults.has(object.key)) continue;
-        const fault = await processOne(processor, raw, object, heartbeat(index, object));
-        if (fault === undefined) continue;
-        faults.set(object.key, fault);
-        tainted ||= fault.tainted;
-      }
-      if (!tainted) output = await whileHeartbeating(() => processor.finish());
-      else await rm(passDir, { recursive: true, force: true });
-    }
+    const passes = await processPasses(deps, job);
+    const faults = new Map(passes.faults);
+    const output = passes.output;
     if (todo.length > 0 && faults.size === todo.length && [...faults.values()].every((f) => f.permission)) {
       // Every object refused: the worker's credentials, not the objects. Retried, not quarantined.
       throw new Error(
@@ -235,40 +217,4 @@ async function objectsToProcess(lake: ObjectStore, source: string, objects: read
     else todo.push(object);
   }
   return { todo, skipped };
-}
-
-/** Reads one object into the batch: undefined when it was read, else its fault (the stream is closed either way). */
-async function processOne(
-  processor: BatchProcessor,
-  raw: ObjectStore,
-  object: RawObjectRef,
-  progress: (bytes: number) => void,
-): Promise<(ObjectFault & { tainted: boolean }) | undefined> {
-  let stream: Readable;
-  try {
-    stream = await raw.read(object.key);
-  } catch (error) {
-    const fault = readFaultOf(error, object.key);
-    if (fault === undefined) throw error;
-    return { ...fault, tainted: false };
-  }
-  try {
-    // Drift's first/last seen use the time replay selects by, so the window it suggests finds the objects.
-    // A creation time that does not parse (a malformed notification) counts as now, never as a fault.
-    const modified = object.modified === undefined ? Number.NaN : Date.parse(object.modified);
-    const seenAt = new Date(
-      objectTimeSpan(object.key, new Date(Number.isNaN(modified) ? Date.now() : modified)).start,
-    ).toISOString();
-    const unreadable = await processor.processObject(object.key, stream, (stats) => progress(stats.bytesIn), seenAt);
-    return unreadable === undefined
-      ? undefined
-      : { ...contentFaultOf(unreadable, object.key), tainted: unreadable.tainted };
-  } catch (error) {
-    // Read errors that show only once streaming (e.g. access denied by a KMS key) are classified the same way.
-    const fault = readFaultOf(error, object.key);
-    if (fault === undefined) throw error;
-    return { ...fault, tainted: true };
-  } finally {
-    stream.destroy();
-  }
 }

@@ -1,6 +1,6 @@
 /**
- * Worker processes beside `loadout run`'s own (`--workers N`): one Node thread runs one processing
- * core, so a second process is what puts a second core to work on the batches.
+ * Worker processes beside `loadout run`'s own (`--workers N`): each runs batches on its own batch
+ * threads (workers/batch-threads/), for more cores or machines than one process uses.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,7 @@ export function startExtraWorkers(
     ...(config.temporal.profile ? { TEMPORAL_PROFILE: config.temporal.profile } : {}),
     ...(config.temporal.configFile ? { TEMPORAL_CONFIG_FILE: config.temporal.configFile } : {}),
     ...(config.worker.workflowBundle ? { LOADOUT_WORKFLOW_BUNDLE: config.worker.workflowBundle } : {}),
+    ...(config.worker.batchThreads === undefined ? {} : { LOADOUT_BATCH_THREADS: String(config.worker.batchThreads) }),
   };
   // Never a metrics port: it is this process's (and would collide).
   delete env.LOADOUT_METRICS_PORT;

@@ -23,6 +23,8 @@ export interface IngestOptions {
   onProgress?: (done: number, total: number) => void;
   /** Split the objects into at least this many batches (when there are as many objects), so several workers share them. */
   minBatches?: number;
+  /** Each batch split off for minBatches holds at least this many bytes (listed sizes): a small location stays one batch. */
+  minBatchBytes?: number;
 }
 
 export interface IngestOutcome {
@@ -56,7 +58,9 @@ export async function ingestLocation(options: IngestOptions): Promise<IngestOutc
   const unprocessable: UnprocessableObject[] = [];
   const objects = await listRawObjects(options.source, options.prefix, (o) => unprocessable.push(o));
   if (options.lake) await quarantineListed(options.lake, options.source.location, unprocessable, undefined);
-  const spread = Math.max(1, Math.ceil(objects.length / Math.max(1, options.minBatches ?? 1)));
+  const bytes = objects.reduce((n, o) => n + o.size, 0);
+  const worthIt = options.minBatchBytes ? Math.max(1, Math.floor(bytes / options.minBatchBytes)) : Infinity;
+  const spread = Math.max(1, Math.ceil(objects.length / Math.min(Math.max(1, options.minBatches ?? 1), worthIt)));
   const batches = planBatches(objects, { ...options.limits, maxObjects: Math.min(options.limits.maxObjects, spread) });
   let done = 0;
   options.onProgress?.(0, batches.length);

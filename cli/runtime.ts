@@ -123,6 +123,7 @@ export async function openRuntime(config: LoadoutConfig, options: RuntimeOptions
         warehouseSchema: config.warehouseSchema,
         workflowBundlePath,
         personalKeys: (await openPersonalKeys(config)).personal,
+        batchThreads: config.worker.batchThreads,
         observe: { metrics: metricsUrl !== undefined },
         options: {
           maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,

@@ -69,6 +69,8 @@ export const configSchema = z.object({
   worker: z.object({
     /** Batches and loads one worker runs at once; each batch holds its tables' row groups in memory. */
     maxConcurrentActivities: z.number().int().min(1).max(64),
+    /** Threads running batches' processing core (workers/batch-threads/); absent: one per core; 0: the activity's own thread. */
+    batchThreads: z.number().int().min(0).max(64).optional(),
     /** `loadout worker` / `loadout dev` serve Prometheus metrics on http://0.0.0.0:PORT/metrics. */
     metricsPort: z.number().int().min(1).max(65535).optional(),
     /**

@@ -21,7 +21,7 @@ const KNOWN: Record<string, readonly string[]> = {
     'dashboard',
   ],
   temporal: ['address', 'namespace', 'profile', 'configFile', 'taskQueue'],
-  worker: ['maxConcurrentActivities', 'metricsPort', 'workflowBundle'],
+  worker: ['maxConcurrentActivities', 'batchThreads', 'metricsPort', 'workflowBundle'],
   discovery: ['sqsQueueUrl', 'listEvery', 'batchObjects', 'batchBytes'],
   dashboard: ['port'],
 };

@@ -60,6 +60,7 @@ const ENV_NAMES: Record<string, string> = {
   logFormat: 'LOADOUT_LOG_FORMAT',
   'worker.workflowBundle': 'LOADOUT_WORKFLOW_BUNDLE',
   'worker.maxConcurrentActivities': 'LOADOUT_WORKER_CONCURRENCY',
+  'worker.batchThreads': 'LOADOUT_BATCH_THREADS',
   'dashboard.port': 'LOADOUT_DASHBOARD_PORT',
   evolution: 'LOADOUT_EVOLUTION',
 };
@@ -122,6 +123,7 @@ export function loadConfig(
         numberSetting(environment.LOADOUT_WORKER_CONCURRENCY) ??
         (file.worker as Json | undefined)?.maxConcurrentActivities ??
         DEFAULT_WORKER_CONCURRENCY,
+      batchThreads: numberSetting(environment.LOADOUT_BATCH_THREADS) ?? (file.worker as Json | undefined)?.batchThreads,
       metricsPort: numberSetting(flat.metricsPort),
       workflowBundle: flat.workflowBundle ? resolve(cwd, flat.workflowBundle) : undefined,
     },

@@ -6,6 +6,7 @@ import type { EventType } from './define-event';
 import { catalogModuleProblem, registerCatalogImports } from './catalog-imports';
 import type { EvolutionMode } from './evolution-mode';
 import { assertNotReservedTable } from './lineage-columns';
+import { recordCatalogSource } from './catalog-source';
 
 export const SHIPPED_EVENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'events');
 
@@ -80,5 +81,6 @@ export async function loadCatalog(
     types.push(module.default);
   }
   // Catalog order is file order; keep it stable across machines.
-  return new Catalog(types, options.evolution);
+  const catalog = new Catalog(types, options.evolution);
+  return recordCatalogSource(catalog, { dir, evolution: catalog.evolution });
 }

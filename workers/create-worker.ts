@@ -25,6 +25,8 @@ export interface WorkerSetup {
   warehouseSchema: string;
   /** The key ring's keys (stores/keys/open-personal-keys.ts). */
   personalKeys: PersonalDataKeys;
+  /** Threads running batches' processing core (workers/batch-threads/); default one per core; 0: none. */
+  batchThreads?: number;
   /** A prebuilt bundle (production) instead of bundling workflows/ at start (development). */
   workflowBundlePath?: string;
   /** Log each batch's and merge's outcome; record Loadout's metrics when the Runtime exports them. */
@@ -47,6 +49,7 @@ export async function createLoadoutWorker(setup: WorkerSetup): Promise<Worker> {
     warehouseSchema: setup.warehouseSchema,
     observe: setup.observe,
     personalKeys: setup.personalKeys,
+    batchThreads: setup.batchThreads,
   });
   return Worker.create({
     connection: setup.connection,

@@ -11,6 +11,7 @@ import { runLoad, warehouseRowCounts, type LoadOutcome } from '../load-runner';
 import { failedTableLines } from '../load-failures';
 import { StatusLine } from '../status-line';
 import { startExtraWorkers } from '../extra-workers';
+import { defaultBatchThreads } from '../../workers/batch-threads/batch-thread-pool';
 
 export interface RunTimings {
   total_s: number;
@@ -65,8 +66,9 @@ export async function runPipeline(
         environment: config.env,
         lake,
         onProgress: view.progress ? progressReporter('file batches') : undefined,
-        // Two batches a process: one computing while the other reads or writes.
-        minBatches: workers > 1 ? workers * 2 : 1,
+        // Other processes need batches whatever the size; a second thread only when its share is worth a batch.
+        minBatches: workers > 1 ? workers * Math.max(2, batchesAtOnce(config)) : batchesAtOnce(config),
+        minBatchBytes: workers > 1 ? undefined : THREAD_BATCH_MIN_BYTES,
       }).finally(() => extra?.stop());
       ingestMs = performance.now() - t1;
       const t2 = performance.now();
@@ -105,6 +107,22 @@ export async function runPipeline(
   } finally {
     await runtime.close();
   }
+}
+
+/**
+ * Raw bytes (as listed, compressed) a batch split off for a thread must hold: below that, a second
+ * batch's fixed costs (its workflow, its staged files and merges per table) outweigh a second core.
+ */
+const THREAD_BATCH_MIN_BYTES = 8 << 20;
+
+/**
+ * Batches one worker process runs at once: one per batch thread, up to its activity concurrency,
+ * so a run of enough objects gives every thread a batch; one without threads. Beside other
+ * processes, at least two (one computing while the other reads or writes).
+ */
+function batchesAtOnce(config: ReturnType<typeof loadConfig>): number {
+  const threads = config.worker.batchThreads ?? defaultBatchThreads();
+  return Math.max(1, Math.min(threads, config.worker.maxConcurrentActivities));
 }
 
 export function printRunSummary(summary: PipelineSummary): void {
