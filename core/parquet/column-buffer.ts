@@ -51,6 +51,14 @@ const LOWER_CASE_WORD = 0x20202020;
  */
 const WORD_COPY_MAX = 128;
 
+/**
+ * Bytes of values a column's buffer starts with; it doubles as values come, up to a page. A batch
+ * of many small tables (300 inferred types) then allocates what its rows fill rather than a page
+ * per column and part: full 64 KiB pages cost 0.4 s of allocation and garbage collection for 80,000
+ * records of 300 types (docs/benchmarks.md, "Many event types in the core").
+ */
+export const INITIAL_VALUE_BYTES = 1024;
+
 /** Rows of a page made of nulls only, which fill no bytes: its definition levels are the bound. */
 const MAX_PAGE_ROWS = 1 << 20;
 const TWO_32 = 4294967296;
@@ -82,6 +90,8 @@ export class ColumnBuffer {
   /** Over `data`: where scanned bytes are written a word at a time. */
   private view: DataView;
   private numbers: Float64Array;
+  /** Numbers and booleans: values the buffer holds now, at most valueLimit (then the page is full). */
+  private room: number;
   /**
    * The chunk scanned values last came from, and a view of it, made once per chunk rather than per
    * value. It keeps that one chunk alive until the page closes (every column of a table holds the
@@ -119,11 +129,23 @@ export class ColumnBuffer {
             : INT64;
     this.textLimit = HEAD_ROOM + pageBytes;
     this.valueLimit = this.kind === BOOLEAN ? pageBytes : Math.max(1, pageBytes >> 3);
-    const size =
-      this.kind === BOOLEAN ? HEAD_ROOM + this.valueLimit : HEAD_ROOM + Math.max(pageBytes, 8 * this.valueLimit) + 64;
-    this.data = Buffer.from(new ArrayBuffer(size)) as TextBuffer;
+    const pageSize =
+      this.kind === BOOLEAN ? this.valueLimit : this.kind <= UUID ? pageBytes + 64 : 8 * this.valueLimit;
+    this.data = Buffer.from(new ArrayBuffer(HEAD_ROOM + Math.min(pageSize, INITIAL_VALUE_BYTES))) as TextBuffer;
     this.view = new DataView(this.data.buffer);
-    this.numbers = new Float64Array(this.data.buffer, HEAD_ROOM, (size - HEAD_ROOM) >> 3);
+    this.numbers = new Float64Array(this.data.buffer, HEAD_ROOM, (this.data.length - HEAD_ROOM) >> 3);
+    this.room = this.roomOf();
+  }
+
+  private roomOf(): number {
+    const held = this.kind === BOOLEAN ? this.data.length - HEAD_ROOM : this.numbers.length;
+    return Math.min(this.valueLimit, held);
+  }
+
+  /** A number or boolean filled the room: the page is full, or the buffer doubles. */
+  private roomFilled(): void {
+    if (this.count >= this.valueLimit) this.onFull();
+    else this.grow(this.data.length + 1);
   }
 
   /** Bytes of values held now, before encoding. */
@@ -235,14 +257,14 @@ export class ColumnBuffer {
     if (value === null || value === undefined) return this.pushNull();
     this.present();
     this.numbers[this.count++] = value as number;
-    if (this.count === this.valueLimit) this.onFull();
+    if (this.count === this.room) this.roomFilled();
   }
 
   boolean(value: unknown): void {
     if (value === null || value === undefined) return this.pushNull();
     this.present();
     this.data[HEAD_ROOM + this.count++] = value ? 1 : 0;
-    if (this.count === this.valueLimit) this.onFull();
+    if (this.count === this.room) this.roomFilled();
   }
 
   private present(): void {
@@ -268,15 +290,20 @@ export class ColumnBuffer {
     this.levels![this.rows++] = value;
   }
 
-  /** Only text grows (a value longer than the room left); numbers and booleans close the page first. */
+  /**
+   * Doubles the buffer until it holds `needed` bytes: text as values come (or a value longer than
+   * a page), numbers and booleans up to a page (past it, they close the page instead).
+   */
   private grow(needed: number): void {
     let size = this.data.length * 2;
     while (size < needed) size *= 2;
     const data = Buffer.from(new ArrayBuffer(size)) as TextBuffer;
-    this.data.copy(data, 0, 0, this.end);
+    const used = this.kind <= UUID ? this.end : HEAD_ROOM + (this.kind === BOOLEAN ? this.count : 8 * this.count);
+    this.data.copy(data, 0, 0, used);
     this.data = data;
     this.view = new DataView(data.buffer);
     this.numbers = new Float64Array(data.buffer, HEAD_ROOM, (size - HEAD_ROOM) >> 3);
+    this.room = this.roomOf();
   }
 
   /** Turns the values into the PLAIN page body, in place. Call `reset` once the page is written. */
