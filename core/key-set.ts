@@ -39,7 +39,11 @@ class StringKeySet implements KeySet {
 class UuidKeySet implements KeySet {
   private words: Int32Array;
   private used: Uint8Array;
-  private capacity = 1 << 16;
+  /**
+   * Starts small and doubles: a batch of 300 small tables allocated 1 MiB a table at 1 << 16
+   * (docs/benchmarks.md, "Many event types in the core"); a large table's few early rehashes cost little.
+   */
+  private capacity = 1 << 10;
   private count = 0;
   private readonly width: number;
   private readonly scratch: Int32Array;

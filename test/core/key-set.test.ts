@@ -34,7 +34,7 @@ describe('key sets', () => {
       let fresh = 0,
         disagreements = 0;
       for (let i = 0; i < 120_000; i++) {
-        // Few enough distinct keys that many repeat, more than the first table's 49,152 (3/4 of 2^16), so it grows.
+        // Few enough distinct keys that many repeat, more than 49,152 (3/4 of 2^16): the table grows from 2^10 several times.
         const key = Array.from({ length: width }, () => pool[Math.floor(random() * choices)]!);
         const cased = key.map((u) =>
           random() < 0.3 ? u.toUpperCase() : random() < 0.5 ? u.replace(/[a-f]/, (c) => c.toUpperCase()) : u,
