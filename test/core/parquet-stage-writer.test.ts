@@ -125,6 +125,19 @@ describe('ParquetStageWriter', () => {
     expectExactly(await hyparquetRows(path), rows);
   });
 
+  test('column buffers start small and double up to a page: default 64 KiB pages, values exact', async () => {
+    // 1 KiB of values to start (INITIAL_VALUE_BYTES): `i` grows six times to 8,192 values a page, `b` to 20,000 booleans.
+    const rows = manyRows(20_000);
+    const { path } = await write(rows);
+    const buffer = bytesOf(path);
+    const metadata = parquetMetadata(buffer);
+    const [group] = pagesOf(buffer, metadata);
+    expect(group![4]!.map((p) => p.values)).toEqual([8192, 8192, 3616]);
+    expect(group![6]!.map((p) => p.values)).toEqual([20_000]);
+    expectExactly(await duckRows(path), rows);
+    expectExactly(await hyparquetRows(path), rows);
+  });
+
   test('a row group is cut at the byte budget before it has rowGroupSize rows', async () => {
     const rows = manyRows(12_000);
     const { path } = await write(rows, { rowGroupBytes: 256 * 1024 });
