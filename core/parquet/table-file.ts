@@ -3,7 +3,7 @@
  * (version 1, PLAIN values, RLE definition levels, SNAPPY; see ColumnChunk), column after column,
  * then the footer, which hyparquet-writer serialises.
  */
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, writevSync } from 'node:fs';
 import type { ColumnChunk as ChunkMetadata, FileMetaData, KeyValue, RowGroup, SchemaElement } from 'hyparquet';
 import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
@@ -170,8 +170,7 @@ export class TableFile {
     const first = this.offset === 0;
     const fd = openSync(this.partialPath, first ? 'w' : 'a');
     try {
-      if (first) this.offset += writeAll(fd, MAGIC);
-      for (const part of parts) this.offset += writeAll(fd, part);
+      this.offset += writeAll(fd, first ? [MAGIC, ...parts] : parts);
     } finally {
       closeSync(fd);
     }
@@ -242,10 +241,17 @@ function scannedValuePusher(columns: readonly ColumnBuffer[]): ScannedPusher {
   };
 }
 
-function writeAll(fd: number, bytes: Uint8Array): number {
-  let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-  return done;
+/**
+ * Writes the parts in one writev call: a write call per page header and body cost 0.1 s for a batch
+ * of 300 small tables. libuv's synchronous write loops over short writes and IOV_MAX itself
+ * (uv__fs_write_all), so a shorter count means the disk refused the rest.
+ */
+function writeAll(fd: number, parts: readonly Uint8Array[]): number {
+  let total = 0;
+  for (const part of parts) total += part.length;
+  const written = writevSync(fd, parts as Uint8Array[]);
+  if (written !== total) throw new Error(`short write to a staged file: ${written} of ${total} bytes`);
+  return total;
 }
 
 /** A decimal column's bounds are its units: as bigints, which hyparquet-writer writes unscaled. */

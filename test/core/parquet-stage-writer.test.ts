@@ -138,6 +138,16 @@ describe('ParquetStageWriter', () => {
     expectExactly(await hyparquetRows(path), rows);
   });
 
+  test('a row group of more page parts than one writev call takes (IOV_MAX, 1,024) is written whole', async () => {
+    const rows = manyRows(4_000);
+    const { path } = await write(rows, { pageBytes: 64 });
+    const buffer = bytesOf(path);
+    const [group] = pagesOf(buffer, parquetMetadata(buffer));
+    expect(group!.reduce((n, chunk) => n + 2 * chunk.length, 0)).toBeGreaterThan(4096);
+    expectExactly(await duckRows(path), rows);
+    expectExactly(await hyparquetRows(path), rows);
+  });
+
   test('a row group is cut at the byte budget before it has rowGroupSize rows', async () => {
     const rows = manyRows(12_000);
     const { path } = await write(rows, { rowGroupBytes: 256 * 1024 });
