@@ -129,8 +129,7 @@ export class ColumnBuffer {
             : INT64;
     this.textLimit = HEAD_ROOM + pageBytes;
     this.valueLimit = this.kind === BOOLEAN ? pageBytes : Math.max(1, pageBytes >> 3);
-    const pageSize =
-      this.kind === BOOLEAN ? this.valueLimit : this.kind <= UUID ? pageBytes + 64 : 8 * this.valueLimit;
+    const pageSize = this.kind === BOOLEAN ? this.valueLimit : this.kind <= UUID ? pageBytes + 64 : 8 * this.valueLimit;
     this.data = Buffer.from(new ArrayBuffer(HEAD_ROOM + Math.min(pageSize, INITIAL_VALUE_BYTES))) as TextBuffer;
     this.view = new DataView(this.data.buffer);
     this.numbers = new Float64Array(this.data.buffer, HEAD_ROOM, (this.data.length - HEAD_ROOM) >> 3);
