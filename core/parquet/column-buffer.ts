@@ -54,8 +54,8 @@ const WORD_COPY_MAX = 128;
 /**
  * Bytes of values a column's buffer starts with; it doubles as values come, up to a page. A batch
  * of many small tables (300 inferred types) then allocates what its rows fill rather than a page
- * per column and part: full 64 KiB pages cost 0.4 s of allocation and garbage collection for 80,000
- * records of 300 types (docs/benchmarks.md, "Many event types in the core").
+ * per column and part: ~150 MB zeroed for the ~2,400 columns of 80,000 records of 300 types
+ * (docs/benchmarks.md, "Many event types in the core").
  */
 export const INITIAL_VALUE_BYTES = 1024;
 
