@@ -110,6 +110,19 @@ export async function runPipeline(
 }
 
 /**
+ * `--workers N` runs N processes on this machine: unless the batch threads are set, they share its
+ * cores (one thread a core each would run N threads a core, each with its batch's memory).
+ */
+export function threadsPerProcess(
+  config: ReturnType<typeof loadConfig>,
+  workers: number,
+): ReturnType<typeof loadConfig> {
+  if (workers <= 1 || config.worker.batchThreads !== undefined) return config;
+  const batchThreads = Math.max(1, Math.floor(defaultBatchThreads() / workers));
+  return { ...config, worker: { ...config.worker, batchThreads } };
+}
+
+/**
  * Raw bytes (as listed, compressed) a batch split off for a thread must hold: below that, a second
  * batch's fixed costs (its workflow, its staged files and merges per table) outweigh a second core.
  */
@@ -207,7 +220,10 @@ export async function runCommand(location: string | undefined, options: Record<s
   const workers = Number(options.workers);
   if (!Number.isSafeInteger(workers) || workers < 1 || workers > 64)
     throw new CommandError(`--workers must be a whole number within 1-64, got ${String(options.workers)}`);
-  const summary = await runPipeline(config.raw, config, { progress: !options.json, workers });
+  const summary = await runPipeline(config.raw, threadsPerProcess(config, workers), {
+    progress: !options.json,
+    workers,
+  });
   if (options.json) printJson(summary);
   else printRunSummary(summary);
   if (summary.failures.length > 0)
