@@ -93,29 +93,33 @@ export async function load(input: LoadInput): Promise<LoadResult> {
       progress.running.splice(progress.running.indexOf(table), 1);
     }
   };
+  /** A group's outcome, completed or failed with its details: what loaded and what failed. */
+  const recordGroup = (outcome: LoadTableGroupResult): void => {
+    results.push(...outcome.results);
+    failures.push(...outcome.failures);
+    for (const result of outcome.results) {
+      const mergedRows = result.manifests.reduce((n, m) => n + m.mergedRows, 0);
+      progress.loaded.push({ table: result.table, mergedRows, manifests: result.manifests.length });
+    }
+    progress.failed.push(...outcome.failures.map((f) => f.table));
+  };
   const loadGroup = async ({ group, tables: members }: { group: number; tables: string[] }): Promise<void> => {
     progress.running.push(...members);
     try {
-      const outcome = await executeChild(loadTableGroup, {
-        workflowId: loadTableGroupWorkflowId(input.environment, group),
-        args: [{ environment: input.environment, group, tables: members, lostWorkerTimeout: input.lostWorkerTimeout }],
-        taskQueue: workflowInfo().taskQueue,
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      });
-      results.push(...outcome.results);
-      failures.push(...outcome.failures);
-      for (const result of outcome.results) {
-        const mergedRows = result.manifests.reduce((n, m) => n + m.mergedRows, 0);
-        progress.loaded.push({ table: result.table, mergedRows, manifests: result.manifests.length });
-      }
-      progress.failed.push(...outcome.failures.map((f) => f.table));
+      recordGroup(
+        await executeChild(loadTableGroup, {
+          workflowId: loadTableGroupWorkflowId(input.environment, group),
+          args: [
+            { environment: input.environment, group, tables: members, lostWorkerTimeout: input.lostWorkerTimeout },
+          ],
+          taskQueue: workflowInfo().taskQueue,
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        }),
+      );
     } catch (error) {
       const partial = groupResultOf(error);
-      if (partial !== undefined) {
-        results.push(...partial.results);
-        failures.push(...partial.failures);
-        progress.failed.push(...partial.failures.map((f) => f.table));
-      } else {
+      if (partial !== undefined) recordGroup(partial);
+      else {
         progress.failed.push(...members);
         if (error instanceof WorkflowExecutionAlreadyStartedError) alreadyLoading.push(...members);
         else failures.push(...members.map((table) => ({ table, reason: innermostMessage(error) })));
